@@ -1,0 +1,3 @@
+module github.com/connect4go/connect4/shared
+
+go 1.26.8

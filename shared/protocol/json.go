@@ -1,0 +1,223 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/connect4go/connect4/shared/connect4"
+)
+
+// wire is the JSON shape of every message: each type uses some of the fields.
+// Raw fields keep "missing", "null" and "wrong kind" apart when decoding.
+type wire struct {
+	Type    json.RawMessage `json:"type"`
+	Player  json.RawMessage `json:"player"`
+	Column  json.RawMessage `json:"column"`
+	Row     json.RawMessage `json:"row"`
+	Cells   json.RawMessage `json:"cells"`
+	Message json.RawMessage `json:"message"`
+}
+
+// The JSON shapes of the messages, fields in the tutorial's order.
+type (
+	playJSON struct {
+		Type   string `json:"type"`
+		Column int    `json:"column"`
+	}
+	playedJSON struct {
+		Type   string `json:"type"`
+		Player string `json:"player"`
+		Column int    `json:"column"`
+		Row    int    `json:"row"`
+	}
+	winJSON struct {
+		Type   string     `json:"type"`
+		Player string     `json:"player"`
+		Cells  []cellJSON `json:"cells"`
+	}
+	cellJSON struct {
+		Column int `json:"column"`
+		Row    int `json:"row"`
+	}
+	typeJSON struct {
+		Type string `json:"type"`
+	}
+	errorJSON struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	}
+)
+
+// EncodeCommand returns the JSON of c.
+func EncodeCommand(c Command) ([]byte, error) {
+	switch c := c.(type) {
+	case Play:
+		return json.Marshal(playJSON{"play", c.Column})
+	}
+	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
+}
+
+// EncodeEvent returns the JSON of e.
+func EncodeEvent(e Event) ([]byte, error) {
+	switch e := e.(type) {
+	case Played:
+		return json.Marshal(playedJSON{"play", e.Player.String(), e.Column, e.Row})
+	case Win:
+		cells := make([]cellJSON, len(e.Cells))
+		for i, c := range e.Cells {
+			cells[i] = cellJSON(c)
+		}
+		return json.Marshal(winJSON{"win", e.Player.String(), cells})
+	case Draw:
+		return json.Marshal(typeJSON{"draw"})
+	case Error:
+		return json.Marshal(errorJSON{"error", e.Message})
+	}
+	return nil, fmt.Errorf("protocol: cannot encode event %T", e)
+}
+
+// DecodeCommand parses one message from a browser. Its errors wrap one of the
+// ErrX values of this package, and [ErrorFor] turns them into a sentence for the
+// sender.
+func DecodeCommand(data []byte) (Command, error) {
+	w, typ, err := decodeWire(data)
+	if err != nil {
+		return nil, err
+	}
+	switch typ {
+	case "play":
+		column, err := decodeColumn(w.Column)
+		if err != nil {
+			return nil, err
+		}
+		return Play{Column: column}, nil
+	}
+	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
+}
+
+// DecodeEvent parses one message from the server.
+func DecodeEvent(data []byte) (Event, error) {
+	w, typ, err := decodeWire(data)
+	if err != nil {
+		return nil, err
+	}
+	switch typ {
+	case "play":
+		var e Played
+		if e.Player, err = decodePlayer(w.Player); err != nil {
+			return nil, err
+		}
+		if e.Column, err = decodeColumn(w.Column); err != nil {
+			return nil, err
+		}
+		if e.Row, err = decodeInt(w.Row, "row"); err != nil {
+			return nil, err
+		}
+		return e, nil
+	case "win":
+		var e Win
+		if e.Player, err = decodePlayer(w.Player); err != nil {
+			return nil, err
+		}
+		// The tutorial's server sends no cells: they stay zero.
+		if len(w.Cells) > 0 && !isNull(w.Cells) {
+			var cells []cellJSON
+			if err := json.Unmarshal(w.Cells, &cells); err != nil || len(cells) != len(e.Cells) {
+				return nil, fmt.Errorf("%w: \"cells\" must be four cells", ErrMalformed)
+			}
+			for i, c := range cells {
+				e.Cells[i] = connect4.Cell(c)
+			}
+		}
+		return e, nil
+	case "draw":
+		return Draw{}, nil
+	case "error":
+		var msg string
+		if err := json.Unmarshal(w.Message, &msg); err != nil {
+			return nil, fmt.Errorf("%w: \"message\" must be a string", ErrMalformed)
+		}
+		return Error{Message: msg}, nil
+	}
+	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
+}
+
+// decodeWire parses data as a JSON object and returns it with its type.
+func decodeWire(data []byte) (wire, string, error) {
+	var w wire
+	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
+		return w, "", fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return w, "", fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if len(w.Type) == 0 || isNull(w.Type) {
+		return w, "", ErrNoType
+	}
+	var typ string
+	if err := json.Unmarshal(w.Type, &typ); err != nil {
+		return w, "", fmt.Errorf("%w: \"type\" must be a string", ErrMalformed)
+	}
+	return w, typ, nil
+}
+
+// decodeColumn parses a column number, which must be a JSON integer from 0 to 6.
+func decodeColumn(raw json.RawMessage) (int, error) {
+	if len(raw) == 0 || isNull(raw) {
+		return 0, ErrNoColumn
+	}
+	column, err := strconv.Atoi(string(raw))
+	if err != nil {
+		if isInteger(raw) { // too large for an int: certainly off the board
+			return 0, fmt.Errorf("%w: %s", connect4.ErrNoColumn, raw)
+		}
+		return 0, fmt.Errorf("%w: %s", ErrBadColumn, raw)
+	}
+	if column < 0 || column >= connect4.Columns {
+		return 0, fmt.Errorf("%w: %d", connect4.ErrNoColumn, column)
+	}
+	return column, nil
+}
+
+// decodeInt parses a required JSON integer.
+func decodeInt(raw json.RawMessage, name string) (int, error) {
+	n, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q must be an integer", ErrMalformed, name)
+	}
+	return n, nil
+}
+
+// decodePlayer parses a required player name.
+func decodePlayer(raw json.RawMessage) (connect4.Player, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return connect4.NoPlayer, fmt.Errorf("%w: \"player\" must be a string", ErrMalformed)
+	}
+	p, err := connect4.ParsePlayer(s)
+	if err != nil {
+		return connect4.NoPlayer, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return p, nil
+}
+
+func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
+
+// isInteger reports whether raw is a JSON number without fraction or exponent.
+func isInteger(raw json.RawMessage) bool {
+	s := raw
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if len(s) == 0 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,183 @@
+package protocol_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// line returns four cells from (column, row) in the direction (dc, dr).
+func line(column, row, dc, dr int) [4]connect4.Cell {
+	var cells [4]connect4.Cell
+	for i := range cells {
+		cells[i] = connect4.Cell{Column: column + i*dc, Row: row + i*dr}
+	}
+	return cells
+}
+
+// The tutorial's wire format, byte for byte, and what this project adds to it.
+func TestEncodeEvent(t *testing.T) {
+	tests := []struct {
+		event protocol.Event
+		want  string
+	}{
+		{protocol.Played{Player: connect4.Red, Column: 3, Row: 0}, `{"type":"play","player":"red","column":3,"row":0}`},
+		{protocol.Played{Player: connect4.Yellow, Column: 6, Row: 5}, `{"type":"play","player":"yellow","column":6,"row":5}`},
+		{
+			protocol.Win{Player: connect4.Red, Cells: line(0, 0, 1, 1)},
+			`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":1,"row":1},{"column":2,"row":2},{"column":3,"row":3}]}`,
+		},
+		{protocol.Draw{}, `{"type":"draw"}`},
+		{protocol.Error{Message: "This slot is full."}, `{"type":"error","message":"This slot is full."}`},
+		{protocol.Error{Message: `"quoted" <b> & é`}, `{"type":"error","message":"\"quoted\" \u003cb\u003e \u0026 é"}`},
+	}
+	for _, tt := range tests {
+		got, err := protocol.EncodeEvent(tt.event)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("EncodeEvent(%#v) = %s, %v; want %s", tt.event, got, err, tt.want)
+		}
+		back, err := protocol.DecodeEvent(got)
+		if err != nil || back != tt.event {
+			t.Errorf("DecodeEvent(%s) = %#v, %v; want %#v", got, back, err, tt.event)
+		}
+	}
+}
+
+func TestEncodeCommand(t *testing.T) {
+	got, err := protocol.EncodeCommand(protocol.Play{Column: 3})
+	if want := `{"type":"play","column":3}`; err != nil || string(got) != want {
+		t.Errorf("EncodeCommand = %s, %v; want %s", got, err, want)
+	}
+}
+
+func TestDecodeCommand(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    protocol.Command
+		wantErr error
+	}{
+		{`{"type": "play", "column": 3}`, protocol.Play{Column: 3}, nil},
+		{` {"column":0,"type":"play"} `, protocol.Play{Column: 0}, nil},
+		{`{"type":"play","column":6,"extra":[1,{"x":null}]}`, protocol.Play{Column: 6}, nil},
+		{`{"type":"play","column":-0}`, protocol.Play{Column: 0}, nil},
+		{``, nil, protocol.ErrMalformed},
+		{`not json`, nil, protocol.ErrMalformed},
+		{`[{"type":"play","column":3}]`, nil, protocol.ErrMalformed},
+		{`"play"`, nil, protocol.ErrMalformed},
+		{`null`, nil, protocol.ErrMalformed},
+		{`{"type":"play","column":3`, nil, protocol.ErrMalformed},
+		{`{"type":"play","column":3}{}`, nil, protocol.ErrMalformed},
+		{`{}`, nil, protocol.ErrNoType},
+		{`{"type":null}`, nil, protocol.ErrNoType},
+		{`{"type":7}`, nil, protocol.ErrMalformed},
+		{`{"type":"resign"}`, nil, protocol.ErrUnknownType},
+		{`{"type":"play"}`, nil, protocol.ErrNoColumn},
+		{`{"type":"play","column":null}`, nil, protocol.ErrNoColumn},
+		{`{"type":"play","column":"3"}`, nil, protocol.ErrBadColumn},
+		{`{"type":"play","column":3.0}`, nil, protocol.ErrBadColumn},
+		{`{"type":"play","column":2.5}`, nil, protocol.ErrBadColumn},
+		{`{"type":"play","column":3e0}`, nil, protocol.ErrBadColumn},
+		{`{"type":"play","column":true}`, nil, protocol.ErrBadColumn},
+		{`{"type":"play","column":[3]}`, nil, protocol.ErrBadColumn},
+		{`{"type":"play","column":-1}`, nil, connect4.ErrNoColumn},
+		{`{"type":"play","column":7}`, nil, connect4.ErrNoColumn},
+		{`{"type":"play","column":99999999999999999999999}`, nil, connect4.ErrNoColumn},
+		{`{"type":"play","column":-99999999999999999999999}`, nil, connect4.ErrNoColumn},
+	}
+	for _, tt := range tests {
+		got, err := protocol.DecodeCommand([]byte(tt.in))
+		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) || got != tt.want {
+			t.Errorf("DecodeCommand(%s) = %#v, %v; want %#v, %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+		if err != nil {
+			if _, ok := protocol.ErrorFor(err); !ok {
+				t.Errorf("ErrorFor(%v) has no sentence for the client", err)
+			}
+		}
+	}
+}
+
+func TestDecodeEvent(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    protocol.Event
+		wantErr error
+	}{
+		// The tutorial's server sends a win without cells.
+		{`{"type": "win", "player": "yellow"}`, protocol.Win{Player: connect4.Yellow}, nil},
+		{`{"type":"play","player":"blue","column":3,"row":0}`, nil, protocol.ErrMalformed},
+		{`{"type":"play","player":"red","column":3}`, nil, protocol.ErrMalformed},
+		{`{"type":"win","player":"red","cells":[{"column":1,"row":1}]}`, nil, protocol.ErrMalformed},
+		{`{"type":"error"}`, nil, protocol.ErrMalformed},
+		{`{"type":"hello"}`, nil, protocol.ErrUnknownType},
+	}
+	for _, tt := range tests {
+		got, err := protocol.DecodeEvent([]byte(tt.in))
+		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) || got != tt.want {
+			t.Errorf("DecodeEvent(%s) = %#v, %v; want %#v, %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestErrorFor(t *testing.T) {
+	tests := []struct {
+		err        error
+		want       string
+		fromClient bool
+	}{
+		{connect4.ErrNotYourTurn, "It isn't your turn.", true},
+		{connect4.ErrColumnFull, "This slot is full.", true},
+		{connect4.ErrNoColumn, "There is no such column: columns go from 0 to 6.", true},
+		{connect4.ErrGameOver, "The game is over: start a new one to play again.", true},
+		{protocol.ErrBinary, "Binary messages are not supported: send JSON text.", true},
+		{errors.New("disk on fire"), "Something went wrong on the server.", false},
+	}
+	for _, tt := range tests {
+		got, ok := protocol.ErrorFor(tt.err)
+		if got.Message != tt.want || ok != tt.fromClient {
+			t.Errorf("ErrorFor(%v) = %q, %v; want %q, %v", tt.err, got.Message, ok, tt.want, tt.fromClient)
+		}
+	}
+}
+
+func TestResult(t *testing.T) {
+	g, _ := connect4.Replay(0, 1, 0, 1, 0, 1)
+	m, err := g.Play(connect4.Red, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := protocol.Result(g, m)
+	want := []protocol.Event{
+		protocol.Played{Player: connect4.Red, Column: 0, Row: 3},
+		protocol.Win{Player: connect4.Red, Cells: line(0, 0, 0, 1)},
+	}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("Result = %v, want %v", got, want)
+	}
+}
+
+// FuzzDecodeCommand checks that no input panics the decoder, that every refusal
+// has a sentence for the client, and that whatever decodes encodes back to itself.
+func FuzzDecodeCommand(f *testing.F) {
+	for _, s := range []string{`{"type":"play","column":3}`, `{"type":"play","column":"3"}`, `[]`, `{"type":null}`, "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := protocol.DecodeCommand(data)
+		if err != nil {
+			if _, ok := protocol.ErrorFor(err); !ok {
+				t.Fatalf("no sentence for %v", err)
+			}
+			return
+		}
+		b, err := protocol.EncodeCommand(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, err := protocol.DecodeCommand(b); err != nil || back != c {
+			t.Fatalf("%s decoded as %#v, which encodes to %s, which decodes as %#v, %v", data, c, b, back, err)
+		}
+	})
+}
