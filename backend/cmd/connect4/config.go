@@ -1,0 +1,81 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// config holds the settings of one run.
+type config struct {
+	addr            string
+	logLevel        slog.Level
+	logJSON         bool
+	shutdownTimeout time.Duration
+}
+
+// parseConfig reads the flags in args; a flag that is not given takes its value
+// from the environment variable named in its usage, through getenv.
+func parseConfig(args []string, getenv func(string) string, output io.Writer) (config, error) {
+	fs := flag.NewFlagSet("connect4", flag.ContinueOnError)
+	fs.SetOutput(output)
+	fs.Usage = func() {
+		fmt.Fprintf(output, "Usage: connect4 [flags]\n\nServes the Connect Four game. Flags, with their environment fallbacks:\n\n")
+		fs.PrintDefaults()
+	}
+
+	addr := ":8000"
+	if port := getenv("PORT"); port != "" {
+		addr = ":" + port
+	}
+	var (
+		c         config
+		logLevel  string
+		logFormat string
+	)
+	fs.StringVar(&c.addr, "addr", env(getenv, "ADDR", addr), "`address` to listen on (env ADDR, or :$PORT)")
+	fs.StringVar(&logLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log `level`: debug (every message in and out), info, warn or error (env LOG_LEVEL)")
+	fs.StringVar(&logFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log `format`: text or json (env LOG_FORMAT)")
+	shutdown, err := time.ParseDuration(env(getenv, "SHUTDOWN_TIMEOUT", "10s"))
+	if err != nil {
+		return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", shutdown, "how long games may take to close on SIGTERM (env SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if err := c.logLevel.UnmarshalText([]byte(logLevel)); err != nil {
+		return c, fmt.Errorf("-log-level: %w", err)
+	}
+	switch logFormat {
+	case "text":
+	case "json":
+		c.logJSON = true
+	default:
+		return c, fmt.Errorf("-log-format: %q is neither text nor json", logFormat)
+	}
+	return c, nil
+}
+
+// env returns the value of the environment variable name, or def if it is empty.
+func env(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// logger returns the logger the settings ask for, writing to w.
+func (c config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel}
+	if c.logJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

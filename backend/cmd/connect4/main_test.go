@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run serves on a free port until its context ends, then returns nil.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs, logw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json"}, func(string) string { return "" }, logw)
+		logw.Close()
+	}()
+
+	url := ""
+	lines := bufio.NewScanner(logs)
+	for url == "" && lines.Scan() {
+		var line struct{ Msg, URL string }
+		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
+			t.Fatalf("log line %s: %v", lines.Bytes(), err)
+		}
+		if line.Msg == "serving Connect Four" {
+			url = line.URL
+		}
+	}
+	go io.Copy(io.Discard, logs)
+	if url == "" {
+		t.Fatalf("no listening line in the log: %v", <-done)
+	}
+	resp, err := http.Get(url + "healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "OK\n" {
+		t.Errorf("/healthz: %d %q", resp.StatusCode, body)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context ended")
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		addr    string
+		wantErr string
+	}{
+		{name: "default", addr: ":8000"},
+		{name: "PORT", env: map[string]string{"PORT": "9000"}, addr: ":9000"},
+		{name: "ADDR beats PORT", env: map[string]string{"PORT": "9000", "ADDR": "127.0.0.1:7000"}, addr: "127.0.0.1:7000"},
+		{name: "flag beats env", args: []string{"-addr", ":1234"}, env: map[string]string{"PORT": "9000"}, addr: ":1234"},
+		{name: "bad level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
+		{name: "bad format", env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: "-log-format"},
+		{name: "bad timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "soon"}, wantErr: "SHUTDOWN_TIMEOUT"},
+		{name: "stray argument", args: []string{"serve"}, wantErr: "unexpected arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one about %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || c.addr != tt.addr {
+				t.Fatalf("addr = %q, %v; want %q", c.addr, err, tt.addr)
+			}
+		})
+	}
+}

@@ -1,0 +1,56 @@
+// Package server routes the HTTP requests of the game: the page and its assets,
+// the game socket on the same URL as the page, and the health check.
+package server
+
+import (
+	"io/fs"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/connect4go/connect4/backend/internal/socket"
+)
+
+// Server is the http.Handler of the whole site. It is safe for concurrent use.
+type Server struct {
+	mux      *http.ServeMux
+	sockets  http.Handler
+	draining atomic.Bool
+}
+
+// New returns a Server that serves files at the root of the site and hands
+// WebSocket handshakes on "/" to sockets, as the tutorial's clients expect.
+func New(files fs.FS, sockets http.Handler) *Server {
+	s := &Server{mux: http.NewServeMux(), sockets: sockets}
+	pages := http.FileServerFS(files)
+	s.mux.HandleFunc("GET /healthz", s.health)
+	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if socket.IsWebSocket(r) {
+			s.sockets.ServeHTTP(w, r)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	})
+	s.mux.Handle("GET /", pages)
+	return s
+}
+
+// ServeHTTP routes r.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(w, r)
+}
+
+// Drain makes the health check fail from now on, so that a load balancer stops
+// sending new players before the server shuts down.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.draining.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("shutting down\n"))
+		return
+	}
+	w.Write([]byte("OK\n"))
+}

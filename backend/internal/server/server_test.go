@@ -1,0 +1,93 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/connect4go/connect4/backend/internal/server"
+)
+
+// socketStub answers every request it gets, to show which ones reach it.
+var socketStub = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusTeapot)
+})
+
+func TestRoutes(t *testing.T) {
+	files := fstest.MapFS{
+		"index.html":   {Data: []byte("<!doctype html><title>Connect Four</title>")},
+		"style.css":    {Data: []byte("body {}")},
+		"app.wasm":     {Data: []byte("\x00asm\x01\x00\x00\x00")},
+		"wasm_exec.js": {Data: []byte("// Go")},
+	}
+	srv := httptest.NewServer(server.New(files, socketStub))
+	defer srv.Close()
+
+	upgrade := http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}}
+	tests := []struct {
+		method, path string
+		header       http.Header
+		status       int
+		contentType  string
+		body         string
+	}{
+		{"GET", "/", nil, http.StatusOK, "text/html; charset=utf-8", "<title>Connect Four</title>"},
+		{"GET", "/", upgrade, http.StatusTeapot, "", ""},
+		{"GET", "/index.html", upgrade, http.StatusMovedPermanently, "", ""},
+		{"GET", "/app.wasm", nil, http.StatusOK, "application/wasm", "asm"},
+		{"GET", "/style.css", nil, http.StatusOK, "text/css; charset=utf-8", "body"},
+		{"GET", "/wasm_exec.js", nil, http.StatusOK, "text/javascript; charset=utf-8", "Go"},
+		{"GET", "/healthz", nil, http.StatusOK, "text/plain; charset=utf-8", "OK\n"},
+		{"GET", "/nope.txt", nil, http.StatusNotFound, "", ""},
+		{"POST", "/", nil, http.StatusMethodNotAllowed, "", ""},
+		{"POST", "/healthz", nil, http.StatusMethodNotAllowed, "", ""},
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tt.header {
+				req.Header[k] = v
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if got := resp.Header.Get("Content-Type"); tt.contentType != "" && got != tt.contentType {
+				t.Errorf("Content-Type %q, want %q", got, tt.contentType)
+			}
+			if !strings.Contains(string(body), tt.body) {
+				t.Errorf("body %q does not contain %q", body, tt.body)
+			}
+			if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q, want nosniff", got)
+			}
+		})
+	}
+}
+
+func TestDrain(t *testing.T) {
+	s := server.New(fstest.MapFS{}, socketStub)
+	check := func(want int, body string) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+		if rec.Code != want || rec.Body.String() != body {
+			t.Errorf("/healthz: %d %q, want %d %q", rec.Code, rec.Body, want, body)
+		}
+	}
+	check(http.StatusOK, "OK\n")
+	s.Drain()
+	check(http.StatusServiceUnavailable, "shutting down\n")
+}

@@ -1,0 +1,377 @@
+// Package socket carries the game over WebSocket connections with
+// github.com/gorilla/websocket, the only package of the server that imports it.
+//
+// Each connection has exactly one reader, the goroutine serving its HTTP request,
+// and one writer goroutine. The reader decodes each text frame into a command for
+// the connection's [session.Client]; the writer sends the events the session logic
+// queues, pings the peer, and writes the closing frame.
+package socket
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/shared/protocol"
+	"github.com/gorilla/websocket"
+)
+
+// Config holds the limits and timings of the connections. The zero value of a
+// field means its default, from [DefaultConfig].
+type Config struct {
+	// MaxMessageSize is the largest message a client may send, in bytes. A larger
+	// one closes the connection with code 1009 (message too big).
+	MaxMessageSize int64
+	// SendQueue is how many events may wait for a client that reads slowly. A
+	// client that falls further behind is dropped, so that it never holds up
+	// anyone else.
+	SendQueue int
+	// WriteTimeout bounds the time to write one message to a client.
+	WriteTimeout time.Duration
+	// PingInterval is how often the server pings an idle client. It must be
+	// shorter than PongTimeout and than the idle timeout of any proxy in between.
+	PingInterval time.Duration
+	// PongTimeout is how long the server waits for any sign of life from a client
+	// before it drops the connection.
+	PongTimeout time.Duration
+	// HandshakeTimeout bounds the WebSocket opening handshake.
+	HandshakeTimeout time.Duration
+	// CloseGrace is how long the server waits for the client to answer its
+	// closing frame before it cuts the connection.
+	CloseGrace time.Duration
+	// CheckOrigin reports whether a page from the request's Origin may open a
+	// game socket. Nil allows same-origin pages and clients that send no Origin.
+	CheckOrigin func(r *http.Request) bool
+}
+
+// DefaultConfig returns the defaults of every setting.
+func DefaultConfig() Config {
+	return Config{
+		MaxMessageSize:   512,
+		SendQueue:        64,
+		WriteTimeout:     10 * time.Second,
+		PingInterval:     25 * time.Second,
+		PongTimeout:      40 * time.Second,
+		HandshakeTimeout: 10 * time.Second,
+		CloseGrace:       2 * time.Second,
+	}
+}
+
+// withDefaults fills the zero fields of c from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	set := func(v *time.Duration, def time.Duration) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	if c.MaxMessageSize == 0 {
+		c.MaxMessageSize = d.MaxMessageSize
+	}
+	if c.SendQueue == 0 {
+		c.SendQueue = d.SendQueue
+	}
+	set(&c.WriteTimeout, d.WriteTimeout)
+	set(&c.PingInterval, d.PingInterval)
+	set(&c.PongTimeout, d.PongTimeout)
+	set(&c.HandshakeTimeout, d.HandshakeTimeout)
+	set(&c.CloseGrace, d.CloseGrace)
+	return c
+}
+
+// Server is the http.Handler of the game sockets. It is safe for concurrent use.
+type Server struct {
+	hub      *session.Hub
+	log      *slog.Logger
+	cfg      Config
+	upgrader websocket.Upgrader
+	ids      atomic.Uint64
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	draining bool
+	done     sync.WaitGroup // one per connection being served
+}
+
+// New returns a Server that plays the games of hub.
+func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
+	cfg = cfg.withDefaults()
+	s := &Server{
+		hub:   hub,
+		log:   logger,
+		cfg:   cfg,
+		conns: make(map[*conn]struct{}),
+	}
+	s.upgrader = websocket.Upgrader{
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		CheckOrigin:      cfg.CheckOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			s.log.Info("handshake refused", "status", status, "err", reason, "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"))
+			http.Error(w, http.StatusText(status)+": "+reason.Error(), status)
+		},
+	}
+	return s
+}
+
+// IsWebSocket reports whether r asks to open a WebSocket.
+func IsWebSocket(r *http.Request) bool { return websocket.IsWebSocketUpgrade(r) }
+
+// ServeHTTP upgrades the request to a WebSocket and serves the game on it until
+// either side closes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	draining := s.draining
+	if !draining {
+		s.done.Add(1)
+	}
+	s.mu.Unlock()
+	if draining {
+		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.done.Done()
+
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered and logged
+	}
+	c := &conn{
+		id:     s.ids.Add(1),
+		ws:     ws,
+		cfg:    &s.cfg,
+		send:   make(chan protocol.Event, s.cfg.SendQueue),
+		stop:   make(chan struct{}),
+		log:    s.log,
+		opened: time.Now(),
+	}
+	c.log = s.log.With("conn", c.id)
+	if !s.track(c) {
+		c.closeWith(websocket.CloseGoingAway, "The server is shutting down.")
+	}
+	defer s.untrack(c)
+	c.log.Info("connection opened", "remote", r.RemoteAddr)
+	c.serve(s.hub)
+}
+
+// track adds c to the connections that Shutdown closes, unless the server is
+// already draining.
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conns[c] = struct{}{}
+	return !s.draining
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+}
+
+// Shutdown refuses new connections, closes every open one with code 1001 (going
+// away) once its queued events are written, and waits until all have ended or
+// ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.draining = true
+	for c := range s.conns {
+		c.closeWith(websocket.CloseGoingAway, "The server is shutting down.")
+	}
+	s.mu.Unlock()
+
+	ended := make(chan struct{})
+	go func() {
+		s.done.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("socket: shutdown: %w", ctx.Err())
+	}
+}
+
+// conn is one WebSocket connection. It implements session.Conn.
+type conn struct {
+	id     uint64
+	ws     *websocket.Conn
+	cfg    *Config
+	log    *slog.Logger
+	opened time.Time
+
+	send chan protocol.Event // events for the writer; never closed
+
+	stopOnce sync.Once
+	stop     chan struct{} // closed when the connection must end
+	close    []byte        // the closing frame the writer sends, if any
+
+	in, out atomic.Int64 // messages read and written
+}
+
+var _ session.Conn = (*conn)(nil)
+
+// Send queues e for the writer. A client too slow to keep up is dropped rather
+// than waited for.
+func (c *conn) Send(e protocol.Event) {
+	select {
+	case c.send <- e:
+	case <-c.stop:
+	default:
+		c.closeWith(websocket.ClosePolicyViolation, "Too slow: the client stopped reading.")
+	}
+}
+
+// closeWith ends the connection: the writer sends what is queued, then a closing
+// frame with code and reason. Only the first call counts.
+func (c *conn) closeWith(code int, reason string) {
+	c.end(websocket.FormatCloseMessage(code, reason))
+}
+
+// end stops the connection, sending closing frame msg if it is not nil.
+func (c *conn) end(msg []byte) {
+	c.stopOnce.Do(func() {
+		c.close = msg
+		close(c.stop)
+	})
+}
+
+// serve runs the reader on the calling goroutine and the writer on another, and
+// returns when both have finished.
+func (c *conn) serve(hub *session.Hub) {
+	client := hub.Connect(c)
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		c.write()
+	}()
+
+	reason := c.read(client)
+	client.Close()
+	c.end(nil) // the reader is done: stop the writer if nothing else has
+	<-wrote
+	c.ws.Close()
+	c.log.Info("connection closed", "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
+		"duration", time.Since(c.opened).Round(time.Millisecond))
+}
+
+// read feeds the client's messages to the session until the connection ends, and
+// says why it ended.
+func (c *conn) read(client *session.Client) string {
+	c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	})
+	for {
+		kind, r, err := c.ws.NextReader()
+		if err != nil {
+			return readError(err)
+		}
+		// Read one byte past the limit to tell a message of exactly the limit
+		// from a larger one, without ever holding more than that in memory.
+		data, err := io.ReadAll(io.LimitReader(r, c.cfg.MaxMessageSize+1))
+		if err != nil {
+			return readError(err)
+		}
+		c.in.Add(1)
+		if int64(len(data)) > c.cfg.MaxMessageSize {
+			c.closeWith(websocket.CloseMessageTooBig, fmt.Sprintf("Message too big: the limit is %d bytes.", c.cfg.MaxMessageSize))
+			return "message too big"
+		}
+		if c.log.Enabled(context.Background(), slog.LevelDebug) {
+			c.log.Debug("message in", "data", string(data), "binary", kind == websocket.BinaryMessage)
+		}
+		if kind != websocket.TextMessage {
+			client.Refuse(protocol.ErrBinary)
+			continue
+		}
+		cmd, err := protocol.DecodeCommand(data)
+		if err != nil {
+			client.Refuse(err)
+			continue
+		}
+		client.Handle(cmd)
+	}
+}
+
+// readError says why reading ended.
+func readError(err error) string {
+	if ce, ok := err.(*websocket.CloseError); ok {
+		return fmt.Sprintf("client closed: %d %s", ce.Code, ce.Text)
+	}
+	return err.Error()
+}
+
+// write sends queued events and pings until the connection stops, then flushes
+// what is queued and sends the closing frame.
+func (c *conn) write() {
+	ping := time.NewTicker(c.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case e := <-c.send:
+			if err := c.writeEvent(e); err != nil {
+				c.writeFailed(err)
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.WriteTimeout)); err != nil {
+				c.writeFailed(err)
+				return
+			}
+		case <-c.stop:
+			c.flush()
+			return
+		}
+	}
+}
+
+// flush writes the events still queued and the closing frame, if any, then
+// gives the client CloseGrace to answer before the reader gives up.
+func (c *conn) flush() {
+	for len(c.send) > 0 { // only this goroutine receives, so this never blocks
+		if err := c.writeEvent(<-c.send); err != nil {
+			c.writeFailed(err)
+			return
+		}
+	}
+	if c.close == nil {
+		return
+	}
+	deadline := time.Now().Add(c.cfg.WriteTimeout)
+	if err := c.ws.WriteControl(websocket.CloseMessage, c.close, deadline); err != nil {
+		c.writeFailed(err)
+		return
+	}
+	c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
+}
+
+func (c *conn) writeEvent(e protocol.Event) error {
+	data, err := protocol.EncodeEvent(e)
+	if err != nil {
+		return err
+	}
+	if c.log.Enabled(context.Background(), slog.LevelDebug) {
+		c.log.Debug("message out", "data", string(data))
+	}
+	c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+		return err
+	}
+	c.out.Add(1)
+	return nil
+}
+
+// writeFailed stops the connection after a failed write: the peer is gone or
+// stuck, so cut it rather than wait for the reader's deadline.
+func (c *conn) writeFailed(err error) {
+	c.log.Debug("write failed", "err", err)
+	c.end(nil)
+	c.ws.NetConn().Close()
+}

@@ -1,0 +1,240 @@
+package socket_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/socket"
+	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// start serves the game sockets on a loopback port for the length of the test.
+func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
+	t.Helper()
+	sockets := socket.New(session.NewHub(slog.New(slog.NewTextHandler(io.Discard, nil))), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(sockets)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := sockets.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		srv.Close()
+	})
+	return sockets, "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+}
+
+// dial opens a game socket, closed at the end of the test.
+func dial(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
+	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", url, err)
+	}
+	resp.Body.Close()
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+func send(t *testing.T, ws *websocket.Conn, kind int, msg string) {
+	t.Helper()
+	if err := ws.WriteMessage(kind, []byte(msg)); err != nil {
+		t.Fatalf("write %q: %v", msg, err)
+	}
+}
+
+// expect reads the next messages and checks that they are want, byte for byte.
+func expect(t *testing.T, ws *websocket.Conn, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		kind, got, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("reading, want %s: %v", w, err)
+		}
+		if kind != websocket.TextMessage || string(got) != w {
+			t.Fatalf("got %s (type %d)\nwant %s", got, kind, w)
+		}
+	}
+}
+
+// expectClose reads until the server closes the connection and checks the code.
+func expectClose(t *testing.T, ws *websocket.Conn, code int, reason string) {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, msg, err := ws.ReadMessage()
+		if err == nil {
+			continue // events sent before the close
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != code || !strings.Contains(ce.Text, reason) {
+			t.Fatalf("read %q, %v; want close %d %q", msg, err, code, reason)
+		}
+		return
+	}
+}
+
+func play(column string) string { return `{"type": "play", "column": ` + column + `}` }
+
+// A whole game as the tutorial's part 1 client plays it, checked on the wire.
+func TestGameToAWin(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	ws := dial(t, url)
+	moves := []struct{ column, want string }{
+		{"3", `{"type":"play","player":"red","column":3,"row":0}`},
+		{"2", `{"type":"play","player":"yellow","column":2,"row":0}`},
+		{"4", `{"type":"play","player":"red","column":4,"row":0}`},
+		{"2", `{"type":"play","player":"yellow","column":2,"row":1}`},
+		{"5", `{"type":"play","player":"red","column":5,"row":0}`},
+		{"2", `{"type":"play","player":"yellow","column":2,"row":2}`},
+		{"6", `{"type":"play","player":"red","column":6,"row":0}`},
+	}
+	for _, m := range moves {
+		send(t, ws, websocket.TextMessage, play(m.column))
+		expect(t, ws, m.want)
+	}
+	expect(t, ws, `{"type":"win","player":"red","cells":[{"column":3,"row":0},{"column":4,"row":0},{"column":5,"row":0},{"column":6,"row":0}]}`)
+	send(t, ws, websocket.TextMessage, play("0"))
+	expect(t, ws, `{"type":"error","message":"The game is over: start a new one to play again."}`)
+}
+
+func TestFullColumn(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	ws := dial(t, url)
+	for range 6 {
+		send(t, ws, websocket.TextMessage, play("0"))
+		ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, _, err := ws.ReadMessage(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(t, ws, websocket.TextMessage, play("0"))
+	expect(t, ws, `{"type":"error","message":"This slot is full."}`)
+	send(t, ws, websocket.TextMessage, play("1"))
+	expect(t, ws, `{"type":"play","player":"red","column":1,"row":0}`)
+}
+
+// Every kind of bad input gets its own error and leaves the connection and its
+// game usable: the next good move is played by the player whose turn it was.
+func TestBadInput(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	tests := []struct {
+		name string
+		kind int
+		msg  string
+		want string
+	}{
+		{"not JSON", websocket.TextMessage, `hello`, `That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}.`},
+		{"a JSON array", websocket.TextMessage, `[1, 2]`, `That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}.`},
+		{"no type", websocket.TextMessage, `{"column": 3}`, `That message has no \"type\".`},
+		{"unknown type", websocket.TextMessage, `{"type": "jump"}`, `That message type is unknown.`},
+		{"missing column", websocket.TextMessage, `{"type": "play"}`, `A play needs a \"column\", from 0 to 6.`},
+		{"column as a string", websocket.TextMessage, play(`"3"`), `The \"column\" must be a whole number from 0 to 6.`},
+		{"fractional column", websocket.TextMessage, play(`3.5`), `The \"column\" must be a whole number from 0 to 6.`},
+		{"negative column", websocket.TextMessage, play(`-1`), `There is no such column: columns go from 0 to 6.`},
+		{"column 7", websocket.TextMessage, play(`7`), `There is no such column: columns go from 0 to 6.`},
+		{"huge column", websocket.TextMessage, play(`123456789012345678901234567890`), `There is no such column: columns go from 0 to 6.`},
+		{"binary frame", websocket.BinaryMessage, play(`3`), `Binary messages are not supported: send JSON text.`},
+	}
+	ws := dial(t, url)
+	send(t, ws, websocket.TextMessage, play("3"))
+	expect(t, ws, `{"type":"play","player":"red","column":3,"row":0}`)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			send(t, ws, tt.kind, tt.msg)
+			expect(t, ws, `{"type":"error","message":"`+tt.want+`"}`)
+		})
+	}
+	send(t, ws, websocket.TextMessage, play("3"))
+	expect(t, ws, `{"type":"play","player":"yellow","column":3,"row":1}`)
+}
+
+// An oversized message closes its own connection with 1009 and nobody else's.
+func TestOversizedMessage(t *testing.T) {
+	_, url := start(t, socket.Config{MaxMessageSize: 100})
+	other := dial(t, url)
+	send(t, other, websocket.TextMessage, play("0"))
+	expect(t, other, `{"type":"play","player":"red","column":0,"row":0}`)
+
+	ws := dial(t, url)
+	exact := `{"type":"play","column":1,"pad":"` + strings.Repeat("x", 100-35) + `"}`
+	if len(exact) != 100 {
+		t.Fatalf("test message is %d bytes", len(exact))
+	}
+	send(t, ws, websocket.TextMessage, exact)
+	expect(t, ws, `{"type":"play","player":"red","column":1,"row":0}`)
+	send(t, ws, websocket.TextMessage, exact+" ")
+	expectClose(t, ws, websocket.CloseMessageTooBig, "Message too big: the limit is 100 bytes.")
+
+	send(t, other, websocket.TextMessage, play("0"))
+	expect(t, other, `{"type":"play","player":"yellow","column":0,"row":1}`)
+}
+
+// Many games at once, each played to the end on its own connection.
+func TestConcurrentGames(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	const games = 20
+	var wg sync.WaitGroup
+	for i := range games {
+		wg.Go(func() {
+			ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
+			if err != nil {
+				t.Errorf("game %d: %v", i, err)
+				return
+			}
+			defer ws.Close()
+			resp.Body.Close()
+			// Red wins in column i%7; yellow plays next to it.
+			a, b := i%7, (i+1)%7
+			for _, c := range []int{a, b, a, b, a, b, a} {
+				if err := ws.WriteJSON(map[string]any{"type": "play", "column": c}); err != nil {
+					t.Errorf("game %d: %v", i, err)
+					return
+				}
+			}
+			var last map[string]any
+			for range 8 { // 7 plays and a win
+				if err := ws.ReadJSON(&last); err != nil {
+					t.Errorf("game %d: %v", i, err)
+					return
+				}
+			}
+			if last["type"] != "win" || last["player"] != "red" {
+				t.Errorf("game %d: last event %v", i, last)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestShutdownClosesWithGoingAway(t *testing.T) {
+	sockets, url := start(t, socket.Config{})
+	ws := dial(t, url)
+	send(t, ws, websocket.TextMessage, play("3"))
+	expect(t, ws, `{"type":"play","player":"red","column":3,"row":0}`)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- sockets.Shutdown(ctx) }()
+	expectClose(t, ws, websocket.CloseGoingAway, "shutting down")
+	ws.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if _, resp, err := websocket.DefaultDialer.Dial(url, nil); err == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("dial after shutdown: %v, want 503", err)
+	}
+}
