@@ -1,0 +1,18 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/connect4go/connect4/frontend/internal/browser"
+)
+
+func main() {
+	// Run returns only if the page cannot start; the program must otherwise
+	// live as long as the page, so that its callbacks stay valid.
+	if err := browser.Run(context.Background(), "#app"); err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,15 @@
+// Package browser runs the Connect Four page in a web browser: it builds the
+// board in the document, paints a [game.View] on it, and connects to the game
+// server over a WebSocket.
+//
+// It is the only package that touches JavaScript, through safejs, and it stays
+// thin: the rules of what to show live in package game. JavaScript callbacks
+// (clicks, hovers, socket events, timers) never do any work themselves: they
+// push a message onto an unbounded queue, which never blocks, and one event-loop
+// goroutine takes the messages in order, feeds them to the game state and
+// repaints what changed. The loop reaches the server through a small connection
+// interface, so tests drive it with a fake server.
+//
+// Every file but this one builds only for js/wasm; this one lets native go vet
+// and go test see the package.
+package browser

@@ -1,0 +1,52 @@
+//go:build js && wasm
+
+package browser
+
+import "github.com/hack-pad/safejs"
+
+// dom makes calls into the document and keeps the first error, so that a run of
+// calls reads as straight-line code with one check at the end. After an error
+// its methods do nothing and return undefined.
+//
+// The zero value is ready to use.
+type dom struct {
+	err error
+}
+
+// get returns the property prop of v.
+func (d *dom) get(v safejs.Value, prop string) safejs.Value {
+	if d.err != nil {
+		return safejs.Undefined()
+	}
+	var r safejs.Value
+	r, d.err = v.Get(prop)
+	return r
+}
+
+// set sets the property prop of v to x.
+func (d *dom) set(v safejs.Value, prop string, x any) {
+	if d.err == nil {
+		d.err = v.Set(prop, x)
+	}
+}
+
+// call calls the method m of v.
+func (d *dom) call(v safejs.Value, m string, args ...any) safejs.Value {
+	if d.err != nil {
+		return safejs.Undefined()
+	}
+	var r safejs.Value
+	r, d.err = v.Call(m, args...)
+	return r
+}
+
+// element returns a new element of the document with the tag and class, and
+// the attributes given as name, value pairs.
+func (d *dom) element(document safejs.Value, tag, class string, attrs ...string) safejs.Value {
+	el := d.call(document, "createElement", tag)
+	d.set(el, "className", class)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		d.call(el, "setAttribute", attrs[i], attrs[i+1])
+	}
+	return el
+}

@@ -1,0 +1,525 @@
+package game
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// plays returns the events the server sends for the moves in columns, from the
+// empty board with the players alternating from Red: a Played for each move,
+// as the server's referee computes it.
+func plays(t *testing.T, columns ...int) []protocol.Event {
+	t.Helper()
+	var g connect4.Game
+	var events []protocol.Event
+	for _, c := range columns {
+		m, err := g.Play(g.Turn(), c)
+		if err != nil {
+			t.Fatalf("column %d: %v", c, err)
+		}
+		events = append(events, protocol.Played{Player: m.Player, Column: m.Column, Row: m.Row})
+	}
+	return events
+}
+
+// then returns events followed by more.
+func then(events []protocol.Event, more ...protocol.Event) []protocol.Event {
+	return append(events[:len(events):len(events)], more...)
+}
+
+// opened returns a State whose connection is open, with events applied.
+func opened(events []protocol.Event) *State {
+	s := new(State)
+	s.Opened()
+	for _, e := range events {
+		s.Apply(e)
+	}
+	return s
+}
+
+// line returns four cells from (column, row) in the direction (dc, dr).
+func line(column, row, dc, dr int) [4]connect4.Cell {
+	var cells [4]connect4.Cell
+	for i := range cells {
+		cells[i] = connect4.Cell{Column: column + i*dc, Row: row + i*dr}
+	}
+	return cells
+}
+
+// drawn is a whole game without four in a row.
+var drawn = []int{2, 5, 3, 5, 6, 3, 5, 6, 5, 0, 0, 2, 4, 2, 5, 5, 4, 4, 3, 2, 6, 6, 4, 0, 2, 6, 2, 0, 3, 1, 0, 4, 0, 6, 1, 3, 4, 3, 1, 1, 1, 1}
+
+// TestView applies the server's events to an open connection, with the pointer
+// over a column, and checks what the page shows. The boards use View.String:
+// "r" and "y" are previews, "*" the winning checkers.
+func TestView(t *testing.T) {
+	tests := []struct {
+		name     string
+		events   []protocol.Event
+		hover    int
+		board    string
+		status   string
+		kind     Kind
+		player   connect4.Player
+		playable bool
+	}{
+		{
+			name:  "new game",
+			hover: -1,
+			board: `
+.......
+.......
+.......
+.......
+.......
+.......`,
+			status: "Red to play", kind: KindTurn, player: connect4.Red, playable: true,
+		},
+		{
+			name:  "preview at the bottom",
+			hover: 0,
+			board: `
+.......
+.......
+.......
+.......
+.......
+r......`,
+			status: "Red to play", kind: KindTurn, player: connect4.Red, playable: true,
+		},
+		{
+			name:   "preview on top of a checker, in the next player's colour",
+			events: plays(t, 3),
+			hover:  3,
+			board: `
+.......
+.......
+.......
+.......
+...y...
+...R...`,
+			status: "Yellow to play", kind: KindTurn, player: connect4.Yellow, playable: true,
+		},
+		{
+			name:   "no preview in a full column",
+			events: plays(t, 0, 0, 0, 0, 0, 0),
+			hover:  0,
+			board: `
+Y......
+R......
+Y......
+R......
+Y......
+R......`,
+			status: "Red to play", kind: KindTurn, player: connect4.Red, playable: true,
+		},
+		{
+			name:   "no preview off the board",
+			events: plays(t, 6),
+			hover:  7,
+			board: `
+.......
+.......
+.......
+.......
+.......
+......R`,
+			status: "Yellow to play", kind: KindTurn, player: connect4.Yellow, playable: true,
+		},
+		{
+			name:   "vertical win, no preview after it",
+			events: then(plays(t, 3, 4, 3, 4, 3, 4, 3), protocol.Win{Player: connect4.Red, Cells: line(3, 0, 0, 1)}),
+			hover:  2,
+			board: `
+.......
+.......
+...*...
+...*Y..
+...*Y..
+...*Y..`,
+			status: "Red wins!", kind: KindWin, player: connect4.Red,
+		},
+		{
+			name:   "diagonal win",
+			events: then(plays(t, 0, 1, 1, 2, 2, 3, 2, 3, 3, 6, 3), protocol.Win{Player: connect4.Red, Cells: line(0, 0, 1, 1)}),
+			hover:  -1,
+			board: `
+.......
+.......
+...*...
+..*R...
+.*RY...
+*YYY..Y`,
+			status: "Red wins!", kind: KindWin, player: connect4.Red,
+		},
+		{
+			name:   "the tutorial's win has no cells: the mirror finds them",
+			events: then(plays(t, 0, 1, 0, 2, 6, 3, 6, 4), protocol.Win{Player: connect4.Yellow}),
+			hover:  -1,
+			board: `
+.......
+.......
+.......
+.......
+R.....R
+R****.R`,
+			status: "Yellow wins!", kind: KindWin, player: connect4.Yellow,
+		},
+		{
+			name:   "the mirror sees the win before the server's Win arrives",
+			events: plays(t, 0, 6, 1, 6, 2, 6, 3),
+			hover:  4,
+			board: `
+.......
+.......
+.......
+......Y
+......Y
+****..Y`,
+			status: "Red wins!", kind: KindWin, player: connect4.Red,
+		},
+		{
+			name:   "draw",
+			events: then(plays(t, drawn...), protocol.Draw{}),
+			hover:  1,
+			board: `
+RYRYRYY
+RRRYYRY
+YYYRRRY
+YRYRYRR
+RRYYRYY
+YYRRRYR`,
+			status: "It's a draw!", kind: KindDraw,
+		},
+		{
+			name:   "the server refuses a move: its error replaces the turn",
+			events: then(plays(t, 0, 0, 0, 0, 0, 0), protocol.Error{Message: "This slot is full."}),
+			hover:  1,
+			board: `
+Y......
+R......
+Y......
+R......
+Y......
+Rr.....`,
+			status: "This slot is full.", kind: KindError, playable: true,
+		},
+		{
+			name:   "the next move clears the error",
+			events: then(plays(t, 3), protocol.Error{Message: "It isn't your turn."}, protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1}),
+			hover:  -1,
+			board: `
+.......
+.......
+.......
+.......
+...Y...
+...R...`,
+			status: "Red to play", kind: KindTurn, player: connect4.Red, playable: true,
+		},
+		{
+			name:   "an error after the end shows over the result",
+			events: then(plays(t, 0, 6, 1, 6, 2, 6, 3), protocol.Win{Player: connect4.Red}, protocol.Error{Message: "The game is over."}),
+			hover:  -1,
+			board: `
+.......
+.......
+.......
+......Y
+......Y
+****..Y`,
+			status: "The game is over.", kind: KindError,
+		},
+		{
+			name:   "out of sync: the checker lands on another row",
+			events: then(plays(t, 3), protocol.Played{Player: connect4.Yellow, Column: 3, Row: 0}),
+			hover:  3,
+			board: `
+.......
+.......
+.......
+.......
+...Y...
+...R...`,
+			status: desyncText, kind: KindError,
+		},
+		{
+			name:   "out of sync: a move after the end",
+			events: then(plays(t, 0, 6, 1, 6, 2, 6, 3), protocol.Played{Player: connect4.Yellow, Column: 5, Row: 0}),
+			hover:  -1,
+			board: `
+.......
+.......
+.......
+......Y
+......Y
+****..Y`,
+			status: desyncText, kind: KindError,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := opened(tt.events)
+			s.Hover(tt.hover)
+			v := s.View()
+			if got, want := strings.TrimSpace(v.String()), strings.TrimSpace(tt.board); got != want {
+				t.Errorf("board:\n%s\nwant:\n%s", got, want)
+			}
+			if v.Status != tt.status || v.Kind != tt.kind || v.Player != tt.player {
+				t.Errorf("status = %q, %v, %v; want %q, %v, %v", v.Status, v.Kind, v.Player, tt.status, tt.kind, tt.player)
+			}
+			if v.Playable != tt.playable {
+				t.Errorf("Playable = %v, want %v", v.Playable, tt.playable)
+			}
+			if v.Connection != "" {
+				t.Errorf("Connection = %q on an open connection", v.Connection)
+			}
+		})
+	}
+}
+
+func TestOutOfSyncWrongPlayer(t *testing.T) {
+	s := opened(plays(t, 3))
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 4, Row: 0})
+	if v := s.View(); v.Status != desyncText || v.Playable {
+		t.Errorf("after red plays twice: status %q, playable %v; want %q, false", v.Status, v.Playable, desyncText)
+	}
+	if _, ok := s.Click(4); ok {
+		t.Error("Click sends a move while out of sync")
+	}
+}
+
+func TestLastMove(t *testing.T) {
+	s := opened(plays(t, 3, 4, 4))
+	v := s.View()
+	for c := range connect4.Columns {
+		for r := range connect4.Rows {
+			want := c == 4 && r == 1
+			if v.Cells[c][r].Last != want {
+				t.Errorf("cell (%d, %d): Last = %v, want %v", c, r, v.Cells[c][r].Last, want)
+			}
+		}
+	}
+	if v := new(State).View(); v.Cells[0][0].Last {
+		t.Error("a new game has a last move")
+	}
+}
+
+func TestErrorExpiry(t *testing.T) {
+	s := opened(plays(t, 3))
+	first := s.Apply(protocol.Error{Message: "It isn't your turn."})
+	if first == 0 {
+		t.Fatal("Apply(Error) returned sequence number 0")
+	}
+	if seq := s.Apply(protocol.Played{Player: connect4.Yellow, Column: 2, Row: 0}); seq != 0 {
+		t.Errorf("Apply(Played) = %d, want 0", seq)
+	}
+	second := s.Apply(protocol.Error{Message: "This slot is full."})
+	third := s.ShowError("The server sent a message this page cannot read.")
+	if !(first < second && second < third) {
+		t.Fatalf("sequence numbers %d, %d, %d do not increase", first, second, third)
+	}
+
+	steps := []struct {
+		expire uint64
+		status string
+	}{
+		{first, "The server sent a message this page cannot read."},
+		{second, "The server sent a message this page cannot read."}, // replaced: its expiry does nothing
+		{third, "Red to play"},
+		{third, "Red to play"},
+	}
+	for _, step := range steps {
+		s.ExpireError(step.expire)
+		if v := s.View(); v.Status != step.status {
+			t.Errorf("after ExpireError(%d): status %q, want %q", step.expire, v.Status, step.status)
+		}
+	}
+
+	// Numbers keep counting across a new game, so that an old timer cannot
+	// clear a new error.
+	s.Reset()
+	fourth := s.ShowError("Oops.")
+	s.ExpireError(third)
+	if fourth <= third || s.View().Status != "Oops." {
+		t.Errorf("after Reset: seq %d (previous %d), status %q; want a larger seq and %q", fourth, third, s.View().Status, "Oops.")
+	}
+}
+
+func TestClick(t *testing.T) {
+	tests := []struct {
+		name   string
+		state  func() *State
+		column int
+		want   protocol.Command
+	}{
+		{"open", func() *State { return opened(nil) }, 3, protocol.Play{Column: 3}},
+		{"leftmost", func() *State { return opened(nil) }, 0, protocol.Play{Column: 0}},
+		{"rightmost", func() *State { return opened(nil) }, 6, protocol.Play{Column: 6}},
+		{"full column: the server refuses it", func() *State { return opened(plays(t, 5, 5, 5, 5, 5, 5)) }, 5, protocol.Play{Column: 5}},
+		{"while an error shows", func() *State {
+			s := opened(nil)
+			s.ShowError("Oops.")
+			return s
+		}, 2, protocol.Play{Column: 2}},
+		{"off the board", func() *State { return opened(nil) }, 7, nil},
+		{"none", func() *State { return opened(nil) }, -1, nil},
+		{"connecting", func() *State { return new(State) }, 3, nil},
+		{"lost", func() *State {
+			s := opened(nil)
+			s.Lost(time.Second)
+			return s
+		}, 3, nil},
+		{"won", func() *State { return opened(then(plays(t, 0, 6, 1, 6, 2, 6, 3), protocol.Win{Player: connect4.Red})) }, 4, nil},
+		{"drawn", func() *State { return opened(then(plays(t, drawn...), protocol.Draw{})) }, 4, nil},
+		{"the server says it is won", func() *State { return opened([]protocol.Event{protocol.Win{Player: connect4.Yellow}}) }, 4, nil},
+		{"the server says it is drawn", func() *State { return opened([]protocol.Event{protocol.Draw{}}) }, 4, nil},
+	}
+	for _, tt := range tests {
+		got, ok := tt.state().Click(tt.column)
+		if got != tt.want || ok != (tt.want != nil) {
+			t.Errorf("%s: Click(%d) = %#v, %v; want %#v", tt.name, tt.column, got, ok, tt.want)
+		}
+	}
+}
+
+func TestHoverWhileNotPlayable(t *testing.T) {
+	s := new(State)
+	s.Hover(3)
+	if v := s.View(); v.Cells[3][0].Preview != connect4.NoPlayer {
+		t.Error("preview while connecting")
+	}
+	s.Opened()
+	if v := s.View(); v.Cells[3][0].Preview != connect4.Red {
+		t.Error("no preview once open")
+	}
+	s.Lost(time.Second)
+	if v := s.View(); v.Cells[3][0].Preview != connect4.NoPlayer || v.Playable {
+		t.Errorf("preview %v, playable %v after the connection dropped", v.Cells[3][0].Preview, v.Playable)
+	}
+}
+
+// TestConnection walks through the life of the connection.
+func TestConnection(t *testing.T) {
+	var s State
+	steps := []struct {
+		do         func()
+		connection string
+		playable   bool
+	}{
+		{func() {}, "Connecting…", false},
+		{s.Connecting, "Connecting…", false},
+		{func() { s.Lost(time.Second) }, "Cannot reach the server. Retrying in 1 s…", false},
+		{s.Connecting, "Reconnecting…", false},
+		{s.Opened, "", true},
+		{func() { s.Lost(2 * time.Second) }, "Connection lost. Reconnecting in 2 s…", false},
+		{func() { s.Lost(1500 * time.Millisecond) }, "Connection lost. Reconnecting in 2 s…", false},
+		{func() { s.Lost(time.Second) }, "Connection lost. Reconnecting in 1 s…", false},
+		{func() { s.Lost(time.Millisecond) }, "Connection lost. Reconnecting in 1 s…", false},
+		{func() { s.Lost(0) }, "Connection lost. Reconnecting…", false},
+		{s.Connecting, "Reconnecting…", false},
+		{func() { s.Lost(10 * time.Second) }, "Cannot reach the server. Retrying in 10 s…", false},
+		{func() { s.Lost(0) }, "Cannot reach the server. Retrying…", false},
+		{s.Connecting, "Reconnecting…", false},
+		{s.Opened, "", true},
+		{s.Reset, "", true},
+		{s.Connecting, "Connecting…", false}, // "New game" opens a new connection
+	}
+	for i, step := range steps {
+		step.do()
+		if v := s.View(); v.Connection != step.connection || v.Playable != step.playable {
+			t.Errorf("step %d: connection %q, playable %v; want %q, %v", i, v.Connection, v.Playable, step.connection, step.playable)
+		}
+	}
+}
+
+// TestReconnect checks that a new connection starts a new game, since the
+// server's game died with the old one, and that the page says so.
+func TestReconnect(t *testing.T) {
+	s := opened(plays(t, 3, 4))
+	s.Hover(2)
+	s.Lost(time.Second)
+	if v := s.View(); v.Cells[3][0].Checker != connect4.Red || v.Status != "Red to play" {
+		t.Errorf("the board should stay while reconnecting: status %q\n%v", v.Status, v)
+	}
+	s.Connecting()
+	s.Opened()
+	v := s.View()
+	want := "The connection dropped, so a new game began. Red to play."
+	if v.Status != want || v.Kind != KindInfo || v.Player != connect4.Red || !v.Playable {
+		t.Errorf("after reconnecting: status %q, %v, %v, playable %v; want %q, info, red, true", v.Status, v.Kind, v.Player, v.Playable, want)
+	}
+	if got := strings.TrimSpace(v.String()); got != ".......\n.......\n.......\n.......\n.......\n..r...." {
+		t.Errorf("after reconnecting, the board is not new:\n%s", got)
+	}
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 0, Row: 0})
+	if v := s.View(); v.Status != "Yellow to play" || v.Kind != KindTurn {
+		t.Errorf("after the first move: status %q, %v; want %q, turn", v.Status, v.Kind, "Yellow to play")
+	}
+
+	// Nothing was lost on an empty board: no news.
+	s = opened(nil)
+	s.Lost(time.Second)
+	s.Opened()
+	if v := s.View(); v.Status != "Red to play" || v.Kind != KindTurn {
+		t.Errorf("after reconnecting with no moves: status %q, %v; want %q, turn", v.Status, v.Kind, "Red to play")
+	}
+}
+
+func TestReset(t *testing.T) {
+	for name, events := range map[string][]protocol.Event{
+		"won":         then(plays(t, 0, 6, 1, 6, 2, 6, 3), protocol.Win{Player: connect4.Red}),
+		"drawn":       then(plays(t, drawn...), protocol.Draw{}),
+		"error":       then(plays(t, 0), protocol.Error{Message: "Oops."}),
+		"out of sync": {protocol.Played{Player: connect4.Yellow, Column: 0, Row: 0}},
+	} {
+		s := opened(events)
+		s.Reset()
+		if got, want := s.View(), opened(nil).View(); got != want {
+			t.Errorf("%s: after Reset:\n%v%+v\nwant:\n%v%+v", name, got, got, want, want)
+		}
+	}
+}
+
+func TestCellClass(t *testing.T) {
+	tests := []struct {
+		cell Cell
+		want string
+	}{
+		{Cell{}, "cell empty"},
+		{Cell{Checker: connect4.Red}, "cell red"},
+		{Cell{Checker: connect4.Yellow, Last: true}, "cell yellow last"},
+		{Cell{Checker: connect4.Red, Win: true, Last: true}, "cell red win last"},
+		{Cell{Preview: connect4.Yellow}, "cell empty preview preview-yellow"},
+	}
+	for _, tt := range tests {
+		if got := tt.cell.Class(); got != tt.want {
+			t.Errorf("%+v.Class() = %q, want %q", tt.cell, got, tt.want)
+		}
+	}
+}
+
+func TestStatusClass(t *testing.T) {
+	tests := []struct {
+		view View
+		want string
+	}{
+		{View{Kind: KindTurn, Player: connect4.Yellow}, "status turn yellow"},
+		{View{Kind: KindWin, Player: connect4.Red}, "status win red"},
+		{View{Kind: KindDraw}, "status draw"},
+		{View{Kind: KindError}, "status error"},
+		{View{Kind: KindInfo, Player: connect4.Red}, "status info red"},
+	}
+	for _, tt := range tests {
+		if got := tt.view.StatusClass(); got != tt.want {
+			t.Errorf("StatusClass() of kind %v, player %v = %q, want %q", tt.view.Kind, tt.view.Player, got, tt.want)
+		}
+	}
+	if got := Kind(42).String(); got != "Kind(42)" {
+		t.Errorf("Kind(42).String() = %q", got)
+	}
+}
