@@ -1,0 +1,75 @@
+# Connect Four, Go end to end. Run `make help` for the targets.
+#
+# Every target installs what it needs itself: Debian's chromium with apt-get,
+# and Go tools at pinned versions into ./bin.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+export GOTOOLCHAIN := local
+
+PORT ?= 8000
+BIN  := $(CURDIR)/bin
+DIST := backend/internal/static/dist
+MODULES := ./shared/... ./backend/... ./frontend/...
+# The packages that build for the browser.
+WASM_MODULES := ./shared/... ./frontend/...
+
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
+# wasmbrowsertest runs the GOOS=js GOARCH=wasm tests in headless Chromium. Its
+# version is pinned by the tool directive in backend/go.mod, with chromedp.
+WASMBROWSERTEST := $(BIN)/wasmbrowsertest
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: serve
+serve: build ## Build everything and serve the game on http://localhost:$PORT/ (8000).
+	@echo "Open http://localhost:$(PORT)/ in your browser. Ctrl-C stops the server."
+	PORT=$(PORT) $(BIN)/connect4
+
+.PHONY: build
+build: frontend ## Build bin/connect4: one binary with the page and the wasm inside.
+	go build -trimpath -o $(BIN)/connect4 ./backend/cmd/connect4
+
+.PHONY: frontend
+frontend: ## Build the WebAssembly frontend into the backend's static files.
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o $(DIST)/app.wasm ./frontend/cmd/app
+	cp "$$(go env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+
+.PHONY: test
+test: build lint $(WASMBROWSERTEST) chromium ## Lint, then run every test: native (with -race), wasm in Chromium, end to end.
+	@# The wasm tests run one package at a time: wasmbrowsertest maps the files
+	@# of the test binaries (such as an Example's captured output) onto one /tmp.
+	CONNECT4_BIN=$(BIN)/connect4 go test -race -count=1 $(MODULES)
+	GOOS=js GOARCH=wasm go test -p 1 -count=1 -exec=$(WASMBROWSERTEST) $(WASM_MODULES)
+
+.PHONY: lint
+lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=js GOARCH=wasm.
+	@unformatted=$$(gofmt -l shared backend frontend); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt -w these files:"; echo "$$unformatted"; exit 1; fi
+	go vet $(MODULES)
+	GOOS=js GOARCH=wasm go vet $(WASM_MODULES)
+	$(STATICCHECK) $(MODULES)
+	GOOS=js GOARCH=wasm $(STATICCHECK) $(WASM_MODULES)
+
+.PHONY: chromium
+chromium: ## Install Debian's chromium for the browser tests, if it is missing.
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+$(STATICCHECK):
+	GOBIN=$(BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(BIN)/staticcheck $@
+
+$(WASMBROWSERTEST): backend/go.mod backend/go.sum
+	cd backend && go build -o $@ github.com/agnivade/wasmbrowsertest
+
+.PHONY: clean
+clean: ## Remove what the build made.
+	rm -rf $(BIN)
+	find $(DIST) -type f ! -name .gitkeep -delete
