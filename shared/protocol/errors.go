@@ -15,6 +15,21 @@ var (
 	ErrNoColumn    = errors.New("protocol: play without a column")
 	ErrBadColumn   = errors.New("protocol: column is not an integer")
 	ErrBinary      = errors.New("protocol: binary message")
+	ErrBadInit     = errors.New("protocol: malformed init")
+	ErrBadResume   = errors.New("protocol: resume without a token")
+)
+
+// Errors of the games, which the server sends with the sentences of [ErrorFor].
+var (
+	ErrGameNotFound = errors.New("protocol: game not found")
+	ErrSeatTaken    = errors.New("protocol: both seats are taken")
+	ErrSpectator    = errors.New("protocol: spectators cannot play")
+	ErrInGame       = errors.New("protocol: already in a game")
+	ErrNotInGame    = errors.New("protocol: not in a game")
+	ErrNotOver      = errors.New("protocol: the game is not over")
+	ErrTokenExpired = errors.New("protocol: resume token unknown or expired")
+	ErrAbandoned    = errors.New("protocol: the game was abandoned")
+	ErrReplaced     = errors.New("protocol: the seat was taken back elsewhere")
 )
 
 // messages maps each error a client can cause to the sentence it is shown. The
@@ -33,6 +48,17 @@ var messages = []struct {
 	{ErrNoColumn, "A play needs a \"column\", from 0 to 6."},
 	{ErrBadColumn, "The \"column\" must be a whole number from 0 to 6."},
 	{ErrBinary, "Binary messages are not supported: send JSON text."},
+	{ErrBadInit, "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key."},
+	{ErrBadResume, "A resume needs the \"token\" the server gave."},
+	{ErrGameNotFound, "Game not found."},
+	{ErrSeatTaken, "This game already has two players: you can watch it instead."},
+	{ErrSpectator, "Spectators cannot play."},
+	{ErrInGame, "You are already in a game: open a new connection for another."},
+	{ErrNotInGame, "Start or join a game first."},
+	{ErrNotOver, "A rematch can only start once the game is over."},
+	{ErrTokenExpired, "That game is over or no longer exists."},
+	{ErrAbandoned, "The game was abandoned."},
+	{ErrReplaced, "You took your seat back in another window."},
 }
 
 // internalMessage is shown for an error that the table does not know. The server

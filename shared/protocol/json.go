@@ -3,8 +3,10 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/connect4go/connect4/shared/connect4"
 )
@@ -18,6 +20,13 @@ type wire struct {
 	Row     json.RawMessage `json:"row"`
 	Cells   json.RawMessage `json:"cells"`
 	Message json.RawMessage `json:"message"`
+	Join    json.RawMessage `json:"join"`
+	Watch   json.RawMessage `json:"watch"`
+	Mode    json.RawMessage `json:"mode"`
+	Version json.RawMessage `json:"version"`
+	Token   json.RawMessage `json:"token"`
+	Online  json.RawMessage `json:"online"`
+	Grace   json.RawMessage `json:"grace"`
 }
 
 // The JSON shapes of the messages, fields in the tutorial's order.
@@ -48,13 +57,48 @@ type (
 		Type    string `json:"type"`
 		Message string `json:"message"`
 	}
+	initJSON struct {
+		Type    string `json:"type"`
+		Join    string `json:"join,omitempty"`
+		Watch   string `json:"watch,omitempty"`
+		Mode    Mode   `json:"mode,omitempty"`
+		Version int    `json:"version,omitempty"`
+	}
+	startedJSON struct {
+		Type   string `json:"type"`
+		Join   string `json:"join,omitempty"`
+		Watch  string `json:"watch"`
+		Mode   Mode   `json:"mode,omitempty"`
+		Player string `json:"player,omitempty"`
+		Token  string `json:"token,omitempty"`
+	}
+	resumeJSON struct {
+		Type  string `json:"type"`
+		Token string `json:"token"`
+	}
+	presenceJSON struct {
+		Type   string `json:"type"`
+		Player string `json:"player"`
+		Online bool   `json:"online"`
+		Grace  *int   `json:"grace,omitempty"`
+	}
+	playerJSON struct {
+		Type   string `json:"type"`
+		Player string `json:"player"`
+	}
 )
 
 // EncodeCommand returns the JSON of c.
 func EncodeCommand(c Command) ([]byte, error) {
 	switch c := c.(type) {
+	case Init:
+		return json.Marshal(initJSON{"init", c.Join, c.Watch, c.Mode, c.Version})
+	case Resume:
+		return json.Marshal(resumeJSON{"resume", c.Token})
 	case Play:
 		return json.Marshal(playJSON{"play", c.Column})
+	case Rematch:
+		return json.Marshal(typeJSON{"rematch"})
 	}
 	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
 }
@@ -62,6 +106,23 @@ func EncodeCommand(c Command) ([]byte, error) {
 // EncodeEvent returns the JSON of e.
 func EncodeEvent(e Event) ([]byte, error) {
 	switch e := e.(type) {
+	case Started:
+		var player string
+		if e.Player != connect4.NoPlayer {
+			player = e.Player.String()
+		}
+		return json.Marshal(startedJSON{"init", e.Join, e.Watch, e.Mode, player, e.Token})
+	case Presence:
+		p := presenceJSON{Type: "presence", Player: e.Player.String(), Online: e.Online}
+		if !e.Online {
+			secs := int(e.Grace.Round(time.Second) / time.Second)
+			p.Grace = &secs
+		}
+		return json.Marshal(p)
+	case RematchOffer:
+		return json.Marshal(playerJSON{"rematch", e.Player.String()})
+	case Abandoned:
+		return json.Marshal(playerJSON{"abandoned", e.Player.String()})
 	case Played:
 		return json.Marshal(playedJSON{"play", e.Player.String(), e.Column, e.Row})
 	case Win:
@@ -87,14 +148,56 @@ func DecodeCommand(data []byte) (Command, error) {
 		return nil, err
 	}
 	switch typ {
+	case "init":
+		return decodeInit(w)
+	case "resume":
+		token, ok, err := decodeString(w.Token)
+		if err != nil || !ok || token == "" {
+			return nil, fmt.Errorf("%w: \"token\" must be a non-empty string", ErrBadResume)
+		}
+		return Resume{Token: token}, nil
 	case "play":
 		column, err := decodeColumn(w.Column)
 		if err != nil {
 			return nil, err
 		}
 		return Play{Column: column}, nil
+	case "rematch":
+		return Rematch{}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
+}
+
+// decodeInit checks an init: at most one of join and watch, a known mode, and
+// an integer version.
+func decodeInit(w wire) (Command, error) {
+	var c Init
+	join, hasJoin, err1 := decodeString(w.Join)
+	watch, hasWatch, err2 := decodeString(w.Watch)
+	mode, _, err3 := decodeString(w.Mode)
+	switch {
+	case err1 != nil || err2 != nil || err3 != nil:
+		return nil, fmt.Errorf("%w: \"join\", \"watch\" and \"mode\" must be strings", ErrBadInit)
+	case hasJoin && hasWatch:
+		return nil, fmt.Errorf("%w: both \"join\" and \"watch\"", ErrBadInit)
+	case (hasJoin || hasWatch) && mode != "":
+		return nil, fmt.Errorf("%w: \"mode\" with a key", ErrBadInit)
+	}
+	switch m := Mode(mode); m {
+	case "", Friends, HotSeat:
+		c.Mode = m
+	default:
+		return nil, fmt.Errorf("%w: unknown mode %q", ErrBadInit, mode)
+	}
+	if len(w.Version) > 0 && !isNull(w.Version) {
+		v, err := strconv.Atoi(string(w.Version))
+		if err != nil {
+			return nil, fmt.Errorf("%w: \"version\" must be an integer", ErrBadInit)
+		}
+		c.Version = v
+	}
+	c.Join, c.Watch = join, watch
+	return c, nil
 }
 
 // DecodeEvent parses one message from the server.
@@ -104,6 +207,50 @@ func DecodeEvent(data []byte) (Event, error) {
 		return nil, err
 	}
 	switch typ {
+	case "init":
+		var e Started
+		var err [5]error
+		e.Join, _, err[0] = decodeString(w.Join)
+		e.Watch, _, err[1] = decodeString(w.Watch)
+		var mode, player string
+		mode, _, err[2] = decodeString(w.Mode)
+		player, _, err[3] = decodeString(w.Player)
+		e.Token, _, err[4] = decodeString(w.Token)
+		if err := errors.Join(err[:]...); err != nil {
+			return nil, fmt.Errorf("%w: init: %v", ErrMalformed, err)
+		}
+		e.Mode = Mode(mode)
+		if player != "" {
+			if e.Player, err[0] = connect4.ParsePlayer(player); err[0] != nil {
+				return nil, fmt.Errorf("%w: %v", ErrMalformed, err[0])
+			}
+		}
+		return e, nil
+	case "presence":
+		var e Presence
+		if e.Player, err = decodePlayer(w.Player); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(w.Online, &e.Online); err != nil {
+			return nil, fmt.Errorf("%w: \"online\" must be true or false", ErrMalformed)
+		}
+		if !e.Online {
+			secs, err := decodeInt(w.Grace, "grace")
+			if err != nil {
+				return nil, err
+			}
+			e.Grace = time.Duration(secs) * time.Second
+		}
+		return e, nil
+	case "rematch", "abandoned":
+		p, err := decodePlayer(w.Player)
+		if err != nil {
+			return nil, err
+		}
+		if typ == "rematch" {
+			return RematchOffer{Player: p}, nil
+		}
+		return Abandoned{Player: p}, nil
 	case "play":
 		var e Played
 		if e.Player, err = decodePlayer(w.Player); err != nil {
@@ -201,6 +348,17 @@ func decodePlayer(raw json.RawMessage) (connect4.Player, error) {
 		return connect4.NoPlayer, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return p, nil
+}
+
+// decodeString parses an optional JSON string: absent and null give "", false.
+func decodeString(raw json.RawMessage) (s string, present bool, err error) {
+	if len(raw) == 0 || isNull(raw) {
+		return "", false, nil
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", true, err
+	}
+	return s, true, nil
 }
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }

@@ -11,24 +11,112 @@
 package protocol
 
 import (
+	"time"
+
 	"github.com/connect4go/connect4/shared/connect4"
 )
 
-// Command is a message from a browser to the server: [Play].
+// Command is a message from a browser to the server: [Init], [Resume], [Play]
+// or [Rematch].
 type Command interface {
 	command()
 }
 
-// Event is a message from the server to a browser: [Played], [Win], [Draw] or
-// [Error].
+// Event is a message from the server to a browser: [Started], [Played], [Win],
+// [Draw], [Error], and for clients of [Version] 2, [Presence], [RematchOffer]
+// and [Abandoned].
 type Event interface {
 	event()
+}
+
+// Version is the protocol version of this package. Version 1 is the tutorial's:
+// a client that does not say otherwise in its [Init] is sent only the events
+// the tutorial knows (and [Draw]), since the tutorial's client fails on any
+// other type.
+const Version = 2
+
+// Mode is the kind of game an [Init] starts.
+type Mode string
+
+// The kinds of game.
+const (
+	// Friends is a game between two browsers: the creator plays red and shares
+	// a join key with the opponent. It is the tutorial's part 2, and the default.
+	Friends Mode = "friends"
+	// HotSeat is a game that one connection plays for both sides, as in the
+	// tutorial's part 1, but that survives reconnections.
+	HotSeat Mode = "hotseat"
+)
+
+// Init starts, joins or watches a game, and must be a connection's first
+// message (a connection whose first message is a Play gets a hot-seat game of
+// its own, as in the tutorial's part 1).
+//
+// On the wire: {"type": "init"} starts a game, {"type": "init", "join": KEY}
+// takes its second seat and {"type": "init", "watch": KEY} follows it; an
+// optional "mode" ("friends" or "hotseat") says what to start, and "version":
+// 2 asks for this package's events besides the tutorial's.
+type Init struct {
+	Join, Watch string
+	Mode        Mode // "" means Friends
+	Version     int  // 0 means 1, the tutorial's
+}
+
+// Resume takes back a seat after a dropped connection, with the token that
+// [Started] gave. It implies Version 2. On the wire:
+// {"type": "resume", "token": TOKEN}.
+type Resume struct {
+	Token string
 }
 
 // Play asks to drop a checker into Column (0 to 6, left to right).
 // On the wire: {"type": "play", "column": 3}.
 type Play struct {
 	Column int
+}
+
+// Rematch offers, or accepts, a new game with colours swapped once the game is
+// over; in a hot-seat game it starts a new game at once. On the wire:
+// {"type": "rematch"}.
+type Rematch struct{}
+
+// Started tells a client that it has entered a game, which begins empty: the
+// moves played so far follow as [Played] events. On the wire it is the
+// tutorial's {"type": "init", "join": KEY, "watch": KEY}, sent to the creator of
+// a game; clients of Version 2 get it whenever they enter a game or a rematch
+// begins, with "mode", their "player" (absent for spectators and in hot-seat
+// games, where one client plays both) and their resume "token" (seat holders
+// only).
+type Started struct {
+	Join   string          // the key that takes the second seat, for the creator
+	Watch  string          // the key that follows the game
+	Mode   Mode            // Friends or HotSeat
+	Player connect4.Player // the holder's colour, or NoPlayer
+	Token  string          // the resume token of the holder's seat, or ""
+}
+
+// Presence tells Version 2 clients that a player took or took back their seat
+// (Online) or lost their connection, in which case the seat is held for Grace
+// before the game is abandoned. On the wire:
+// {"type": "presence", "player": "yellow", "online": false, "grace": 60}, the
+// grace in whole seconds.
+type Presence struct {
+	Player connect4.Player
+	Online bool
+	Grace  time.Duration
+}
+
+// RematchOffer tells Version 2 clients that Player asks for a rematch. On the
+// wire: {"type": "rematch", "player": "red"}.
+type RematchOffer struct {
+	Player connect4.Player
+}
+
+// Abandoned tells Version 2 clients that the game is over because Player left
+// and did not come back in time. On the wire:
+// {"type": "abandoned", "player": "yellow"}.
+type Abandoned struct {
+	Player connect4.Player
 }
 
 // Played reports an accepted move to everyone in the game.
@@ -56,12 +144,29 @@ type Error struct {
 	Message string
 }
 
-func (Play) command() {}
+func (Init) command()    {}
+func (Resume) command()  {}
+func (Play) command()    {}
+func (Rematch) command() {}
 
-func (Played) event() {}
-func (Win) event()    {}
-func (Draw) event()   {}
-func (Error) event()  {}
+func (Started) event()      {}
+func (Played) event()       {}
+func (Win) event()          {}
+func (Draw) event()         {}
+func (Error) event()        {}
+func (Presence) event()     {}
+func (RematchOffer) event() {}
+func (Abandoned) event()    {}
+
+// Tutorial reports whether the tutorial's clients know e, so that a client of
+// version 1 may be sent it.
+func Tutorial(e Event) bool {
+	switch e.(type) {
+	case Presence, RematchOffer, Abandoned:
+		return false
+	}
+	return true
+}
 
 // Result returns the events that follow an accepted move m in g: m's Played, then
 // Win or Draw if m ended the game.

@@ -3,6 +3,7 @@ package protocol_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
@@ -32,6 +33,19 @@ func TestEncodeEvent(t *testing.T) {
 		{protocol.Draw{}, `{"type":"draw"}`},
 		{protocol.Error{Message: "This slot is full."}, `{"type":"error","message":"This slot is full."}`},
 		{protocol.Error{Message: `"quoted" <b> & é`}, `{"type":"error","message":"\"quoted\" \u003cb\u003e \u0026 é"}`},
+		// The tutorial's init, then what version 2 clients get.
+		{protocol.Started{Join: "J", Watch: "W"}, `{"type":"init","join":"J","watch":"W"}`},
+		{
+			protocol.Started{Join: "J", Watch: "W", Mode: protocol.Friends, Player: connect4.Red, Token: "T"},
+			`{"type":"init","join":"J","watch":"W","mode":"friends","player":"red","token":"T"}`,
+		},
+		{protocol.Started{Watch: "W", Mode: protocol.HotSeat, Token: "T"}, `{"type":"init","watch":"W","mode":"hotseat","token":"T"}`},
+		{protocol.Started{Watch: "W", Mode: protocol.Friends}, `{"type":"init","watch":"W","mode":"friends"}`},
+		{protocol.Presence{Player: connect4.Yellow, Online: true}, `{"type":"presence","player":"yellow","online":true}`},
+		{protocol.Presence{Player: connect4.Red, Grace: time.Minute}, `{"type":"presence","player":"red","online":false,"grace":60}`},
+		{protocol.Presence{Player: connect4.Red}, `{"type":"presence","player":"red","online":false,"grace":0}`},
+		{protocol.RematchOffer{Player: connect4.Yellow}, `{"type":"rematch","player":"yellow"}`},
+		{protocol.Abandoned{Player: connect4.Red}, `{"type":"abandoned","player":"red"}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeEvent(tt.event)
@@ -46,9 +60,40 @@ func TestEncodeEvent(t *testing.T) {
 }
 
 func TestEncodeCommand(t *testing.T) {
-	got, err := protocol.EncodeCommand(protocol.Play{Column: 3})
-	if want := `{"type":"play","column":3}`; err != nil || string(got) != want {
-		t.Errorf("EncodeCommand = %s, %v; want %s", got, err, want)
+	tests := []struct {
+		cmd  protocol.Command
+		want string
+	}{
+		{protocol.Play{Column: 3}, `{"type":"play","column":3}`},
+		{protocol.Init{}, `{"type":"init"}`},
+		{protocol.Init{Join: "J"}, `{"type":"init","join":"J"}`},
+		{protocol.Init{Watch: "W", Version: 2}, `{"type":"init","watch":"W","version":2}`},
+		{protocol.Init{Mode: protocol.HotSeat, Version: 2}, `{"type":"init","mode":"hotseat","version":2}`},
+		{protocol.Resume{Token: "T"}, `{"type":"resume","token":"T"}`},
+		{protocol.Rematch{}, `{"type":"rematch"}`},
+	}
+	for _, tt := range tests {
+		got, err := protocol.EncodeCommand(tt.cmd)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("EncodeCommand(%#v) = %s, %v; want %s", tt.cmd, got, err, tt.want)
+		}
+		back, err := protocol.DecodeCommand(got)
+		if err != nil || back != tt.cmd {
+			t.Errorf("DecodeCommand(%s) = %#v, %v; want %#v", got, back, err, tt.cmd)
+		}
+	}
+}
+
+func TestTutorial(t *testing.T) {
+	for _, e := range []protocol.Event{protocol.Started{}, protocol.Played{}, protocol.Win{}, protocol.Draw{}, protocol.Error{}} {
+		if !protocol.Tutorial(e) {
+			t.Errorf("Tutorial(%T) = false", e)
+		}
+	}
+	for _, e := range []protocol.Event{protocol.Presence{}, protocol.RematchOffer{}, protocol.Abandoned{}} {
+		if protocol.Tutorial(e) {
+			t.Errorf("Tutorial(%T) = true", e)
+		}
 	}
 }
 
@@ -85,6 +130,22 @@ func TestDecodeCommand(t *testing.T) {
 		{`{"type":"play","column":7}`, nil, connect4.ErrNoColumn},
 		{`{"type":"play","column":99999999999999999999999}`, nil, connect4.ErrNoColumn},
 		{`{"type":"play","column":-99999999999999999999999}`, nil, connect4.ErrNoColumn},
+		// The tutorial's part 2.
+		{`{"type": "init"}`, protocol.Init{}, nil},
+		{`{"type": "init", "join": "abc"}`, protocol.Init{Join: "abc"}, nil},
+		{`{"type": "init", "watch": "xyz"}`, protocol.Init{Watch: "xyz"}, nil},
+		{`{"type": "init", "mode": "hotseat", "version": 2}`, protocol.Init{Mode: protocol.HotSeat, Version: 2}, nil},
+		{`{"type": "init", "join": null, "mode": null}`, protocol.Init{}, nil},
+		{`{"type": "init", "join": "a", "watch": "b"}`, nil, protocol.ErrBadInit},
+		{`{"type": "init", "join": 5}`, nil, protocol.ErrBadInit},
+		{`{"type": "init", "mode": "chess"}`, nil, protocol.ErrBadInit},
+		{`{"type": "init", "join": "a", "mode": "hotseat"}`, nil, protocol.ErrBadInit},
+		{`{"type": "init", "version": "2"}`, nil, protocol.ErrBadInit},
+		{`{"type": "resume", "token": "t0k"}`, protocol.Resume{Token: "t0k"}, nil},
+		{`{"type": "resume"}`, nil, protocol.ErrBadResume},
+		{`{"type": "resume", "token": ""}`, nil, protocol.ErrBadResume},
+		{`{"type": "resume", "token": 1}`, nil, protocol.ErrBadResume},
+		{`{"type": "rematch"}`, protocol.Rematch{}, nil},
 	}
 	for _, tt := range tests {
 		got, err := protocol.DecodeCommand([]byte(tt.in))
