@@ -15,6 +15,7 @@ type config struct {
 	logLevel        slog.Level
 	logJSON         bool
 	shutdownTimeout time.Duration
+	grace, idle     time.Duration
 }
 
 // parseConfig reads the flags in args; a flag that is not given takes its value
@@ -39,11 +40,22 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&c.addr, "addr", env(getenv, "ADDR", addr), "`address` to listen on (env ADDR, or :$PORT)")
 	fs.StringVar(&logLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log `level`: debug (every message in and out), info, warn or error (env LOG_LEVEL)")
 	fs.StringVar(&logFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log `format`: text or json (env LOG_FORMAT)")
-	shutdown, err := time.ParseDuration(env(getenv, "SHUTDOWN_TIMEOUT", "10s"))
-	if err != nil {
-		return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+	durations := []struct {
+		v          *time.Duration
+		flag, env  string
+		def, usage string
+	}{
+		{&c.shutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long games may take to close on SIGTERM"},
+		{&c.grace, "grace", "GRACE", "1m", "how long a player's seat is held after their connection drops"},
+		{&c.idle, "idle", "IDLE", "30m", "how long a game may go without a move before it is closed"},
 	}
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", shutdown, "how long games may take to close on SIGTERM (env SHUTDOWN_TIMEOUT)")
+	for _, d := range durations {
+		def, err := time.ParseDuration(env(getenv, d.env, d.def))
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", d.env, err)
+		}
+		fs.DurationVar(d.v, d.flag, def, d.usage+" (env "+d.env+")")
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

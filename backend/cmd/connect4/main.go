@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	hub := session.NewHub(logger)
+	hub := session.NewHub(session.Config{Grace: cfg.grace, Idle: cfg.idle}, logger)
 	sockets := socket.New(hub, socket.Config{}, logger)
 	site := server.New(static.Files(), sockets)
 	srv := &http.Server{

@@ -1,16 +1,24 @@
 // Package session runs the games: it turns each client's commands into moves on
-// the right game and sends the resulting events to the clients concerned.
+// the right game and sends the resulting events to everyone concerned.
 //
-// It knows nothing of sockets. A connection is anything with a [Conn.Send] that
-// never blocks; the transport feeds each connection's commands to its [Client], one
-// at a time and in order, and closes the Client when the connection ends.
+// A game between two seats, with its spectators and its rematches, is a match.
+// The first seat belongs to the client that starts the match; the second to the
+// one that joins it with the join key; anyone with the watch key follows it. A
+// seat holder whose connection drops keeps the seat for a grace time and takes
+// it back with the seat's resume token.
+//
+// The package knows nothing of sockets. A connection is anything with a
+// [Conn.Send] that never blocks; the transport feeds each connection's commands
+// to its [Client], one at a time and in order, and closes the Client when the
+// connection ends.
 package session
 
 import (
+	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
-	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
@@ -19,50 +27,146 @@ type Conn interface {
 	// Send queues e for the client and returns at once. It never blocks: a
 	// transport that cannot deliver in time drops the connection instead.
 	Send(e protocol.Event)
+	// Close ends the connection once the events already queued are sent,
+	// telling the client why in reason. It never blocks.
+	Close(reason string)
+}
+
+// Timer is a pending call of a function, as [time.AfterFunc] returns.
+type Timer interface {
+	Stop() bool
+	Reset(d time.Duration) bool
+}
+
+// Config holds the timings of the games. The zero value of a field means its
+// default.
+type Config struct {
+	// Grace is how long a seat is held for a player whose connection dropped.
+	// After it, a game in progress ends as abandoned. The default is a minute.
+	Grace time.Duration
+	// Idle is how long a match may go without a command before it is closed,
+	// with everyone in it. The default is 30 minutes.
+	Idle time.Duration
+	// AfterFunc schedules f after d; the default is time.AfterFunc. Tests set
+	// their own to make time pass on demand.
+	AfterFunc func(d time.Duration, f func()) Timer
+}
+
+func (c Config) withDefaults() Config {
+	if c.Grace == 0 {
+		c.Grace = time.Minute
+	}
+	if c.Idle == 0 {
+		c.Idle = 30 * time.Minute
+	}
+	if c.AfterFunc == nil {
+		c.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+	}
+	return c
 }
 
 // Stats counts what a Hub holds at one moment.
 type Stats struct {
 	Clients int // connected clients
-	Games   int // games in progress, over or not, that someone still takes part in
+	Matches int // matches that someone is in or may come back to
 }
 
-// Hub holds every client and game of one server. It is safe for concurrent use;
-// the zero value is not usable: call [NewHub].
+// Hub holds every client and match of one server. It is safe for concurrent
+// use; the zero value is not usable: call [NewHub].
 type Hub struct {
+	cfg Config
 	log *slog.Logger
 
-	mu    sync.Mutex
-	stats Stats
+	// mu guards what follows. It is never held while taking a match's lock.
+	mu      sync.Mutex
+	clients int
+	matches map[*match]struct{}
+	byJoin  map[string]*match
+	byWatch map[string]*match
+	byToken map[string]*match
 }
 
-// NewHub returns an empty Hub that logs game starts and ends to logger.
-func NewHub(logger *slog.Logger) *Hub {
-	return &Hub{log: logger}
+// NewHub returns an empty Hub that logs the starts and ends of games to logger.
+func NewHub(cfg Config, logger *slog.Logger) *Hub {
+	return &Hub{
+		cfg:     cfg.withDefaults(),
+		log:     logger,
+		matches: make(map[*match]struct{}),
+		byJoin:  make(map[string]*match),
+		byWatch: make(map[string]*match),
+		byToken: make(map[string]*match),
+	}
 }
 
 // Stats returns what the hub holds now.
 func (h *Hub) Stats() Stats {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.stats
+	return Stats{Clients: h.clients, Matches: len(h.matches)}
 }
 
 // Connect registers a new connection and returns its Client.
 func (h *Hub) Connect(c Conn) *Client {
 	h.mu.Lock()
-	h.stats.Clients++
+	h.clients++
 	h.mu.Unlock()
-	return &Client{hub: h, conn: c}
+	return &Client{hub: h, conn: c, seat: spectator}
 }
+
+// lookup returns the match that key names in index, or nil.
+func (h *Hub) lookup(index map[string]*match, key string) *match {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return index[key]
+}
+
+// register adds m to the hub under its keys and the token of its first seat.
+func (h *Hub) register(m *match) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.matches[m] = struct{}{}
+	if m.joinKey != "" {
+		h.byJoin[m.joinKey] = m
+	}
+	h.byWatch[m.watch] = m
+	for _, s := range m.seats {
+		if s.token != "" {
+			h.byToken[s.token] = m
+		}
+	}
+}
+
+// addToken makes token resume a seat of m.
+func (h *Hub) addToken(token string, m *match) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.byToken[token] = m
+}
+
+// unregister forgets m and its keys.
+func (h *Hub) unregister(m *match) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.matches, m)
+	delete(h.byJoin, m.joinKey)
+	delete(h.byWatch, m.watch)
+	for _, s := range m.seats {
+		delete(h.byToken, s.token)
+	}
+}
+
+// spectator is the seat of a Client that holds none.
+const spectator = -1
 
 // Client is one connection's part in the games. Its methods must be called from
 // one goroutine at a time, in the order the connection received the commands.
 type Client struct {
-	hub    *Hub
-	conn   Conn
-	game   *connect4.Game // the hot-seat game, created by the first play
-	closed bool
+	hub     *Hub
+	conn    Conn
+	version int    // the protocol version the client speaks, from its Init
+	match   *match // the match the client is in, or nil
+	seat    int    // its seat in match, or spectator
+	closed  bool
 }
 
 // Handle carries out one command and sends its results.
@@ -70,15 +174,34 @@ func (c *Client) Handle(cmd protocol.Command) {
 	if c.closed {
 		return
 	}
+	var err error
 	switch cmd := cmd.(type) {
+	case protocol.Init:
+		err = c.init(cmd)
+	case protocol.Resume:
+		err = c.resume(cmd.Token)
 	case protocol.Play:
-		c.play(cmd.Column)
+		if c.match == nil {
+			// The tutorial's part 1: a first play starts a hot-seat game.
+			c.match = newMatch(c.hub, protocol.HotSeat, c, false)
+			c.seat = 0
+		}
+		err = c.match.play(c, cmd.Column)
+	case protocol.Rematch:
+		if c.match == nil {
+			err = protocol.ErrNotInGame
+			break
+		}
+		err = c.match.rematch(c)
 	default:
-		c.Refuse(protocol.ErrUnknownType)
+		err = fmt.Errorf("%w: %T", protocol.ErrUnknownType, cmd)
+	}
+	if err != nil {
+		c.Refuse(err)
 	}
 }
 
-// Refuse sends the sender the error event for err, for example when its message
+// Refuse sends the client the error event for err, for example when its message
 // could not be decoded.
 func (c *Client) Refuse(err error) {
 	e, ok := protocol.ErrorFor(err)
@@ -88,43 +211,74 @@ func (c *Client) Refuse(err error) {
 	c.conn.Send(e)
 }
 
-// play plays column for whoever's turn it is in the client's hot-seat game,
-// starting one on the first move as the tutorial's part 1 does.
-func (c *Client) play(column int) {
-	if c.game == nil {
-		c.game = connect4.NewGame()
-		c.hub.gameStarted()
-		c.hub.log.Info("game started", "kind", "hotseat")
+func (c *Client) init(cmd protocol.Init) error {
+	if c.match != nil {
+		return protocol.ErrInGame
 	}
-	m, err := c.game.Play(c.game.Turn(), column)
-	if err != nil {
-		c.Refuse(err)
-		return
+	c.version = max(cmd.Version, 1)
+	switch {
+	case cmd.Join != "":
+		return c.enter(c.hub.lookup(c.hub.byJoin, cmd.Join), (*match).join)
+	case cmd.Watch != "":
+		return c.enter(c.hub.lookup(c.hub.byWatch, cmd.Watch), (*match).follow)
 	}
-	for _, e := range protocol.Result(c.game, m) {
-		c.conn.Send(e)
+	mode := cmd.Mode
+	if mode == "" {
+		mode = protocol.Friends
 	}
-	if c.game.Over() {
-		c.hub.log.Info("game ended", "kind", "hotseat", "winner", c.game.Winner(), "moves", c.game.Len())
-	}
+	c.match = newMatch(c.hub, mode, c, true)
+	c.seat = 0
+	return nil
 }
 
-// Close ends the client's part in its games. Later commands are ignored.
+func (c *Client) resume(token string) error {
+	if c.match != nil {
+		return protocol.ErrInGame
+	}
+	c.version = protocol.Version
+	m := c.hub.lookup(c.hub.byToken, token)
+	if m == nil {
+		return protocol.ErrTokenExpired
+	}
+	return c.enter(m, func(m *match, c *Client) error { return m.resume(c, token) })
+}
+
+// enter puts the client in m with how, which sets c.seat.
+func (c *Client) enter(m *match, how func(*match, *Client) error) error {
+	if m == nil {
+		return protocol.ErrGameNotFound
+	}
+	if err := how(m, c); err != nil {
+		return err
+	}
+	c.match = m
+	return nil
+}
+
+// send sends e to the client, if its version of the protocol knows it.
+func (c *Client) send(e protocol.Event) {
+	if c.version < protocol.Version {
+		if !protocol.Tutorial(e) {
+			return
+		}
+		if s, ok := e.(protocol.Started); ok {
+			e = protocol.Started{Join: s.Join, Watch: s.Watch}
+		}
+	}
+	c.conn.Send(e)
+}
+
+// Close ends the client's part in its match: a seat is held for the grace time.
+// Later commands are ignored.
 func (c *Client) Close() {
 	if c.closed {
 		return
 	}
 	c.closed = true
+	if c.match != nil {
+		c.match.leave(c)
+	}
 	c.hub.mu.Lock()
 	defer c.hub.mu.Unlock()
-	c.hub.stats.Clients--
-	if c.game != nil {
-		c.hub.stats.Games--
-	}
-}
-
-func (h *Hub) gameStarted() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.stats.Games++
+	c.hub.clients--
 }

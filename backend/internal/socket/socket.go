@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -228,9 +229,19 @@ func (c *conn) Send(e protocol.Event) {
 	}
 }
 
+// Close ends the connection normally (code 1000) once the queued events are
+// written, with reason in the closing frame.
+func (c *conn) Close(reason string) { c.closeWith(websocket.CloseNormalClosure, reason) }
+
+// maxReason is the most a closing frame's reason may hold, in bytes.
+const maxReason = 123
+
 // closeWith ends the connection: the writer sends what is queued, then a closing
 // frame with code and reason. Only the first call counts.
 func (c *conn) closeWith(code int, reason string) {
+	if len(reason) > maxReason {
+		reason = strings.ToValidUTF8(reason[:maxReason], "")
+	}
 	c.end(websocket.FormatCloseMessage(code, reason))
 }
 

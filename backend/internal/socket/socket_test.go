@@ -3,10 +3,12 @@ package socket_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +25,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // start serves the game sockets on a loopback port for the length of the test.
 func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
 	t.Helper()
-	sockets := socket.New(session.NewHub(slog.New(slog.NewTextHandler(io.Discard, nil))), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sockets := socket.New(session.NewHub(session.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(sockets)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -237,4 +239,129 @@ func TestShutdownClosesWithGoingAway(t *testing.T) {
 	if _, resp, err := websocket.DefaultDialer.Dial(url, nil); err == nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("dial after shutdown: %v, want 503", err)
 	}
+}
+
+// readJSON reads the next event as a map.
+func readJSON(t *testing.T, ws *websocket.Conn) map[string]any {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var e map[string]any
+	if err := ws.ReadJSON(&e); err != nil {
+		t.Fatalf("reading: %v", err)
+	}
+	return e
+}
+
+// The tutorial's part 2 over real sockets: start, join, watch, play to the end.
+func TestTutorialPart2(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	red := dial(t, url)
+	send(t, red, websocket.TextMessage, `{"type": "init"}`)
+	init := readJSON(t, red)
+	join, _ := init["join"].(string)
+	watch, _ := init["watch"].(string)
+	if init["type"] != "init" || len(join) != 16 || len(watch) != 16 || len(init) != 3 {
+		t.Fatalf("init = %v, want the tutorial's init with two 16-character keys", init)
+	}
+	send(t, red, websocket.TextMessage, play("3"))
+	expect(t, red, `{"type":"play","player":"red","column":3,"row":0}`)
+
+	yellow := dial(t, url)
+	send(t, yellow, websocket.TextMessage, `{"type": "init", "join": "`+join+`"}`)
+	expect(t, yellow, `{"type":"play","player":"red","column":3,"row":0}`) // the replay
+	watcher := dial(t, url)
+	send(t, watcher, websocket.TextMessage, `{"type": "init", "watch": "`+watch+`"}`)
+	expect(t, watcher, `{"type":"play","player":"red","column":3,"row":0}`)
+
+	for i, c := range []string{"4", "3", "4", "3", "4", "3"} {
+		who := []*websocket.Conn{yellow, red}[i%2]
+		send(t, who, websocket.TextMessage, play(c))
+		for _, ws := range []*websocket.Conn{red, yellow, watcher} {
+			if e := readJSON(t, ws); e["type"] != "play" {
+				t.Fatalf("got %v", e)
+			}
+		}
+	}
+	for _, ws := range []*websocket.Conn{red, yellow, watcher} {
+		expect(t, ws, `{"type":"win","player":"red","cells":[{"column":3,"row":0},{"column":3,"row":1},{"column":3,"row":2},{"column":3,"row":3}]}`)
+	}
+	third := dial(t, url)
+	send(t, third, websocket.TextMessage, `{"type": "init", "join": "not-a-key"}`)
+	expect(t, third, `{"type":"error","message":"Game not found."}`)
+}
+
+// Spectators who connect while the players move see every move exactly once,
+// in order, over real sockets; many matches run at once.
+func TestReplayRaceOverSockets(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	const matches, spectators = 8, 5
+	columns := []string{"0", "1", "2", "3", "4", "5", "6", "0", "1", "2", "3", "4", "5", "6"}
+	var wg sync.WaitGroup
+	for range matches {
+		wg.Go(func() {
+			red := dialNoCleanup(t, url)
+			defer red.Close()
+			red.WriteMessage(websocket.TextMessage, []byte(`{"type":"init","version":2}`))
+			init := readJSON(t, red)
+			yellow := dialNoCleanup(t, url)
+			defer yellow.Close()
+			yellow.WriteMessage(websocket.TextMessage, []byte(`{"type":"init","version":2,"join":"`+init["join"].(string)+`"}`))
+			readJSON(t, yellow) // init
+			readJSON(t, yellow) // red is here
+			readJSON(t, red)    // yellow is here
+
+			var watchers sync.WaitGroup
+			for range spectators {
+				watchers.Go(func() {
+					ws := dialNoCleanup(t, url)
+					defer ws.Close()
+					ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"init","watch":"`+init["watch"].(string)+`"}`))
+					for i, c := range columns {
+						e := readJSON(t, ws)
+						if e["type"] != "play" || fmt.Sprint(e["column"]) != c {
+							t.Errorf("move %d: spectator got %v, want column %s", i, e, c)
+							return
+						}
+					}
+				})
+			}
+			for i, c := range columns {
+				ws := []*websocket.Conn{red, yellow}[i%2]
+				ws.WriteMessage(websocket.TextMessage, []byte(play(c)))
+				// Wait for the move to come back before the other player moves.
+				if e := readJSON(t, ws); e["type"] != "play" {
+					t.Errorf("move %d: got %v", i, e)
+				}
+				readJSON(t, []*websocket.Conn{yellow, red}[i%2])
+			}
+			watchers.Wait()
+		})
+	}
+	wg.Wait()
+}
+
+// dialNoCleanup dials from a goroutine of the test: the caller closes.
+func dialNoCleanup(t *testing.T, url string) *websocket.Conn {
+	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Errorf("dial: %v", err)
+		runtime.Goexit()
+	}
+	resp.Body.Close()
+	return ws
+}
+
+// A seat taken back in another window closes the first with code 1000 and the
+// reason.
+func TestResumeClosesTheOldWindow(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	first := dial(t, url)
+	send(t, first, websocket.TextMessage, `{"type":"init","mode":"hotseat","version":2}`)
+	token := readJSON(t, first)["token"].(string)
+	second := dial(t, url)
+	send(t, second, websocket.TextMessage, `{"type":"resume","token":"`+token+`"}`)
+	if e := readJSON(t, second); e["type"] != "init" || e["token"] != token {
+		t.Fatalf("resumed with %v", e)
+	}
+	expectClose(t, first, websocket.CloseNormalClosure, "You took your seat back in another window.")
 }

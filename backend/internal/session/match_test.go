@@ -1,0 +1,461 @@
+package session_test
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+const (
+	red    = connect4.Red
+	yellow = connect4.Yellow
+)
+
+func errorFor(err error) protocol.Event {
+	e, _ := protocol.ErrorFor(err)
+	return e
+}
+
+// match is a version 2 friends match in which both players have read their
+// welcome.
+type match struct {
+	r, y   player
+	rs, ys protocol.Started // what red and yellow were told on entering
+}
+
+func friends(t *testing.T, h *session.Hub) match {
+	t.Helper()
+	m := match{r: connect(h), y: connect(h)}
+	m.r.Handle(protocol.Init{Version: 2})
+	events := m.r.take()
+	if len(events) != 1 {
+		t.Fatalf("creator got %v, want one init", events)
+	}
+	m.rs = events[0].(protocol.Started)
+	if m.rs.Join == "" || m.rs.Watch == "" || m.rs.Token == "" || m.rs.Player != red || m.rs.Mode != protocol.Friends {
+		t.Fatalf("creator's init = %+v", m.rs)
+	}
+	m.y.Handle(protocol.Init{Join: m.rs.Join, Version: 2})
+	events = m.y.take()
+	if len(events) != 2 {
+		t.Fatalf("joiner got %v, want init and red's presence", events)
+	}
+	m.ys = events[0].(protocol.Started)
+	if m.ys.Join != "" || m.ys.Watch != m.rs.Watch || m.ys.Player != yellow || m.ys.Token == "" || m.ys.Token == m.rs.Token {
+		t.Fatalf("joiner's init = %+v", m.ys)
+	}
+	if events[1] != (protocol.Presence{Player: red, Online: true}) {
+		t.Fatalf("joiner got %v, want red online", events[1])
+	}
+	m.r.expect(t, protocol.Presence{Player: yellow, Online: true})
+	return m
+}
+
+// watch adds a version 2 spectator and reads its welcome.
+func (m match) watch(t *testing.T, h *session.Hub) player {
+	t.Helper()
+	w := connect(h)
+	w.Handle(protocol.Init{Watch: m.rs.Watch, Version: 2})
+	w.take()
+	return w
+}
+
+// play has the players play columns in turn, red first, and drops the events.
+func (m match) play(columns ...int) {
+	for i, c := range columns {
+		[]player{m.r, m.y}[i%2].Handle(protocol.Play{Column: c})
+	}
+	m.r.take()
+	m.y.take()
+}
+
+func TestFriends(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	w := connect(h)
+	w.Handle(protocol.Init{Watch: m.rs.Watch, Version: 2})
+	w.expect(t,
+		protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends},
+		protocol.Presence{Player: red, Online: true},
+		protocol.Presence{Player: yellow, Online: true},
+	)
+
+	m.r.Handle(protocol.Play{Column: 3})
+	m.y.Handle(protocol.Play{Column: 3})
+	m.y.Handle(protocol.Play{Column: 4}) // out of turn
+	m.r.Handle(protocol.Play{Column: 0})
+	w.Handle(protocol.Play{Column: 1}) // a spectator
+	moves := []protocol.Event{played(red, 3, 0), played(yellow, 3, 1), played(red, 0, 0)}
+	m.r.expect(t, moves...)
+	m.y.expect(t, moves[0], moves[1], errorFor(connect4.ErrNotYourTurn), moves[2])
+	w.expect(t, append(moves, errorFor(protocol.ErrSpectator))...)
+}
+
+// A client written for the tutorial's part 2 gets exactly the tutorial's events.
+func TestTutorialPart2(t *testing.T) {
+	h, _ := newHub()
+	r, y, w := connect(h), connect(h), connect(h)
+	r.Handle(protocol.Init{})
+	events := r.take()
+	start, ok := events[0].(protocol.Started)
+	if len(events) != 1 || !ok || start != (protocol.Started{Join: start.Join, Watch: start.Watch}) || len(start.Join) != 16 || len(start.Watch) != 16 {
+		t.Fatalf("creator got %#v, want the tutorial's init with 16-character keys", events)
+	}
+	r.Handle(protocol.Play{Column: 2})
+	y.Handle(protocol.Init{Join: start.Join})
+	w.Handle(protocol.Init{Watch: start.Watch})
+	y.expect(t, played(red, 2, 0)) // the replay, and no init
+	w.expect(t, played(red, 2, 0))
+	r.expect(t, played(red, 2, 0)) // no presence for the tutorial's client
+	y.Handle(protocol.Play{Column: 2})
+	for _, p := range []player{r, y, w} {
+		p.expect(t, played(yellow, 2, 1))
+	}
+	y.Close()
+	r.expect(t) // no presence either
+}
+
+func TestEnterRefused(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	tests := []struct {
+		name string
+		cmd  protocol.Command
+		want error
+	}{
+		{"unknown join key", protocol.Init{Join: "nope"}, protocol.ErrGameNotFound},
+		{"unknown watch key", protocol.Init{Watch: "nope"}, protocol.ErrGameNotFound},
+		{"a watch key to join", protocol.Init{Join: m.rs.Watch}, protocol.ErrGameNotFound},
+		{"a third player", protocol.Init{Join: m.rs.Join}, protocol.ErrSeatTaken},
+		{"an unknown token", protocol.Resume{Token: "nope"}, protocol.ErrTokenExpired},
+		{"a join key as token", protocol.Resume{Token: m.rs.Join}, protocol.ErrTokenExpired},
+		{"a rematch outside a game", protocol.Rematch{}, protocol.ErrNotInGame},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := connect(h)
+			defer p.Close()
+			p.Handle(tt.cmd)
+			p.expect(t, errorFor(tt.want))
+			// Refused, the client may still watch.
+			p.Handle(protocol.Init{Watch: m.rs.Watch})
+			if got := p.take(); len(got) != 0 {
+				t.Errorf("a tutorial spectator of a game without moves got %v", got)
+			}
+			p.Handle(protocol.Play{Column: 0})
+			p.expect(t, errorFor(protocol.ErrSpectator))
+		})
+	}
+	t.Run("init twice", func(t *testing.T) {
+		p := m.watch(t, h)
+		defer p.Close()
+		p.Handle(protocol.Init{})
+		p.expect(t, errorFor(protocol.ErrInGame))
+	})
+}
+
+// Whoever joins or watches gets the moves so far, how the game ended and where
+// the players are.
+func TestReplay(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	m.play(0, 1, 0, 1, 0, 1, 0)
+	w := connect(h)
+	w.Handle(protocol.Init{Watch: m.rs.Watch, Version: 2})
+	w.expect(t,
+		protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends},
+		played(red, 0, 0), played(yellow, 1, 0), played(red, 0, 1), played(yellow, 1, 1),
+		played(red, 0, 2), played(yellow, 1, 2), played(red, 0, 3),
+		protocol.Win{Player: red, Cells: [4]connect4.Cell{{Column: 0, Row: 0}, {Column: 0, Row: 1}, {Column: 0, Row: 2}, {Column: 0, Row: 3}}},
+		protocol.Presence{Player: red, Online: true},
+		protocol.Presence{Player: yellow, Online: true},
+	)
+}
+
+func TestLeaveAndReturn(t *testing.T) {
+	h, clock := newHub()
+	m := friends(t, h)
+	w := m.watch(t, h)
+	m.play(5)
+	w.take()
+	m.y.Close()
+	m.r.expect(t, protocol.Presence{Player: yellow, Grace: grace})
+	w.expect(t, protocol.Presence{Player: yellow, Grace: grace})
+	m.r.Handle(protocol.Play{Column: 5})
+	m.r.expect(t, errorFor(connect4.ErrNotYourTurn))
+
+	// Yellow comes back on a new connection with its token.
+	y2 := connect(h)
+	y2.Handle(protocol.Resume{Token: m.ys.Token})
+	y2.expect(t, m.ys, played(red, 5, 0), protocol.Presence{Player: red, Online: true})
+	m.r.expect(t, protocol.Presence{Player: yellow, Online: true})
+	if n := clock.fire(grace); n != 0 {
+		t.Errorf("%d grace timers fired after yellow came back", n)
+	}
+	y2.Handle(protocol.Play{Column: 5})
+	m.r.expect(t, played(yellow, 5, 1))
+	w.expect(t, protocol.Presence{Player: yellow, Online: true}, played(yellow, 5, 1))
+}
+
+// A token resumed in a second window closes the first.
+func TestResumeElsewhere(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	r2 := connect(h)
+	r2.Handle(protocol.Resume{Token: m.rs.Token})
+	r2.expect(t, m.rs, protocol.Presence{Player: yellow, Online: true})
+	if want := "You took your seat back in another window."; m.r.closed != want {
+		t.Errorf("first window closed with %q, want %q", m.r.closed, want)
+	}
+	m.y.expect(t) // red never left
+	m.r.Handle(protocol.Play{Column: 0})
+	m.r.expect(t, errorFor(protocol.ErrReplaced))
+	m.r.Close() // the old window's connection ends: red keeps its seat
+	m.y.expect(t)
+	r2.Handle(protocol.Play{Column: 0})
+	m.y.expect(t, played(red, 0, 0))
+}
+
+func TestAbandoned(t *testing.T) {
+	h, clock := newHub()
+	m := friends(t, h)
+	w := m.watch(t, h)
+	v1 := connect(h)
+	v1.Handle(protocol.Init{Watch: m.rs.Watch})
+	m.play(3)
+	w.take()
+	v1.take()
+	m.r.Close()
+	m.y.expect(t, protocol.Presence{Player: red, Grace: grace})
+	if n := clock.fire(grace); n != 1 {
+		t.Fatalf("%d grace timers fired, want 1", n)
+	}
+	m.y.expect(t, protocol.Abandoned{Player: red})
+	w.expect(t, protocol.Presence{Player: red, Grace: grace}, protocol.Abandoned{Player: red})
+	v1.expect(t, errorFor(protocol.ErrAbandoned))
+	m.y.Handle(protocol.Play{Column: 3})
+	m.y.expect(t, errorFor(protocol.ErrAbandoned))
+
+	// Red may still come back, to see how it ended and for a rematch.
+	r2 := connect(h)
+	r2.Handle(protocol.Resume{Token: m.rs.Token})
+	r2.expect(t, m.rs, played(red, 3, 0), protocol.Abandoned{Player: red}, protocol.Presence{Player: yellow, Online: true})
+}
+
+func TestRematch(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	w := m.watch(t, h)
+	m.r.Handle(protocol.Rematch{})
+	m.r.expect(t, errorFor(protocol.ErrNotOver))
+	w.Handle(protocol.Rematch{})
+	w.expect(t, errorFor(protocol.ErrSpectator))
+
+	m.play(0, 1, 0, 1, 0, 1, 0)
+	w.take()
+	m.y.Handle(protocol.Rematch{})
+	m.y.Handle(protocol.Rematch{}) // asking twice is asking once
+	offer := protocol.RematchOffer{Player: yellow}
+	m.r.expect(t, offer)
+	w.expect(t, offer)
+	m.r.Handle(protocol.Rematch{})
+	// Colours swap: the creator now plays yellow, and the joiner red, first.
+	m.r.expect(t, protocol.RematchOffer{Player: red}, protocol.Started{Join: m.rs.Join, Watch: m.rs.Watch, Mode: protocol.Friends, Player: yellow, Token: m.rs.Token})
+	m.y.expect(t, offer, protocol.RematchOffer{Player: red}, protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends, Player: red, Token: m.ys.Token})
+	w.expect(t, protocol.RematchOffer{Player: red}, protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends})
+
+	m.r.Handle(protocol.Play{Column: 3})
+	m.r.expect(t, errorFor(connect4.ErrNotYourTurn))
+	m.y.Handle(protocol.Play{Column: 3})
+	m.r.expect(t, played(red, 3, 0))
+	w.expect(t, played(red, 3, 0))
+}
+
+func TestHotSeatResumes(t *testing.T) {
+	h, clock := newHub()
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.HotSeat, Version: 2})
+	start := p.take()[0].(protocol.Started)
+	if start.Mode != protocol.HotSeat || start.Token == "" || start.Join != "" || start.Player != connect4.NoPlayer {
+		t.Fatalf("hot-seat init = %+v", start)
+	}
+	p.Handle(protocol.Play{Column: 1})
+	p.Handle(protocol.Play{Column: 1})
+	p.take()
+	p.Close()
+
+	p2 := connect(h)
+	p2.Handle(protocol.Resume{Token: start.Token})
+	p2.expect(t, start, played(red, 1, 0), played(yellow, 1, 1))
+	p2.Handle(protocol.Rematch{}) // "New game", at any time
+	p2.expect(t, start)
+	p2.Handle(protocol.Play{Column: 6})
+	p2.expect(t, played(red, 6, 0))
+	p2.Close()
+	clock.fire(grace)
+	if got := h.Stats(); got != (session.Stats{}) {
+		t.Errorf("Stats() = %+v after the grace time, want zero", got)
+	}
+}
+
+// Matches end once everyone has left and the grace times have passed, and their
+// keys and tokens die with them.
+func TestCleanup(t *testing.T) {
+	h, clock := newHub()
+	m := friends(t, h)
+	w := m.watch(t, h)
+	m.play(2)
+	for _, p := range []player{m.r, m.y, w} {
+		p.Close()
+	}
+	if got := h.Stats(); got != (session.Stats{Matches: 1}) {
+		t.Errorf("Stats() = %+v during the grace time, want the match held", got)
+	}
+	clock.fire(grace)
+	if got := h.Stats(); got != (session.Stats{}) {
+		t.Errorf("Stats() = %+v after the grace time, want zero", got)
+	}
+	if n := clock.pending(); n != 0 {
+		t.Errorf("%d timers still pending", n)
+	}
+	p := connect(h)
+	for _, cmd := range []protocol.Command{protocol.Init{Join: m.rs.Join}, protocol.Init{Watch: m.rs.Watch}, protocol.Resume{Token: m.ys.Token}} {
+		p.Handle(cmd)
+	}
+	p.expect(t, errorFor(protocol.ErrGameNotFound), errorFor(protocol.ErrGameNotFound), errorFor(protocol.ErrTokenExpired))
+}
+
+func TestIdle(t *testing.T) {
+	h, clock := newHub()
+	m := friends(t, h)
+	w := m.watch(t, h)
+	if n := clock.fire(idle); n != 1 {
+		t.Fatalf("%d idle timers fired, want 1", n)
+	}
+	for _, p := range []player{m.r, m.y, w} {
+		if want := "This game was closed after 30m0s without a move."; p.closed != want {
+			t.Errorf("closed with %q, want %q", p.closed, want)
+		}
+		p.Close()
+	}
+	if got := h.Stats(); got != (session.Stats{}) {
+		t.Errorf("Stats() = %+v after the idle time, want zero", got)
+	}
+	if n := clock.pending(); n != 0 {
+		t.Errorf("%d timers still pending", n)
+	}
+}
+
+// Spectators who arrive while the players move each see every move exactly
+// once, in order: the replay and the live moves meet without a gap or a
+// repeat. Run it with -race.
+func TestReplayRace(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	columns := []int{0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 1, 0, 3, 2, 5, 4}
+	var want []protocol.Event
+	g := connect4.NewGame()
+	for _, c := range columns {
+		mv, err := g.Play(g.Turn(), c)
+		if err != nil {
+			t.Fatalf("the test's game: %v", err)
+		}
+		want = append(want, protocol.Played{Player: mv.Player, Column: mv.Column, Row: mv.Row})
+	}
+
+	const spectators = 20
+	watchers := make([]player, spectators)
+	var wg sync.WaitGroup
+	for i := range watchers {
+		watchers[i] = connect(h)
+	}
+	wg.Go(func() {
+		for i, c := range columns {
+			[]player{m.r, m.y}[i%2].Handle(protocol.Play{Column: c})
+			runtime.Gosched()
+		}
+	})
+	for i := range watchers {
+		wg.Go(func() {
+			for range i { // arrive at different moments
+				runtime.Gosched()
+			}
+			watchers[i].Handle(protocol.Init{Watch: m.rs.Watch})
+		})
+	}
+	wg.Wait()
+	for i, w := range watchers {
+		if got := w.take(); !slices.Equal(got, want) {
+			t.Errorf("spectator %d saw %d events:\n%v\nwant %d:\n%v", i, len(got), got, len(want), want)
+		}
+	}
+}
+
+// Many matches at once, each with its own players and spectators.
+func TestConcurrentMatches(t *testing.T) {
+	h, _ := newHub()
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			m := friends(t, h)
+			w := m.watch(t, h)
+			a, b := i%7, (i+3)%7
+			m.play(a, b, a, b, a, b, a)
+			if events := w.take(); len(events) != 8 || events[7] != (protocol.Win{Player: red, Cells: [4]connect4.Cell{{Column: a, Row: 0}, {Column: a, Row: 1}, {Column: a, Row: 2}, {Column: a, Row: 3}}}) {
+				t.Errorf("match %d: spectator saw %v", i, events)
+			}
+			for _, p := range []player{m.r, m.y, w} {
+				p.Close()
+			}
+		})
+	}
+	wg.Wait()
+	if got := h.Stats(); got.Clients != 0 {
+		t.Errorf("Stats() = %+v, want no clients", got)
+	}
+}
+
+func ExampleHub() {
+	hub := session.NewHub(session.Config{}, discard)
+	creator, joiner := &printer{name: "red"}, &printer{name: "yellow"}
+	red, yellow := hub.Connect(creator), hub.Connect(joiner)
+	defer red.Close()
+	defer yellow.Close()
+
+	red.Handle(protocol.Init{}) // the tutorial's init: red gets the keys
+	yellow.Handle(protocol.Init{Join: creator.join})
+	red.Handle(protocol.Play{Column: 3})
+	yellow.Handle(protocol.Play{Column: 3})
+	// Output:
+	// red: init with a join and a watch key
+	// red: play red 3 0
+	// yellow: play red 3 0
+	// red: play yellow 3 1
+	// yellow: play yellow 3 1
+}
+
+// printer is a session.Conn that prints what it is sent.
+type printer struct {
+	name string
+	join string
+}
+
+func (p *printer) Send(e protocol.Event) {
+	switch e := e.(type) {
+	case protocol.Started:
+		p.join = e.Join
+		fmt.Printf("%s: init with a join and a watch key\n", p.name)
+	case protocol.Played:
+		fmt.Printf("%s: play %v %d %d\n", p.name, e.Player, e.Column, e.Row)
+	default:
+		fmt.Printf("%s: %#v\n", p.name, e)
+	}
+}
+
+func (p *printer) Close(string) {}
