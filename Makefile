@@ -38,9 +38,22 @@ build: frontend ## Build bin/connect4: one binary with the page and the wasm ins
 	go build -trimpath -o $(BIN)/connect4 ./backend/cmd/connect4
 
 .PHONY: frontend
-frontend: ## Build the WebAssembly frontend into the backend's static files.
-	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o $(DIST)/app.wasm ./frontend/cmd/app
-	cp "$$(go env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+frontend: $(DIST)/app.wasm.br $(DIST)/wasm_exec.js.br ## Build the WebAssembly frontend, with brotli and gzip copies, into the backend's static files.
+
+# The frontend is rebuilt when a Go file it may import changes; its compressed
+# copies (brotli at its best takes about 15 s) only when it does.
+FRONTEND_SOURCES := $(shell find frontend shared -name '*.go' ! -name '*_test.go') \
+	frontend/go.mod frontend/go.sum shared/go.mod go.work
+
+$(DIST)/app.wasm: $(FRONTEND_SOURCES)
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o $@ ./frontend/cmd/app
+
+# wasm_exec.js must come from the toolchain that built app.wasm.
+$(DIST)/wasm_exec.js: $(shell go env GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+$(DIST)/%.br $(DIST)/%.gz: $(DIST)/%
+	go run ./backend/cmd/precompress $<
 
 .PHONY: test
 test: build lint $(WASMBROWSERTEST) chromium ## Lint, then run every test: native (with -race), wasm in Chromium, end to end.
@@ -73,3 +86,4 @@ $(WASMBROWSERTEST): backend/go.mod backend/go.sum
 clean: ## Remove what the build made.
 	rm -rf $(BIN)
 	find $(DIST) -type f ! -name .gitkeep -delete
+

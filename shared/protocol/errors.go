@@ -36,29 +36,30 @@ var (
 // first two are the tutorial's, word for word.
 var messages = []struct {
 	err     error
+	reason  string // a short name, for metrics and logs
 	message string
 }{
-	{connect4.ErrNotYourTurn, "It isn't your turn."},
-	{connect4.ErrColumnFull, "This slot is full."},
-	{connect4.ErrNoColumn, "There is no such column: columns go from 0 to 6."},
-	{connect4.ErrGameOver, "The game is over: start a new one to play again."},
-	{ErrMalformed, "That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}."},
-	{ErrNoType, "That message has no \"type\"."},
-	{ErrUnknownType, "That message type is unknown."},
-	{ErrNoColumn, "A play needs a \"column\", from 0 to 6."},
-	{ErrBadColumn, "The \"column\" must be a whole number from 0 to 6."},
-	{ErrBinary, "Binary messages are not supported: send JSON text."},
-	{ErrBadInit, "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key."},
-	{ErrBadResume, "A resume needs the \"token\" the server gave."},
-	{ErrGameNotFound, "Game not found."},
-	{ErrSeatTaken, "This game already has two players: you can watch it instead."},
-	{ErrSpectator, "Spectators cannot play."},
-	{ErrInGame, "You are already in a game: open a new connection for another."},
-	{ErrNotInGame, "Start or join a game first."},
-	{ErrNotOver, "A rematch can only start once the game is over."},
-	{ErrTokenExpired, "That game is over or no longer exists."},
-	{ErrAbandoned, "The game was abandoned."},
-	{ErrReplaced, "You took your seat back in another window."},
+	{connect4.ErrNotYourTurn, "not_your_turn", "It isn't your turn."},
+	{connect4.ErrColumnFull, "column_full", "This slot is full."},
+	{connect4.ErrNoColumn, "no_such_column", "There is no such column: columns go from 0 to 6."},
+	{connect4.ErrGameOver, "game_over", "The game is over: start a new one to play again."},
+	{ErrMalformed, "malformed", "That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}."},
+	{ErrNoType, "no_type", "That message has no \"type\"."},
+	{ErrUnknownType, "unknown_type", "That message type is unknown."},
+	{ErrNoColumn, "no_column", "A play needs a \"column\", from 0 to 6."},
+	{ErrBadColumn, "bad_column", "The \"column\" must be a whole number from 0 to 6."},
+	{ErrBinary, "binary", "Binary messages are not supported: send JSON text."},
+	{ErrBadInit, "bad_init", "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key."},
+	{ErrBadResume, "bad_resume", "A resume needs the \"token\" the server gave."},
+	{ErrGameNotFound, "game_not_found", "Game not found."},
+	{ErrSeatTaken, "seat_taken", "This game already has two players: you can watch it instead."},
+	{ErrSpectator, "spectator", "Spectators cannot play."},
+	{ErrInGame, "in_game", "You are already in a game: open a new connection for another."},
+	{ErrNotInGame, "not_in_game", "Start or join a game first."},
+	{ErrNotOver, "not_over", "A rematch can only start once the game is over."},
+	{ErrTokenExpired, "token_expired", "That game is over or no longer exists."},
+	{ErrAbandoned, "abandoned", "The game was abandoned."},
+	{ErrReplaced, "replaced", "You took your seat back in another window."},
 }
 
 // internalMessage is shown for an error that the table does not know. The server
@@ -74,4 +75,16 @@ func ErrorFor(err error) (Error, bool) {
 		}
 	}
 	return Error{Message: internalMessage}, false
+}
+
+// Reason returns a short name for the cause of err, such as "column_full", for
+// metrics and logs: one of a fixed set, "internal" for an error the table does
+// not know.
+func Reason(err error) string {
+	for _, m := range messages {
+		if errors.Is(err, m.err) {
+			return m.reason
+		}
+	}
+	return "internal"
 }

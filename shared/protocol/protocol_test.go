@@ -200,6 +200,9 @@ func TestErrorFor(t *testing.T) {
 		if got.Message != tt.want || ok != tt.fromClient {
 			t.Errorf("ErrorFor(%v) = %q, %v; want %q, %v", tt.err, got.Message, ok, tt.want, tt.fromClient)
 		}
+		if reason := protocol.Reason(tt.err); (reason == "internal") == tt.fromClient {
+			t.Errorf("Reason(%v) = %q", tt.err, reason)
+		}
 	}
 }
 

@@ -15,7 +15,9 @@ type config struct {
 	logLevel        slog.Level
 	logJSON         bool
 	shutdownTimeout time.Duration
+	drainDelay      time.Duration
 	grace, idle     time.Duration
+	origins         []string
 }
 
 // parseConfig reads the flags in args; a flag that is not given takes its value
@@ -46,6 +48,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		def, usage string
 	}{
 		{&c.shutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long games may take to close on SIGTERM"},
+		{&c.drainDelay, "drain-delay", "DRAIN_DELAY", "0s", "how long /healthz fails on SIGTERM before games are closed, for load balancers to notice"},
 		{&c.grace, "grace", "GRACE", "1m", "how long a player's seat is held after their connection drops"},
 		{&c.idle, "idle", "IDLE", "30m", "how long a game may go without a move before it is closed"},
 	}
@@ -56,11 +59,18 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		}
 		fs.DurationVar(d.v, d.flag, def, d.usage+" (env "+d.env+")")
 	}
+	origins := env(getenv, "ORIGINS", "")
+	fs.StringVar(&origins, "origins", origins, "comma-separated `origins`, such as https://play.example.com, whose pages may open game sockets besides this server's own (env ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	for o := range strings.SplitSeq(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.origins = append(c.origins, o)
+		}
 	}
 	if err := c.logLevel.UnmarshalText([]byte(logLevel)); err != nil {
 		return c, fmt.Errorf("-log-level: %w", err)

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/connect4go/connect4/backend/internal/metrics"
 	"github.com/connect4go/connect4/backend/internal/server"
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/socket"
@@ -56,9 +57,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	hub := session.NewHub(session.Config{Grace: cfg.grace, Idle: cfg.idle}, logger)
-	sockets := socket.New(hub, socket.Config{}, logger)
-	site := server.New(static.Files(), sockets)
+	pages, err := static.New(static.Files()...)
+	if err != nil {
+		return err
+	}
+	stats := metrics.New("")
+	hub := session.NewHub(session.Config{Grace: cfg.grace, Idle: cfg.idle, Observer: stats}, logger)
+	sockets := socket.New(hub, socket.Config{CheckOrigin: socket.CheckOrigins(cfg.origins), Observer: stats}, logger)
+	site := server.New(pages, sockets, stats.Handler())
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -74,8 +80,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	case <-ctx.Done():
 	}
 
-	logger.Info("shutting down", "timeout", cfg.shutdownTimeout)
+	logger.Info("shutting down", "drain_delay", cfg.drainDelay, "timeout", cfg.shutdownTimeout)
 	site.Drain()
+	time.Sleep(cfg.drainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	err = errors.Join(srv.Shutdown(shutdownCtx), sockets.Shutdown(shutdownCtx))

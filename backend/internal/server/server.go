@@ -3,7 +3,6 @@
 package server
 
 import (
-	"io/fs"
 	"net/http"
 	"sync/atomic"
 
@@ -17,12 +16,15 @@ type Server struct {
 	draining atomic.Bool
 }
 
-// New returns a Server that serves files at the root of the site and hands
-// WebSocket handshakes on "/" to sockets, as the tutorial's clients expect.
-func New(files fs.FS, sockets http.Handler) *Server {
+// New returns a Server that serves pages at the root of the site, hands
+// WebSocket handshakes on "/" to sockets, as the tutorial's clients expect, and
+// serves metrics, if not nil, at /metrics.
+func New(pages, sockets, metrics http.Handler) *Server {
 	s := &Server{mux: http.NewServeMux(), sockets: sockets}
-	pages := http.FileServerFS(files)
 	s.mux.HandleFunc("GET /healthz", s.health)
+	if metrics != nil {
+		s.mux.Handle("GET /metrics", metrics)
+	}
 	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if socket.IsWebSocket(r) {
 			s.sockets.ServeHTTP(w, r)

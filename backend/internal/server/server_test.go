@@ -11,6 +11,11 @@ import (
 	"github.com/connect4go/connect4/backend/internal/server"
 )
 
+// metricsStub stands for the metrics.
+var metricsStub = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("connect4_moves_total 0\n"))
+})
+
 // socketStub answers every request it gets, to show which ones reach it.
 var socketStub = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusTeapot)
@@ -18,12 +23,10 @@ var socketStub = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 
 func TestRoutes(t *testing.T) {
 	files := fstest.MapFS{
-		"index.html":   {Data: []byte("<!doctype html><title>Connect Four</title>")},
-		"style.css":    {Data: []byte("body {}")},
-		"app.wasm":     {Data: []byte("\x00asm\x01\x00\x00\x00")},
-		"wasm_exec.js": {Data: []byte("// Go")},
+		"index.html": {Data: []byte("<!doctype html><title>Connect Four</title>")},
+		"app.wasm":   {Data: []byte("\x00asm\x01\x00\x00\x00")},
 	}
-	srv := httptest.NewServer(server.New(files, socketStub))
+	srv := httptest.NewServer(server.New(http.FileServerFS(files), socketStub, metricsStub))
 	defer srv.Close()
 
 	upgrade := http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}}
@@ -38,9 +41,8 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/", upgrade, http.StatusTeapot, "", ""},
 		{"GET", "/index.html", upgrade, http.StatusMovedPermanently, "", ""},
 		{"GET", "/app.wasm", nil, http.StatusOK, "application/wasm", "asm"},
-		{"GET", "/style.css", nil, http.StatusOK, "text/css; charset=utf-8", "body"},
-		{"GET", "/wasm_exec.js", nil, http.StatusOK, "text/javascript; charset=utf-8", "Go"},
 		{"GET", "/healthz", nil, http.StatusOK, "text/plain; charset=utf-8", "OK\n"},
+		{"GET", "/metrics", nil, http.StatusOK, "", "connect4_moves_total"},
 		{"GET", "/nope.txt", nil, http.StatusNotFound, "", ""},
 		{"POST", "/", nil, http.StatusMethodNotAllowed, "", ""},
 		{"POST", "/healthz", nil, http.StatusMethodNotAllowed, "", ""},
@@ -78,7 +80,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestDrain(t *testing.T) {
-	s := server.New(fstest.MapFS{}, socketStub)
+	s := server.New(http.NotFoundHandler(), socketStub, nil)
 	check := func(want int, body string) {
 		t.Helper()
 		rec := httptest.NewRecorder()

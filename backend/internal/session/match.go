@@ -33,6 +33,7 @@ type match struct {
 	watchers map[*Client]struct{}
 	offers   [2]bool         // which seats asked for a rematch
 	leaver   connect4.Player // who abandoned this game, or NoPlayer
+	playing  bool            // the game has started and not ended
 	idle     Timer           // closes the match when nothing happens
 }
 
@@ -69,7 +70,7 @@ func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) *match
 	defer m.mu.Unlock()
 	m.idle = h.cfg.AfterFunc(h.cfg.Idle, m.expireIdle)
 	h.register(m)
-	h.log.Info("game started", "match", m.id, "mode", mode, "round", 0)
+	m.startGame()
 	if announce {
 		creator.send(m.started(0))
 	}
@@ -282,12 +283,15 @@ func (m *match) play(c *Client, column int) error {
 		return err
 	}
 	m.active()
+	m.hub.cfg.Observer.MoveAccepted(m.mode)
 	for _, e := range protocol.Result(m.game, mv) {
 		m.broadcast(e, nil)
 	}
-	if m.game.Over() {
-		m.hub.log.Info("game ended", "match", m.id, "mode", m.mode, "round", m.round,
-			"winner", m.game.Winner(), "moves", m.game.Len())
+	switch {
+	case m.game.Winner() != connect4.NoPlayer:
+		m.endGame("win", "winner", m.game.Winner())
+	case m.game.Draw():
+		m.endGame("draw")
 	}
 	return nil
 }
@@ -323,11 +327,12 @@ func (m *match) rematch(c *Client) error {
 // tutorial's spectators cannot follow a new game on the same page: they are
 // let go.
 func (m *match) newRound() {
+	m.endGame("unfinished")
 	m.round++
 	m.game = connect4.NewGame()
 	m.offers = [2]bool{}
 	m.leaver = connect4.NoPlayer
-	m.hub.log.Info("game started", "match", m.id, "mode", m.mode, "round", m.round)
+	m.startGame()
 	for i, s := range m.seats {
 		if s.holder != nil {
 			s.holder.send(m.started(i))
@@ -388,10 +393,28 @@ func (m *match) expireGrace(i, away int) {
 	if m.mode == protocol.Friends && !m.over() && m.seats[1-i].taken {
 		m.leaver = m.colour(i)
 		m.each(m.sendAbandoned)
-		m.hub.log.Info("game ended", "match", m.id, "mode", m.mode, "round", m.round,
-			"abandoned", m.leaver, "moves", m.game.Len())
+		m.endGame("abandoned", "leaver", m.leaver)
 	}
 	m.endIfEmpty()
+}
+
+// startGame records the start of the current game.
+func (m *match) startGame() {
+	m.playing = true
+	m.hub.cfg.Observer.GameStarted(m.mode)
+	m.hub.log.Info("game started", "match", m.id, "mode", m.mode, "round", m.round)
+}
+
+// endGame records the end of the current game, how it ended, with more log
+// attributes; it does nothing if the game has ended already.
+func (m *match) endGame(how string, attrs ...any) {
+	if !m.playing {
+		return
+	}
+	m.playing = false
+	m.hub.cfg.Observer.GameEnded(m.mode, how)
+	m.hub.log.Info("game ended", append([]any{"match", m.id, "mode", m.mode, "round", m.round,
+		"how", how, "moves", m.game.Len()}, attrs...)...)
 }
 
 // endIfEmpty ends the match once no one is in it or may come back to it.
@@ -423,6 +446,7 @@ func (m *match) expireIdle() {
 
 // end takes the match out of the hub for good.
 func (m *match) end() {
+	m.endGame("unfinished")
 	m.closed = true
 	m.idle.Stop()
 	for i := range m.seats {

@@ -459,3 +459,60 @@ func (p *printer) Send(e protocol.Event) {
 }
 
 func (p *printer) Close(string) {}
+
+// counter is a session.Observer that counts.
+type counter struct {
+	mu      sync.Mutex
+	started map[protocol.Mode]int
+	ended   map[string]int
+	moves   int
+	refused map[string]int
+}
+
+func newCounter() *counter {
+	return &counter{started: map[protocol.Mode]int{}, ended: map[string]int{}, refused: map[string]int{}}
+}
+
+func (c *counter) GameStarted(mode protocol.Mode) { c.mu.Lock(); c.started[mode]++; c.mu.Unlock() }
+func (c *counter) GameEnded(_ protocol.Mode, how string) {
+	c.mu.Lock()
+	c.ended[how]++
+	c.mu.Unlock()
+}
+func (c *counter) MoveAccepted(protocol.Mode) { c.mu.Lock(); c.moves++; c.mu.Unlock() }
+func (c *counter) Refused(reason string)      { c.mu.Lock(); c.refused[reason]++; c.mu.Unlock() }
+
+// Every game that starts ends once, and says how.
+func TestObserver(t *testing.T) {
+	clock, obs := &clock{}, newCounter()
+	h := session.NewHub(session.Config{Grace: grace, Idle: idle, AfterFunc: clock.AfterFunc, Observer: obs}, discard)
+	m := friends(t, h)
+	m.play(0, 1, 0, 1, 0, 1, 0) // red wins
+	m.r.Handle(protocol.Play{Column: 2})
+	m.r.Handle(protocol.Rematch{})
+	m.y.Handle(protocol.Rematch{}) // the second game starts, colours swapped
+	m.y.Handle(protocol.Play{Column: 3})
+	m.r.Handle(protocol.Play{Column: 3})
+	m.r.Close()
+	clock.fire(grace) // abandoned: the third game does not start
+
+	hot := connect(h)
+	hot.Handle(protocol.Play{Column: 4}) // the tutorial's hot-seat game
+	hot.Handle(protocol.Rematch{})       // over before its end
+	hot.Close()                          // and so is the next one
+	m.y.Close()
+	clock.fire(grace)
+
+	want := &counter{
+		started: map[protocol.Mode]int{protocol.Friends: 2, protocol.HotSeat: 2},
+		ended:   map[string]int{"win": 1, "abandoned": 1, "unfinished": 2},
+		moves:   7 + 2 + 1,
+		refused: map[string]int{"game_over": 1},
+	}
+	if fmt.Sprint(obs.started, obs.ended, obs.moves, obs.refused) != fmt.Sprint(want.started, want.ended, want.moves, want.refused) {
+		t.Errorf("observed %v %v %d %v\nwant     %v %v %d %v", obs.started, obs.ended, obs.moves, obs.refused, want.started, want.ended, want.moves, want.refused)
+	}
+	if got := h.Stats(); got != (session.Stats{}) {
+		t.Errorf("Stats() = %+v at the end", got)
+	}
+}

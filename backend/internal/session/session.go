@@ -50,7 +50,31 @@ type Config struct {
 	// AfterFunc schedules f after d; the default is time.AfterFunc. Tests set
 	// their own to make time pass on demand.
 	AfterFunc func(d time.Duration, f func()) Timer
+	// Observer is told what happens, for metrics; nil tells no one.
+	Observer Observer
 }
+
+// Observer is told what happens in the games, for metrics. The Hub calls it with
+// a match's lock held: its methods must be quick, safe for concurrent use, and
+// must not call the Hub.
+type Observer interface {
+	// GameStarted and GameEnded pair up: every game that starts ends once,
+	// how being "win", "draw", "abandoned" or "unfinished" (left before the end).
+	GameStarted(mode protocol.Mode)
+	GameEnded(mode protocol.Mode, how string)
+	// MoveAccepted counts the moves played.
+	MoveAccepted(mode protocol.Mode)
+	// Refused counts the errors sent to clients, by protocol.Reason.
+	Refused(reason string)
+}
+
+// nobody is the Observer that tells no one.
+type nobody struct{}
+
+func (nobody) GameStarted(protocol.Mode)       {}
+func (nobody) GameEnded(protocol.Mode, string) {}
+func (nobody) MoveAccepted(protocol.Mode)      {}
+func (nobody) Refused(string)                  {}
 
 func (c Config) withDefaults() Config {
 	if c.Grace == 0 {
@@ -61,6 +85,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AfterFunc == nil {
 		c.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+	}
+	if c.Observer == nil {
+		c.Observer = nobody{}
 	}
 	return c
 }
@@ -208,6 +235,7 @@ func (c *Client) Refuse(err error) {
 	if !ok {
 		c.hub.log.Error("unexpected error", "err", err)
 	}
+	c.hub.cfg.Observer.Refused(protocol.Reason(err))
 	c.conn.Send(e)
 }
 

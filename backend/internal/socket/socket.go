@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,7 +50,32 @@ type Config struct {
 	// CheckOrigin reports whether a page from the request's Origin may open a
 	// game socket. Nil allows same-origin pages and clients that send no Origin.
 	CheckOrigin func(r *http.Request) bool
+	// Observer is told what happens, for metrics; nil tells no one.
+	Observer Observer
 }
+
+// Observer is told what happens on the connections, for metrics. Its methods
+// must be quick and safe for concurrent use.
+type Observer interface {
+	// ConnectionOpened and ConnectionClosed pair up.
+	ConnectionOpened()
+	ConnectionClosed()
+	// MessageIn and MessageOut count the messages read and written.
+	MessageIn()
+	MessageOut()
+	// MoveServed reports the time from reading a play to having written the
+	// next event for its sender: its result, or why it was refused.
+	MoveServed(d time.Duration)
+}
+
+// nobody is the Observer that tells no one.
+type nobody struct{}
+
+func (nobody) ConnectionOpened()        {}
+func (nobody) ConnectionClosed()        {}
+func (nobody) MessageIn()               {}
+func (nobody) MessageOut()              {}
+func (nobody) MoveServed(time.Duration) {}
 
 // DefaultConfig returns the defaults of every setting.
 func DefaultConfig() Config {
@@ -83,6 +109,9 @@ func (c Config) withDefaults() Config {
 	set(&c.PongTimeout, d.PongTimeout)
 	set(&c.HandshakeTimeout, d.HandshakeTimeout)
 	set(&c.CloseGrace, d.CloseGrace)
+	if c.Observer == nil {
+		c.Observer = nobody{}
+	}
 	return c
 }
 
@@ -118,6 +147,27 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 		},
 	}
 	return s
+}
+
+// CheckOrigins returns a Config.CheckOrigin that lets a page open a game socket
+// when it is served by this server (its Origin names the request's Host), when
+// its origin is listed in allowed (such as "https://play.example.com", compared
+// without regard to case), or when it sends no Origin at all, as clients other
+// than browsers do. The origin "*" allows every page: never list it on a
+// server with players to protect, since any site could then play in their name.
+func CheckOrigins(allowed []string) func(*http.Request) bool {
+	set := make(map[string]bool, len(allowed))
+	for _, o := range allowed {
+		set[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
+	}
+	return func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" || set["*"] || set[strings.ToLower(origin)] {
+			return true
+		}
+		u, err := url.Parse(origin)
+		return err == nil && strings.EqualFold(u.Host, r.Host)
+	}
 }
 
 // IsWebSocket reports whether r asks to open a WebSocket.
@@ -156,6 +206,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.closeWith(websocket.CloseGoingAway, "The server is shutting down.")
 	}
 	defer s.untrack(c)
+	s.cfg.Observer.ConnectionOpened()
+	defer s.cfg.Observer.ConnectionClosed()
 	c.log.Info("connection opened", "remote", r.RemoteAddr)
 	c.serve(s.hub)
 }
@@ -214,6 +266,9 @@ type conn struct {
 	close    []byte        // the closing frame the writer sends, if any
 
 	in, out atomic.Int64 // messages read and written
+	// played holds when the last play was read, in Unix nanoseconds, until the
+	// writer has written the next event for it; 0 when none is pending.
+	played atomic.Int64
 }
 
 var _ session.Conn = (*conn)(nil)
@@ -291,6 +346,7 @@ func (c *conn) read(client *session.Client) string {
 			return readError(err)
 		}
 		c.in.Add(1)
+		c.cfg.Observer.MessageIn()
 		if int64(len(data)) > c.cfg.MaxMessageSize {
 			c.closeWith(websocket.CloseMessageTooBig, fmt.Sprintf("Message too big: the limit is %d bytes.", c.cfg.MaxMessageSize))
 			return "message too big"
@@ -306,6 +362,9 @@ func (c *conn) read(client *session.Client) string {
 		if err != nil {
 			client.Refuse(err)
 			continue
+		}
+		if _, ok := cmd.(protocol.Play); ok {
+			c.played.CompareAndSwap(0, time.Now().UnixNano())
 		}
 		client.Handle(cmd)
 	}
@@ -376,6 +435,10 @@ func (c *conn) writeEvent(e protocol.Event) error {
 		return err
 	}
 	c.out.Add(1)
+	c.cfg.Observer.MessageOut()
+	if t := c.played.Swap(0); t != 0 {
+		c.cfg.Observer.MoveServed(time.Duration(time.Now().UnixNano() - t))
+	}
 	return nil
 }
 

@@ -365,3 +365,57 @@ func TestResumeClosesTheOldWindow(t *testing.T) {
 	}
 	expectClose(t, first, websocket.CloseNormalClosure, "You took your seat back in another window.")
 }
+
+func TestCheckOrigins(t *testing.T) {
+	check := socket.CheckOrigins([]string{"https://play.example.com", "HTTP://LOCALHOST:3000/"})
+	tests := []struct {
+		origin, host string
+		want         bool
+	}{
+		{"", "game.example.com", true}, // not a browser
+		{"https://game.example.com", "game.example.com", true},
+		{"http://GAME.example.com", "game.example.com", true},
+		{"https://play.example.com", "game.example.com", true},
+		{"https://Play.Example.com", "game.example.com", true},
+		{"http://localhost:3000", "game.example.com", true},
+		{"https://evil.example", "game.example.com", false},
+		{"https://play.example.com.evil.example", "game.example.com", false},
+		{"https://game.example.com:8443", "game.example.com", false},
+		{"null", "game.example.com", false},
+		{"::not a url", "game.example.com", false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Host = tt.host
+		if tt.origin != "" {
+			r.Header.Set("Origin", tt.origin)
+		}
+		if got := check(r); got != tt.want {
+			t.Errorf("origin %q on host %q: %v, want %v", tt.origin, tt.host, got, tt.want)
+		}
+	}
+	all := socket.CheckOrigins([]string{"*"})
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Origin", "https://evil.example")
+	if !all(r) {
+		t.Error(`"*" refused an origin`)
+	}
+}
+
+// A page from a foreign origin cannot open a game socket: the handshake gets
+// 403 and no game starts.
+func TestForeignOriginRefused(t *testing.T) {
+	_, url := start(t, socket.Config{CheckOrigin: socket.CheckOrigins([]string{"https://friend.example"})})
+	for origin, want := range map[string]int{
+		"https://evil.example":   http.StatusForbidden,
+		"https://friend.example": http.StatusSwitchingProtocols,
+	} {
+		ws, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {origin}})
+		if resp == nil || resp.StatusCode != want {
+			t.Errorf("origin %s: %v, %v; want status %d", origin, resp, err, want)
+		}
+		if ws != nil {
+			ws.Close()
+		}
+	}
+}

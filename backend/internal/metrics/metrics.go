@@ -1,0 +1,136 @@
+// Package metrics counts what the server does, in the Prometheus format: it
+// implements the Observer interfaces of the session and socket packages and
+// serves the figures at /metrics.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/socket"
+	"github.com/connect4go/connect4/shared/protocol"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the server's figures. It is safe for concurrent use; the zero
+// value is not usable: call [New].
+type Metrics struct {
+	registry    *prometheus.Registry
+	connections prometheus.Gauge
+	games       *prometheus.GaugeVec
+	gamesEnded  *prometheus.CounterVec
+	moves       *prometheus.CounterVec
+	errors      *prometheus.CounterVec
+	messages    *prometheus.CounterVec
+	moveSeconds prometheus.Histogram
+}
+
+var (
+	_ session.Observer = (*Metrics)(nil)
+	_ socket.Observer  = (*Metrics)(nil)
+)
+
+// New returns Metrics registered with a registry of their own, with the Go
+// runtime's and the process's figures beside them. Unless instance is "", every
+// figure carries it in the label "instance".
+func New(instance string) *Metrics {
+	labels := prometheus.Labels{}
+	if instance != "" {
+		labels["instance"] = instance
+	}
+	r := prometheus.NewRegistry()
+	f := wrap{prometheus.WrapRegistererWith(labels, r)}
+	m := &Metrics{
+		registry: r,
+		connections: f.gauge(prometheus.GaugeOpts{
+			Name: "connect4_connections_open", Help: "WebSocket connections open now.",
+		}),
+		games: f.gaugeVec(prometheus.GaugeOpts{
+			Name: "connect4_games_in_progress", Help: "Games started and not ended, by mode (friends or hotseat).",
+		}, "mode"),
+		gamesEnded: f.counterVec(prometheus.CounterOpts{
+			Name: "connect4_games_ended_total", Help: "Games ended, by mode and how: win, draw, abandoned or unfinished.",
+		}, "mode", "how"),
+		moves: f.counterVec(prometheus.CounterOpts{
+			Name: "connect4_moves_total", Help: "Moves accepted, by mode.",
+		}, "mode"),
+		errors: f.counterVec(prometheus.CounterOpts{
+			Name: "connect4_errors_total", Help: "Error events sent to clients, by reason.",
+		}, "reason"),
+		messages: f.counterVec(prometheus.CounterOpts{
+			Name: "connect4_messages_total", Help: "WebSocket messages, by direction: in or out.",
+		}, "direction"),
+		moveSeconds: f.histogram(prometheus.HistogramOpts{
+			Name:    "connect4_move_duration_seconds",
+			Help:    "Time from reading a play to having written its result to the player's socket.",
+			Buckets: prometheus.ExponentialBuckets(25e-6, 2, 16), // 25 µs to 0.8 s
+		}),
+	}
+	f.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// wrap registers the collectors it makes.
+type wrap struct{ prometheus.Registerer }
+
+func (w wrap) gauge(o prometheus.GaugeOpts) prometheus.Gauge {
+	g := prometheus.NewGauge(o)
+	w.MustRegister(g)
+	return g
+}
+
+func (w wrap) gaugeVec(o prometheus.GaugeOpts, labels ...string) *prometheus.GaugeVec {
+	g := prometheus.NewGaugeVec(o, labels)
+	w.MustRegister(g)
+	return g
+}
+
+func (w wrap) counterVec(o prometheus.CounterOpts, labels ...string) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(o, labels)
+	w.MustRegister(c)
+	return c
+}
+
+func (w wrap) histogram(o prometheus.HistogramOpts) prometheus.Histogram {
+	h := prometheus.NewHistogram(o)
+	w.MustRegister(h)
+	return h
+}
+
+// Handler serves the figures in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// GameStarted implements session.Observer.
+func (m *Metrics) GameStarted(mode protocol.Mode) { m.games.WithLabelValues(string(mode)).Inc() }
+
+// GameEnded implements session.Observer.
+func (m *Metrics) GameEnded(mode protocol.Mode, how string) {
+	m.games.WithLabelValues(string(mode)).Dec()
+	m.gamesEnded.WithLabelValues(string(mode), how).Inc()
+}
+
+// MoveAccepted implements session.Observer.
+func (m *Metrics) MoveAccepted(mode protocol.Mode) { m.moves.WithLabelValues(string(mode)).Inc() }
+
+// Refused implements session.Observer.
+func (m *Metrics) Refused(reason string) { m.errors.WithLabelValues(reason).Inc() }
+
+// ConnectionOpened implements socket.Observer.
+func (m *Metrics) ConnectionOpened() { m.connections.Inc() }
+
+// ConnectionClosed implements socket.Observer.
+func (m *Metrics) ConnectionClosed() { m.connections.Dec() }
+
+// MessageIn implements socket.Observer.
+func (m *Metrics) MessageIn() { m.messages.WithLabelValues("in").Inc() }
+
+// MessageOut implements socket.Observer.
+func (m *Metrics) MessageOut() { m.messages.WithLabelValues("out").Inc() }
+
+// MoveServed implements socket.Observer.
+func (m *Metrics) MoveServed(d time.Duration) { m.moveSeconds.Observe(d.Seconds()) }
