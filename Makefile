@@ -61,6 +61,16 @@ test: build lint $(WASMBROWSERTEST) chromium ## Lint, then run every test: nativ
 	@# of the test binaries (such as an Example's captured output) onto one /tmp.
 	CONNECT4_BIN=$(BIN)/connect4 go test -race -count=1 $(MODULES)
 	GOOS=js GOARCH=wasm go test -p 1 -count=1 -exec=$(WASMBROWSERTEST) $(WASM_MODULES)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+# How long each fuzz test runs in `make test`; `make fuzz FUZZTIME=10m` runs
+# them for longer.
+FUZZTIME ?= 5s
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz test for FUZZTIME (5s in make test; try FUZZTIME=10m).
+	go test -run='^$$' -fuzz='^FuzzPlay$$' -fuzztime=$(FUZZTIME) ./shared/connect4
+	go test -run='^$$' -fuzz='^FuzzDecodeCommand$$' -fuzztime=$(FUZZTIME) ./shared/protocol
 
 .PHONY: lint
 lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=js GOARCH=wasm.

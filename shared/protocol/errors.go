@@ -9,14 +9,16 @@ import (
 // Errors for messages that cannot be understood. [DecodeCommand] and
 // [DecodeEvent] wrap them with details; [ErrorFor] gives the sentence to send.
 var (
-	ErrMalformed   = errors.New("protocol: malformed message")
-	ErrNoType      = errors.New("protocol: message without a type")
-	ErrUnknownType = errors.New("protocol: unknown message type")
-	ErrNoColumn    = errors.New("protocol: play without a column")
-	ErrBadColumn   = errors.New("protocol: column is not an integer")
-	ErrBinary      = errors.New("protocol: binary message")
-	ErrBadInit     = errors.New("protocol: malformed init")
-	ErrBadResume   = errors.New("protocol: resume without a token")
+	ErrMalformed    = errors.New("protocol: malformed message")
+	ErrEncoding     = errors.New("protocol: message is not UTF-8")
+	ErrDuplicateKey = errors.New("protocol: key given twice")
+	ErrNoType       = errors.New("protocol: message without a type")
+	ErrUnknownType  = errors.New("protocol: unknown message type")
+	ErrNoColumn     = errors.New("protocol: play without a column")
+	ErrBadColumn    = errors.New("protocol: column is not an integer")
+	ErrBinary       = errors.New("protocol: binary message")
+	ErrBadInit      = errors.New("protocol: malformed init")
+	ErrBadResume    = errors.New("protocol: resume without a token")
 )
 
 // Errors of the games, which the server sends with the sentences of [ErrorFor].
@@ -30,6 +32,8 @@ var (
 	ErrTokenExpired = errors.New("protocol: resume token unknown or expired")
 	ErrAbandoned    = errors.New("protocol: the game was abandoned")
 	ErrReplaced     = errors.New("protocol: the seat was taken back elsewhere")
+	ErrTooFast      = errors.New("protocol: too many messages")
+	ErrServerFull   = errors.New("protocol: too many games in progress")
 )
 
 // messages maps each error a client can cause to the sentence it is shown. The
@@ -44,6 +48,8 @@ var messages = []struct {
 	{connect4.ErrNoColumn, "no_such_column", "There is no such column: columns go from 0 to 6."},
 	{connect4.ErrGameOver, "game_over", "The game is over: start a new one to play again."},
 	{ErrMalformed, "malformed", "That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}."},
+	{ErrEncoding, "encoding", "Messages must be valid UTF-8 text."},
+	{ErrDuplicateKey, "duplicate_key", "Each key may appear only once in a message."},
 	{ErrNoType, "no_type", "That message has no \"type\"."},
 	{ErrUnknownType, "unknown_type", "That message type is unknown."},
 	{ErrNoColumn, "no_column", "A play needs a \"column\", from 0 to 6."},
@@ -60,6 +66,8 @@ var messages = []struct {
 	{ErrTokenExpired, "token_expired", "That game is over or no longer exists."},
 	{ErrAbandoned, "abandoned", "The game was abandoned."},
 	{ErrReplaced, "replaced", "You took your seat back in another window."},
+	{ErrTooFast, "too_fast", "Too many messages: slow down."},
+	{ErrServerFull, "server_full", "The server is full: please try again in a minute."},
 }
 
 // internalMessage is shown for an error that the table does not know. The server

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connect4go/connect4/shared/connect4"
 )
@@ -291,14 +293,22 @@ func DecodeEvent(data []byte) (Event, error) {
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }
 
-// decodeWire parses data as a JSON object and returns it with its type.
+// decodeWire parses data as one JSON object and returns it with its type. It is
+// stricter than encoding/json: the text must be valid UTF-8, keys match exactly
+// (not regardless of case) and none may appear twice.
 func decodeWire(data []byte) (wire, string, error) {
 	var w wire
-	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
-		return w, "", fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	if !utf8.Valid(data) {
+		return w, "", ErrEncoding
 	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return w, "", fmt.Errorf("%w: %v", ErrMalformed, err)
+	fields, err := decodeObject(data)
+	if err != nil {
+		return w, "", err
+	}
+	for key, value := range fields {
+		if f := w.field(key); f != nil {
+			*f = value
+		}
 	}
 	if len(w.Type) == 0 || isNull(w.Type) {
 		return w, "", ErrNoType
@@ -308,6 +318,71 @@ func decodeWire(data []byte) (wire, string, error) {
 		return w, "", fmt.Errorf("%w: \"type\" must be a string", ErrMalformed)
 	}
 	return w, typ, nil
+}
+
+// field returns the field of w for a JSON key, or nil for an unknown key.
+func (w *wire) field(key string) *json.RawMessage {
+	switch key {
+	case "type":
+		return &w.Type
+	case "player":
+		return &w.Player
+	case "column":
+		return &w.Column
+	case "row":
+		return &w.Row
+	case "cells":
+		return &w.Cells
+	case "message":
+		return &w.Message
+	case "join":
+		return &w.Join
+	case "watch":
+		return &w.Watch
+	case "mode":
+		return &w.Mode
+	case "version":
+		return &w.Version
+	case "token":
+		return &w.Token
+	case "online":
+		return &w.Online
+	case "grace":
+		return &w.Grace
+	}
+	return nil
+}
+
+// decodeObject splits one JSON object into its members, refusing anything
+// else, trailing data and repeated keys.
+func decodeObject(data []byte) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	fields := make(map[string]json.RawMessage)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		key := tok.(string) // inside an object, Token returns keys as strings
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		if _, ok := fields[key]; ok {
+			return nil, fmt.Errorf("%w: %q", ErrDuplicateKey, key)
+		}
+		fields[key] = value
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the object", ErrMalformed)
+	}
+	return fields, nil
 }
 
 // decodeColumn parses a column number, which must be a JSON integer from 0 to 6.

@@ -2,6 +2,7 @@ package protocol_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,9 @@ func TestTutorial(t *testing.T) {
 	}
 }
 
+// nested returns n arrays, each in the next.
+func nested(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+
 func TestDecodeCommand(t *testing.T) {
 	tests := []struct {
 		in      string
@@ -114,6 +118,18 @@ func TestDecodeCommand(t *testing.T) {
 		{`null`, nil, protocol.ErrMalformed},
 		{`{"type":"play","column":3`, nil, protocol.ErrMalformed},
 		{`{"type":"play","column":3}{}`, nil, protocol.ErrMalformed},
+		{`{"type":"play","column":3} 7`, nil, protocol.ErrMalformed},
+		{`{"type":"play","column":3,}`, nil, protocol.ErrMalformed},
+		{"{\"type\":\"play\",\"column\":3,\"x\":\"\xff\"}", nil, protocol.ErrEncoding},
+		{"\xff\xfe", nil, protocol.ErrEncoding},
+		{`{"type":"play","column":3,"column":4}`, nil, protocol.ErrDuplicateKey},
+		{`{"type":"play","type":"play","column":3}`, nil, protocol.ErrDuplicateKey},
+		{`{"TYPE":"play","Column":3}`, nil, protocol.ErrNoType},
+		{`{"type":"play","Column":3}`, nil, protocol.ErrNoColumn},
+		{`{"type":"play","column":3,"deep":` + nested(200) + `}`, protocol.Play{Column: 3}, nil},
+		{nested(250), nil, protocol.ErrMalformed},
+		{`{"type":"play","column":3,"deep":` + nested(20000) + `}`, nil, protocol.ErrMalformed},
+		{`{"type":"play","column":3,"extra":null,"more":{"a":[true,false]}}`, protocol.Play{Column: 3}, nil},
 		{`{}`, nil, protocol.ErrNoType},
 		{`{"type":null}`, nil, protocol.ErrNoType},
 		{`{"type":7}`, nil, protocol.ErrMalformed},
@@ -244,4 +260,24 @@ func FuzzDecodeCommand(f *testing.F) {
 			t.Fatalf("%s decoded as %#v, which encodes to %s, which decodes as %#v, %v", data, c, b, back, err)
 		}
 	})
+}
+
+func BenchmarkDecodeCommand(b *testing.B) {
+	msg := []byte(`{"type": "play", "column": 3}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := protocol.DecodeCommand(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeEvent(b *testing.B) {
+	e := protocol.Played{Player: connect4.Yellow, Column: 3, Row: 2}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := protocol.EncodeEvent(e); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -5,23 +5,31 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/socket"
 )
 
 // config holds the settings of one run.
 type config struct {
-	addr            string
-	logLevel        slog.Level
-	logJSON         bool
-	shutdownTimeout time.Duration
-	drainDelay      time.Duration
-	grace, idle     time.Duration
-	origins         []string
+	addr             string
+	logLevel         slog.Level
+	logFormat        string
+	shutdownTimeout  time.Duration
+	drainDelay       time.Duration
+	handshakeTimeout time.Duration
+	origins          []string
+	clientIPHeader   string
+	session          session.Config
+	socket           socket.Config
 }
 
 // parseConfig reads the flags in args; a flag that is not given takes its value
-// from the environment variable named in its usage, through getenv.
+// from the environment variable named in its usage, through getenv, or else its
+// default.
 func parseConfig(args []string, getenv func(string) string, output io.Writer) (config, error) {
 	fs := flag.NewFlagSet("connect4", flag.ContinueOnError)
 	fs.SetOutput(output)
@@ -34,70 +42,127 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	if port := getenv("PORT"); port != "" {
 		addr = ":" + port
 	}
-	var (
-		c         config
-		logLevel  string
-		logFormat string
-	)
-	fs.StringVar(&c.addr, "addr", env(getenv, "ADDR", addr), "`address` to listen on (env ADDR, or :$PORT)")
-	fs.StringVar(&logLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log `level`: debug (every message in and out), info, warn or error (env LOG_LEVEL)")
-	fs.StringVar(&logFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log `format`: text or json (env LOG_FORMAT)")
-	durations := []struct {
-		v          *time.Duration
-		flag, env  string
-		def, usage string
+	var c config
+	sock := socket.DefaultConfig()
+	settings := []struct {
+		name, env, def, usage string
+		value                 flag.Value
 	}{
-		{&c.shutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long games may take to close on SIGTERM"},
-		{&c.drainDelay, "drain-delay", "DRAIN_DELAY", "0s", "how long /healthz fails on SIGTERM before games are closed, for load balancers to notice"},
-		{&c.grace, "grace", "GRACE", "1m", "how long a player's seat is held after their connection drops"},
-		{&c.idle, "idle", "IDLE", "30m", "how long a game may go without a move before it is closed"},
+		{"addr", "ADDR", addr, "`address` to listen on (or :$PORT)", str(&c.addr)},
+		{"log-level", "LOG_LEVEL", "info", "log `level`: debug (every message in and out), info, warn or error", parsed(&c.logLevel, parseLevel)},
+		{"log-format", "LOG_FORMAT", "text", "log `format`: text or json", parsed(&c.logFormat, parseFormat)},
+		{"shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long games may take to close on SIGTERM", duration(&c.shutdownTimeout)},
+		{"drain-delay", "DRAIN_DELAY", "0s", "how long /healthz fails on SIGTERM before games are closed, for load balancers to notice", duration(&c.drainDelay)},
+		{"origins", "ORIGINS", "", "comma-separated `origins`, such as https://play.example.com, whose pages may open game sockets besides this server's own", parsed(&c.origins, parseList)},
+		{"grace", "GRACE", "1m", "how long a player's seat is held after their connection drops", duration(&c.session.Grace)},
+		{"idle", "IDLE", "30m", "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
+		{"max-games", "MAX_GAMES", "10000", "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},
+		{"max-message", "MAX_MESSAGE", itoa(sock.MaxMessageSize), "largest message a client may send, in `bytes`; larger ones close with 1009", parsed(&c.socket.MaxMessageSize, parseInt64)},
+		{"message-rate", "MESSAGE_RATE", ftoa(sock.MessageRate), "messages a second a client may send on average (-1: no limit)", parsed(&c.socket.MessageRate, parseFloat)},
+		{"message-burst", "MESSAGE_BURST", itoa(sock.MessageBurst), "messages a client may send in a row", integer(&c.socket.MessageBurst)},
+		{"first-message-timeout", "FIRST_MESSAGE_TIMEOUT", sock.FirstMessageTimeout.String(), "how long a client may take to send its first message", duration(&c.socket.FirstMessageTimeout)},
+		{"handshake-timeout", "HANDSHAKE_TIMEOUT", sock.HandshakeTimeout.String(), "how long a client may take to send its request headers and finish the WebSocket handshake", duration(&c.handshakeTimeout)},
+		{"max-connections", "MAX_CONNECTIONS", itoa(sock.MaxConnections), "connections open at once, at most (-1: no limit)", integer(&c.socket.MaxConnections)},
+		{"max-connections-per-client", "MAX_CONNECTIONS_PER_CLIENT", itoa(sock.MaxConnectionsPerClient), "connections from one client address, at most (-1: no limit)", integer(&c.socket.MaxConnectionsPerClient)},
+		{"client-ip-header", "CLIENT_IP_HEADER", "", "request `header` in which a trusted reverse proxy names the client (X-Real-IP or X-Forwarded-For); empty: the peer's address", str(&c.clientIPHeader)},
+		{"send-queue", "SEND_QUEUE", itoa(sock.SendQueue), "events that may wait for a slow client before it is dropped", integer(&c.socket.SendQueue)},
+		{"write-timeout", "WRITE_TIMEOUT", sock.WriteTimeout.String(), "how long writing one message may take before the client is dropped", duration(&c.socket.WriteTimeout)},
+		{"ping-interval", "PING_INTERVAL", sock.PingInterval.String(), "how often to ping each client; keep it below every proxy's idle timeout", duration(&c.socket.PingInterval)},
+		{"pong-timeout", "PONG_TIMEOUT", sock.PongTimeout.String(), "how long a client may stay silent, pongs included, before it is dropped", duration(&c.socket.PongTimeout)},
 	}
-	for _, d := range durations {
-		def, err := time.ParseDuration(env(getenv, d.env, d.def))
-		if err != nil {
-			return c, fmt.Errorf("%s: %w", d.env, err)
+	for _, s := range settings {
+		if err := s.value.Set(s.def); err != nil {
+			panic(fmt.Sprintf("default of -%s: %v", s.name, err)) // a bug in the table above
 		}
-		fs.DurationVar(d.v, d.flag, def, d.usage+" (env "+d.env+")")
+		if v := getenv(s.env); v != "" {
+			if err := s.value.Set(v); err != nil {
+				return c, fmt.Errorf("%s=%q: %w", s.env, v, err)
+			}
+		}
+		fs.Var(s.value, s.name, s.usage+" (env "+s.env+")")
 	}
-	origins := env(getenv, "ORIGINS", "")
-	fs.StringVar(&origins, "origins", origins, "comma-separated `origins`, such as https://play.example.com, whose pages may open game sockets besides this server's own (env ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	for o := range strings.SplitSeq(origins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.origins = append(c.origins, o)
-		}
-	}
-	if err := c.logLevel.UnmarshalText([]byte(logLevel)); err != nil {
-		return c, fmt.Errorf("-log-level: %w", err)
-	}
-	switch logFormat {
-	case "text":
-	case "json":
-		c.logJSON = true
-	default:
-		return c, fmt.Errorf("-log-format: %q is neither text nor json", logFormat)
+	c.socket.HandshakeTimeout = c.handshakeTimeout
+	c.socket.CheckOrigin = socket.CheckOrigins(c.origins)
+	if c.clientIPHeader != "" {
+		c.socket.ClientAddr = socket.ClientAddrFrom(c.clientIPHeader)
 	}
 	return c, nil
-}
-
-// env returns the value of the environment variable name, or def if it is empty.
-func env(getenv func(string) string, name, def string) string {
-	if v := getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 // logger returns the logger the settings ask for, writing to w.
 func (c config) logger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.logLevel}
-	if c.logJSON {
+	if c.logFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// value is a flag.Value that parses into *p.
+type value[T any] struct {
+	p     *T
+	parse func(string) (T, error)
+}
+
+func parsed[T any](p *T, parse func(string) (T, error)) flag.Value { return value[T]{p, parse} }
+
+func (v value[T]) Set(s string) error {
+	x, err := v.parse(s)
+	if err != nil {
+		return err
+	}
+	*v.p = x
+	return nil
+}
+
+func (v value[T]) String() string {
+	if v.p == nil {
+		return ""
+	}
+	if list, ok := any(*v.p).([]string); ok {
+		return strings.Join(list, ",")
+	}
+	return fmt.Sprint(*v.p)
+}
+
+func str(p *string) flag.Value { return parsed(p, func(s string) (string, error) { return s, nil }) }
+
+func duration(p *time.Duration) flag.Value { return parsed(p, time.ParseDuration) }
+
+func integer(p *int) flag.Value { return parsed(p, strconv.Atoi) }
+
+func parseInt64(s string) (int64, error)   { return strconv.ParseInt(s, 10, 64) }
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(s))
+	return l, err
+}
+
+func parseFormat(s string) (string, error) {
+	if s != "text" && s != "json" {
+		return "", fmt.Errorf("%q is neither text nor json", s)
+	}
+	return s, nil
+}
+
+// parseList splits a comma-separated list, dropping empty items.
+func parseList(s string) ([]string, error) {
+	var list []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			list = append(list, item)
+		}
+	}
+	return list, nil
+}
+
+func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
+func ftoa(f float64) string          { return strconv.FormatFloat(f, 'g', -1, 64) }

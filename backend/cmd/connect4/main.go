@@ -62,12 +62,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	stats := metrics.New("")
-	hub := session.NewHub(session.Config{Grace: cfg.grace, Idle: cfg.idle, Observer: stats}, logger)
-	sockets := socket.New(hub, socket.Config{CheckOrigin: socket.CheckOrigins(cfg.origins), Observer: stats}, logger)
+	cfg.session.Observer, cfg.socket.Observer = stats, stats
+	hub := session.NewHub(cfg.session, logger)
+	sockets := socket.New(hub, cfg.socket, logger)
 	site := server.New(pages, sockets, stats.Handler())
 	srv := &http.Server{
 		Handler:           site,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.handshakeTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)

@@ -71,7 +71,8 @@ func TestParseConfig(t *testing.T) {
 		{name: "ADDR beats PORT", env: map[string]string{"PORT": "9000", "ADDR": "127.0.0.1:7000"}, addr: "127.0.0.1:7000"},
 		{name: "flag beats env", args: []string{"-addr", ":1234"}, env: map[string]string{"PORT": "9000"}, addr: ":1234"},
 		{name: "bad level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
-		{name: "bad format", env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: "-log-format"},
+		{name: "bad format", env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: "LOG_FORMAT"},
+		{name: "bad limit", env: map[string]string{"MAX_CONNECTIONS": "many"}, wantErr: "MAX_CONNECTIONS"},
 		{name: "bad timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "soon"}, wantErr: "SHUTDOWN_TIMEOUT"},
 		{name: "stray argument", args: []string{"serve"}, wantErr: "unexpected arguments"},
 	}
@@ -88,5 +89,23 @@ func TestParseConfig(t *testing.T) {
 				t.Fatalf("addr = %q, %v; want %q", c.addr, err, tt.addr)
 			}
 		})
+	}
+}
+
+// Every limit reaches the package it configures.
+func TestLimits(t *testing.T) {
+	env := map[string]string{"MESSAGE_RATE": "2.5", "GRACE": "5s", "ORIGINS": "https://a.example, https://b.example"}
+	c, err := parseConfig([]string{"-max-message", "1024", "-max-games", "-1", "-client-ip-header", "X-Real-IP"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.socket.MaxMessageSize != 1024 || c.socket.MessageRate != 2.5 || c.session.Grace != 5*time.Second || c.session.MaxMatches != -1 {
+		t.Errorf("limits: %+v %+v", c.socket, c.session)
+	}
+	if len(c.origins) != 2 || c.origins[1] != "https://b.example" || c.socket.CheckOrigin == nil || c.socket.ClientAddr == nil {
+		t.Errorf("origins %q, check %v, client address %v", c.origins, c.socket.CheckOrigin != nil, c.socket.ClientAddr != nil)
+	}
+	if c.socket.MessageBurst != 20 || c.handshakeTimeout != 10*time.Second {
+		t.Errorf("defaults: burst %d, handshake %v", c.socket.MessageBurst, c.handshakeTimeout)
 	}
 }

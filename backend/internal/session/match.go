@@ -50,7 +50,7 @@ type seat struct {
 // newMatch starts a match of mode whose first seat creator holds, and tells the
 // creator its keys if announce is set (a tutorial hot-seat game, started by a
 // first play, is told nothing).
-func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) *match {
+func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) (*match, error) {
 	m := &match{
 		hub:      h,
 		id:       matchIDs.Add(1),
@@ -68,13 +68,15 @@ func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) *match
 	m.seats[0].taken, m.seats[0].holder = true, creator
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := h.register(m); err != nil {
+		return nil, err
+	}
 	m.idle = h.cfg.AfterFunc(h.cfg.Idle, m.expireIdle)
-	h.register(m)
 	m.startGame()
 	if announce {
 		creator.send(m.started(0))
 	}
-	return m
+	return m, nil
 }
 
 // randomKey returns n random bytes, URL-safe: 12 bytes make the tutorial's

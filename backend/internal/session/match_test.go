@@ -516,3 +516,19 @@ func TestObserver(t *testing.T) {
 		t.Errorf("Stats() = %+v at the end", got)
 	}
 }
+
+func TestMaxMatches(t *testing.T) {
+	h := session.NewHub(session.Config{MaxMatches: 2, AfterFunc: (&clock{}).AfterFunc}, discard)
+	a, b, c := connect(h), connect(h), connect(h)
+	a.Handle(protocol.Init{})
+	b.Handle(protocol.Play{Column: 0})
+	c.Handle(protocol.Init{})
+	c.Handle(protocol.Play{Column: 0})
+	c.expect(t, errorFor(protocol.ErrServerFull), errorFor(protocol.ErrServerFull))
+	a.Close() // its seat is held for the grace time: still full
+	c.Handle(protocol.Play{Column: 0})
+	c.expect(t, errorFor(protocol.ErrServerFull))
+	b.Close() // a tutorial hot-seat game ends with its connection
+	c.Handle(protocol.Play{Column: 0})
+	c.expect(t, played(red, 0, 0))
+}

@@ -47,6 +47,10 @@ type Config struct {
 	// Idle is how long a match may go without a command before it is closed,
 	// with everyone in it. The default is 30 minutes.
 	Idle time.Duration
+	// MaxMatches caps the matches held at once: past it, starting one is
+	// refused with protocol.ErrServerFull. The default is 10,000; negative means
+	// no limit.
+	MaxMatches int
 	// AfterFunc schedules f after d; the default is time.AfterFunc. Tests set
 	// their own to make time pass on demand.
 	AfterFunc func(d time.Duration, f func()) Timer
@@ -82,6 +86,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Idle == 0 {
 		c.Idle = 30 * time.Minute
+	}
+	if c.MaxMatches == 0 {
+		c.MaxMatches = 10000
 	}
 	if c.AfterFunc == nil {
 		c.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
@@ -147,10 +154,14 @@ func (h *Hub) lookup(index map[string]*match, key string) *match {
 	return index[key]
 }
 
-// register adds m to the hub under its keys and the token of its first seat.
-func (h *Hub) register(m *match) {
+// register adds m to the hub under its keys and the token of its first seat,
+// unless the hub holds MaxMatches already.
+func (h *Hub) register(m *match) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.cfg.MaxMatches >= 0 && len(h.matches) >= h.cfg.MaxMatches {
+		return protocol.ErrServerFull
+	}
 	h.matches[m] = struct{}{}
 	if m.joinKey != "" {
 		h.byJoin[m.joinKey] = m
@@ -161,6 +172,7 @@ func (h *Hub) register(m *match) {
 			h.byToken[s.token] = m
 		}
 	}
+	return nil
 }
 
 // addToken makes token resume a seat of m.
@@ -210,8 +222,9 @@ func (c *Client) Handle(cmd protocol.Command) {
 	case protocol.Play:
 		if c.match == nil {
 			// The tutorial's part 1: a first play starts a hot-seat game.
-			c.match = newMatch(c.hub, protocol.HotSeat, c, false)
-			c.seat = 0
+			if err = c.start(protocol.HotSeat, false); err != nil {
+				break
+			}
 		}
 		err = c.match.play(c, cmd.Column)
 	case protocol.Rematch:
@@ -254,8 +267,16 @@ func (c *Client) init(cmd protocol.Init) error {
 	if mode == "" {
 		mode = protocol.Friends
 	}
-	c.match = newMatch(c.hub, mode, c, true)
-	c.seat = 0
+	return c.start(mode, true)
+}
+
+// start puts the client in the first seat of a new match.
+func (c *Client) start(mode protocol.Mode, announce bool) error {
+	m, err := newMatch(c.hub, mode, c, announce)
+	if err != nil {
+		return err
+	}
+	c.match, c.seat = m, 0
 	return nil
 }
 

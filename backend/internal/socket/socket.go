@@ -9,9 +9,11 @@ package socket
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,6 +49,25 @@ type Config struct {
 	// CloseGrace is how long the server waits for the client to answer its
 	// closing frame before it cuts the connection.
 	CloseGrace time.Duration
+	// MessageRate is how many messages a second a client may send on average,
+	// and MessageBurst how many in a row. A message past that is dropped, the
+	// first with an error event; after MessageBurst dropped in a row the
+	// connection is closed with 1008 (policy violation). A negative MessageRate
+	// means no limit.
+	MessageRate  float64
+	MessageBurst int
+	// FirstMessageTimeout is how long a client may take after the handshake to
+	// send its first message before it is closed with 1008.
+	FirstMessageTimeout time.Duration
+	// MaxConnections caps the open connections: a handshake past it gets 503.
+	// MaxConnectionsPerClient caps those of one client address: past it, 429.
+	// Negative means no limit.
+	MaxConnections          int
+	MaxConnectionsPerClient int
+	// ClientAddr returns the address a request comes from, for
+	// MaxConnectionsPerClient. Nil means the IP address of the connection's
+	// peer; behind a reverse proxy, see ClientAddrFrom.
+	ClientAddr func(r *http.Request) string
 	// CheckOrigin reports whether a page from the request's Origin may open a
 	// game socket. Nil allows same-origin pages and clients that send no Origin.
 	CheckOrigin func(r *http.Request) bool
@@ -87,6 +108,12 @@ func DefaultConfig() Config {
 		PongTimeout:      40 * time.Second,
 		HandshakeTimeout: 10 * time.Second,
 		CloseGrace:       2 * time.Second,
+
+		MessageRate:             10,
+		MessageBurst:            20,
+		FirstMessageTimeout:     10 * time.Second,
+		MaxConnections:          20000,
+		MaxConnectionsPerClient: 32,
 	}
 }
 
@@ -109,6 +136,22 @@ func (c Config) withDefaults() Config {
 	set(&c.PongTimeout, d.PongTimeout)
 	set(&c.HandshakeTimeout, d.HandshakeTimeout)
 	set(&c.CloseGrace, d.CloseGrace)
+	set(&c.FirstMessageTimeout, d.FirstMessageTimeout)
+	if c.MessageRate == 0 {
+		c.MessageRate = d.MessageRate
+	}
+	if c.MessageBurst == 0 {
+		c.MessageBurst = d.MessageBurst
+	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = d.MaxConnections
+	}
+	if c.MaxConnectionsPerClient == 0 {
+		c.MaxConnectionsPerClient = d.MaxConnectionsPerClient
+	}
+	if c.ClientAddr == nil {
+		c.ClientAddr = peerAddr
+	}
 	if c.Observer == nil {
 		c.Observer = nobody{}
 	}
@@ -123,20 +166,23 @@ type Server struct {
 	upgrader websocket.Upgrader
 	ids      atomic.Uint64
 
-	mu       sync.Mutex
-	conns    map[*conn]struct{}
-	draining bool
-	done     sync.WaitGroup // one per connection being served
+	mu        sync.Mutex
+	conns     map[*conn]struct{}
+	open      int            // connections admitted and not yet ended
+	perClient map[string]int // open connections by client address
+	draining  bool
+	done      sync.WaitGroup // one per connection being served
 }
 
 // New returns a Server that plays the games of hub.
 func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
-		hub:   hub,
-		log:   logger,
-		cfg:   cfg,
-		conns: make(map[*conn]struct{}),
+		hub:       hub,
+		log:       logger,
+		cfg:       cfg,
+		conns:     make(map[*conn]struct{}),
+		perClient: make(map[string]int),
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: cfg.HandshakeTimeout,
@@ -170,23 +216,49 @@ func CheckOrigins(allowed []string) func(*http.Request) bool {
 	}
 }
 
+// ClientAddrFrom returns a Config.ClientAddr for a server behind a reverse
+// proxy that names the client in the request header name: X-Real-IP, or
+// X-Forwarded-For, of which it takes the last address, the one the proxy added.
+// Only trust a header that the proxy always sets: a client could send its own.
+func ClientAddrFrom(name string) func(r *http.Request) string {
+	return func(r *http.Request) string {
+		values := r.Header.Values(name)
+		if len(values) == 0 {
+			return peerAddr(r)
+		}
+		last := values[len(values)-1]
+		if i := strings.LastIndexByte(last, ','); i >= 0 {
+			last = last[i+1:]
+		}
+		return strings.TrimSpace(last)
+	}
+}
+
+// peerAddr returns the IP address of the request's peer.
+func peerAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
 // IsWebSocket reports whether r asks to open a WebSocket.
 func IsWebSocket(r *http.Request) bool { return websocket.IsWebSocketUpgrade(r) }
 
 // ServeHTTP upgrades the request to a WebSocket and serves the game on it until
 // either side closes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	draining := s.draining
-	if !draining {
-		s.done.Add(1)
-	}
-	s.mu.Unlock()
-	if draining {
-		http.Error(w, "The server is shutting down.", http.StatusServiceUnavailable)
+	client := s.cfg.ClientAddr(r)
+	if status, why := s.admit(client); status != 0 {
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "10")
+		}
+		s.log.Info("connection refused", "status", status, "reason", why, "client", client)
+		http.Error(w, why, status)
 		return
 	}
-	defer s.done.Done()
+	defer s.release(client)
 
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
@@ -210,6 +282,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.cfg.Observer.ConnectionClosed()
 	c.log.Info("connection opened", "remote", r.RemoteAddr)
 	c.serve(s.hub)
+}
+
+// admit counts a new connection from client, or returns the HTTP status and
+// the reason to refuse it with.
+func (s *Server) admit(client string) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.draining:
+		return http.StatusServiceUnavailable, "The server is shutting down."
+	case s.cfg.MaxConnections >= 0 && s.open >= s.cfg.MaxConnections:
+		return http.StatusServiceUnavailable, "The server is full: please try again in a minute."
+	case s.cfg.MaxConnectionsPerClient >= 0 && s.perClient[client] >= s.cfg.MaxConnectionsPerClient:
+		return http.StatusTooManyRequests, "Too many connections from your address."
+	}
+	s.open++
+	s.perClient[client]++
+	s.done.Add(1)
+	return 0, ""
+}
+
+// release uncounts a connection that admit counted.
+func (s *Server) release(client string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open--
+	if s.perClient[client]--; s.perClient[client] == 0 {
+		delete(s.perClient, client)
+	}
+	s.done.Done()
 }
 
 // track adds c to the connections that Shutdown closes, unless the server is
@@ -330,14 +432,24 @@ func (c *conn) serve(hub *session.Hub) {
 // read feeds the client's messages to the session until the connection ends, and
 // says why it ended.
 func (c *conn) read(client *session.Client) string {
-	c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
 	c.ws.SetPongHandler(func(string) error {
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
 	})
-	for {
+	limit := bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
+	dropped := 0 // messages dropped in a row for going too fast
+	for first := true; ; first = false {
 		kind, r, err := c.ws.NextReader()
+		var ne net.Error
+		if first && errors.As(err, &ne) && ne.Timeout() {
+			c.closeWith(websocket.ClosePolicyViolation, fmt.Sprintf("No message within %v of connecting.", c.cfg.FirstMessageTimeout))
+			return "no first message"
+		}
 		if err != nil {
 			return readError(err)
+		}
+		if first {
+			c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
 		}
 		// Read one byte past the limit to tell a message of exactly the limit
 		// from a larger one, without ever holding more than that in memory.
@@ -354,6 +466,17 @@ func (c *conn) read(client *session.Client) string {
 		if c.log.Enabled(context.Background(), slog.LevelDebug) {
 			c.log.Debug("message in", "data", string(data), "binary", kind == websocket.BinaryMessage)
 		}
+		if !limit.allow(time.Now()) {
+			if dropped++; dropped == 1 {
+				client.Refuse(protocol.ErrTooFast)
+			}
+			if dropped >= c.cfg.MessageBurst {
+				c.closeWith(websocket.ClosePolicyViolation, "Too many messages.")
+				return "too many messages"
+			}
+			continue
+		}
+		dropped = 0
 		if kind != websocket.TextMessage {
 			client.Refuse(protocol.ErrBinary)
 			continue
@@ -368,6 +491,28 @@ func (c *conn) read(client *session.Client) string {
 		}
 		client.Handle(cmd)
 	}
+}
+
+// bucket is a token bucket: it allows rate events a second on average and
+// burst in a row. A negative rate allows everything.
+type bucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func (b *bucket) allow(now time.Time) bool {
+	if b.rate < 0 {
+		return true
+	}
+	if !b.last.IsZero() {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }
 
 // readError says why reading ended.

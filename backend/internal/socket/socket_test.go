@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -25,8 +26,22 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // start serves the game sockets on a loopback port for the length of the test.
 func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
 	t.Helper()
-	sockets := socket.New(session.NewHub(session.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(sockets)
+	sockets, _, url := startWith(t, cfg, nil)
+	return sockets, url
+}
+
+// startWith is start with the hub's stats, and with a listener whose
+// connections wrap may change.
+func startWith(t *testing.T, cfg socket.Config, wrap func(net.Conn) net.Conn) (*socket.Server, *session.Hub, string) {
+	t.Helper()
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub := session.NewHub(session.Config{}, discard)
+	sockets := socket.New(hub, cfg, discard)
+	srv := httptest.NewUnstartedServer(sockets)
+	if wrap != nil {
+		srv.Listener = wrapListener{srv.Listener, wrap}
+	}
+	srv.Start()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -35,7 +50,21 @@ func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
 		}
 		srv.Close()
 	})
-	return sockets, "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+	return sockets, hub, "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+}
+
+// wrapListener changes the connections it accepts.
+type wrapListener struct {
+	net.Listener
+	wrap func(net.Conn) net.Conn
+}
+
+func (l wrapListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return l.wrap(c), nil
 }
 
 // dial opens a game socket, closed at the end of the test.
@@ -293,7 +322,7 @@ func TestTutorialPart2(t *testing.T) {
 // Spectators who connect while the players move see every move exactly once,
 // in order, over real sockets; many matches run at once.
 func TestReplayRaceOverSockets(t *testing.T) {
-	_, url := start(t, socket.Config{})
+	_, url := start(t, socket.Config{MaxConnectionsPerClient: -1})
 	const matches, spectators = 8, 5
 	columns := []string{"0", "1", "2", "3", "4", "5", "6", "0", "1", "2", "3", "4", "5", "6"}
 	var wg sync.WaitGroup

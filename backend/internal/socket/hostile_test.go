@@ -1,0 +1,246 @@
+package socket_test
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/socket"
+	"github.com/gorilla/websocket"
+)
+
+// witness plays the next move of a hot-seat game of its own and checks that it
+// comes back: whatever another client did, the server and other games carry
+// on. It fills the bottom row, which wins for nobody, and starts over.
+func witness(t *testing.T, ws *websocket.Conn, moves *int) {
+	t.Helper()
+	send(t, ws, websocket.TextMessage, play(strconv.Itoa(*moves%7)))
+	if e := readJSON(t, ws); e["type"] != "play" {
+		t.Fatalf("the witness's game stopped: %v", e)
+	}
+	if *moves++; *moves%7 == 0 {
+		send(t, ws, websocket.TextMessage, `{"type":"rematch"}`)
+		readJSON(t, ws)
+	}
+}
+
+// Every hostile input gets its answer, and leaves the server and an unrelated
+// game working.
+func TestHostileInput(t *testing.T) {
+	_, url := start(t, socket.Config{MaxMessageSize: 512})
+	other := dial(t, url)
+	send(t, other, websocket.TextMessage, `{"type":"init","mode":"hotseat","version":2}`)
+	readJSON(t, other)
+	moves := 0
+
+	errorEvent := func(message string) string { return `{"type":"error","message":"` + message + `"}` }
+	notValid := errorEvent(`That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}.`)
+	redPlays := `{"type":"play","player":"red","column":3,"row":0}`
+	tests := []struct {
+		name  string
+		send  func(ws *websocket.Conn) error
+		want  string // the answer, if not closed
+		close int    // the closing code, if closed
+	}{
+		{"invalid UTF-8", text("{\"type\":\"play\",\"column\":3,\"x\":\"\xff\"}"), errorEvent("Messages must be valid UTF-8 text."), 0},
+		{"deeply nested, in an unknown field", text(`{"type":"play","column":3,"x":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`), redPlays, 0},
+		{"deeply nested, alone", text(strings.Repeat("[", 250) + strings.Repeat("]", 250)), notValid, 0},
+		{"huge JSON", text(`{"type":"play","column":3,"x":"` + strings.Repeat("a", 100000) + `"}`), "", websocket.CloseMessageTooBig},
+		{"number as a string", text(play(`"3"`)), errorEvent(`The \"column\" must be a whole number from 0 to 6.`), 0},
+		{"float", text(play(`3.0`)), errorEvent(`The \"column\" must be a whole number from 0 to 6.`), 0},
+		{"negative column", text(play(`-3`)), errorEvent("There is no such column: columns go from 0 to 6."), 0},
+		{"huge column", text(play(`1e400`)), errorEvent(`The \"column\" must be a whole number from 0 to 6.`), 0},
+		{"duplicate keys", text(`{"type":"play","column":3,"column":4}`), errorEvent("Each key may appear only once in a message."), 0},
+		{"unknown fields", text(`{"type":"play","column":3,"cheat":true,"player":"yellow"}`), redPlays, 0},
+		{"null type", text(`{"type":null,"column":3}`), errorEvent(`That message has no \"type\".`), 0},
+		{"null column", text(`{"type":"play","column":null}`), errorEvent(`A play needs a \"column\", from 0 to 6.`), 0},
+		{"empty message", text(``), notValid, 0},
+		{"binary frame", func(ws *websocket.Conn) error { return ws.WriteMessage(websocket.BinaryMessage, []byte(play("3"))) }, errorEvent("Binary messages are not supported: send JSON text."), 0},
+		{"fragmented frames", fragmented(play("3"), 4), redPlays, 0},
+		{"an unknown watch key", text(`{"type":"init","watch":"no such key"}`), errorEvent("Game not found."), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := dial(t, url)
+			if err := tt.send(ws); err != nil {
+				t.Fatal(err)
+			}
+			if tt.close != 0 {
+				expectCloseCode(t, ws, tt.close)
+			} else {
+				expect(t, ws, tt.want)
+			}
+			if tt.close == 0 {
+				send(t, ws, websocket.TextMessage, play("5"))
+				if e := readJSON(t, ws); e["type"] != "play" && e["type"] != "error" {
+					t.Errorf("the connection is not usable after: %v", e)
+				}
+			}
+			witness(t, other, &moves)
+		})
+	}
+}
+
+func text(msg string) func(*websocket.Conn) error {
+	return func(ws *websocket.Conn) error { return ws.WriteMessage(websocket.TextMessage, []byte(msg)) }
+}
+
+// fragmented sends msg as one text message in frames of size bytes.
+func fragmented(msg string, size int) func(*websocket.Conn) error {
+	return func(ws *websocket.Conn) error {
+		w, err := ws.NextWriter(websocket.TextMessage)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < len(msg); i += size {
+			if _, err := w.Write([]byte(msg[i:min(i+size, len(msg))])); err != nil {
+				return err
+			}
+		}
+		return w.Close()
+	}
+}
+
+// expectCloseCode reads until the server closes the connection with code.
+func expectCloseCode(t *testing.T, ws *websocket.Conn, code int) {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != code {
+			t.Fatalf("got %v, want close %d", err, code)
+		}
+		return
+	}
+}
+
+// A flood gets one error, the messages within the limit are played, and if it
+// goes on the connection is closed with 1008.
+func TestFlood(t *testing.T) {
+	_, url := start(t, socket.Config{MessageRate: 1, MessageBurst: 5})
+	ws := dial(t, url)
+	go func() {
+		for range 100 {
+			if ws.WriteMessage(websocket.TextMessage, []byte(play("3"))) != nil {
+				return
+			}
+		}
+	}()
+	for i := range 5 {
+		if e := readJSON(t, ws); e["type"] != "play" {
+			t.Fatalf("message %d: %v, want a play", i, e)
+		}
+	}
+	expect(t, ws, `{"type":"error","message":"Too many messages: slow down."}`)
+	expectClose(t, ws, websocket.ClosePolicyViolation, "Too many messages.")
+}
+
+// A client that says nothing after the handshake is let go.
+func TestSilentClient(t *testing.T) {
+	_, url := start(t, socket.Config{FirstMessageTimeout: 100 * time.Millisecond})
+	ws := dial(t, url)
+	expectClose(t, ws, websocket.ClosePolicyViolation, "No message within 100ms of connecting.")
+}
+
+func TestConnectionLimits(t *testing.T) {
+	_, url := start(t, socket.Config{MaxConnectionsPerClient: 2, MaxConnections: 3})
+	dial(t, url)
+	dial(t, url)
+	_, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("third connection from one address: %v, want 429 with Retry-After", err)
+	}
+	// Another address, as a proxy reports it, still gets in, up to the total.
+	_, url = start(t, socket.Config{MaxConnectionsPerClient: 1, MaxConnections: 2, ClientAddr: socket.ClientAddrFrom("X-Real-IP")})
+	for i, ip := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} {
+		ws, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"X-Real-IP": {ip}})
+		want := http.StatusSwitchingProtocols
+		if i == 2 {
+			want = http.StatusServiceUnavailable
+		}
+		if resp == nil || resp.StatusCode != want {
+			t.Fatalf("client %s: %v, want %d", ip, err, want)
+		}
+		if ws != nil {
+			t.Cleanup(func() { ws.Close() })
+		}
+	}
+}
+
+func TestClientAddrFrom(t *testing.T) {
+	addr := socket.ClientAddrFrom("X-Forwarded-For")
+	r, _ := http.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "127.0.0.1:5555"
+	if got := addr(r); got != "127.0.0.1" {
+		t.Errorf("no header: %q", got)
+	}
+	r.Header.Add("X-Forwarded-For", "203.0.113.9, 198.51.100.7")
+	if got := addr(r); got != "198.51.100.7" {
+		t.Errorf("the last address: %q", got)
+	}
+}
+
+// smallBuffers makes the kernel's buffers small, so that a peer that does not
+// read blocks the writer after a few kilobytes, not megabytes.
+func smallBuffers(c net.Conn) net.Conn {
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(4096)
+		tc.SetReadBuffer(4096)
+	}
+	return c
+}
+
+// A spectator that never reads is dropped, and the game it watches goes on at
+// full speed for the player.
+func TestStuckReader(t *testing.T) {
+	_, hub, url := startWith(t, socket.Config{
+		MessageRate:  -1,
+		SendQueue:    8,
+		WriteTimeout: 200 * time.Millisecond,
+	}, smallBuffers)
+	player := dial(t, url)
+	send(t, player, websocket.TextMessage, `{"type":"init","mode":"hotseat","version":2}`)
+	watch := readJSON(t, player)["watch"].(string)
+
+	dialer := websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		c, err := net.Dial(network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return smallBuffers(c), nil
+	}}
+	stuck, resp, err := dialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	defer stuck.Close()
+	if err := stuck.WriteMessage(websocket.TextMessage, []byte(`{"type":"init","watch":"`+watch+`","version":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	// The spectator now reads nothing. The player plays and starts over, over
+	// and over: every event is also queued for the spectator.
+	start := time.Now()
+	for i := range 2000 {
+		send(t, player, websocket.TextMessage, play(string(rune('0'+i%7))))
+		readJSON(t, player)
+		if i%7 == 6 {
+			send(t, player, websocket.TextMessage, `{"type":"rematch"}`)
+			readJSON(t, player)
+		}
+	}
+	t.Logf("2000 moves in %v with a stuck spectator", time.Since(start))
+	deadline := time.Now().Add(5 * time.Second)
+	for hub.Stats().Clients != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stuck spectator is still connected: %+v", hub.Stats())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
