@@ -1,11 +1,9 @@
 package protocol
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -294,35 +292,48 @@ func DecodeEvent(data []byte) (Event, error) {
 }
 
 // decodeWire parses data as one JSON object and returns it with its type. It is
-// stricter than encoding/json: the text must be valid UTF-8, keys match exactly
-// (not regardless of case) and none may appear twice.
+// stricter than encoding/json (see scanObject): the text must be valid UTF-8,
+// keys match exactly, not regardless of case, and none may appear twice.
 func decodeWire(data []byte) (wire, string, error) {
 	var w wire
 	if !utf8.Valid(data) {
 		return w, "", ErrEncoding
 	}
-	fields, err := decodeObject(data)
-	if err != nil {
-		return w, "", err
-	}
-	for key, value := range fields {
+	err := scanObject(data, func(key, value []byte) {
 		if f := w.field(key); f != nil {
 			*f = value
 		}
+	})
+	if err != nil {
+		return w, "", err
 	}
 	if len(w.Type) == 0 || isNull(w.Type) {
 		return w, "", ErrNoType
 	}
-	var typ string
-	if err := json.Unmarshal(w.Type, &typ); err != nil {
+	if w.Type[0] != '"' {
 		return w, "", fmt.Errorf("%w: \"type\" must be a string", ErrMalformed)
 	}
-	return w, typ, nil
+	typ, err := unquote(w.Type)
+	if err != nil {
+		return w, "", err
+	}
+	return w, messageType(typ), nil
+}
+
+// messageType returns the type named typ as a constant string, to spare an
+// allocation for the known ones.
+func messageType(typ []byte) string {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned"} {
+		if string(typ) == t {
+			return t
+		}
+	}
+	return string(typ)
 }
 
 // field returns the field of w for a JSON key, or nil for an unknown key.
-func (w *wire) field(key string) *json.RawMessage {
-	switch key {
+func (w *wire) field(key []byte) *json.RawMessage {
+	switch string(key) {
 	case "type":
 		return &w.Type
 	case "player":
@@ -351,38 +362,6 @@ func (w *wire) field(key string) *json.RawMessage {
 		return &w.Grace
 	}
 	return nil
-}
-
-// decodeObject splits one JSON object into its members, refusing anything
-// else, trailing data and repeated keys.
-func decodeObject(data []byte) (map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
-	}
-	fields := make(map[string]json.RawMessage)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		key := tok.(string) // inside an object, Token returns keys as strings
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		if _, ok := fields[key]; ok {
-			return nil, fmt.Errorf("%w: %q", ErrDuplicateKey, key)
-		}
-		fields[key] = value
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: data after the object", ErrMalformed)
-	}
-	return fields, nil
 }
 
 // decodeColumn parses a column number, which must be a JSON integer from 0 to 6.

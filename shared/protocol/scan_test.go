@@ -1,0 +1,132 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// oracle splits data into its members with encoding/json, under the rules of
+// scanObject, for the fuzz test to compare with.
+func oracle(data []byte) (map[string]string, error) {
+	if !json.Valid(data) {
+		return nil, errors.New("invalid JSON")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if tok, _ := dec.Token(); tok != json.Delim('{') {
+		return nil, errors.New("not an object")
+	}
+	members := make(map[string]string)
+	for dec.More() {
+		tok, _ := dec.Token()
+		key := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, err
+		}
+		if _, ok := members[key]; ok {
+			return nil, errors.New("repeated key")
+		}
+		if depth(value) >= maxDepth {
+			return nil, errors.New("too deep")
+		}
+		members[key] = string(value)
+	}
+	return members, nil
+}
+
+// depth returns the deepest nesting of arrays and objects in valid JSON.
+func depth(value []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(value))
+	d, deepest := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF || err != nil {
+			return deepest
+		}
+		switch tok {
+		case json.Delim('['), json.Delim('{'):
+			d++
+			deepest = max(deepest, d)
+		case json.Delim(']'), json.Delim('}'):
+			d--
+		}
+	}
+}
+
+func TestScanObject(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // the members as key=value;, or "error"
+	}{
+		{`{}`, ``},
+		{` { "a" : 1 , "b":[1,{"c":null}] } `, `a=1;b=[1,{"c":null}];`},
+		{`{"\u0074ype":"play"}`, `type="play";`},
+		{`{"a":"\"\\\/\b\f\n\r\t\u00e9"}`, `a="\"\\\/\b\f\n\r\t\u00e9";`},
+		{`{"a":-0.5e+10,"b":0,"c":-1E-2,"d":true,"e":false}`, `a=-0.5e+10;b=0;c=-1E-2;d=true;e=false;`},
+		{`{"a":1,"\u0061":2}`, `error`},
+		{`{"a":01}`, `error`},
+		{`{"a":1.}`, `error`},
+		{`{"a":.5}`, `error`},
+		{`{"a":+1}`, `error`},
+		{`{"a":tru}`, `error`},
+		{`{"a":"\x"}`, `error`},
+		{`{"a":"\u12"}`, `error`},
+		{"{\"a\":\"\t\"}", `error`},
+		{`{"a":[1,]}`, `error`},
+		{`{"a" 1}`, `error`},
+		{`{a:1}`, `error`},
+		{`{"a":1}}`, `error`},
+		{`{"a":1`, `error`},
+		{`[]`, `error`},
+		{``, `error`},
+	}
+	for _, tt := range tests {
+		var got strings.Builder
+		err := scanObject([]byte(tt.in), func(k, v []byte) { got.WriteString(string(k) + "=" + string(v) + ";") })
+		if err != nil {
+			if tt.want != "error" {
+				t.Errorf("scanObject(%s): %v, want %s", tt.in, err, tt.want)
+			}
+			continue
+		}
+		if got.String() != tt.want {
+			t.Errorf("scanObject(%s) = %s, want %s", tt.in, got.String(), tt.want)
+		}
+	}
+}
+
+// FuzzScanObject checks scanObject against encoding/json: both accept the same
+// objects and find the same members.
+func FuzzScanObject(f *testing.F) {
+	for _, s := range []string{`{"type":"play","column":3}`, `{"a":[1,{"b":"\u00e9"}],"c":-1.5e3}`, `{"a":1,"a":2}`, `[1]`, `{"a":"\x"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) {
+			return // DecodeCommand refuses it before scanning
+		}
+		got := make(map[string]string)
+		err := scanObject(data, func(k, v []byte) { got[string(k)] = string(v) })
+		want, werr := oracle(data)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: scanObject says %v, encoding/json says %v", data, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: members %v, want %v", data, got, want)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("%q: member %q = %q, want %q", data, k, got[k], v)
+			}
+		}
+	})
+}
