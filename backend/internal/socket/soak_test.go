@@ -54,6 +54,7 @@ func TestSoak(t *testing.T) {
 		SendQueue:               16,
 		WriteTimeout:            time.Second,
 		FirstMessageTimeout:     time.Second,
+		CloseGrace:              200 * time.Millisecond,
 	}, discard)
 	srv := httptest.NewUnstartedServer(sockets)
 	srv.Listener = wrapListener{srv.Listener, smallBuffers}

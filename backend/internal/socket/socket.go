@@ -424,6 +424,9 @@ func (c *conn) serve(hub *session.Hub) {
 	client.Close()
 	c.end(nil) // the reader is done: stop the writer if nothing else has
 	<-wrote
+	if c.close != nil {
+		c.drain()
+	}
 	c.ws.Close()
 	c.log.Info("connection closed", "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
 		"duration", time.Since(c.opened).Round(time.Millisecond))
@@ -513,6 +516,19 @@ func (b *bucket) allow(now time.Time) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// drain completes the closing handshake that the server began: it discards
+// what the client still sends until its closing frame, for up to CloseGrace.
+// Cutting the connection with unread data would make the kernel reset it, and
+// the client could lose the closing frame and its reason.
+func (c *conn) drain() {
+	c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
+	for {
+		if _, _, err := c.ws.NextReader(); err != nil {
+			return
+		}
+	}
 }
 
 // readError says why reading ended.
