@@ -99,6 +99,8 @@ func EncodeCommand(c Command) ([]byte, error) {
 		return json.Marshal(playJSON{"play", c.Column})
 	case Rematch:
 		return json.Marshal(typeJSON{"rematch"})
+	case Ping:
+		return json.Marshal(typeJSON{"ping"})
 	}
 	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
 }
@@ -123,6 +125,8 @@ func EncodeEvent(e Event) ([]byte, error) {
 		return json.Marshal(playerJSON{"rematch", e.Player.String()})
 	case Abandoned:
 		return json.Marshal(playerJSON{"abandoned", e.Player.String()})
+	case Pong:
+		return json.Marshal(typeJSON{"pong"})
 	case Played:
 		return json.Marshal(playedJSON{"play", e.Player.String(), e.Column, e.Row})
 	case Win:
@@ -164,6 +168,8 @@ func DecodeCommand(data []byte) (Command, error) {
 		return Play{Column: column}, nil
 	case "rematch":
 		return Rematch{}, nil
+	case "ping":
+		return Ping{}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }
@@ -281,6 +287,8 @@ func DecodeEvent(data []byte) (Event, error) {
 		return e, nil
 	case "draw":
 		return Draw{}, nil
+	case "pong":
+		return Pong{}, nil
 	case "error":
 		var msg string
 		if err := json.Unmarshal(w.Message, &msg); err != nil {
@@ -323,7 +331,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong"} {
 		if string(typ) == t {
 			return t
 		}

@@ -16,15 +16,15 @@ import (
 	"github.com/connect4go/connect4/shared/connect4"
 )
 
-// Command is a message from a browser to the server: [Init], [Resume], [Play]
-// or [Rematch].
+// Command is a message from a browser to the server: [Init], [Resume], [Play],
+// [Rematch] or [Ping].
 type Command interface {
 	command()
 }
 
 // Event is a message from the server to a browser: [Started], [Played], [Win],
-// [Draw], [Error], and for clients of [Version] 2, [Presence], [RematchOffer]
-// and [Abandoned].
+// [Draw], [Error], and for clients of [Version] 2, [Presence], [RematchOffer],
+// [Abandoned] and [Pong].
 type Event interface {
 	event()
 }
@@ -79,6 +79,14 @@ type Play struct {
 // over; in a hot-seat game it starts a new game at once. On the wire:
 // {"type": "rematch"}.
 type Rematch struct{}
+
+// Ping asks the server for a [Pong], to learn that the connection still works:
+// a browser cannot see the WebSocket's own pings, and a connection can die
+// silently, for example while a phone sleeps. On the wire: {"type": "ping"}.
+type Ping struct{}
+
+// Pong answers a [Ping], to its sender only. On the wire: {"type": "pong"}.
+type Pong struct{}
 
 // Started tells a client that it has entered a game, which begins empty: the
 // moves played so far follow as [Played] events. On the wire it is the
@@ -148,6 +156,7 @@ func (Init) command()    {}
 func (Resume) command()  {}
 func (Play) command()    {}
 func (Rematch) command() {}
+func (Ping) command()    {}
 
 func (Started) event()      {}
 func (Played) event()       {}
@@ -157,12 +166,13 @@ func (Error) event()        {}
 func (Presence) event()     {}
 func (RematchOffer) event() {}
 func (Abandoned) event()    {}
+func (Pong) event()         {}
 
 // Tutorial reports whether the tutorial's clients know e, so that a client of
 // version 1 may be sent it.
 func Tutorial(e Event) bool {
 	switch e.(type) {
-	case Presence, RematchOffer, Abandoned:
+	case Presence, RematchOffer, Abandoned, Pong:
 		return false
 	}
 	return true

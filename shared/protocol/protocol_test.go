@@ -47,6 +47,7 @@ func TestEncodeEvent(t *testing.T) {
 		{protocol.Presence{Player: connect4.Red}, `{"type":"presence","player":"red","online":false,"grace":0}`},
 		{protocol.RematchOffer{Player: connect4.Yellow}, `{"type":"rematch","player":"yellow"}`},
 		{protocol.Abandoned{Player: connect4.Red}, `{"type":"abandoned","player":"red"}`},
+		{protocol.Pong{}, `{"type":"pong"}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeEvent(tt.event)
@@ -72,6 +73,7 @@ func TestEncodeCommand(t *testing.T) {
 		{protocol.Init{Mode: protocol.HotSeat, Version: 2}, `{"type":"init","mode":"hotseat","version":2}`},
 		{protocol.Resume{Token: "T"}, `{"type":"resume","token":"T"}`},
 		{protocol.Rematch{}, `{"type":"rematch"}`},
+		{protocol.Ping{}, `{"type":"ping"}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeCommand(tt.cmd)
@@ -91,7 +93,7 @@ func TestTutorial(t *testing.T) {
 			t.Errorf("Tutorial(%T) = false", e)
 		}
 	}
-	for _, e := range []protocol.Event{protocol.Presence{}, protocol.RematchOffer{}, protocol.Abandoned{}} {
+	for _, e := range []protocol.Event{protocol.Presence{}, protocol.RematchOffer{}, protocol.Abandoned{}, protocol.Pong{}} {
 		if protocol.Tutorial(e) {
 			t.Errorf("Tutorial(%T) = true", e)
 		}

@@ -532,3 +532,10 @@ func TestMaxMatches(t *testing.T) {
 	c.Handle(protocol.Play{Column: 0})
 	c.expect(t, played(red, 0, 0))
 }
+
+func TestPing(t *testing.T) {
+	h, _ := newHub()
+	p := connect(h)
+	p.Handle(protocol.Ping{}) // before any game, too
+	p.expect(t, protocol.Pong{})
+}

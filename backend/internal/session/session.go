@@ -227,6 +227,8 @@ func (c *Client) Handle(cmd protocol.Command) {
 			}
 		}
 		err = c.match.play(c, cmd.Column)
+	case protocol.Ping:
+		c.conn.Send(protocol.Pong{}) // asked for, so sent whatever the version
 	case protocol.Rematch:
 		if c.match == nil {
 			err = protocol.ErrNotInGame
