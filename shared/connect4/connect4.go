@@ -98,8 +98,8 @@ type Move struct {
 type Game struct {
 	stones  [2]uint64     // one bitboard per player, see bit
 	heights [Columns]int8 // the number of checkers in each column
-	moves   [Cells]Move
-	n       int // the number of moves played
+	moves   [Cells]packed // the moves in order; the players alternate from Red
+	n       int           // the number of moves played
 	winner  Player
 	line    [4]Cell // the winning four, when winner != NoPlayer
 }
@@ -118,6 +118,21 @@ func Replay(columns ...int) (*Game, error) {
 		}
 	}
 	return g, nil
+}
+
+// packed is a move in one byte: its column times 8 plus its row. Its player
+// follows from its place in the game.
+type packed uint8
+
+func pack(column, row int) packed { return packed(column<<3 | row) }
+
+// move unpacks the i-th move of a game.
+func (p packed) move(i int) Move {
+	player := Red
+	if i%2 == 1 {
+		player = Yellow
+	}
+	return Move{Player: player, Column: int(p >> 3), Row: int(p & 7)}
 }
 
 // bit returns the bitboard bit of a cell. Each column takes seven bits, the six
@@ -144,7 +159,7 @@ func (g *Game) Play(p Player, column int) (Move, error) {
 	b := &g.stones[p-1]
 	*b |= bit(column, row)
 	m := Move{Player: p, Column: column, Row: row}
-	g.moves[g.n] = m
+	g.moves[g.n] = pack(column, row)
 	g.n++
 	if fours(*b) != 0 {
 		g.winner = p
@@ -162,12 +177,11 @@ func fours(b uint64) uint64 {
 		diagonal   = Rows + 2 // up and to the right
 		antiDiag   = Rows     // down and to the right
 	)
-	var r uint64
-	for _, s := range [...]uint{vertical, horizontal, diagonal, antiDiag} {
-		m := b & (b >> s)
-		r |= m & (m >> (2 * s))
-	}
-	return r
+	v := b & (b >> vertical)
+	h := b & (b >> horizontal)
+	d := b & (b >> diagonal)
+	a := b & (b >> antiDiag)
+	return v&(v>>(2*vertical)) | h&(h>>(2*horizontal)) | d&(d>>(2*diagonal)) | a&(a>>(2*antiDiag))
 }
 
 // findLine returns four cells in a row of m's player that include the cell m
@@ -254,14 +268,20 @@ func (g *Game) WinningLine() ([4]Cell, bool) { return g.line, g.winner != NoPlay
 func (g *Game) Len() int { return g.n }
 
 // Moves returns the moves played so far, in order, in a new slice.
-func (g *Game) Moves() []Move { return append([]Move(nil), g.moves[:g.n]...) }
+func (g *Game) Moves() []Move {
+	moves := make([]Move, g.n)
+	for i, p := range g.moves[:g.n] {
+		moves[i] = p.move(i)
+	}
+	return moves
+}
 
 // LastMove returns the most recent move, and false before the first move.
 func (g *Game) LastMove() (Move, bool) {
 	if g.n == 0 {
 		return Move{}, false
 	}
-	return g.moves[g.n-1], true
+	return g.moves[g.n-1].move(g.n - 1), true
 }
 
 // String draws the board in ASCII, top row first: "." for an empty cell, "R" for

@@ -102,7 +102,7 @@ func (nobody) MoveServed(time.Duration) {}
 func DefaultConfig() Config {
 	return Config{
 		MaxMessageSize:   512,
-		SendQueue:        64,
+		SendQueue:        16,
 		WriteTimeout:     10 * time.Second,
 		PingInterval:     25 * time.Second,
 		PongTimeout:      40 * time.Second,
@@ -158,6 +158,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Buffer sizes: every event fits in one write buffer, and the largest message
+// allowed by default in a read buffer with its frame header.
+const (
+	readBufferSize  = 640
+	writeBufferSize = 512
+)
+
+// writeBuffers lends write buffers to the connections while they write.
+var writeBuffers sync.Pool
+
 // Server is the http.Handler of the game sockets. It is safe for concurrent use.
 type Server struct {
 	hub      *session.Hub
@@ -186,6 +196,12 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: cfg.HandshakeTimeout,
+		// Small buffers of its own, and write buffers lent only while a
+		// message is written: an idle connection holds none of the HTTP
+		// server's 4 KiB buffers, which gorilla would otherwise keep.
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: writeBufferSize,
+		WriteBufferPool: &writeBuffers,
 		CheckOrigin:      cfg.CheckOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			s.log.Info("handshake refused", "status", status, "err", reason, "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"))
@@ -247,7 +263,10 @@ func peerAddr(r *http.Request) string {
 func IsWebSocket(r *http.Request) bool { return websocket.IsWebSocketUpgrade(r) }
 
 // ServeHTTP upgrades the request to a WebSocket and serves the game on it until
-// either side closes it.
+// either side closes it. It returns once the connection is set up: the
+// connection then runs on goroutines of its own, so that net/http's goroutine
+// for the request ends and frees its buffers and the request, which a
+// connection that lives for hours would otherwise keep.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	client := s.cfg.ClientAddr(r)
 	if status, why := s.admit(client); status != 0 {
@@ -258,10 +277,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, why, status)
 		return
 	}
-	defer s.release(client)
-
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.release(client)
 		return // the upgrader has answered and logged
 	}
 	c := &conn{
@@ -270,18 +288,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cfg:    &s.cfg,
 		send:   make(chan protocol.Event, s.cfg.SendQueue),
 		stop:   make(chan struct{}),
-		log:    s.log,
 		opened: time.Now(),
 	}
 	c.log = s.log.With("conn", c.id)
 	if !s.track(c) {
 		c.closeWith(websocket.CloseGoingAway, "The server is shutting down.")
 	}
-	defer s.untrack(c)
 	s.cfg.Observer.ConnectionOpened()
-	defer s.cfg.Observer.ConnectionClosed()
-	c.log.Info("connection opened", "remote", r.RemoteAddr)
-	c.serve(s.hub)
+	c.log.Info("connection opened", "remote", r.RemoteAddr, "client", client)
+	go func() {
+		defer s.release(client)
+		defer s.untrack(c)
+		defer s.cfg.Observer.ConnectionClosed()
+		c.serve(s.hub)
+	}()
 }
 
 // admit counts a new connection from client, or returns the HTTP status and
