@@ -202,7 +202,7 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 		ReadBufferSize:  readBufferSize,
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,
-		CheckOrigin:      cfg.CheckOrigin,
+		CheckOrigin:     cfg.CheckOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			s.log.Info("handshake refused", "status", status, "err", reason, "remote", r.RemoteAddr, "origin", r.Header.Get("Origin"))
 			http.Error(w, http.StatusText(status)+": "+reason.Error(), status)
