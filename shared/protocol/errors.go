@@ -34,6 +34,7 @@ var (
 	ErrReplaced     = errors.New("protocol: the seat was taken back elsewhere")
 	ErrTooFast      = errors.New("protocol: too many messages")
 	ErrServerFull   = errors.New("protocol: too many games in progress")
+	ErrBadLevel     = errors.New("protocol: unknown level")
 )
 
 // messages maps each error a client can cause to the sentence it is shown. The
@@ -55,7 +56,7 @@ var messages = []struct {
 	{ErrNoColumn, "no_column", "A play needs a \"column\", from 0 to 6."},
 	{ErrBadColumn, "bad_column", "The \"column\" must be a whole number from 0 to 6."},
 	{ErrBinary, "binary", "Binary messages are not supported: send JSON text."},
-	{ErrBadInit, "bad_init", "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key."},
+	{ErrBadInit, "bad_init", "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key, or a \"mode\"."},
 	{ErrBadResume, "bad_resume", "A resume needs the \"token\" the server gave."},
 	{ErrGameNotFound, "game_not_found", "Game not found."},
 	{ErrSeatTaken, "seat_taken", "This game already has two players: you can watch it instead."},
@@ -68,6 +69,7 @@ var messages = []struct {
 	{ErrReplaced, "replaced", "You took your seat back in another window."},
 	{ErrTooFast, "too_fast", "Too many messages: slow down."},
 	{ErrServerFull, "server_full", "The server is full: please try again in a minute."},
+	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect."},
 }
 
 // internalMessage is shown for an error that the table does not know. The server

@@ -27,6 +27,7 @@ type wire struct {
 	Token   json.RawMessage `json:"token"`
 	Online  json.RawMessage `json:"online"`
 	Grace   json.RawMessage `json:"grace"`
+	Level   json.RawMessage `json:"level"`
 }
 
 // The JSON shapes of the messages, fields in the tutorial's order.
@@ -62,6 +63,8 @@ type (
 		Join    string `json:"join,omitempty"`
 		Watch   string `json:"watch,omitempty"`
 		Mode    Mode   `json:"mode,omitempty"`
+		Level   string `json:"level,omitempty"`
+		Player  string `json:"player,omitempty"`
 		Version int    `json:"version,omitempty"`
 	}
 	startedJSON struct {
@@ -69,6 +72,7 @@ type (
 		Join   string `json:"join,omitempty"`
 		Watch  string `json:"watch"`
 		Mode   Mode   `json:"mode,omitempty"`
+		Level  string `json:"level,omitempty"`
 		Player string `json:"player,omitempty"`
 		Token  string `json:"token,omitempty"`
 	}
@@ -92,7 +96,7 @@ type (
 func EncodeCommand(c Command) ([]byte, error) {
 	switch c := c.(type) {
 	case Init:
-		return json.Marshal(initJSON{"init", c.Join, c.Watch, c.Mode, c.Version})
+		return json.Marshal(initJSON{"init", c.Join, c.Watch, c.Mode, c.Level, playerName(c.Player), c.Version})
 	case Resume:
 		return json.Marshal(resumeJSON{"resume", c.Token})
 	case Play:
@@ -109,11 +113,7 @@ func EncodeCommand(c Command) ([]byte, error) {
 func EncodeEvent(e Event) ([]byte, error) {
 	switch e := e.(type) {
 	case Started:
-		var player string
-		if e.Player != connect4.NoPlayer {
-			player = e.Player.String()
-		}
-		return json.Marshal(startedJSON{"init", e.Join, e.Watch, e.Mode, player, e.Token})
+		return json.Marshal(startedJSON{"init", e.Join, e.Watch, e.Mode, e.Level, playerName(e.Player), e.Token})
 	case Presence:
 		p := presenceJSON{Type: "presence", Player: e.Player.String(), Online: e.Online}
 		if !e.Online {
@@ -174,6 +174,14 @@ func DecodeCommand(data []byte) (Command, error) {
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }
 
+// playerName is the wire name of p, or "" for NoPlayer.
+func playerName(p connect4.Player) string {
+	if p == connect4.NoPlayer {
+		return ""
+	}
+	return p.String()
+}
+
 // decodeInit checks an init: at most one of join and watch, a known mode, and
 // an integer version.
 func decodeInit(w wire) (Command, error) {
@@ -181,19 +189,32 @@ func decodeInit(w wire) (Command, error) {
 	join, hasJoin, err1 := decodeString(w.Join)
 	watch, hasWatch, err2 := decodeString(w.Watch)
 	mode, _, err3 := decodeString(w.Mode)
+	level, _, err4 := decodeString(w.Level)
+	player, _, err5 := decodeString(w.Player)
 	switch {
-	case err1 != nil || err2 != nil || err3 != nil:
-		return nil, fmt.Errorf("%w: \"join\", \"watch\" and \"mode\" must be strings", ErrBadInit)
+	case errors.Join(err1, err2, err3, err4, err5) != nil:
+		return nil, fmt.Errorf("%w: \"join\", \"watch\", \"mode\", \"level\" and \"player\" must be strings", ErrBadInit)
 	case hasJoin && hasWatch:
 		return nil, fmt.Errorf("%w: both \"join\" and \"watch\"", ErrBadInit)
 	case (hasJoin || hasWatch) && mode != "":
 		return nil, fmt.Errorf("%w: \"mode\" with a key", ErrBadInit)
 	}
 	switch m := Mode(mode); m {
-	case "", Friends, HotSeat:
+	case "", Friends, HotSeat, Computer:
 		c.Mode = m
 	default:
 		return nil, fmt.Errorf("%w: unknown mode %q", ErrBadInit, mode)
+	}
+	if (level != "" || player != "") && c.Mode != Computer {
+		return nil, fmt.Errorf("%w: \"level\" and \"player\" are for the computer", ErrBadInit)
+	}
+	c.Level = level
+	if player != "" {
+		p, err := connect4.ParsePlayer(player)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadInit, err)
+		}
+		c.Player = p
 	}
 	if len(w.Version) > 0 && !isNull(w.Version) {
 		v, err := strconv.Atoi(string(w.Version))
@@ -215,13 +236,14 @@ func DecodeEvent(data []byte) (Event, error) {
 	switch typ {
 	case "init":
 		var e Started
-		var err [5]error
+		var err [6]error
 		e.Join, _, err[0] = decodeString(w.Join)
 		e.Watch, _, err[1] = decodeString(w.Watch)
 		var mode, player string
 		mode, _, err[2] = decodeString(w.Mode)
 		player, _, err[3] = decodeString(w.Player)
 		e.Token, _, err[4] = decodeString(w.Token)
+		e.Level, _, err[5] = decodeString(w.Level)
 		if err := errors.Join(err[:]...); err != nil {
 			return nil, fmt.Errorf("%w: init: %v", ErrMalformed, err)
 		}
@@ -368,6 +390,8 @@ func (w *wire) field(key []byte) *json.RawMessage {
 		return &w.Online
 	case "grace":
 		return &w.Grace
+	case "level":
+		return &w.Level
 	}
 	return nil
 }

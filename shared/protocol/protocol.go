@@ -46,6 +46,8 @@ const (
 	// HotSeat is a game that one connection plays for both sides, as in the
 	// tutorial's part 1, but that survives reconnections.
 	HotSeat Mode = "hotseat"
+	// Computer is a game against the server, at the [Init]'s Level.
+	Computer Mode = "computer"
 )
 
 // Init starts, joins or watches a game, and must be a connection's first
@@ -54,12 +56,16 @@ const (
 //
 // On the wire: {"type": "init"} starts a game, {"type": "init", "join": KEY}
 // takes its second seat and {"type": "init", "watch": KEY} follows it; an
-// optional "mode" ("friends" or "hotseat") says what to start, and "version":
-// 2 asks for this package's events besides the tutorial's.
+// optional "mode" ("friends", "hotseat" or "computer") says what to start, and
+// "version": 2 asks for this package's events besides the tutorial's. A game
+// against the computer also takes a "level" ("easy", "medium" or "perfect")
+// and the "player" the sender plays ("red", the default, or "yellow").
 type Init struct {
 	Join, Watch string
-	Mode        Mode // "" means Friends
-	Version     int  // 0 means 1, the tutorial's
+	Mode        Mode            // "" means Friends
+	Level       string          // for Computer
+	Player      connect4.Player // for Computer: the sender's colour; NoPlayer means Red
+	Version     int             // 0 means 1, the tutorial's
 }
 
 // Resume takes back a seat after a dropped connection, with the token that
@@ -98,7 +104,8 @@ type Pong struct{}
 type Started struct {
 	Join   string          // the key that takes the second seat, for the creator
 	Watch  string          // the key that follows the game
-	Mode   Mode            // Friends or HotSeat
+	Mode   Mode            // Friends, HotSeat or Computer
+	Level  string          // the computer's level, in a Computer game
 	Player connect4.Player // the holder's colour, or NoPlayer
 	Token  string          // the resume token of the holder's seat, or ""
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"sync"
@@ -22,8 +23,9 @@ type match struct {
 	hub     *Hub
 	id      uint64
 	mode    protocol.Mode
-	joinKey string // the key that takes the second seat; "" unless Friends
-	watch   string // the key that follows the match
+	joinKey string   // the key that takes the second seat; "" unless Friends
+	watch   string   // the key that follows the match
+	opp     opponent // the computer, in a Computer match
 
 	mu       sync.Mutex
 	closed   bool // ended: out of the hub, refusing everything
@@ -50,11 +52,12 @@ type seat struct {
 // newMatch starts a match of mode whose first seat creator holds, and tells the
 // creator its keys if announce is set (a tutorial hot-seat game, started by a
 // first play, is told nothing).
-func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) (*match, error) {
+func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announce bool) (*match, error) {
 	m := &match{
 		hub:      h,
 		id:       matchIDs.Add(1),
 		mode:     mode,
+		opp:      opp,
 		watch:    randomKey(12),
 		game:     connect4.NewGame(),
 		watchers: make(map[*Client]struct{}),
@@ -66,6 +69,12 @@ func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) (*matc
 		m.seats[0].token = randomKey(18)
 	}
 	m.seats[0].taken, m.seats[0].holder = true, creator
+	if mode == protocol.Computer {
+		m.seats[1].taken = true // by the computer, for good
+		if opp.yellow {
+			m.round = 1 // colours as after a rematch: the human is yellow
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := h.register(m); err != nil {
@@ -76,6 +85,7 @@ func newMatch(h *Hub, mode protocol.Mode, creator *Client, announce bool) (*matc
 	if announce {
 		creator.send(m.started(0))
 	}
+	m.computerTurn()
 	return m, nil
 }
 
@@ -101,7 +111,7 @@ func (m *match) colour(i int) connect4.Player {
 
 // started returns the Started event for seat i, or for a spectator.
 func (m *match) started(i int) protocol.Started {
-	e := protocol.Started{Watch: m.watch, Mode: m.mode, Player: m.colour(i)}
+	e := protocol.Started{Watch: m.watch, Mode: m.mode, Level: m.opp.level, Player: m.colour(i)}
 	if i != spectator {
 		e.Token = m.seats[i].token
 	}
@@ -150,8 +160,8 @@ func (m *match) replay(c *Client) {
 	if m.leaver != connect4.NoPlayer {
 		m.sendAbandoned(c)
 	}
-	if m.mode == protocol.HotSeat {
-		return
+	if m.mode != protocol.Friends {
+		return // no one else to come and go
 	}
 	for i, s := range m.seats {
 		switch {
@@ -284,6 +294,13 @@ func (m *match) play(c *Client, column int) error {
 	if err != nil {
 		return err
 	}
+	m.played(mv)
+	return nil
+}
+
+// played tells everyone of an accepted move and what follows from it: the end
+// of the game, or the computer's turn.
+func (m *match) played(mv connect4.Move) {
 	m.active()
 	m.hub.cfg.Observer.MoveAccepted(m.mode)
 	for _, e := range protocol.Result(m.game, mv) {
@@ -294,8 +311,52 @@ func (m *match) play(c *Client, column int) error {
 		m.endGame("win", "winner", m.game.Winner())
 	case m.game.Draw():
 		m.endGame("draw")
+	default:
+		m.computerTurn()
 	}
-	return nil
+}
+
+// computerTurn sets the computer thinking if it is to move. It thinks on a
+// goroutine of its own, among at most Config.Thinkers, without the match's
+// lock: no connection waits for it, and no other game.
+func (m *match) computerTurn() {
+	if m.mode != protocol.Computer || m.over() || m.game.Turn() != m.colour(1) {
+		return
+	}
+	g, round, n := *m.game, m.round, m.game.Len()
+	h := m.hub
+	go func() {
+		h.thinkers <- struct{}{}
+		defer func() { <-h.thinkers }()
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.ThinkTime)
+		defer cancel()
+		column, err := m.opp.bot.Move(ctx, &g)
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.closed || m.round != round || m.game.Len() != n {
+			return // the game moved on while the computer thought
+		}
+		if err != nil || !m.game.CanPlay(column) {
+			h.log.Error("computer move", "match", m.id, "level", m.opp.level, "column", column, "err", err)
+			column = firstPlayable(m.game)
+		}
+		mv, err := m.game.Play(m.colour(1), column)
+		if err != nil {
+			h.log.Error("computer move", "match", m.id, "err", err) // cannot happen: CanPlay said so
+			return
+		}
+		m.played(mv)
+	}()
+}
+
+// firstPlayable returns the column nearest the centre that can take a checker.
+func firstPlayable(g *connect4.Game) int {
+	for _, c := range [...]int{3, 2, 4, 1, 5, 0, 6} {
+		if g.CanPlay(c) {
+			return c
+		}
+	}
+	return 0
 }
 
 // rematch records c's wish for a new game, and starts it once both seats want
@@ -307,7 +368,7 @@ func (m *match) rematch(c *Client) error {
 		return err
 	}
 	m.active()
-	if m.mode == protocol.HotSeat {
+	if m.mode != protocol.Friends { // no one to agree with
 		m.newRound()
 		return nil
 	}
@@ -348,6 +409,7 @@ func (m *match) newRound() {
 		}
 		c.send(m.started(spectator))
 	}
+	m.computerTurn()
 }
 
 // leave takes c out of the match. A seat is held for the grace time, if it has

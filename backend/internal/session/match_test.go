@@ -1,11 +1,14 @@
 package session_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/shared/connect4"
@@ -538,4 +541,163 @@ func TestPing(t *testing.T) {
 	p := connect(h)
 	p.Handle(protocol.Ping{}) // before any game, too
 	p.expect(t, protocol.Pong{})
+}
+
+// scriptedBot plays the first column of its list that can take a checker, after
+// waiting for release, if set.
+type scriptedBot struct {
+	columns []int
+	release chan struct{}
+	err     error
+}
+
+func (b *scriptedBot) Move(ctx context.Context, g *connect4.Game) (int, error) {
+	if b.release != nil {
+		select {
+		case <-b.release:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	for _, c := range b.columns {
+		if g.CanPlay(c) {
+			return c, b.err
+		}
+	}
+	return 0, errors.New("no column left")
+}
+
+func computerHub(bot session.Bot) *session.Hub {
+	return session.NewHub(session.Config{
+		AfterFunc: (&clock{}).AfterFunc,
+		Computer: func(level string) (session.Bot, error) {
+			if level != "perfect" {
+				return nil, fmt.Errorf("no level %q", level)
+			}
+			return bot, nil
+		},
+	}, discard)
+}
+
+// await collects the next n events of p, which arrive from other goroutines.
+func await(t *testing.T, p player, n int) []protocol.Event {
+	t.Helper()
+	var events []protocol.Event
+	deadline := time.Now().Add(5 * time.Second)
+	for len(events) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("got %v, want %d events", events, n)
+		}
+		events = append(events, p.take()...)
+		time.Sleep(time.Millisecond)
+	}
+	return events
+}
+
+func TestComputer(t *testing.T) {
+	h := computerHub(&scriptedBot{columns: []int{6, 5}})
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Version: 2})
+	start := p.take()[0].(protocol.Started)
+	if start.Mode != protocol.Computer || start.Level != "perfect" || start.Player != red || start.Token == "" || start.Join != "" {
+		t.Fatalf("init = %+v", start)
+	}
+	w := connect(h)
+	w.Handle(protocol.Init{Watch: start.Watch, Version: 2})
+	w.take()
+	for i, c := range []int{0, 0, 0} {
+		p.Handle(protocol.Play{Column: c})
+		want := []protocol.Event{played(red, 0, i), played(yellow, 6, i)}
+		if got := await(t, p, 2); !slices.Equal(got, want) {
+			t.Fatalf("move %d: %v, want %v", i, got, want)
+		}
+		if got := await(t, w, 2); !slices.Equal(got, want) {
+			t.Fatalf("move %d, spectator: %v, want %v", i, got, want)
+		}
+	}
+	p.Handle(protocol.Play{Column: 0})
+	want := []protocol.Event{played(red, 0, 3), protocol.Win{Player: red, Cells: [4]connect4.Cell{{Column: 0, Row: 0}, {Column: 0, Row: 1}, {Column: 0, Row: 2}, {Column: 0, Row: 3}}}}
+	if got := await(t, p, 2); !slices.Equal(got, want) {
+		t.Fatalf("the win: %v", got)
+	}
+	// A rematch starts at once, colours swapped: the computer, red now, opens.
+	p.Handle(protocol.Rematch{})
+	got := await(t, p, 2)
+	if s, ok := got[0].(protocol.Started); !ok || s.Player != yellow || got[1] != played(red, 6, 0) {
+		t.Fatalf("rematch: %v", got)
+	}
+}
+
+func TestComputerPlaysFirst(t *testing.T) {
+	h := computerHub(&scriptedBot{columns: []int{3}})
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Player: yellow, Version: 2})
+	got := await(t, p, 2)
+	if s := got[0].(protocol.Started); s.Player != yellow || got[1] != played(red, 3, 0) {
+		t.Fatalf("got %v", got)
+	}
+}
+
+// While the computer thinks, its opponent waits its turn, and every other game
+// goes on: the computer holds no lock and no connection.
+func TestComputerBlocksNoOne(t *testing.T) {
+	bot := &scriptedBot{columns: []int{6}, release: make(chan struct{})}
+	h := computerHub(bot)
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Version: 2})
+	start := p.take()[0].(protocol.Started)
+	p.Handle(protocol.Play{Column: 0})
+	p.expect(t, played(red, 0, 0))
+	p.Handle(protocol.Play{Column: 1}) // the computer is thinking
+	p.expect(t, errorFor(connect4.ErrNotYourTurn))
+
+	w := connect(h) // the match itself still answers
+	w.Handle(protocol.Init{Watch: start.Watch, Version: 2})
+	if got := w.take(); len(got) != 2 {
+		t.Errorf("spectator joining during the computer's turn got %v", got)
+	}
+	other := connect(h) // and so does another game, to its end
+	for _, c := range []int{0, 1, 0, 1, 0, 1, 0} {
+		other.Handle(protocol.Play{Column: c})
+	}
+	if got := other.take(); len(got) != 8 {
+		t.Errorf("another game got %d events while the computer thought, want 8", len(got))
+	}
+	close(bot.release)
+	if got := await(t, p, 1); got[0] != played(yellow, 6, 0) {
+		t.Errorf("the computer's move: %v", got)
+	}
+}
+
+// A computer move chosen for a game that has since started over is dropped.
+func TestComputerStaleMove(t *testing.T) {
+	bot := &scriptedBot{columns: []int{6}, release: make(chan struct{})}
+	h := computerHub(bot)
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Version: 2})
+	p.take()
+	p.Handle(protocol.Play{Column: 0})
+	p.Handle(protocol.Rematch{}) // the human is yellow now: the computer opens
+	bot.release <- struct{}{}    // the first move, for the old game: dropped
+	bot.release <- struct{}{}    // the opening of the new game
+	got := await(t, p, 3)
+	if got[0] != played(red, 0, 0) || got[2] != played(red, 6, 0) {
+		t.Fatalf("got %v", got)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if extra := p.take(); len(extra) != 0 {
+		t.Errorf("the stale move was played: %v", extra)
+	}
+}
+
+func TestComputerLevels(t *testing.T) {
+	h := computerHub(&scriptedBot{columns: []int{3}, err: errors.New("lost its mind")})
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "godlike", Version: 2})
+	p.expect(t, errorFor(protocol.ErrBadLevel))
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Player: yellow, Version: 2})
+	// A bot that fails still moves: the column nearest the centre.
+	if got := await(t, p, 2); got[1] != played(red, 3, 0) {
+		t.Errorf("got %v", got)
+	}
 }

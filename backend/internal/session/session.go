@@ -14,11 +14,14 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
+	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
@@ -56,6 +59,23 @@ type Config struct {
 	AfterFunc func(d time.Duration, f func()) Timer
 	// Observer is told what happens, for metrics; nil tells no one.
 	Observer Observer
+	// Computer returns the computer player of a level, or an error for an
+	// unknown one. Nil means no games against the computer.
+	Computer func(level string) (Bot, error)
+	// Thinkers bounds the computer moves being chosen at once; the others
+	// wait their turn. The default leaves one core to the connections:
+	// GOMAXPROCS-1, at least 1.
+	Thinkers int
+	// ThinkTime bounds the time to choose one computer move; the default is 3
+	// seconds. A Bot answers earlier on its own: this is a safety net.
+	ThinkTime time.Duration
+}
+
+// Bot chooses the computer's moves.
+type Bot interface {
+	// Move returns the column to play in g, where it is the bot's turn, by
+	// the deadline of ctx. g is the bot's own copy.
+	Move(ctx context.Context, g *connect4.Game) (int, error)
 }
 
 // Observer is told what happens in the games, for metrics. The Hub calls it with
@@ -96,6 +116,15 @@ func (c Config) withDefaults() Config {
 	if c.Observer == nil {
 		c.Observer = nobody{}
 	}
+	if c.Computer == nil {
+		c.Computer = func(string) (Bot, error) { return nil, protocol.ErrBadLevel }
+	}
+	if c.Thinkers == 0 {
+		c.Thinkers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	if c.ThinkTime == 0 {
+		c.ThinkTime = 3 * time.Second
+	}
 	return c
 }
 
@@ -111,6 +140,9 @@ type Hub struct {
 	cfg Config
 	log *slog.Logger
 
+	// thinkers holds a token per computer move being chosen.
+	thinkers chan struct{}
+
 	// mu guards what follows. It is never held while taking a match's lock.
 	mu      sync.Mutex
 	clients int
@@ -122,13 +154,15 @@ type Hub struct {
 
 // NewHub returns an empty Hub that logs the starts and ends of games to logger.
 func NewHub(cfg Config, logger *slog.Logger) *Hub {
+	cfg = cfg.withDefaults()
 	return &Hub{
-		cfg:     cfg.withDefaults(),
-		log:     logger,
-		matches: make(map[*match]struct{}),
-		byJoin:  make(map[string]*match),
-		byWatch: make(map[string]*match),
-		byToken: make(map[string]*match),
+		cfg:      cfg,
+		log:      logger,
+		thinkers: make(chan struct{}, cfg.Thinkers),
+		matches:  make(map[*match]struct{}),
+		byJoin:   make(map[string]*match),
+		byWatch:  make(map[string]*match),
+		byToken:  make(map[string]*match),
 	}
 }
 
@@ -222,7 +256,7 @@ func (c *Client) Handle(cmd protocol.Command) {
 	case protocol.Play:
 		if c.match == nil {
 			// The tutorial's part 1: a first play starts a hot-seat game.
-			if err = c.start(protocol.HotSeat, false); err != nil {
+			if err = c.start(protocol.HotSeat, opponent{}, false); err != nil {
 				break
 			}
 		}
@@ -269,12 +303,27 @@ func (c *Client) init(cmd protocol.Init) error {
 	if mode == "" {
 		mode = protocol.Friends
 	}
-	return c.start(mode, true)
+	var opp opponent
+	if mode == protocol.Computer {
+		bot, err := c.hub.cfg.Computer(cmd.Level)
+		if err != nil {
+			return fmt.Errorf("%w: %v", protocol.ErrBadLevel, err)
+		}
+		opp = opponent{bot: bot, level: cmd.Level, yellow: cmd.Player == connect4.Yellow}
+	}
+	return c.start(mode, opp, true)
+}
+
+// opponent is the computer in a game against it.
+type opponent struct {
+	bot    Bot
+	level  string
+	yellow bool // the human plays yellow in the first game
 }
 
 // start puts the client in the first seat of a new match.
-func (c *Client) start(mode protocol.Mode, announce bool) error {
-	m, err := newMatch(c.hub, mode, c, announce)
+func (c *Client) start(mode protocol.Mode, opp opponent, announce bool) error {
+	m, err := newMatch(c.hub, mode, opp, c, announce)
 	if err != nil {
 		return err
 	}
