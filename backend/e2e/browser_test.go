@@ -87,7 +87,7 @@ func play(c, r int, player string) chromedp.Action {
 func TestHotSeatInBrowser(t *testing.T) {
 	srv := startServer(t)
 	ctx := newTab(t)
-	run(t, ctx, chromedp.Navigate(srv.URL), waitStatus("Red to play"))
+	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.play-here`, chromedp.ByQuery), waitStatus("Red to play"))
 	for i, c := range []int{0, 1, 0, 1, 0, 1} {
 		player := []string{"red", "yellow"}[i%2]
 		run(t, ctx, play(c, i/2, player))
@@ -121,7 +121,7 @@ func TestHotSeatInBrowser(t *testing.T) {
 func TestFullColumnInBrowser(t *testing.T) {
 	srv := startServer(t)
 	ctx := newTab(t)
-	run(t, ctx, chromedp.Navigate(srv.URL), waitStatus("Red to play"))
+	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.play-here`, chromedp.ByQuery), waitStatus("Red to play"))
 	for r := range 6 {
 		run(t, ctx, play(3, r, []string{"red", "yellow"}[r%2]))
 	}

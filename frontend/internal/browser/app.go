@@ -4,6 +4,7 @@ package browser
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -17,6 +18,8 @@ import (
 const (
 	// errorTimeout is how long an error stays in the status line.
 	errorTimeout = 4 * time.Second
+	// copyTimeout is how long a copy button says "Copied!".
+	copyTimeout = 2 * time.Second
 	// minRetry is the wait before reconnecting after a drop; it doubles after
 	// each failed attempt, up to maxRetry.
 	minRetry = 500 * time.Millisecond
@@ -30,14 +33,18 @@ const unreadable = "The server sent a message this page cannot read."
 // values, tests their own.
 type config struct {
 	dial               dialFunc
+	addr               address
+	store              storage
+	copy               copier
 	errorTimeout       time.Duration
+	copyTimeout        time.Duration
 	minRetry, maxRetry time.Duration
 }
 
 // Run shows the game in the element that selector finds, connects to the server
-// of the page's site, and plays until ctx is done. It then stops listening to
-// the page, closes the connection and returns nil; it returns an error only if
-// it cannot start.
+// of the page's site when the page needs a game, and runs until ctx is done. It
+// then stops listening to the page, closes the connection and returns nil; it
+// returns an error only if it cannot start.
 func Run(ctx context.Context, selector string) error {
 	var d dom
 	root := d.call(d.get(safejs.Global(), "document"), "querySelector", selector)
@@ -55,13 +62,17 @@ func Run(ctx context.Context, selector string) error {
 		dial: func(report func(socketEvent)) (conn, error) {
 			return dialWebSocket(url, report)
 		},
+		addr:         windowAddress{},
+		store:        sessionStorage(),
+		copy:         clipboardCopy,
 		errorTimeout: errorTimeout,
+		copyTimeout:  copyTimeout,
 		minRetry:     minRetry,
 		maxRetry:     maxRetry,
 	})
 }
 
-// The messages that the loop sends itself through timers.
+// The messages that the loop sends itself, through timers and callbacks.
 type (
 	// fromSocket is what happened to the connection of an epoch.
 	fromSocket struct {
@@ -70,8 +81,17 @@ type (
 	}
 	// retryTick wakes the countdown to reconnecting, of an epoch.
 	retryTick struct{ epoch int }
-	// errorExpired tells that the error numbered seq has been shown long enough.
-	errorExpired struct{ seq uint64 }
+	// expired tells that the error or copy note numbered seq has been shown
+	// long enough.
+	expired struct{ seq uint64 }
+	// ticked tells that a countdown of the View may show a new number.
+	ticked struct{}
+	// copied tells whether text, the link named link, reached the clipboard.
+	copied struct {
+		link game.Link
+		text string
+		ok   bool
+	}
 )
 
 // loop is the event loop: it owns the game state, the page and the connection.
@@ -86,35 +106,40 @@ type loop struct {
 	conn conn // nil while there is none
 	// epoch counts connections. Messages about an older one than the
 	// current are stale: that connection has been replaced.
-	epoch    int
+	epoch int
+	// plan is the number of the State's plan (see game.State.Dial) that the
+	// connection serves, or 0 for none.
+	plan     int
 	retry    time.Duration // the wait before the next reconnection
 	redialAt time.Time     // when to reconnect, while counting down
+	tickAt   time.Time     // when the next countdown tick is due, or zero
 }
 
 // run is Run on an element with a config.
 func run(ctx context.Context, root safejs.Value, cfg config) error {
 	l := &loop{cfg: cfg, queue: newQueue(), retry: cfg.minRetry}
+	query := cfg.addr.query()
+	l.state = game.New(game.Page{Base: cfg.addr.base(), Query: query, Token: cfg.store.get(tokenKey(query))})
+	l.state.Tick(time.Now())
 	p, err := newPage(root, l.queue.push)
 	if err != nil {
 		return err
 	}
 	defer p.close()
 	l.page = p
-	l.connect()
-	l.paint()
+	l.settle()
 	for {
 		select {
 		case <-ctx.Done():
-			if l.conn != nil {
-				l.conn.close()
-			}
+			l.hangUp()
 			return nil
 		case <-l.queue.ready:
 		}
+		l.state.Tick(time.Now())
 		for _, m := range l.queue.take() {
 			l.handle(m)
 		}
-		l.paint()
+		l.settle()
 	}
 }
 
@@ -127,12 +152,30 @@ func (l *loop) handle(m any) {
 		}
 	case hovered:
 		l.state.Hover(m.column)
-	case newGameAsked:
-		// The server's game lives as long as its connection: a new game needs a
-		// new connection.
-		l.state.Reset()
-		l.retry = l.cfg.minRetry
-		l.connect()
+	case startAsked:
+		l.state.Start(m.mode)
+	case rematchAsked:
+		if cmd, ok := l.state.Rematch(); ok {
+			l.send(cmd)
+		}
+	case retakeAsked:
+		l.state.Retake()
+	case homeAsked:
+		l.state.Home()
+	case copyAsked:
+		l.copy(m.link)
+	case copied:
+		ok := m.ok
+		if !ok {
+			// The clipboard refused: select the link, for the player to copy,
+			// and try the browser's old copy command.
+			if m.link == game.JoinLink {
+				ok = l.page.selectJoinLink()
+			} else {
+				ok = l.page.copyText(m.text)
+			}
+		}
+		l.expire(l.state.Copied(m.link, ok), l.cfg.copyTimeout)
 	case fromSocket:
 		if m.epoch == l.epoch {
 			l.socket(m.socketEvent)
@@ -141,27 +184,92 @@ func (l *loop) handle(m any) {
 		if m.epoch == l.epoch {
 			l.countdown()
 		}
-	case errorExpired:
-		l.state.ExpireError(m.seq)
+	case expired:
+		l.state.Expire(m.seq)
+	case ticked:
+		l.tickAt = time.Time{}
 	}
+}
+
+// settle brings the world in line with the state after a batch of messages:
+// the tab's storage and the address, the connection, the timer of the
+// countdowns and the page.
+func (l *loop) settle() {
+	l.keepToken()
+	if q := l.state.Query(); q != l.cfg.addr.query() {
+		l.cfg.addr.setQuery(q)
+		l.keepToken() // under the new address
+	}
+	l.follow()
+	l.wake()
+	if err := l.page.paint(l.state.View()); err != nil {
+		log.Print(err)
+	}
+}
+
+// keepToken stores the state's resume token under the page's address, or
+// removes the one stored when the page holds no seat.
+func (l *loop) keepToken() {
+	key, token := tokenKey(l.cfg.addr.query()), l.state.Token()
+	switch {
+	case l.cfg.store.get(key) == token:
+	case token == "":
+		l.cfg.store.remove(key)
+	default:
+		l.cfg.store.set(key, token)
+	}
+}
+
+// follow opens or closes the connection as the state wants.
+func (l *loop) follow() {
+	n, want := l.state.Dial()
+	switch {
+	case want && n == l.plan:
+		// Served: open, opening, or counting down to the next attempt.
+	case want:
+		l.plan, l.retry = n, l.cfg.minRetry
+		l.connect()
+	case l.plan != 0:
+		l.plan = 0
+		l.hangUp()
+	}
+}
+
+// wake sets a timer for the next change of a countdown that the View shows.
+func (l *loop) wake() {
+	d, ok := l.state.NextChange()
+	if !ok {
+		return
+	}
+	at := time.Now().Add(d)
+	if !l.tickAt.IsZero() && !at.Before(l.tickAt) {
+		return // an earlier tick will come
+	}
+	l.tickAt = at
+	time.AfterFunc(d, func() { l.queue.push(ticked{}) })
 }
 
 // socket acts on an event of the current connection.
 func (l *loop) socket(e socketEvent) {
 	switch e.kind {
 	case socketOpened:
-		l.state.Opened()
 		l.retry = l.cfg.minRetry
+		if cmd := l.state.Opened(); cmd != nil {
+			l.send(cmd)
+		}
 	case socketMessage:
 		ev, err := protocol.DecodeEvent(e.text)
 		if err != nil {
 			log.Printf("browser: cannot decode %q: %v", e.text, err)
-			l.expire(l.state.ShowError(unreadable))
+			l.expire(l.state.ShowError(unreadable), l.cfg.errorTimeout)
 			return
 		}
-		l.expire(l.state.Apply(ev))
+		l.expire(l.state.Apply(ev), l.cfg.errorTimeout)
 	case socketClosed:
 		l.conn = nil
+		if !l.state.Closed(e.code, e.reason) {
+			return // for good: follow hangs up
+		}
 		l.redialAt = time.Now().Add(l.retry)
 		l.retry = min(2*l.retry, l.cfg.maxRetry)
 		l.countdown()
@@ -170,11 +278,7 @@ func (l *loop) socket(e socketEvent) {
 
 // connect replaces the connection, if any, with a new one.
 func (l *loop) connect() {
-	if l.conn != nil {
-		l.conn.close()
-		l.conn = nil
-	}
-	l.epoch++
+	l.hangUp()
 	epoch := l.epoch
 	l.state.Connecting()
 	c, err := l.cfg.dial(func(e socketEvent) {
@@ -183,10 +287,20 @@ func (l *loop) connect() {
 	if err != nil {
 		// Like a connection that failed to open: try again later.
 		log.Print(err)
-		l.queue.push(fromSocket{epoch, socketEvent{kind: socketClosed}})
+		l.queue.push(fromSocket{epoch, socketEvent{kind: socketClosed, code: 1006}})
 		return
 	}
 	l.conn = c
+}
+
+// hangUp closes the connection, if any, and stops the countdown to the next:
+// everything the old connection and its timers report from now on is stale.
+func (l *loop) hangUp() {
+	if l.conn != nil {
+		l.conn.close()
+		l.conn = nil
+	}
+	l.epoch++
 }
 
 // countdown shows the time left before reconnecting, and reconnects when the
@@ -211,27 +325,33 @@ func (l *loop) countdown() {
 func (l *loop) send(cmd protocol.Command) {
 	data, err := protocol.EncodeCommand(cmd)
 	if err == nil && l.conn == nil {
-		err = fmt.Errorf("browser: no connection")
+		err = errors.New("browser: no connection")
 	}
 	if err == nil {
 		err = l.conn.send(data)
 	}
 	if err != nil {
 		log.Printf("browser: sending %s: %v", data, err)
-		l.expire(l.state.ShowError("Your move could not be sent: please try again."))
+		l.expire(l.state.SendFailed(), l.cfg.errorTimeout)
 	}
 }
 
-// expire schedules the end of the error numbered seq, if any.
-func (l *loop) expire(seq uint64) {
+// copy copies a link that the page shows to the clipboard.
+func (l *loop) copy(link game.Link) {
+	v := l.state.View()
+	text := v.JoinLink
+	if link == game.WatchLink {
+		text = v.WatchLink
+	}
+	if text == "" {
+		return
+	}
+	l.cfg.copy(text, func(ok bool) { l.queue.push(copied{link, text, ok}) })
+}
+
+// expire schedules the end of the message numbered seq, if any, after d.
+func (l *loop) expire(seq uint64, d time.Duration) {
 	if seq != 0 {
-		time.AfterFunc(l.cfg.errorTimeout, func() { l.queue.push(errorExpired{seq}) })
-	}
-}
-
-// paint shows the state on the page.
-func (l *loop) paint() {
-	if err := l.page.paint(l.state.View()); err != nil {
-		log.Print(err)
+		time.AfterFunc(d, func() { l.queue.push(expired{seq}) })
 	}
 }

@@ -18,18 +18,53 @@ import (
 // timeout bounds every wait for the event loop.
 const timeout = 3 * time.Second
 
+// The page's address in the tests, and the keys of their games.
+const (
+	testBase = "http://c4.test/"
+	joinKey  = "J0IN"
+	watchKey = "W4TCH"
+	token    = "tok"
+)
+
+// The server's messages that the tests send most.
+const (
+	startedHotSeat = `{"type":"init","watch":"W4TCH","mode":"hotseat","token":"tok"}`
+	startedRed     = `{"type":"init","join":"J0IN","watch":"W4TCH","mode":"friends","player":"red","token":"tok"}`
+	startedYellow  = `{"type":"init","watch":"W4TCH","mode":"friends","player":"yellow","token":"tok"}`
+	startedWatch   = `{"type":"init","watch":"W4TCH","mode":"friends"}`
+	redOnline      = `{"type":"presence","player":"red","online":true}`
+	yellowOnline   = `{"type":"presence","player":"yellow","online":true}`
+)
+
 // harness runs the page in a fresh element of the test's document, with a fake
-// server.
+// server, address bar, tab storage and clipboard.
 type harness struct {
 	t     *testing.T
 	root  safejs.Value
 	dials chan *fakeConn // every connection the page opens
+	addr  *fakeAddress
+	store *fakeStorage
+	// copies receives every text the page copies; copyOK says whether the
+	// clipboard takes it.
+	copies chan string
+	copyOK bool
 }
 
-// start runs the page until the test ends.
-func start(t *testing.T) *harness {
+// start runs the page at the address with query, with token stored for it,
+// until the test ends.
+func start(t *testing.T, query, token string) *harness {
 	t.Helper()
-	h := &harness{t: t, dials: make(chan *fakeConn, 16)}
+	h := &harness{
+		t:      t,
+		dials:  make(chan *fakeConn, 16),
+		addr:   &fakeAddress{q: query},
+		store:  &fakeStorage{items: make(map[string]string)},
+		copies: make(chan string, 4),
+		copyOK: true,
+	}
+	if token != "" {
+		h.store.set(tokenKey(query), token)
+	}
 	doc := global(t, "document")
 	h.root = call(t, doc, "createElement", "main")
 	loading := call(t, doc, "createElement", "p")
@@ -39,7 +74,16 @@ func start(t *testing.T) *harness {
 
 	// Short enough to keep the tests quick, long enough for them to see each
 	// step.
-	c := config{dial: h.dial, errorTimeout: 300 * time.Millisecond, minRetry: 300 * time.Millisecond, maxRetry: time.Second}
+	c := config{
+		dial:         h.dial,
+		addr:         h.addr,
+		store:        h.store,
+		copy:         h.copy,
+		errorTimeout: 300 * time.Millisecond,
+		copyTimeout:  300 * time.Millisecond,
+		minRetry:     300 * time.Millisecond,
+		maxRetry:     time.Second,
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, h.root, c) }()
@@ -68,6 +112,11 @@ func (h *harness) dial(report func(socketEvent)) (conn, error) {
 	return c, nil
 }
 
+func (h *harness) copy(text string, done func(bool)) {
+	h.copies <- text
+	done(h.copyOK)
+}
+
 // conn returns the next connection the page opens.
 func (h *harness) conn() *fakeConn {
 	h.t.Helper()
@@ -80,12 +129,47 @@ func (h *harness) conn() *fakeConn {
 	}
 }
 
-// play returns an open connection, as for a new game.
-func (h *harness) play() *fakeConn {
+// noConn checks that the page opens no connection for a while.
+func (h *harness) noConn(wait time.Duration) {
+	h.t.Helper()
+	select {
+	case <-h.dials:
+		h.t.Error("the page opened a connection")
+	case <-time.After(wait):
+	}
+}
+
+// open returns the next connection the page opens, open, after checking that
+// the page sent hello on it.
+func (h *harness) open(hello string) *fakeConn {
 	h.t.Helper()
 	c := h.conn()
 	c.report(socketEvent{kind: socketOpened})
-	h.waitFor("board class", func() string { return h.attr(h.query(".board"), "class") }, "board playable")
+	c.expectSent(h.t, hello)
+	return c
+}
+
+// hotSeat starts a hot-seat game from the start screen.
+func (h *harness) hotSeat() *fakeConn {
+	h.t.Helper()
+	h.click(h.query("button.play-here"))
+	c := h.open(`{"type":"init","mode":"hotseat","version":2}`)
+	c.receive(startedHotSeat)
+	h.waitClass("board", h.query(".board"), "board playable")
+	return c
+}
+
+// invite starts a game between two browsers from the start screen, as red,
+// and lets yellow join if joined is set.
+func (h *harness) invite(joined bool) *fakeConn {
+	h.t.Helper()
+	h.click(h.query("button.invite"))
+	c := h.open(`{"type":"init","version":2}`)
+	c.receive(startedRed)
+	if joined {
+		c.receive(yellowOnline)
+	}
+	h.waitStatus("Your turn", "status turn red you")
 	return c
 }
 
@@ -136,6 +220,31 @@ func (h *harness) attr(el safejs.Value, name string) string {
 func (h *harness) text(el safejs.Value) string {
 	h.t.Helper()
 	return str(h.t, get(h.t, el, "textContent"))
+}
+
+// shown reports whether the element that selector finds is shown: neither it
+// nor any of its ancestors up to the root is hidden.
+func (h *harness) shown(selector string) bool {
+	h.t.Helper()
+	for el := h.query(selector); !truthy(h.t, call(h.t, el, "isSameNode", h.root)); el = get(h.t, el, "parentElement") {
+		if truthy(h.t, get(h.t, el, "hidden")) {
+			return false
+		}
+	}
+	return true
+}
+
+// waitShown waits until the element that selector finds is shown, or hidden.
+func (h *harness) waitShown(selector string, shown bool) {
+	h.t.Helper()
+	h.waitFor(selector+" shown", func() string { return fmt.Sprint(h.shown(selector)) }, fmt.Sprint(shown))
+}
+
+// waitText waits until the element that selector finds shows want.
+func (h *harness) waitText(selector, want string) {
+	h.t.Helper()
+	el := h.query(selector)
+	h.waitFor(selector, func() string { return h.text(el) }, want)
 }
 
 // dispatch sends el an event of type typ, made by the constructor ctor
@@ -214,13 +323,22 @@ func (c *fakeConn) send(text []byte) error {
 func (c *fakeConn) close() {
 	c.once.Do(func() {
 		close(c.closed)
-		c.report(socketEvent{kind: socketClosed})
+		c.report(socketEvent{kind: socketClosed, code: 1005})
 	})
 }
 
-// receive makes the page receive a message from the server.
-func (c *fakeConn) receive(text string) {
-	c.report(socketEvent{kind: socketMessage, text: []byte(text)})
+// receive makes the page receive messages from the server.
+func (c *fakeConn) receive(texts ...string) {
+	for _, text := range texts {
+		c.report(socketEvent{kind: socketMessage, text: []byte(text)})
+	}
+}
+
+// drop makes the server close the connection with code and reason.
+func (c *fakeConn) drop(code int, reason string) {
+	c.once.Do(func() {
+		c.report(socketEvent{kind: socketClosed, code: code, reason: reason})
+	})
 }
 
 // expectSent checks that the next message the page sends is want.
@@ -236,16 +354,117 @@ func (c *fakeConn) expectSent(t *testing.T, want string) {
 	}
 }
 
-func TestBoard(t *testing.T) {
-	h := start(t)
-	h.waitFor("connection", func() string { return h.text(h.query(".connection")) }, "Connecting…")
-
-	if children := h.queryAll(h.root, ":scope > *"); len(children) != 4 {
-		t.Errorf("the root has %d children, want 4", len(children))
+// expectNothing checks that the page sends nothing for a while.
+func (c *fakeConn) expectNothing(t *testing.T) {
+	t.Helper()
+	select {
+	case got := <-c.sent:
+		t.Errorf("sent %s, want nothing", got)
+	case <-time.After(100 * time.Millisecond):
 	}
+}
+
+// expectClosed checks that the page closes the connection.
+func (c *fakeConn) expectClosed(t *testing.T) {
+	t.Helper()
+	select {
+	case <-c.closed:
+	case <-time.After(timeout):
+		t.Fatal("the page did not close the connection")
+	}
+}
+
+// fakeAddress is the page's address bar.
+type fakeAddress struct {
+	mu sync.Mutex
+	q  string
+}
+
+var _ address = (*fakeAddress)(nil)
+
+func (a *fakeAddress) base() string { return testBase }
+
+func (a *fakeAddress) query() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.q
+}
+
+func (a *fakeAddress) setQuery(q string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.q = q
+}
+
+// fakeStorage is the tab's storage.
+type fakeStorage struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+var _ storage = (*fakeStorage)(nil)
+
+func (s *fakeStorage) get(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.items[key]
+}
+
+func (s *fakeStorage) set(key, value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.items[key] = value
+}
+
+func (s *fakeStorage) remove(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.items, key)
+}
+
+// String lists the items, sorted, for messages.
+func (s *fakeStorage) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprint(s.items)
+}
+
+// waitStored waits until the storage holds exactly the items, as
+// fmt.Sprint prints the map.
+func (h *harness) waitStored(want map[string]string) {
+	h.t.Helper()
+	h.waitFor("storage", h.store.String, fmt.Sprint(want))
+}
+
+func TestStartScreen(t *testing.T) {
+	h := start(t, "", "")
 	if strings.Contains(h.text(h.root), "Loading") {
 		t.Error("the Loading… placeholder is still there")
 	}
+	if !h.shown(".start") || h.shown(".game") || h.shown(".connection") || h.shown(".start-note") {
+		t.Errorf("start %v, game %v, connection %v, note %v; want the start screen alone",
+			h.shown(".start"), h.shown(".game"), h.shown(".connection"), h.shown(".start-note"))
+	}
+	for sel, want := range map[string]string{
+		"button.play-here": "Play here",
+		"button.invite":    "Invite a friend",
+	} {
+		if got := h.text(h.query(sel)); !strings.HasPrefix(got, want) {
+			t.Errorf("%s says %q, want %q first", sel, got, want)
+		}
+	}
+	if got := str(t, get(t, global(t, "document"), "title")); got != "Connect Four" {
+		t.Errorf("title %q", got)
+	}
+	h.noConn(100 * time.Millisecond) // the start screen needs no server
+}
+
+func TestBoard(t *testing.T) {
+	h := start(t, "", "")
+	h.click(h.query("button.play-here"))
+	h.waitFor("connection", func() string { return h.text(h.query(".connection")) }, "Connecting…")
+	h.waitShown(".start", false)
+
 	board := h.query(".board")
 	if got := h.attr(board, "class"); got != "board" {
 		t.Errorf("board class %q while connecting, want %q", got, "board")
@@ -271,57 +490,83 @@ func TestBoard(t *testing.T) {
 			}
 		}
 	}
-
 	status := h.query(".status")
 	if role, live := h.attr(status, "role"), h.attr(status, "aria-live"); role != "status" || live != "polite" {
 		t.Errorf("status has role %q and aria-live %q, want status and polite", role, live)
 	}
-	h.waitStatus("Red to play", "status turn red")
-	if got := h.text(h.query("button.new-game")); got != "New game" {
-		t.Errorf("the button says %q, want %q", got, "New game")
-	}
+	h.waitStatus("Setting up the board…", "status info")
 
-	h.play()
-	connection := h.query(".connection")
-	if hidden := get(t, connection, "hidden"); !truthy(t, hidden) || h.text(connection) != "" {
-		t.Errorf("connection %q, hidden %v once open; want hidden", h.text(connection), hidden)
+	c := h.open(`{"type":"init","mode":"hotseat","version":2}`)
+	c.receive(startedHotSeat)
+	h.waitStatus("Red to play", "status turn red")
+	h.waitClass("board", board, "board playable")
+	if h.shown(".connection") || h.shown(".role") || h.shown(".presence") || h.shown(".invite-panel") || h.shown("button.rematch") {
+		t.Error("a hot-seat game shows a banner, a role, a presence, an invitation or a rematch button")
 	}
+	if !h.shown("button.new-game") || h.text(h.query("button.new-game")) != "New game" {
+		t.Error("no New game button")
+	}
+	if got := h.text(h.query("button.home")); got != "Leave game" {
+		t.Errorf("the home button says %q", got)
+	}
+	// The tab keeps the seat for the address.
+	h.waitStored(map[string]string{"connect4.token": token})
 }
 
 func TestClickSendsPlay(t *testing.T) {
-	h := start(t)
+	h := start(t, "", "")
+	h.click(h.query("button.play-here"))
 	c := h.conn()
-	// Before the connection opens, a click sends nothing.
+	// Before the server starts the game, a click sends nothing.
 	h.click(h.cell(1, 0))
 	c.report(socketEvent{kind: socketOpened})
+	c.expectSent(t, `{"type":"init","mode":"hotseat","version":2}`)
+	h.click(h.cell(1, 0))
+	c.expectNothing(t)
+	c.receive(startedHotSeat)
+	h.waitClass("board", h.query(".board"), "board playable")
 
+	// played answers the move in column as the server does, so that the
+	// page takes the next click.
+	player := "red"
+	played := func(column int) {
+		c.receive(fmt.Sprintf(`{"type":"play","player":%q,"column":%d,"row":0}`, player, column))
+		player = map[string]string{"red": "yellow", "yellow": "red"}[player]
+		h.waitClass("board", h.query(".board"), "board playable")
+	}
 	tests := []struct {
-		name string
-		el   safejs.Value
-		want string
+		name   string
+		el     safejs.Value
+		column int
 	}{
-		{"top cell", h.cell(3, 5), `{"type":"play","column":3}`},
-		{"bottom cell", h.cell(6, 0), `{"type":"play","column":6}`},
-		{"column", h.query(`.column[data-column="0"]`), `{"type":"play","column":0}`},
+		{"top cell", h.cell(3, 5), 3},
+		{"bottom cell", h.cell(6, 0), 6},
+		{"column", h.query(`.column[data-column="0"]`), 0},
 	}
 	for _, tt := range tests {
 		h.click(tt.el)
-		c.expectSent(t, tt.want)
+		c.expectSent(t, fmt.Sprintf(`{"type":"play","column":%d}`, tt.column))
+		played(tt.column)
 	}
 
 	// Enter on a focused column plays in it, too.
 	h.dispatch(h.query(`.column[data-column="2"]`), "KeyboardEvent", "keydown", map[string]any{"key": "Enter", "bubbles": true, "cancelable": true})
 	c.expectSent(t, `{"type":"play","column":2}`)
+	played(2)
 
 	// A click beside the columns is not a move.
 	h.click(h.query(".board"))
 	h.click(h.cell(4, 2))
 	c.expectSent(t, `{"type":"play","column":4}`)
+
+	// A second click before the server answers is not a second move.
+	h.click(h.cell(4, 2))
+	c.expectNothing(t)
 }
 
 func TestServerEvents(t *testing.T) {
-	h := start(t)
-	c := h.play()
+	h := start(t, "", "")
+	c := h.hotSeat()
 
 	c.receive(`{"type":"play","player":"red","column":3,"row":0}`)
 	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
@@ -336,17 +581,22 @@ func TestServerEvents(t *testing.T) {
 	}
 }
 
+// redWins is a game that red wins along the bottom row.
+var redWins = []string{
+	`{"type":"play","player":"red","column":0,"row":0}`,
+	`{"type":"play","player":"yellow","column":6,"row":0}`,
+	`{"type":"play","player":"red","column":1,"row":0}`,
+	`{"type":"play","player":"yellow","column":6,"row":1}`,
+	`{"type":"play","player":"red","column":2,"row":0}`,
+	`{"type":"play","player":"yellow","column":6,"row":2}`,
+	`{"type":"play","player":"red","column":3,"row":0}`,
+	`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":1,"row":0},{"column":2,"row":0},{"column":3,"row":0}]}`,
+}
+
 func TestWin(t *testing.T) {
-	h := start(t)
-	c := h.play()
-	for i, column := range []int{0, 6, 1, 6, 2, 6, 3} {
-		player, row := "red", 0 // along the bottom
-		if i%2 == 1 {
-			player, row = "yellow", i/2 // up column 6
-		}
-		c.receive(fmt.Sprintf(`{"type":"play","player":%q,"column":%d,"row":%d}`, player, column, row))
-	}
-	c.receive(`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":1,"row":0},{"column":2,"row":0},{"column":3,"row":0}]}`)
+	h := start(t, "", "")
+	c := h.hotSeat()
+	c.receive(redWins...)
 
 	h.waitStatus("Red wins!", "status win red")
 	for column, want := range []string{"cell red win", "cell red win", "cell red win", "cell red win last", "cell empty", "cell empty", "cell yellow"} {
@@ -360,10 +610,10 @@ func TestWin(t *testing.T) {
 }
 
 func TestErrorShowsThenClears(t *testing.T) {
-	h := start(t)
-	c := h.play()
-	c.receive(`{"type":"error","message":"It isn't your turn."}`)
-	h.waitStatus("It isn't your turn.", "status error")
+	h := start(t, "", "")
+	c := h.hotSeat()
+	c.receive(`{"type":"error","message":"This slot is full."}`)
+	h.waitStatus("This slot is full.", "status error")
 	h.waitStatus("Red to play", "status turn red")
 
 	c.receive(`{"type":"nonsense"}`)
@@ -372,8 +622,8 @@ func TestErrorShowsThenClears(t *testing.T) {
 }
 
 func TestHoverPreview(t *testing.T) {
-	h := start(t)
-	c := h.play()
+	h := start(t, "", "")
+	c := h.hotSeat()
 	over := map[string]any{"bubbles": true}
 	h.dispatch(h.cell(2, 4), "MouseEvent", "mouseover", over)
 	h.waitClass("cell (2, 0)", h.cell(2, 0), "cell empty preview preview-red")
@@ -386,16 +636,262 @@ func TestHoverPreview(t *testing.T) {
 	h.waitClass("cell (2, 1)", h.cell(2, 1), "cell empty")
 }
 
-func TestReconnect(t *testing.T) {
-	h := start(t)
-	c := h.play()
+// TestNewGame checks that New game asks the server for a new game on the
+// same connection, and shows it when the server starts it.
+func TestNewGame(t *testing.T) {
+	h := start(t, "", "")
+	c := h.hotSeat()
 	c.receive(`{"type":"play","player":"red","column":5,"row":0}`)
 	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell red last")
 
-	c.close() // the server drops the connection
+	h.click(h.query("button.new-game"))
+	c.expectSent(t, `{"type":"rematch"}`)
+	c.receive(startedHotSeat)
+	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell empty")
+	h.waitStatus("Red to play", "status turn red")
+	h.noConn(50 * time.Millisecond)
+}
+
+func TestInvite(t *testing.T) {
+	h := start(t, "", "")
+	c := h.invite(false)
+	h.waitShown(".invite-panel", true)
+	if got := str(t, get(t, h.query("input.join-link"), "value")); got != testBase+"?join="+joinKey {
+		t.Errorf("join link %q", got)
+	}
+	if got := h.attr(h.query("input.join-link"), "readonly"); got == "<none>" {
+		t.Error("the join link is not read-only")
+	}
+	if got := h.attr(h.query("a.watch-link"), "href"); got != "?watch="+watchKey {
+		t.Errorf("watch link href %q", got)
+	}
+	h.waitText(".role", "You are red")
+	h.waitText(".presence", "Waiting for yellow to join…")
+	if got := str(t, get(t, global(t, "document"), "title")); got != "Your turn · Connect Four" {
+		t.Errorf("title %q", got)
+	}
+	if h.shown(".share") {
+		t.Error("the small watch link shows beside the invitation")
+	}
+
+	h.click(h.query("button.copy"))
+	select {
+	case got := <-h.copies:
+		if got != testBase+"?join="+joinKey {
+			t.Errorf("copied %q", got)
+		}
+	case <-time.After(timeout):
+		t.Fatal("nothing copied")
+	}
+	h.waitText("button.copy", "Copied!")
+	h.waitText("button.copy", "Copy")
+
+	// Red may move first; the invitation stays until yellow comes.
+	h.click(h.cell(3, 0))
+	c.expectSent(t, `{"type":"play","column":3}`)
+	c.receive(`{"type":"play","player":"red","column":3,"row":0}`)
+	h.waitStatus("Yellow to play", "status turn yellow")
+	if !h.shown(".invite-panel") {
+		t.Error("the invitation went with red's first move")
+	}
+	c.receive(yellowOnline)
+	h.waitShown(".invite-panel", false)
+	h.waitShown(".presence", false)
+	h.waitShown(".share", true)
+	if got := h.attr(h.query("a.share-watch"), "href"); got != "?watch="+watchKey {
+		t.Errorf("share link href %q", got)
+	}
+	h.click(h.query("button.copy-watch"))
+	if got := <-h.copies; got != testBase+"?watch="+watchKey {
+		t.Errorf("copied %q", got)
+	}
+	h.waitText("button.copy-watch", "Copied!")
+}
+
+// TestCopyFails checks that the join link is selected when the clipboard
+// refuses it.
+func TestCopyFails(t *testing.T) {
+	h := start(t, "", "")
+	h.copyOK = false
+	h.invite(false)
+	h.click(h.query("button.copy"))
+	<-h.copies
+	copyButton := h.query("button.copy")
+	h.waitFor("copy button", func() string {
+		if s := h.text(copyButton); s != "Copy" {
+			return "changed"
+		}
+		return "Copy"
+	}, "changed")
+	got := h.text(copyButton)
+	t.Logf("after the clipboard refused: %q", got)
+	switch got {
+	case "Copied!": // the browser's old copy command worked
+	case "Selected: copy it":
+		input := h.query("input.join-link")
+		start, end := get(t, input, "selectionStart"), get(t, input, "selectionEnd")
+		if s, e := start.Int, end.Int; fmt.Sprint(s()) != "0 <nil>" || fmt.Sprint(e()) != fmt.Sprintf("%d <nil>", len(testBase+"?join="+joinKey)) {
+			t.Errorf("selection from %v to %v: want the whole link", start, end)
+		}
+	default:
+		t.Errorf("the copy button says %q", got)
+	}
+}
+
+func TestJoinLink(t *testing.T) {
+	h := start(t, "?join="+joinKey, "")
+	h.waitStatus("Joining the game…", "status info")
+	c := h.open(`{"type":"init","join":"J0IN","version":2}`)
+	c.receive(startedYellow, `{"type":"play","player":"red","column":3,"row":0}`, redOnline)
+	h.waitStatus("Your turn", "status turn yellow you")
+	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
+	h.waitText(".role", "You are yellow")
+	if h.shown(".invite-panel") || h.shown(".presence") || !h.shown(".share") {
+		t.Errorf("invite %v, presence %v, share %v", h.shown(".invite-panel"), h.shown(".presence"), h.shown(".share"))
+	}
+	h.waitStored(map[string]string{"connect4.token?join=J0IN": token})
+
+	// The opponent drops: a countdown shows, and a second later, one less.
+	c.receive(`{"type":"presence","player":"red","online":false,"grace":2}`)
+	h.waitText(".presence", "Waiting for red to reconnect… 2 s")
+	h.waitText(".presence", "Waiting for red to reconnect… 1 s")
+	c.receive(redOnline)
+	h.waitShown(".presence", false)
+}
+
+func TestJoinRefused(t *testing.T) {
+	h := start(t, "?join="+joinKey, "")
+	c := h.open(`{"type":"init","join":"J0IN","version":2}`)
+	c.receive(`{"type":"error","message":"This game already has two players: you can watch it instead."}`)
+	h.waitShown(".start", true)
+	h.waitText(".start-note", "This game already has two players: you can watch it instead.")
+	c.expectClosed(t)
+	if q := h.addr.query(); q != "" {
+		t.Errorf("the address keeps the query %q", q)
+	}
+}
+
+func TestWatchLink(t *testing.T) {
+	h := start(t, "?watch="+watchKey, "")
+	c := h.open(`{"type":"init","watch":"W4TCH","version":2}`)
+	c.receive(startedWatch, redWins[0], redOnline, yellowOnline)
+	h.waitStatus("Yellow to play", "status turn yellow")
+	h.waitText(".role", "You are watching")
+	if got := h.attr(h.query(".role"), "class"); got != "role spectator" {
+		t.Errorf("role class %q", got)
+	}
+	board := h.query(".board")
+	if got := h.attr(board, "class"); got != "board" {
+		t.Errorf("board class %q for a spectator", got)
+	}
+	h.click(h.cell(2, 0))
+	c.expectNothing(t)
+
+	c.receive(redWins[1:]...)
+	h.waitStatus("Red wins!", "status win red")
+	if h.shown("button.rematch") || h.shown("button.new-game") {
+		t.Error("a spectator has a rematch or new game button")
+	}
+	c.receive(`{"type":"rematch","player":"yellow"}`)
+	h.waitText(".offer", "Yellow wants a rematch")
+	h.waitStored(map[string]string{})
+}
+
+func TestOutOfTurn(t *testing.T) {
+	h := start(t, "", "")
+	c := h.invite(true)
+	c.receive(`{"type":"play","player":"red","column":3,"row":0}`)
+	h.waitStatus("Yellow to play", "status turn yellow")
+	h.waitClass("board", h.query(".board"), "board")
+	h.click(h.cell(2, 0))
+	c.expectNothing(t)
+
+	c.receive(`{"type":"play","player":"yellow","column":3,"row":1}`)
+	h.waitStatus("Your turn", "status turn red you")
+	h.click(h.cell(2, 0))
+	c.expectSent(t, `{"type":"play","column":2}`)
+}
+
+func TestRematch(t *testing.T) {
+	h := start(t, "", "")
+	c := h.invite(true)
+	if h.shown("button.rematch") {
+		t.Error("a rematch button during the game")
+	}
+	c.receive(redWins...)
+	h.waitStatus("You win!", "status win red you")
+	h.waitShown("button.rematch", true)
+	h.waitText("button.rematch", "Rematch")
+	h.waitText("button.home", "Start screen")
+
+	h.click(h.query("button.rematch"))
+	c.expectSent(t, `{"type":"rematch"}`)
+	c.receive(`{"type":"rematch","player":"red"}`)
+	h.waitText(".offer", "Waiting for yellow to accept…")
+	h.waitShown("button.rematch", false)
+
+	c.receive(`{"type":"rematch","player":"yellow"}`, `{"type":"init","join":"J0IN","watch":"W4TCH","mode":"friends","player":"yellow","token":"tok"}`)
+	h.waitText(".role", "You are yellow")
+	h.waitStatus("Red to play", "status turn red")
+	h.waitClass("cell (0, 0)", h.cell(0, 0), "cell empty")
+	h.waitShown(".offer", false)
+	if h.shown(".invite-panel") {
+		t.Error("the invitation came back for the rematch")
+	}
+}
+
+func TestAcceptRematch(t *testing.T) {
+	h := start(t, "?join="+joinKey, "")
+	c := h.open(`{"type":"init","join":"J0IN","version":2}`)
+	c.receive(startedYellow, redOnline)
+	c.receive(redWins...)
+	h.waitStatus("Red wins!", "status win red")
+	c.receive(`{"type":"rematch","player":"red"}`)
+	h.waitText(".offer", "Red wants a rematch")
+	h.waitText("button.rematch", "Accept rematch")
+	h.click(h.query("button.rematch"))
+	c.expectSent(t, `{"type":"rematch"}`)
+}
+
+func TestStoredToken(t *testing.T) {
+	h := start(t, "?join="+joinKey, token)
+	h.waitStatus("Taking your seat back…", "status info")
+	c := h.open(`{"type":"resume","token":"tok"}`)
+	c.receive(startedYellow, `{"type":"play","player":"red","column":3,"row":0}`, redOnline)
+	h.waitStatus("Your turn", "status turn yellow you")
+	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
+}
+
+func TestDeadToken(t *testing.T) {
+	h := start(t, "", token)
+	c := h.open(`{"type":"resume","token":"tok"}`)
+	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
+	h.waitShown(".start", true)
+	h.waitText(".start-note", "That game is over or no longer exists.")
+	h.waitStored(map[string]string{})
+	c.expectClosed(t)
+
+	// A dead token on a join link: join instead.
+	h = start(t, "?join="+joinKey, token)
+	c = h.open(`{"type":"resume","token":"tok"}`)
+	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
+	c.expectClosed(t)
+	h.waitStored(map[string]string{})
+	c = h.open(`{"type":"init","join":"J0IN","version":2}`)
+	c.receive(`{"type":"init","watch":"W4TCH","mode":"friends","player":"yellow","token":"new"}`)
+	h.waitStored(map[string]string{"connect4.token?join=J0IN": "new"})
+}
+
+func TestReconnect(t *testing.T) {
+	h := start(t, "", "")
+	c := h.invite(true)
+	c.receive(`{"type":"play","player":"red","column":5,"row":0}`)
+	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell red last")
+
+	c.drop(1006, "") // the connection is lost
 	connection := h.query(".connection")
 	h.waitFor("connection", func() string { return h.text(connection) }, "Connection lost. Reconnecting in 1 s…")
-	if hidden := get(t, connection, "hidden"); truthy(t, hidden) {
+	if !h.shown(".connection") {
 		t.Error("the connection banner is hidden after a drop")
 	}
 	if got := h.attr(h.query(".board"), "class"); got != "board" {
@@ -405,36 +901,59 @@ func TestReconnect(t *testing.T) {
 	c = h.conn()
 	h.waitFor("connection", func() string { return h.text(connection) }, "Reconnecting…")
 	c.report(socketEvent{kind: socketOpened})
-	h.waitStatus("The connection dropped, so a new game began. Red to play.", "status info red")
-	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell empty")
-	h.click(h.cell(1, 1))
-	c.expectSent(t, `{"type":"play","column":1}`)
+	c.expectSent(t, `{"type":"resume","token":"tok"}`)
+	c.receive(startedRed, `{"type":"play","player":"red","column":5,"row":0}`, yellowOnline)
+	h.waitShown(".connection", false)
+	h.waitStatus("Yellow to play", "status turn yellow")
+	if got := h.attr(h.cell(5, 0), "class"); got != "cell red last" {
+		t.Errorf("cell (5, 0) has class %q after the replay", got)
+	}
+
+	// A server that restarts closes with 1001: reconnect too.
+	c.drop(1001, "The server is shutting down.")
+	c = h.conn()
+	c.report(socketEvent{kind: socketOpened})
+	c.expectSent(t, `{"type":"resume","token":"tok"}`)
 }
 
-func TestNewGame(t *testing.T) {
-	h := start(t)
-	c := h.play()
-	c.receive(`{"type":"play","player":"red","column":5,"row":0}`)
-	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell red last")
-
-	h.click(h.query(".new-game"))
-	select {
-	case <-c.closed:
-	case <-time.After(timeout):
-		t.Fatal("New game did not close the connection")
+func TestClosedForGood(t *testing.T) {
+	const reason = "You took your seat back in another window."
+	h := start(t, "", "")
+	c := h.invite(true)
+	c.drop(1000, reason)
+	h.waitStatus(reason, "status info")
+	h.waitText("button.retake", "Take my seat back")
+	if h.shown(".connection") {
+		t.Error("the connection banner shows after a normal closure")
 	}
-	next := h.conn()
-	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell empty")
-	h.waitFor("connection", func() string { return h.text(h.query(".connection")) }, "Connecting…")
+	h.noConn(700 * time.Millisecond) // more than the first retry
+	h.waitStored(map[string]string{"connect4.token": token})
 
-	next.report(socketEvent{kind: socketOpened})
-	h.waitStatus("Red to play", "status turn red")
-	h.click(h.cell(0, 0))
-	next.expectSent(t, `{"type":"play","column":0}`)
-	// The old connection's closing does not count as a drop of the new one.
-	if got := h.text(h.query(".connection")); got != "" {
-		t.Errorf("connection %q, want none", got)
+	h.click(h.query("button.retake"))
+	c = h.open(`{"type":"resume","token":"tok"}`)
+	c.receive(startedRed, yellowOnline)
+	h.waitStatus("Your turn", "status turn red you")
+	h.waitShown("button.retake", false)
+}
+
+func TestHome(t *testing.T) {
+	h := start(t, "?join="+joinKey, "")
+	c := h.open(`{"type":"init","join":"J0IN","version":2}`)
+	c.receive(startedYellow, redOnline)
+	h.waitStored(map[string]string{"connect4.token?join=J0IN": token})
+	h.waitText("button.home", "Leave game")
+
+	h.click(h.query("button.home"))
+	h.waitShown(".start", true)
+	c.expectClosed(t)
+	h.waitStored(map[string]string{})
+	if q := h.addr.query(); q != "" {
+		t.Errorf("the address keeps the query %q", q)
 	}
+	h.noConn(100 * time.Millisecond)
+
+	// The start screen starts the next game.
+	h.hotSeat()
 }
 
 func TestRunWithoutRoot(t *testing.T) {

@@ -50,3 +50,18 @@ func (d *dom) element(document safejs.Value, tag, class string, attrs ...string)
 	}
 	return el
 }
+
+// string returns v as a Go string, or "" if it is not a string.
+func (d *dom) string(v safejs.Value) string {
+	if d.err != nil || v.Type() != safejs.TypeString {
+		return ""
+	}
+	var s string
+	s, d.err = v.String()
+	return s
+}
+
+// text sets the text of el.
+func (d *dom) text(el safejs.Value, s string) {
+	d.set(el, "textContent", s)
+}

@@ -8,34 +8,76 @@ import (
 
 	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
 	"github.com/hack-pad/safejs"
 )
 
 // The messages that the page's listeners push for the event loop.
 type (
-	clicked      struct{ column int } // a click, or Enter or Space, on a column
-	hovered      struct{ column int } // the pointer or focus moved to a column, or -1 off the board
-	newGameAsked struct{}             // a click on "New game"
+	clicked      struct{ column int }         // a click, or Enter or Space, on a column
+	hovered      struct{ column int }         // the pointer or focus moved to a column, or -1 off the board
+	startAsked   struct{ mode protocol.Mode } // a click on a start screen button
+	rematchAsked struct{}                     // a click on "Rematch" or "New game"
+	retakeAsked  struct{}                     // a click on "Take my seat back"
+	homeAsked    struct{}                     // a click on the button back to the start screen
+	copyAsked    struct{ link game.Link }     // a click on a copy button
 )
 
 // page is the game's part of the document: the elements it built in the root,
 // the listeners it added to them, and the View they show.
 //
-// The document looks like the tutorial's, so that its styles apply:
+// The document looks like this, the elements the View hides carrying the
+// hidden attribute:
 //
 //	<p class="connection">Connecting…</p>
-//	<p class="status" role="status" aria-live="polite">Red to play</p>
-//	<div class="board">
-//	  <div class="column" data-column="0">
-//	    <div class="cell empty" data-row="0"></div> … six cells, the bottom one first
-//	  </div> … seven columns, from the left
-//	</div>
-//	<button class="new-game" type="button">New game</button>
+//	<section class="start">
+//	  <p class="pitch">…</p>
+//	  <p class="start-note">Game not found.</p>
+//	  <div class="choices">
+//	    <button class="choice play-here">Play here <span class="choice-detail">…</span></button>
+//	    <button class="choice invite">Invite a friend <span class="choice-detail">…</span></button>
+//	  </div>
+//	</section>
+//	<section class="game">
+//	  <div class="status-bar">
+//	    <p class="role red">You are red</p>
+//	    <p class="status turn red you" role="status" aria-live="polite">Your turn</p>
+//	    <p class="presence">Waiting for yellow to join…</p>
+//	  </div>
+//	  <section class="invite-panel">
+//	    <h2>…</h2> <p>…</p>
+//	    <div class="link-row"><input class="join-link" readonly> <button class="copy">Copy</button></div>
+//	    <p class="watch-text">… <a class="watch-link" href="?watch=KEY">watch link</a> …</p>
+//	  </section>
+//	  <div class="board">
+//	    <div class="column" data-column="0">
+//	      <div class="cell empty" data-row="0"></div> … six cells, the bottom one first
+//	    </div> … seven columns, from the left
+//	  </div>
+//	  <p class="offer">Yellow wants a rematch</p>
+//	  <div class="actions">
+//	    <button class="rematch">Rematch</button> <button class="new-game">New game</button>
+//	    <button class="retake">Take my seat back</button> <button class="home">Leave game</button>
+//	  </div>
+//	  <p class="share">… <a class="share-watch" href="?watch=KEY">watch link</a> <button class="copy-watch">Copy</button></p>
+//	</section>
 //
 // A page is used by the event loop alone.
 type page struct {
-	connection, status, board, newGame safejs.Value
-	cells                              [connect4.Columns][connect4.Rows]safejs.Value
+	doc safejs.Value
+
+	connection                  safejs.Value
+	start, startNote            safejs.Value
+	game                        safejs.Value
+	role, status, presence      safejs.Value
+	invite, joinLink, copy      safejs.Value
+	watchLink                   safejs.Value
+	board                       safejs.Value
+	cells                       [connect4.Columns][connect4.Rows]safejs.Value
+	offer                       safejs.Value
+	rematch, newGame            safejs.Value
+	retake, home                safejs.Value
+	share, shareLink, copyWatch safejs.Value
 
 	shown   game.View // what the elements show, if painted
 	painted bool
@@ -50,6 +92,12 @@ type listener struct {
 	fn     safejs.Func
 }
 
+// The page's fixed texts.
+const (
+	pitchText = "Drop checkers in turn: the first to line up four, across, up or diagonally, wins."
+	inviteTip = "Send this link to the person you want to play. You play red, and you can make the first move while you wait."
+)
+
 // newPage replaces the content of root with the game's elements and listens to
 // them, reporting the player's actions to push, which must not block. The
 // caller paints a View, then calls close when done.
@@ -57,23 +105,80 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p := new(page)
 	var d dom
 	doc := d.get(safejs.Global(), "document")
-	p.connection = d.element(doc, "p", "connection")
-	p.status = d.element(doc, "p", "status", "role", "status", "aria-live", "polite")
-	p.board = d.element(doc, "div", "board")
+	p.doc = doc
+	el := func(tag, class string, attrs ...string) safejs.Value {
+		return d.element(doc, tag, class, attrs...)
+	}
+	withText := func(e safejs.Value, s string) safejs.Value {
+		d.text(e, s)
+		return e
+	}
+	button := func(class, label string) safejs.Value {
+		return withText(el("button", class, "type", "button"), label)
+	}
+	// choice is a big button of the start screen.
+	choice := func(class, title, detail string) safejs.Value {
+		b := el("button", "choice "+class, "type", "button")
+		d.call(b, "append", title, withText(el("span", "choice-detail"), detail))
+		return b
+	}
+
+	p.connection = el("p", "connection")
+
+	p.startNote = el("p", "start-note", "role", "alert")
+	choices := el("div", "choices")
+	d.call(choices, "append",
+		choice("play-here", "Play here", "Two players, one screen"),
+		choice("invite", "Invite a friend", "Send a link, play from two browsers"))
+	p.start = el("section", "start", "aria-label", "New game")
+	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, choices)
+
+	p.role = el("p", "role")
+	p.status = el("p", "status", "role", "status", "aria-live", "polite")
+	p.presence = el("p", "presence")
+	bar := el("div", "status-bar")
+	d.call(bar, "append", p.role, p.status, p.presence)
+
+	p.joinLink = el("input", "join-link", "type", "text", "readonly", "", "aria-label", "Join link", "spellcheck", "false")
+	p.copy = button("copy", "Copy")
+	row := el("div", "link-row")
+	d.call(row, "append", p.joinLink, p.copy)
+	p.watchLink = withText(el("a", "watch-link", "target", "_blank", "rel", "noopener"), "watch link")
+	watchText := el("p", "watch-text")
+	d.call(watchText, "append", "Anyone else can follow the game with the ", p.watchLink, ".")
+	p.invite = el("section", "invite-panel", "aria-label", "Invite a friend")
+	d.call(p.invite, "append", withText(el("h2", "invite-title"), "Invite a friend"),
+		withText(el("p", "invite-text"), inviteTip), row, watchText)
+
+	p.board = el("div", "board")
 	for c := range connect4.Columns {
-		column := d.element(doc, "div", "column",
+		column := el("div", "column",
 			"data-column", strconv.Itoa(c),
 			"role", "button", "tabindex", "0",
 			"aria-label", fmt.Sprintf("Column %d", c+1))
 		for r := range connect4.Rows {
-			p.cells[c][r] = d.element(doc, "div", "cell empty", "data-row", strconv.Itoa(r))
+			p.cells[c][r] = el("div", "cell empty", "data-row", strconv.Itoa(r))
 			d.call(column, "append", p.cells[c][r])
 		}
 		d.call(p.board, "append", column)
 	}
-	p.newGame = d.element(doc, "button", "new-game", "type", "button")
-	d.set(p.newGame, "textContent", "New game")
-	d.call(root, "replaceChildren", p.connection, p.status, p.board, p.newGame)
+
+	p.offer = el("p", "offer", "role", "status")
+	p.rematch = button("rematch", "Rematch")
+	p.newGame = button("new-game", "New game")
+	p.retake = button("retake", "Take my seat back")
+	p.home = button("home", "Start screen")
+	actions := el("div", "actions")
+	d.call(actions, "append", p.rematch, p.newGame, p.retake, p.home)
+
+	p.shareLink = withText(el("a", "share-watch", "target", "_blank", "rel", "noopener"), "watch link")
+	p.copyWatch = button("copy-watch", "Copy")
+	p.share = el("p", "share")
+	d.call(p.share, "append", "Let others watch: ", p.shareLink, " ", p.copyWatch)
+
+	p.game = el("section", "game", "aria-label", "Game")
+	d.call(p.game, "append", bar, p.invite, p.board, p.offer, actions, p.share)
+	d.call(root, "replaceChildren", p.connection, p.start, p.game)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
 	}
@@ -88,6 +193,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		push(hovered{column})
 	}
 	leave := func(safejs.Value) { push(hovered{-1}) }
+	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
 	err := p.listen([]handler{
 		{p.board, "click", func(ev safejs.Value) {
 			if column, ok := columnOf(ev); ok {
@@ -104,7 +210,20 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		{p.board, "focusin", hover},
 		{p.board, "mouseleave", leave},
 		{p.board, "focusout", leave},
-		{p.newGame, "click", func(safejs.Value) { push(newGameAsked{}) }},
+		{p.start, "click", func(ev safejs.Value) {
+			switch {
+			case within(ev, ".play-here"):
+				push(startAsked{protocol.HotSeat})
+			case within(ev, ".invite"):
+				push(startAsked{protocol.Friends})
+			}
+		}},
+		{p.copy, "click", on(copyAsked{game.JoinLink})},
+		{p.copyWatch, "click", on(copyAsked{game.WatchLink})},
+		{p.rematch, "click", on(rematchAsked{})},
+		{p.newGame, "click", on(rematchAsked{})},
+		{p.retake, "click", on(retakeAsked{})},
+		{p.home, "click", on(homeAsked{})},
 	})
 	if err != nil {
 		p.close()
@@ -152,23 +271,36 @@ func (p *page) close() {
 	p.listeners = nil
 }
 
+// closest returns the element that matches selector among the target of ev
+// and its ancestors, or null.
+func closest(ev safejs.Value, selector string) safejs.Value {
+	var d dom
+	el := d.call(d.get(ev, "target"), "closest", selector)
+	if d.err != nil {
+		return safejs.Null()
+	}
+	return el
+}
+
+// within reports whether ev happened in an element that matches selector.
+func within(ev safejs.Value, selector string) bool {
+	el := closest(ev, selector)
+	return !el.IsNull() && !el.IsUndefined()
+}
+
 // columnOf returns the number of the column that ev happened in, whether on
 // the column itself or on one of its cells.
 func columnOf(ev safejs.Value) (int, bool) {
-	var d dom
-	column := d.call(d.get(ev, "target"), "closest", ".column")
-	if d.err != nil || column.IsNull() {
+	column := closest(ev, ".column")
+	if column.IsNull() || column.IsUndefined() {
 		return 0, false
 	}
+	var d dom
 	attr := d.call(column, "getAttribute", "data-column")
 	if d.err != nil || attr.IsNull() {
 		return 0, false
 	}
-	s, err := attr.String()
-	if err != nil {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
+	n, err := strconv.Atoi(d.string(attr))
 	return n, err == nil
 }
 
@@ -183,35 +315,113 @@ func isPressKey(ev safejs.Value) bool {
 	return err == nil && (s == "Enter" || s == " ")
 }
 
+// selectJoinLink selects the join link's text, for the player to copy it, and
+// tries the browser's old copy command on it. It reports whether that copied.
+func (p *page) selectJoinLink() bool {
+	var d dom
+	d.call(p.joinLink, "focus")
+	d.call(p.joinLink, "select")
+	return d.err == nil && copyCommand(p.doc)
+}
+
+// copyText copies text with the browser's old copy command, through a
+// hidden text area, and reports whether it could.
+func (p *page) copyText(text string) bool {
+	var d dom
+	area := d.element(p.doc, "textarea", "clipboard", "readonly", "", "aria-hidden", "true")
+	d.set(area, "value", text)
+	d.call(d.get(p.doc, "body"), "append", area)
+	d.call(area, "select")
+	ok := d.err == nil && copyCommand(p.doc)
+	d.call(area, "remove")
+	return ok
+}
+
+// copyCommand runs document.execCommand("copy") on the selection: the way to
+// copy where navigator.clipboard is missing, as on plain http.
+func copyCommand(doc safejs.Value) bool {
+	ok, err := doc.Call("execCommand", "copy")
+	if err != nil {
+		return false
+	}
+	b, err := ok.Truthy()
+	return err == nil && b
+}
+
 // paint makes the elements show v, changing only what differs from what they
 // show.
 func (p *page) paint(v game.View) error {
 	var d dom
 	old, all := p.shown, !p.painted
+	text := func(el safejs.Value, now, was string) {
+		if all || now != was {
+			d.text(el, now)
+		}
+	}
+	hide := func(el safejs.Value, hidden, was bool) {
+		if all || hidden != was {
+			d.set(el, "hidden", hidden)
+		}
+	}
+	// textOrHide shows the text, or hides el when there is none.
+	textOrHide := func(el safejs.Value, now, was string) {
+		text(el, now, was)
+		hide(el, now == "", was == "")
+	}
+	class := func(el safejs.Value, now, was string) {
+		if all || now != was {
+			d.set(el, "className", now)
+		}
+	}
+	attr := func(el safejs.Value, name, now, was string) {
+		if all || now != was {
+			d.call(el, "setAttribute", name, now)
+		}
+	}
+
+	if all || v.Title != old.Title {
+		d.set(p.doc, "title", v.Title)
+	}
+	textOrHide(p.connection, v.Connection, old.Connection)
+	hide(p.start, !v.Start, !old.Start)
+	hide(p.game, v.Start, old.Start)
+	textOrHide(p.startNote, v.StartNote, old.StartNote)
+
+	textOrHide(p.role, v.Role, old.Role)
+	class(p.role, v.RoleClass(), old.RoleClass())
+	text(p.status, v.Status, old.Status)
+	class(p.status, v.StatusClass(), old.StatusClass())
+	textOrHide(p.presence, v.Presence, old.Presence)
+
+	hide(p.invite, !v.Invite, !old.Invite)
+	if all || v.JoinLink != old.JoinLink {
+		d.set(p.joinLink, "value", v.JoinLink)
+	}
+	text(p.copy, v.CopyJoin, old.CopyJoin)
+	attr(p.watchLink, "href", v.WatchHref, old.WatchHref)
+	hide(p.share, !v.Share, !old.Share)
+	attr(p.shareLink, "href", v.WatchHref, old.WatchHref)
+	text(p.copyWatch, v.CopyWatch, old.CopyWatch)
+
 	for c := range connect4.Columns {
 		for r := range connect4.Rows {
-			if all || v.Cells[c][r] != old.Cells[c][r] {
-				d.set(p.cells[c][r], "className", v.Cells[c][r].Class())
-			}
+			class(p.cells[c][r], v.Cells[c][r].Class(), old.Cells[c][r].Class())
 		}
 	}
-	if all || v.Status != old.Status {
-		d.set(p.status, "textContent", v.Status)
-	}
-	if all || v.StatusClass() != old.StatusClass() {
-		d.set(p.status, "className", v.StatusClass())
-	}
-	if all || v.Connection != old.Connection {
-		d.set(p.connection, "textContent", v.Connection)
-		d.set(p.connection, "hidden", v.Connection == "")
-	}
-	if all || v.Playable != old.Playable {
-		class := "board"
+	boardClass := func(v game.View) string {
 		if v.Playable {
-			class += " playable"
+			return "board playable"
 		}
-		d.set(p.board, "className", class)
+		return "board"
 	}
+	class(p.board, boardClass(v), boardClass(old))
+
+	textOrHide(p.offer, v.Offer, old.Offer)
+	textOrHide(p.rematch, v.Rematch, old.Rematch)
+	hide(p.newGame, !v.NewGame, !old.NewGame)
+	textOrHide(p.retake, v.Retake, old.Retake)
+	textOrHide(p.home, v.Home, old.Home)
+
 	// After an error, the elements show a mix: repaint them all next time.
 	p.shown, p.painted = v, d.err == nil
 	if d.err != nil {

@@ -28,6 +28,11 @@ type dialFunc func(report func(socketEvent)) (conn, error)
 type socketEvent struct {
 	kind socketEventKind
 	text []byte // the message, for socketMessage
+	// For socketClosed: the WebSocket close code and reason, such as 1000
+	// and why the server ended the connection, or 1006 (abnormal closure)
+	// for a connection lost or that failed to open.
+	code   int
+	reason string
 }
 
 // socketEventKind tells what happened to a connection.
@@ -85,9 +90,17 @@ func dialWebSocket(url string, report func(socketEvent)) (conn, error) {
 			}
 			report(socketEvent{kind: socketMessage, text: text})
 		},
-		func([]safejs.Value) {
+		func(args []safejs.Value) {
 			release()
-			report(socketEvent{kind: socketClosed})
+			e := socketEvent{kind: socketClosed, code: 1006}
+			if len(args) > 0 {
+				var d dom
+				if code := d.get(args[0], "code"); code.Type() == safejs.TypeNumber {
+					e.code, _ = code.Int()
+				}
+				e.reason = d.string(d.get(args[0], "reason"))
+			}
+			report(e)
 		},
 	}
 	for i, name := range socketHandlers {

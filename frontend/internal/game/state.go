@@ -1,103 +1,483 @@
 // Package game holds the state of the Connect Four page, apart from any browser:
-// the board as the server reports it, whose turn it is, the messages to show and
-// the state of the connection.
+// which screen shows, the seat the page holds, the board as the server reports
+// it, whose turn it is, who is connected, and the messages to show.
 //
-// The server is the referee. The page sends a [protocol.Play] for every click
-// while it can play and shows what the server answers: a [State] applies the
-// server's events to a mirror of the game and describes the page to paint as a
-// [View]. Time never passes inside this package: the caller says when an error
-// has been shown long enough (see [State.ExpireError]) and how long until the
-// next attempt to reconnect (see [State.Lost]), so that everything here is tested
+// The server is the referee. The page asks to enter a game (a [protocol.Init]
+// or, with the token of a seat it held, a [protocol.Resume]), sends a
+// [protocol.Play] for every click on its turn, and shows what the server
+// answers: a [State] applies the server's events to a mirror of the game and
+// describes the page to paint as a [View]. The State also says what the page
+// needs from outside: whether it wants a connection ([State.Dial]), the first
+// message to send on one ([State.Opened]), the resume token to keep
+// ([State.Token]) and the query its address should show ([State.Query]).
+//
+// Time never passes inside this package: the caller says what time it is
+// ([State.Tick]) for the countdown of a player who lost their connection, when a
+// message has been shown long enough ([State.Expire]) and how long until the
+// next attempt to reconnect ([State.Lost]), so that everything here is tested
 // without sleeping.
 package game
 
 import (
-	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
+// Page is what the page finds when it loads: its address and the resume token
+// its browser tab keeps for that address.
+type Page struct {
+	// Base is the page's address without query or fragment, such as
+	// "https://example.com/": the links to share start with it.
+	Base string
+	// Query is the address's query as the browser's location.search gives it:
+	// "?join=KEY" takes the second seat of a game, "?watch=KEY" follows one,
+	// and "" shows the start screen.
+	Query string
+	// Token is the resume token that the tab keeps for this address, or "".
+	// It takes the seat back and wins over the query.
+	Token string
+}
+
 // link is the state of the connection to the server.
 type link int
 
 const (
 	connecting link = iota // opening, or about to
-	open                   // open: moves can be sent
+	open                   // open: messages can be sent
 	lost                   // dropped, waiting to reconnect
 )
 
-// State is the state of the page: the game as the server reports it, the status
-// line, the hovered column and the connection.
-//
-// The zero value is a new game whose connection is opening. A State is not safe
-// for concurrent use.
-type State struct {
+// Link names a link that the page offers to copy.
+type Link int
+
+// The links to copy.
+const (
+	JoinLink  Link = iota + 1 // the invitation to take the second seat
+	WatchLink                 // the link that follows the game
+)
+
+// round is one game of a match, as the server reports it.
+type round struct {
 	board connect4.Game // the server's game, mirrored from its Played events
 
-	// From the server's Win and Draw events. The mirror reaches the same result
-	// from the moves, but the server's word is final.
+	// From the server's Win, Draw and Abandoned events. The mirror reaches
+	// the same result from the moves, but the server's word is final.
 	winner  connect4.Player
 	line    [4]connect4.Cell
 	hasLine bool
 	draw    bool
+	leaver  connect4.Player // who abandoned the game, or NoPlayer
 
-	errMsg string // the error being shown, or ""
-	errSeq uint64 // numbers every error shown, from 1
+	offers [3]bool // indexed by Player: who asked for a rematch
+}
 
-	notice  string // news shown until the next move, or ""
-	desync  bool   // an event disagreed with the mirror
+// over reports whether the game has ended, by the server's word or by the
+// mirror's.
+func (r *round) over() bool {
+	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.board.Over()
+}
+
+// seat is what the page knows of a player's connection.
+type seat struct {
+	taken  bool      // someone sat down, whether connected now or not
+	online bool      // connected now
+	left   bool      // gone for good: the game was abandoned
+	until  time.Time // while away: when the server gives up the seat
+}
+
+// State is the state of the page.
+//
+// The zero value shows the start screen, with links relative to the page. A
+// State is not safe for concurrent use.
+type State struct {
+	base, query string // the page's address, see Page
+
+	// hello is the first message of the next connection: the page's plan.
+	// nil shows the start screen.
+	hello    protocol.Command
+	dials    int    // counts the plans that needed a new connection
+	homeNote string // why the start screen shows, or ""
+
+	// From the last Started of this plan: "" watch means none came yet.
+	mode      protocol.Mode
+	player    connect4.Player // the page's colour in a Friends game, or NoPlayer
+	spectator bool
+	join      string // the key to share for the second seat, or ""
+	watch     string // the key to share with spectators
+
+	cur round
+	// held is the board shown while the server replays the moves of a game
+	// the page already showed, on coming back: showing it until the replay
+	// catches up keeps the board from emptying and filling again. nil when
+	// not replaying.
+	held *round
+	// heldUntil ends the hold even if the replay never catches up, as when
+	// the server's game started over while the page was away.
+	heldUntil time.Time
+	seats     [3]seat // indexed by Player
+	// started reports that a Started came on the current connection: a
+	// later one begins a new round of the match.
+	started bool
+	desync  bool // an event disagreed with the mirror
+	// moving reports that a move was sent and the server has not answered
+	// yet: a second click (a double click) waits, so that it is not taken
+	// for the next move.
+	moving bool
+
+	now time.Time // as the caller last told, see Tick
+
+	flashes uint64 // numbers the errors and copy notes shown, from 1
+	errMsg  string // the error being shown, or ""
+	errSeq  uint64
+	copied  Link // the link last copied, while its note shows
+	copyOK  bool // whether copying it worked
+	copySeq uint64
+
 	link    link
-	dropped bool          // the connection was lost since the game began
+	dropped bool          // the connection was lost since the plan began
 	retryIn time.Duration // while lost: how long until the next attempt
 	// unreachable reports that the connection was lost before it opened.
 	unreachable bool
+	stopped     string // why the server closed the connection for good, or ""
 
 	hovered bool
 	hover   int // the column under the pointer, when hovered
 }
 
-// The status line's sentences that are not built from a player's name.
+// The sentences of the page that are not built from a player's name.
 const (
 	drawText   = "It's a draw!"
-	desyncText = "Out of sync with the server. Press “New game” to start again."
-	// newGameNotice opens the status line after a reconnection that lost moves:
-	// the server's game lives and dies with its connection.
-	newGameNotice = "The connection dropped, so a new game began."
+	desyncText = "Out of sync with the server: reload the page to catch up."
+	youWinText = "You win!"
+	youLeft    = "You left the game."
+	yourTurn   = "Your turn"
+	stopText   = "The server closed the connection."
+	sendFailed = "The server could not be reached: please try again."
 )
 
+// replayWait is the longest the board shows the old game while the server
+// replays the moves, on coming back: the replay follows the Started at once.
+const replayWait = 500 * time.Millisecond
+
+// New returns the state of a page that has just loaded: it takes its seat back
+// with the page's token, joins or watches the game that the query names, or
+// shows the start screen.
+func New(p Page) State {
+	s := State{base: p.Base, query: p.Query}
+	if p.Token != "" {
+		s.plan(protocol.Resume{Token: p.Token})
+	} else {
+		s.plan(s.fromQuery())
+	}
+	return s
+}
+
+// fromQuery returns the Init that the page's query asks for, or nil.
+func (s *State) fromQuery() protocol.Command {
+	q, _ := url.ParseQuery(strings.TrimPrefix(s.query, "?"))
+	switch {
+	case q.Get("join") != "":
+		return protocol.Init{Join: q.Get("join"), Version: protocol.Version}
+	case q.Get("watch") != "":
+		return protocol.Init{Watch: q.Get("watch"), Version: protocol.Version}
+	}
+	return nil
+}
+
+// plan forgets the game and makes hello the first message of a new
+// connection, or shows the start screen if hello is nil. The address, the
+// pointer, the clock and the numbering of messages stay.
+func (s *State) plan(hello protocol.Command) {
+	*s = State{
+		base: s.base, query: s.query,
+		hello: hello, dials: s.dials,
+		now: s.now, flashes: s.flashes,
+		hovered: s.hovered, hover: s.hover,
+	}
+	if hello != nil {
+		s.dials++
+	}
+}
+
+// home shows the start screen with note, and drops the query that led away
+// from it.
+func (s *State) home(note string) {
+	s.plan(nil)
+	s.homeNote = note
+	s.query = ""
+}
+
+// Start leaves the start screen for a new game of mode: [protocol.HotSeat]
+// for two players on this page, [protocol.Friends] to invite someone. The page
+// then needs a connection (see [State.Dial]).
+func (s *State) Start(mode protocol.Mode) {
+	if mode == protocol.Friends {
+		// The default, as the tutorial's clients send it.
+		mode = ""
+	}
+	s.plan(protocol.Init{Mode: mode, Version: protocol.Version})
+}
+
+// Home leaves the game for the start screen and forgets the seat: the page
+// no longer wants a connection, and its address loses its query.
+func (s *State) Home() {
+	s.home("")
+}
+
+// Retake asks for a new connection after the server closed the last one for
+// good (see [State.Closed]), to take the seat back or watch again.
+func (s *State) Retake() {
+	if s.stopped == "" {
+		return
+	}
+	s.stopped = ""
+	s.dials++
+}
+
+// Dial reports whether the page wants a connection to the server now, and for
+// which plan: n changes whenever the page needs a new connection (a game
+// chosen on the start screen, another way in after the server refused one, a
+// seat to take back), so that a connection opened for an older n is to be
+// closed and a new one opened.
+func (s *State) Dial() (n int, ok bool) {
+	return s.dials, s.hello != nil && s.stopped == ""
+}
+
+// Token returns the resume token that the page keeps for its address, or ""
+// if it holds no seat.
+func (s *State) Token() string {
+	if r, ok := s.hello.(protocol.Resume); ok {
+		return r.Token
+	}
+	return ""
+}
+
+// Query returns the query that the page's address shows: the one it loaded
+// with, until it leaves the game it names for the start screen.
+func (s *State) Query() string {
+	return s.query
+}
+
+// Tick tells the state what time it is, for the countdowns it shows. The
+// caller calls it before each batch of changes and when [State.NextChange]
+// says.
+func (s *State) Tick(now time.Time) {
+	s.now = now
+	if s.held != nil && !now.Before(s.heldUntil) {
+		s.held = nil
+	}
+}
+
+// NextChange returns how long until the View changes by the passing of time
+// alone, if it will: a countdown showing a new number, or the end of the wait
+// for a replay.
+func (s *State) NextChange() (time.Duration, bool) {
+	var next time.Duration
+	if s.held != nil {
+		next = max(s.heldUntil.Sub(s.now), time.Nanosecond)
+	}
+	for _, p := range s.countdowns() {
+		left := s.seats[p].until.Sub(s.now)
+		// The number shown is left rounded up to whole seconds: it changes
+		// when left falls to the next whole second.
+		wait := left % time.Second
+		if wait == 0 {
+			wait = time.Second
+		}
+		if next == 0 || wait < next {
+			next = wait
+		}
+	}
+	return next, next > 0
+}
+
+// countdowns returns the players whose seat is held with time left to show.
+func (s *State) countdowns() []connect4.Player {
+	var ps []connect4.Player
+	for _, p := range s.others() {
+		if st := s.seats[p]; st.taken && !st.online && !st.left && st.until.After(s.now) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// others returns the players whose presence the page shows: both for a
+// spectator, the opponent for a player, none in a hot-seat game.
+func (s *State) others() []connect4.Player {
+	switch {
+	case s.mode != protocol.Friends || s.watch == "" || s.stopped != "":
+		return nil
+	case s.spectator:
+		return []connect4.Player{connect4.Red, connect4.Yellow}
+	case s.player != connect4.NoPlayer:
+		return []connect4.Player{s.player.Other()}
+	}
+	return nil
+}
+
+// Connecting records that a connection to the server is being opened.
+func (s *State) Connecting() {
+	s.link = connecting
+	s.started = false
+	s.moving = false
+}
+
+// Opened records that the connection is open and returns the message to send
+// first: a Resume if the page holds a seat, otherwise the Init of its plan.
+// It returns nil if the page wants no connection.
+func (s *State) Opened() protocol.Command {
+	s.link = open
+	s.started = false
+	s.moving = false
+	return s.hello
+}
+
+// Lost records that the connection dropped, or failed to open, and that the
+// next attempt to connect is in retryIn; call it again to count down.
+func (s *State) Lost(retryIn time.Duration) {
+	if s.link != lost {
+		s.unreachable = s.link == connecting
+	}
+	s.link = lost
+	s.started = false
+	s.moving = false
+	s.dropped = true
+	s.retryIn = retryIn
+}
+
+// Closed records that the server closed the connection with the WebSocket
+// close code and reason, and reports whether to reconnect. A normal closure
+// (1000) is the server's decision, such as the seat taken back in another
+// window: the page shows the reason and waits for [State.Retake] or
+// [State.Home]. Anything else (1001 for a server restarting, 1006 for a
+// connection lost) is worth reconnecting after, with [State.Lost].
+func (s *State) Closed(code int, reason string) (reconnect bool) {
+	s.started = false
+	if code != 1000 {
+		return true
+	}
+	if reason == "" {
+		reason = stopText
+	}
+	s.stopped = reason
+	return false
+}
+
 // Apply updates the state with an event from the server. A [protocol.Played]
-// that the mirrored game cannot play as reported puts the state out of sync: the
-// status says so and clicks are off until [State.Reset].
+// that the mirrored game cannot play as reported puts the state out of sync:
+// the status says so and clicks are off until the next [protocol.Started].
 //
-// For a [protocol.Error], Apply returns the error's sequence number, to pass to
-// [State.ExpireError] a few seconds later; for other events it returns 0.
-func (s *State) Apply(e protocol.Event) (errSeq uint64) {
+// For a [protocol.Error] about the game, Apply returns the error's sequence
+// number, to pass to [State.Expire] a few seconds later; for other events it
+// returns 0. An error before the server let the page into a game is no
+// passing thing: a dead resume token is forgotten and the page tries its
+// address's join or watch key, or shows the start screen with the error.
+func (s *State) Apply(e protocol.Event) (seq uint64) {
+	if _, ok := e.(protocol.Played); !ok {
+		s.held = nil // the replay is over
+	}
+	switch e.(type) {
+	case protocol.Played, protocol.Error, protocol.Started:
+		s.moving = false // the server answered
+	}
 	switch e := e.(type) {
+	case protocol.Started:
+		s.enter(e)
 	case protocol.Played:
 		s.played(e)
 	case protocol.Win:
-		s.winner = e.Player
-		s.line, s.hasLine = e.Cells, validLine(e.Cells)
-		if !s.hasLine && s.board.Winner() == e.Player {
+		s.cur.winner = e.Player
+		s.cur.line, s.cur.hasLine = e.Cells, validLine(e.Cells)
+		if !s.cur.hasLine && s.cur.board.Winner() == e.Player {
 			// The tutorial's server sends no cells: find them on the mirror.
-			s.line, s.hasLine = s.board.WinningLine()
+			s.cur.line, s.cur.hasLine = s.cur.board.WinningLine()
 		}
 	case protocol.Draw:
-		s.draw = true
+		s.cur.draw = true
+	case protocol.Abandoned:
+		s.cur.leaver = e.Player
+		s.seats[e.Player].taken = true
+		s.seats[e.Player].online = false
+		s.seats[e.Player].left = true
+	case protocol.Presence:
+		if s.spectator || e.Player != s.player {
+			s.seats[e.Player] = seat{taken: true, online: e.Online, until: s.now.Add(e.Grace)}
+		}
+	case protocol.RematchOffer:
+		s.cur.offers[e.Player] = true
 	case protocol.Error:
+		if !s.started {
+			s.refused(e.Message)
+			return 0
+		}
 		return s.ShowError(e.Message)
 	}
 	return 0
 }
 
+// enter starts showing the game of a Started: the first of a connection
+// enters the match (the moves so far follow), a later one begins a new round.
+func (s *State) enter(e protocol.Started) {
+	newRound := s.started
+	s.started = true
+	switch {
+	case newRound && s.mode == protocol.Friends:
+		// The seats swap colours at each rematch.
+		s.seats[connect4.Red], s.seats[connect4.Yellow] = s.seats[connect4.Yellow], s.seats[connect4.Red]
+	case !newRound:
+		if e.Watch == s.watch && s.held == nil && s.cur.board.Len() > 0 {
+			held := s.cur
+			s.held, s.heldUntil = &held, s.now.Add(replayWait)
+		}
+		s.seats = [3]seat{} // the server tells who is there after the moves
+	}
+	s.cur = round{}
+	s.desync = false
+	s.mode, s.player, s.watch = e.Mode, e.Player, e.Watch
+	s.spectator = e.Token == ""
+	if e.Join != "" {
+		s.join = e.Join
+	}
+	if s.spectator {
+		s.hello = protocol.Init{Watch: e.Watch, Version: protocol.Version}
+	} else {
+		s.hello = protocol.Resume{Token: e.Token}
+	}
+}
+
+// refused handles the server's refusal of the page's first message.
+func (s *State) refused(message string) {
+	if _, ok := s.hello.(protocol.Resume); ok {
+		// The token is dead: try the way in that the address names.
+		if hello := s.fromQuery(); hello != nil {
+			s.plan(hello)
+			return
+		}
+	}
+	s.home(message)
+}
+
 // played applies an accepted move to the mirror.
 func (s *State) played(e protocol.Played) {
-	s.errMsg, s.notice = "", ""
-	m, err := s.board.Play(e.Player, e.Column)
+	s.errMsg = ""
+	m, err := s.cur.board.Play(e.Player, e.Column)
 	if err != nil || m.Row != e.Row {
 		s.desync = true
+		s.held = nil
+		return
+	}
+	if h := s.held; h != nil {
+		// Stop holding the old board once the replay has caught up with it,
+		// or turns out to be another game.
+		n := s.cur.board.Len()
+		if n >= h.board.Len() || h.board.Moves()[n-1] != m {
+			s.held = nil
+		}
 	}
 }
 
@@ -118,166 +498,104 @@ func validLine(cells [4]connect4.Cell) bool {
 }
 
 // ShowError shows message in the status line in place of the usual text, until
-// the next move, [State.Reset], or a call to [State.ExpireError] with the
-// sequence number it returns. It is for problems the page finds itself, such as
-// a message from the server it cannot read; Apply calls it for a
+// the next move, a new game, or a call to [State.Expire] with the sequence
+// number it returns. It is for problems the page finds itself, such as a
+// message from the server it cannot read; Apply calls it for a
 // [protocol.Error].
 func (s *State) ShowError(message string) (seq uint64) {
-	s.errSeq++
-	s.errMsg = message
-	return s.errSeq
+	s.flashes++
+	s.errMsg, s.errSeq = message, s.flashes
+	return s.flashes
 }
 
-// ExpireError stops showing the error numbered seq, if it is still shown: an
-// error that a newer one replaced stays until its own expiry.
-func (s *State) ExpireError(seq uint64) {
-	if seq == s.errSeq {
+// SendFailed shows that a message could not be sent, as [State.ShowError]
+// does.
+func (s *State) SendFailed() (seq uint64) {
+	return s.ShowError(sendFailed)
+}
+
+// Copied records that the page copied link to the clipboard, or failed to (ok
+// false: the page selects the link instead, for the player to copy it). The
+// button says so until [State.Expire] with the sequence number it returns.
+func (s *State) Copied(l Link, ok bool) (seq uint64) {
+	s.flashes++
+	s.copied, s.copyOK, s.copySeq = l, ok, s.flashes
+	return s.flashes
+}
+
+// Expire stops showing the error or copy note numbered seq, if it is still
+// shown: one that a newer one replaced stays until its own expiry.
+func (s *State) Expire(seq uint64) {
+	switch seq {
+	case s.errSeq:
 		s.errMsg = ""
+	case s.copySeq:
+		s.copied = 0
 	}
 }
 
 // Click returns the command that a click on column sends: a [protocol.Play]
-// while the connection is open and the game goes on, even into a full column or
-// out of turn, since the server is the referee and its error is shown. It
-// returns false when there is nothing to send.
+// while the page may play (its turn in a game between two browsers, any turn
+// on a shared screen), even into a full column, since the server is the
+// referee and its error is shown. Until the server answers the move, with a
+// Played or an Error, the page may not play again. Click returns false when
+// there is nothing to send.
 func (s *State) Click(column int) (protocol.Command, bool) {
 	if !s.playable() || column < 0 || column >= connect4.Columns {
 		return nil, false
 	}
+	s.moving = true
 	return protocol.Play{Column: column}, true
 }
 
+// Rematch returns the command that the rematch button sends: a
+// [protocol.Rematch], which offers or accepts a rematch once a game between
+// two browsers is over, and starts a new game at once on a shared screen. It
+// returns false when the button is not shown or the connection is not open.
+func (s *State) Rematch() (protocol.Command, bool) {
+	var v View
+	s.buttons(&v)
+	if s.link != open || !s.started || (v.Rematch == "" && !v.NewGame) {
+		return nil, false
+	}
+	return protocol.Rematch{}, true
+}
+
 // Hover records the column under the pointer, or -1 (or any other number off
-// the board) when there is none. While the game can be played, the cell where
-// the next checker would land in that column shows a preview.
+// the board) when there is none. While the page may play, the cell where the
+// next checker would land in that column shows a preview.
 func (s *State) Hover(column int) {
 	s.hovered = column >= 0 && column < connect4.Columns
 	s.hover = column
 }
 
-// Connecting records that a connection to the server is being opened.
-func (s *State) Connecting() {
-	s.link = connecting
-}
-
-// Opened records that the connection is open, so that moves can be sent. If an
-// earlier connection was lost, the server has forgotten its game: the board is
-// cleared and, if moves were lost, the status line says that a new game began.
-func (s *State) Opened() {
-	if s.dropped {
-		hadMoves := s.board.Len() > 0
-		s.Reset()
-		if hadMoves {
-			s.notice = newGameNotice
-		}
+// shown returns the game that the board shows.
+func (s *State) shown() *round {
+	if s.held != nil {
+		return s.held
 	}
-	s.link = open
+	return &s.cur
 }
 
-// Lost records that the connection dropped, or failed to open, and that the
-// next attempt to connect is in retryIn; call it again to count down.
-func (s *State) Lost(retryIn time.Duration) {
-	if s.link != lost {
-		s.unreachable = s.link == connecting
-	}
-	s.link = lost
-	s.dropped = true
-	s.retryIn = retryIn
-}
-
-// Reset clears the board and every message for a new game; the state of the
-// connection stays. The server ties a game to its connection, so the caller
-// opens a new one for the new game.
-func (s *State) Reset() {
-	*s = State{link: s.link, errSeq: s.errSeq, hovered: s.hovered, hover: s.hover}
-}
-
-// over reports whether the game has ended, by the server's word or by the
-// mirror's.
-func (s *State) over() bool {
-	return s.winner != connect4.NoPlayer || s.draw || s.board.Over()
+// holder reports whether the page holds a seat in the game it shows.
+func (s *State) holder() bool {
+	return s.watch != "" && !s.spectator
 }
 
 // playable reports whether a click can send a move now.
 func (s *State) playable() bool {
-	return s.link == open && !s.desync && !s.over()
-}
-
-// View returns what the page shows now.
-func (s *State) View() View {
-	var v View
-	for c := range connect4.Columns {
-		for r := range connect4.Rows {
-			v.Cells[c][r].Checker = s.board.At(c, r)
-		}
-	}
-	if m, ok := s.board.LastMove(); ok {
-		v.Cells[m.Column][m.Row].Last = true
-	}
-	line, hasLine := s.line, s.hasLine
-	if s.winner == connect4.NoPlayer {
-		line, hasLine = s.board.WinningLine()
-	}
-	if hasLine {
-		for _, c := range line {
-			v.Cells[c.Column][c.Row].Win = true
-		}
-	}
-	v.Playable = s.playable()
-	if v.Playable && s.hovered && s.board.CanPlay(s.hover) {
-		v.Cells[s.hover][s.board.Height(s.hover)].Preview = s.board.Turn()
-	}
-	v.Status, v.Kind, v.Player = s.status()
-	v.Connection = s.connection()
-	return v
-}
-
-// status returns the status line, its kind and the player it is about.
-func (s *State) status() (string, Kind, connect4.Player) {
-	winner := s.winner
-	if winner == connect4.NoPlayer {
-		winner = s.board.Winner()
-	}
-	turn := s.board.Turn()
 	switch {
-	case s.desync:
-		return desyncText, KindError, connect4.NoPlayer
-	case s.errMsg != "":
-		return s.errMsg, KindError, connect4.NoPlayer
-	case winner != connect4.NoPlayer:
-		return name(winner) + " wins!", KindWin, winner
-	case s.draw || s.board.Draw():
-		return drawText, KindDraw, connect4.NoPlayer
-	case s.notice != "":
-		return s.notice + " " + name(turn) + " to play.", KindInfo, turn
+	case s.link != open || !s.started || s.moving || s.held != nil || s.desync || s.cur.over():
+		return false
+	case s.spectator:
+		return false
+	case s.mode == protocol.HotSeat:
+		return true
 	}
-	return name(turn) + " to play", KindTurn, turn
+	return s.player != connect4.NoPlayer && s.cur.board.Turn() == s.player
 }
 
-// connection returns the connection banner's text, or "" when all is well.
-func (s *State) connection() string {
-	switch s.link {
-	case connecting:
-		if s.dropped {
-			return "Reconnecting…"
-		}
-		return "Connecting…"
-	case lost:
-		what, again := "Connection lost.", "Reconnecting"
-		if s.unreachable {
-			what, again = "Cannot reach the server.", "Retrying"
-		}
-		if s.retryIn <= 0 {
-			return what + " " + again + "…"
-		}
-		// Round up: "in 0 s" would be wrong while time remains.
-		secs := (s.retryIn + time.Second - 1) / time.Second
-		return fmt.Sprintf("%s %s in %d s…", what, again, secs)
-	}
-	return ""
-}
-
-// name returns a player's name for a sentence: "Red" or "Yellow".
+// name returns a player's name to start a sentence: "Red" or "Yellow".
 func name(p connect4.Player) string {
 	switch p {
 	case connect4.Red:

@@ -31,14 +31,65 @@ func then(events []protocol.Event, more ...protocol.Event) []protocol.Event {
 	return append(events[:len(events):len(events)], more...)
 }
 
-// opened returns a State whose connection is open, with events applied.
+// Keys of the games in the tests.
+const (
+	base  = "https://c4.example/"
+	token = "tok"
+	join  = "J0IN"
+	watch = "W4TCH"
+)
+
+// opened returns the State of a hot-seat game that the server started, with
+// events applied.
 func opened(events []protocol.Event) *State {
 	s := new(State)
+	s.Start(protocol.HotSeat)
+	s.Connecting()
 	s.Opened()
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
 	for _, e := range events {
 		s.Apply(e)
 	}
 	return s
+}
+
+// seated returns the State of a page that holds the seat of player in a game
+// between two browsers, with events applied: red started the game, yellow
+// joined it.
+func seated(player connect4.Player, events ...protocol.Event) *State {
+	started := protocol.Started{Watch: watch, Mode: protocol.Friends, Player: player, Token: token}
+	var s State
+	if player == connect4.Red {
+		s = New(Page{Base: base})
+		s.Start(protocol.Friends)
+		started.Join = join
+	} else {
+		s = New(Page{Base: base, Query: "?join=" + join})
+	}
+	s.Connecting()
+	s.Opened()
+	s.Apply(started)
+	for _, e := range events {
+		s.Apply(e)
+	}
+	return &s
+}
+
+// watching returns the State of a spectator's page, with events applied.
+func watching(events ...protocol.Event) *State {
+	s := New(Page{Base: base, Query: "?watch=" + watch})
+	s.Connecting()
+	s.Opened()
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.Friends})
+	for _, e := range events {
+		s.Apply(e)
+	}
+	return &s
+}
+
+// online returns the Presence of a player who is at the table.
+func online(p connect4.Player) protocol.Presence {
+	return protocol.Presence{Player: p, Online: true}
 }
 
 // line returns four cells from (column, row) in the direction (dc, dr).
@@ -334,19 +385,21 @@ func TestErrorExpiry(t *testing.T) {
 		{third, "Red to play"},
 	}
 	for _, step := range steps {
-		s.ExpireError(step.expire)
+		s.Expire(step.expire)
 		if v := s.View(); v.Status != step.status {
-			t.Errorf("after ExpireError(%d): status %q, want %q", step.expire, v.Status, step.status)
+			t.Errorf("after Expire(%d): status %q, want %q", step.expire, v.Status, step.status)
 		}
 	}
 
-	// Numbers keep counting across a new game, so that an old timer cannot
-	// clear a new error.
-	s.Reset()
-	fourth := s.ShowError("Oops.")
-	s.ExpireError(third)
-	if fourth <= third || s.View().Status != "Oops." {
-		t.Errorf("after Reset: seq %d (previous %d), status %q; want a larger seq and %q", fourth, third, s.View().Status, "Oops.")
+	// Numbers keep counting across games and screens, so that an old timer
+	// cannot clear a new error.
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
+	s.Home()
+	s.Start(protocol.HotSeat)
+	fourth := s.SendFailed()
+	s.Expire(third)
+	if fourth <= third || s.View().Status != sendFailed {
+		t.Errorf("after a new game: seq %d (previous %d), status %q; want a larger seq and %q", fourth, third, s.View().Status, sendFailed)
 	}
 }
 
@@ -368,7 +421,19 @@ func TestClick(t *testing.T) {
 		}, 2, protocol.Play{Column: 2}},
 		{"off the board", func() *State { return opened(nil) }, 7, nil},
 		{"none", func() *State { return opened(nil) }, -1, nil},
-		{"connecting", func() *State { return new(State) }, 3, nil},
+		{"start screen", func() *State { return new(State) }, 3, nil},
+		{"connecting", func() *State {
+			s := new(State)
+			s.Start(protocol.HotSeat)
+			s.Connecting()
+			return s
+		}, 3, nil},
+		{"open, not started yet", func() *State {
+			s := new(State)
+			s.Start(protocol.HotSeat)
+			s.Opened()
+			return s
+		}, 3, nil},
 		{"lost", func() *State {
 			s := opened(nil)
 			s.Lost(time.Second)
@@ -390,12 +455,15 @@ func TestClick(t *testing.T) {
 func TestHoverWhileNotPlayable(t *testing.T) {
 	s := new(State)
 	s.Hover(3)
+	s.Start(protocol.HotSeat)
+	s.Connecting()
 	if v := s.View(); v.Cells[3][0].Preview != connect4.NoPlayer {
 		t.Error("preview while connecting")
 	}
 	s.Opened()
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
 	if v := s.View(); v.Cells[3][0].Preview != connect4.Red {
-		t.Error("no preview once open")
+		t.Error("no preview once started")
 	}
 	s.Lost(time.Second)
 	if v := s.View(); v.Cells[3][0].Preview != connect4.NoPlayer || v.Playable {
@@ -406,16 +474,19 @@ func TestHoverWhileNotPlayable(t *testing.T) {
 // TestConnection walks through the life of the connection.
 func TestConnection(t *testing.T) {
 	var s State
+	started := func() { s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token}) }
 	steps := []struct {
 		do         func()
 		connection string
 		playable   bool
 	}{
-		{func() {}, "Connecting…", false},
+		{func() {}, "", false}, // the start screen needs no connection
+		{func() { s.Start(protocol.HotSeat) }, "Connecting…", false},
 		{s.Connecting, "Connecting…", false},
 		{func() { s.Lost(time.Second) }, "Cannot reach the server. Retrying in 1 s…", false},
 		{s.Connecting, "Reconnecting…", false},
-		{s.Opened, "", true},
+		{func() { s.Opened() }, "", false},
+		{started, "", true},
 		{func() { s.Lost(2 * time.Second) }, "Connection lost. Reconnecting in 2 s…", false},
 		{func() { s.Lost(1500 * time.Millisecond) }, "Connection lost. Reconnecting in 2 s…", false},
 		{func() { s.Lost(time.Second) }, "Connection lost. Reconnecting in 1 s…", false},
@@ -425,9 +496,10 @@ func TestConnection(t *testing.T) {
 		{func() { s.Lost(10 * time.Second) }, "Cannot reach the server. Retrying in 10 s…", false},
 		{func() { s.Lost(0) }, "Cannot reach the server. Retrying…", false},
 		{s.Connecting, "Reconnecting…", false},
-		{s.Opened, "", true},
-		{s.Reset, "", true},
-		{s.Connecting, "Connecting…", false}, // "New game" opens a new connection
+		{func() { s.Opened() }, "", false}, // until the server lets the page back in
+		{started, "", true},
+		{s.Home, "", false},
+		{func() { s.Start(protocol.Friends) }, "Connecting…", false},
 	}
 	for i, step := range steps {
 		step.do()
@@ -437,50 +509,24 @@ func TestConnection(t *testing.T) {
 	}
 }
 
-// TestReconnect checks that a new connection starts a new game, since the
-// server's game died with the old one, and that the page says so.
-func TestReconnect(t *testing.T) {
-	s := opened(plays(t, 3, 4))
-	s.Hover(2)
-	s.Lost(time.Second)
-	if v := s.View(); v.Cells[3][0].Checker != connect4.Red || v.Status != "Red to play" {
-		t.Errorf("the board should stay while reconnecting: status %q\n%v", v.Status, v)
-	}
-	s.Connecting()
-	s.Opened()
-	v := s.View()
-	want := "The connection dropped, so a new game began. Red to play."
-	if v.Status != want || v.Kind != KindInfo || v.Player != connect4.Red || !v.Playable {
-		t.Errorf("after reconnecting: status %q, %v, %v, playable %v; want %q, info, red, true", v.Status, v.Kind, v.Player, v.Playable, want)
-	}
-	if got := strings.TrimSpace(v.String()); got != ".......\n.......\n.......\n.......\n.......\n..r...." {
-		t.Errorf("after reconnecting, the board is not new:\n%s", got)
-	}
-	s.Apply(protocol.Played{Player: connect4.Red, Column: 0, Row: 0})
-	if v := s.View(); v.Status != "Yellow to play" || v.Kind != KindTurn {
-		t.Errorf("after the first move: status %q, %v; want %q, turn", v.Status, v.Kind, "Yellow to play")
-	}
-
-	// Nothing was lost on an empty board: no news.
-	s = opened(nil)
-	s.Lost(time.Second)
-	s.Opened()
-	if v := s.View(); v.Status != "Red to play" || v.Kind != KindTurn {
-		t.Errorf("after reconnecting with no moves: status %q, %v; want %q, turn", v.Status, v.Kind, "Red to play")
-	}
-}
-
-func TestReset(t *testing.T) {
+// TestStartedResets checks that a Started begins a new game on an empty
+// board, whatever the last one left.
+func TestStartedResets(t *testing.T) {
 	for name, events := range map[string][]protocol.Event{
 		"won":         then(plays(t, 0, 6, 1, 6, 2, 6, 3), protocol.Win{Player: connect4.Red}),
 		"drawn":       then(plays(t, drawn...), protocol.Draw{}),
 		"error":       then(plays(t, 0), protocol.Error{Message: "Oops."}),
+		"in progress": plays(t, 0, 1, 2),
 		"out of sync": {protocol.Played{Player: connect4.Yellow, Column: 0, Row: 0}},
 	} {
 		s := opened(events)
-		s.Reset()
+		if cmd, ok := s.Rematch(); cmd != (protocol.Rematch{}) || !ok {
+			t.Errorf("%s: the New game button sends %#v, %v; want a Rematch", name, cmd, ok)
+		}
+		s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
+		s.Expire(1) // the error, if any
 		if got, want := s.View(), opened(nil).View(); got != want {
-			t.Errorf("%s: after Reset:\n%v%+v\nwant:\n%v%+v", name, got, got, want, want)
+			t.Errorf("%s: after a new Started:\n%v%+v\nwant:\n%v%+v", name, got, got, want, want)
 		}
 	}
 }
@@ -509,10 +555,12 @@ func TestStatusClass(t *testing.T) {
 		want string
 	}{
 		{View{Kind: KindTurn, Player: connect4.Yellow}, "status turn yellow"},
+		{View{Kind: KindTurn, Player: connect4.Red, You: true}, "status turn red you"},
 		{View{Kind: KindWin, Player: connect4.Red}, "status win red"},
 		{View{Kind: KindDraw}, "status draw"},
 		{View{Kind: KindError}, "status error"},
-		{View{Kind: KindInfo, Player: connect4.Red}, "status info red"},
+		{View{Kind: KindInfo}, "status info"},
+		{View{Kind: KindLeft, Player: connect4.Yellow}, "status left yellow"},
 	}
 	for _, tt := range tests {
 		if got := tt.view.StatusClass(); got != tt.want {
@@ -521,5 +569,47 @@ func TestStatusClass(t *testing.T) {
 	}
 	if got := Kind(42).String(); got != "Kind(42)" {
 		t.Errorf("Kind(42).String() = %q", got)
+	}
+	for _, tt := range []struct {
+		view View
+		want string
+	}{
+		{View{RolePlayer: connect4.Red}, "role red"},
+		{View{RolePlayer: connect4.Yellow}, "role yellow"},
+		{View{}, "role spectator"},
+	} {
+		if got := tt.view.RoleClass(); got != tt.want {
+			t.Errorf("RoleClass() of %v = %q, want %q", tt.view.RolePlayer, got, tt.want)
+		}
+	}
+}
+
+// TestDoubleClick checks that a second click waits for the server's answer
+// to the first, so that a double click is not taken for two moves.
+func TestDoubleClick(t *testing.T) {
+	s := opened(nil)
+	if _, ok := s.Click(3); !ok {
+		t.Fatal("the first click sends nothing")
+	}
+	if cmd, ok := s.Click(3); ok {
+		t.Errorf("the second click sends %#v before the server answered", cmd)
+	}
+	if v := s.View(); v.Playable {
+		t.Error("playable while a move is on its way")
+	}
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 3, Row: 0})
+	if _, ok := s.Click(3); !ok {
+		t.Error("no click after the server played the move")
+	}
+	s.Apply(protocol.Error{Message: "This slot is full."})
+	if _, ok := s.Click(4); !ok {
+		t.Error("no click after the server refused the move")
+	}
+	s.Lost(time.Second)
+	s.Opened()
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 3, Row: 0}) // the replay
+	if _, ok := s.Click(4); !ok {
+		t.Error("no click after reconnecting")
 	}
 }

@@ -10,32 +10,99 @@ import (
 // View is everything the page shows, as a plain value: two Views are equal
 // exactly when they look the same, so a painter can skip what did not change.
 type View struct {
+	// Title is the document's title: "Connect Four", with "Your turn" in
+	// front when a player's turn comes, to show in a tab in the background.
+	Title string
+
+	// Start reports that the start screen shows, in place of the game.
+	Start bool
+	// StartNote tells on the start screen why the page is back there, such as
+	// "Game not found."; "" for none.
+	StartNote string
+
 	// Cells holds the board, indexed [column][row]: column 0 is on the left and
 	// row 0 at the bottom.
 	Cells [connect4.Columns][connect4.Rows]Cell
 
-	Status string // the status line, such as "Red to play"
+	Status string // the status line, such as "Red to play" or "Your turn"
 	Kind   Kind   // what Status is about, for its style
-	// Player is the player Status names as next to play or as the winner, or
-	// NoPlayer.
+	// Player is the player Status names as next to play, as the winner or as
+	// the one who left, or NoPlayer.
 	Player connect4.Player
+	// You reports that Status is about the page's own player: "Your turn",
+	// "You win!".
+	You bool
+
+	// Role says whom the page plays for: "You are red", "You are yellow",
+	// "You are watching"; "" on a shared screen, where it plays both.
+	Role string
+	// RolePlayer is the colour of Role, or NoPlayer.
+	RolePlayer connect4.Player
+	// Presence tells of players who are not at the table: "Waiting for yellow
+	// to join…", "Waiting for red to reconnect… 45 s"; "" when all are.
+	Presence string
 
 	// Connection describes a connection that is not open, such as
-	// "Connecting…"; it is "" while the connection is open.
+	// "Connecting…"; it is "" while the connection is open or not wanted.
 	Connection string
 
 	// Playable reports whether a click on a column sends a move.
 	Playable bool
+
+	// Invite reports that the invitation shows: JoinLink to send to the
+	// opponent, with its copy button, and the watch link.
+	Invite bool
+	// JoinLink is the address that takes the second seat, or "" when the page
+	// has none to share.
+	JoinLink string
+	// WatchHref is the link that follows the game, relative to the page
+	// ("?watch=KEY"); WatchLink is the same address in full, to copy. Both
+	// are "" until the page knows the game.
+	WatchHref, WatchLink string
+	// CopyJoin and CopyWatch are the labels of the buttons that copy the join
+	// and the watch links: "Copy", then "Copied!" for a moment (or why not).
+	CopyJoin, CopyWatch string
+	// Share reports that the small watch link below the board shows.
+	Share bool
+
+	// NewGame reports that the "New game" button of a shared screen shows.
+	NewGame bool
+	// Rematch is the label of the rematch button of a game between two
+	// browsers ("Rematch", "Accept rematch"), or "" when it is hidden.
+	Rematch string
+	// Offer tells about rematch offers: "Yellow wants a rematch", "Waiting for
+	// yellow to accept…", or "".
+	Offer string
+	// Retake is the label of the button that reconnects after the server
+	// closed the connection for good ("Take my seat back"), or "" when hidden.
+	Retake string
+	// Home is the label of the button back to the start screen ("Leave game"
+	// while the page holds a seat in a game that goes on, else "Start
+	// screen"), or "" on the start screen.
+	Home string
 }
 
 // StatusClass returns the HTML class attribute of the status line: "status",
-// the Kind, and the colour of the Player it names, if any ("status turn red").
+// the Kind, the colour of the Player it names, if any, and "you" if it is
+// about the page's own player ("status turn red you").
 func (v View) StatusClass() string {
 	class := "status " + v.Kind.String()
 	if v.Player != connect4.NoPlayer {
 		class += " " + v.Player.String()
 	}
+	if v.You {
+		class += " you"
+	}
 	return class
+}
+
+// RoleClass returns the HTML class attribute of the role badge: "role" and
+// the colour of RolePlayer, or "role spectator".
+func (v View) RoleClass() string {
+	if v.RolePlayer == connect4.NoPlayer {
+		return "role spectator"
+	}
+	return "role " + v.RolePlayer.String()
 }
 
 // String draws the board in ASCII, top row first, one line per row: "." for an
@@ -101,14 +168,15 @@ type Kind int
 // The kinds of status line.
 const (
 	KindTurn  Kind = iota // whose turn it is
-	KindInfo              // news, such as a new game after a reconnection
+	KindInfo              // news, such as the server closing the connection
 	KindError             // a move the server refused, or a problem
 	KindWin               // the game is won
 	KindDraw              // the game is drawn
+	KindLeft              // the game was abandoned: a player left
 )
 
 // String returns the kind's name, which is also its class in the page: "turn",
-// "info", "error", "win" or "draw".
+// "info", "error", "win", "draw" or "left".
 func (k Kind) String() string {
 	switch k {
 	case KindTurn:
@@ -121,6 +189,8 @@ func (k Kind) String() string {
 		return "win"
 	case KindDraw:
 		return "draw"
+	case KindLeft:
+		return "left"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }

@@ -1,0 +1,155 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"log"
+
+	"github.com/hack-pad/safejs"
+)
+
+// address is the page's address bar. Only the event loop uses it.
+type address interface {
+	// base returns the address without query or fragment: origin and path,
+	// such as "https://example.com/".
+	base() string
+	// query returns the address's query as location.search gives it: "" or
+	// "?join=KEY".
+	query() string
+	// setQuery replaces the query, without loading a page or adding a step to
+	// the history.
+	setQuery(q string)
+}
+
+// storage keeps strings for the browser tab, across reloads, as
+// sessionStorage does. Its methods never fail: a storage that the browser
+// refuses keeps nothing.
+type storage interface {
+	get(key string) string // "" when there is nothing under key
+	set(key, value string)
+	remove(key string)
+}
+
+// copier copies text to the clipboard and tells done whether it could, now or
+// later. done must not block.
+type copier func(text string, done func(ok bool))
+
+// tokenKey returns the storage key of the resume token of the address with
+// query: each address keeps its own seat, so that a join link opened in the
+// tab that created the game takes the second seat.
+func tokenKey(query string) string {
+	return "connect4.token" + query
+}
+
+// windowAddress is the address of the page in the browser window.
+type windowAddress struct{}
+
+var _ address = windowAddress{}
+
+func (windowAddress) location(d *dom) safejs.Value {
+	return d.get(safejs.Global(), "location")
+}
+
+func (a windowAddress) base() string {
+	var d dom
+	loc := a.location(&d)
+	return d.string(d.get(loc, "origin")) + d.string(d.get(loc, "pathname"))
+}
+
+func (a windowAddress) query() string {
+	var d dom
+	return d.string(d.get(a.location(&d), "search"))
+}
+
+func (a windowAddress) setQuery(q string) {
+	var d dom
+	path := d.string(d.get(a.location(&d), "pathname"))
+	d.call(d.get(safejs.Global(), "history"), "replaceState", nil, "", path+q)
+	if d.err != nil {
+		log.Printf("browser: changing the address: %v", d.err)
+	}
+}
+
+// webStorage is a storage in the browser's sessionStorage.
+type webStorage struct {
+	s safejs.Value
+}
+
+var _ storage = webStorage{}
+
+// sessionStorage returns the tab's sessionStorage. Reading it throws where the
+// browser forbids storage: then the page forgets its seat on reload.
+func sessionStorage() storage {
+	s, err := safejs.Global().Get("sessionStorage")
+	if err != nil || s.IsNull() || s.IsUndefined() {
+		log.Printf("browser: no sessionStorage: %v", err)
+		return noStorage{}
+	}
+	return webStorage{s}
+}
+
+func (w webStorage) get(key string) string {
+	var d dom
+	v := d.call(w.s, "getItem", key)
+	if d.err != nil || v.IsNull() {
+		return ""
+	}
+	return d.string(v)
+}
+
+func (w webStorage) set(key, value string) {
+	var d dom
+	d.call(w.s, "setItem", key, value)
+	if d.err != nil { // such as a full storage
+		log.Printf("browser: storing %s: %v", key, d.err)
+	}
+}
+
+func (w webStorage) remove(key string) {
+	var d dom
+	d.call(w.s, "removeItem", key)
+}
+
+// noStorage is a storage that keeps nothing.
+type noStorage struct{}
+
+func (noStorage) get(string) string  { return "" }
+func (noStorage) set(string, string) {}
+func (noStorage) remove(string)      {}
+
+// clipboardCopy is a copier with navigator.clipboard, which exists only in
+// secure contexts (https, or localhost) and may refuse; the event loop then
+// falls back to selecting the text.
+func clipboardCopy(text string, done func(ok bool)) {
+	var d dom
+	clipboard := d.get(d.get(safejs.Global(), "navigator"), "clipboard")
+	if d.err != nil || clipboard.IsUndefined() || clipboard.IsNull() {
+		done(false)
+		return
+	}
+	promise := d.call(clipboard, "writeText", text)
+	if d.err != nil {
+		done(false)
+		return
+	}
+	// The promise calls one of the two functions, once: each releases both.
+	var resolved, rejected safejs.Func
+	settle := func(ok bool) {
+		resolved.Release()
+		rejected.Release()
+		done(ok)
+	}
+	var err error
+	resolved, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any { settle(true); return nil })
+	if err == nil {
+		rejected, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any { settle(false); return nil })
+	}
+	if err == nil {
+		_, err = promise.Call("then", resolved, rejected)
+	}
+	if err != nil {
+		resolved.Release()
+		rejected.Release()
+		done(false)
+	}
+}

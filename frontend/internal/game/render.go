@@ -1,0 +1,264 @@
+package game
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// title is the document's title.
+const title = "Connect Four"
+
+// The labels of the copy buttons.
+const (
+	copyLabel   = "Copy"
+	copiedLabel = "Copied!"
+	// selectedLabel follows a failed copy of the join link: the page selects
+	// the link for the player to copy.
+	selectedLabel = "Selected: copy it"
+	failedLabel   = "Copy failed"
+)
+
+// View returns what the page shows now.
+func (s *State) View() View {
+	if s.hello == nil {
+		return View{Title: title, Start: true, StartNote: s.homeNote}
+	}
+	var v View
+	r := s.shown()
+	for c := range connect4.Columns {
+		for row := range connect4.Rows {
+			v.Cells[c][row].Checker = r.board.At(c, row)
+		}
+	}
+	if m, ok := r.board.LastMove(); ok {
+		v.Cells[m.Column][m.Row].Last = true
+	}
+	line, hasLine := r.line, r.hasLine
+	if r.winner == connect4.NoPlayer {
+		line, hasLine = r.board.WinningLine()
+	}
+	if hasLine {
+		for _, c := range line {
+			v.Cells[c.Column][c.Row].Win = true
+		}
+	}
+	v.Playable = s.playable()
+	if v.Playable && s.hovered && r.board.CanPlay(s.hover) {
+		v.Cells[s.hover][r.board.Height(s.hover)].Preview = r.board.Turn()
+	}
+	v.Status, v.Kind, v.Player, v.You = s.status()
+	v.Title = title
+	if v.You && v.Kind == KindTurn {
+		v.Title = yourTurn + " · " + title
+	}
+	v.Role, v.RolePlayer = s.role()
+	v.Presence = s.presence()
+	v.Connection = s.connection()
+	s.links(&v)
+	s.buttons(&v)
+	return v
+}
+
+// status returns the status line, its kind, the player it is about and
+// whether that is the page's own player.
+func (s *State) status() (string, Kind, connect4.Player, bool) {
+	r := s.shown()
+	winner := r.winner
+	if winner == connect4.NoPlayer {
+		winner = r.board.Winner()
+	}
+	turn := r.board.Turn()
+	// me is the page's colour in a game between two browsers.
+	me := connect4.NoPlayer
+	if s.mode == protocol.Friends && s.holder() {
+		me = s.player
+	}
+	switch {
+	case s.desync:
+		return desyncText, KindError, connect4.NoPlayer, false
+	case s.errMsg != "":
+		return s.errMsg, KindError, connect4.NoPlayer, false
+	case s.stopped != "":
+		return s.stopped, KindInfo, connect4.NoPlayer, false
+	case s.watch == "":
+		return s.entering(), KindInfo, connect4.NoPlayer, false
+	case winner != connect4.NoPlayer && winner == me:
+		return youWinText, KindWin, winner, true
+	case winner != connect4.NoPlayer:
+		return name(winner) + " wins!", KindWin, winner, false
+	case r.draw || r.board.Draw():
+		return drawText, KindDraw, connect4.NoPlayer, false
+	case r.leaver != connect4.NoPlayer && r.leaver == me:
+		return youLeft, KindLeft, r.leaver, true
+	case r.leaver != connect4.NoPlayer:
+		return name(r.leaver) + " left the game.", KindLeft, r.leaver, false
+	case turn == me:
+		return yourTurn, KindTurn, turn, true
+	}
+	return name(turn) + " to play", KindTurn, turn, false
+}
+
+// entering returns the status line while the page waits to enter a game.
+func (s *State) entering() string {
+	switch h := s.hello.(type) {
+	case protocol.Resume:
+		return "Taking your seat back…"
+	case protocol.Init:
+		switch {
+		case h.Join != "":
+			return "Joining the game…"
+		case h.Watch != "":
+			return "Opening the game…"
+		case h.Mode == protocol.HotSeat:
+			return "Setting up the board…"
+		}
+	}
+	return "Creating your game…"
+}
+
+// role returns the role badge and its colour.
+func (s *State) role() (string, connect4.Player) {
+	switch {
+	case s.watch == "":
+		return "", connect4.NoPlayer
+	case s.spectator:
+		return "You are watching", connect4.NoPlayer
+	case s.mode == protocol.Friends && s.player != connect4.NoPlayer:
+		return "You are " + s.player.String(), s.player
+	}
+	return "", connect4.NoPlayer
+}
+
+// presence returns the sentences about the players who are not at the table.
+func (s *State) presence() string {
+	var parts []string
+	for _, p := range s.others() {
+		st := s.seats[p]
+		switch {
+		case !st.taken:
+			parts = append(parts, "Waiting for "+p.String()+" to join…")
+		case st.online || st.left:
+		case st.until.After(s.now):
+			parts = append(parts, fmt.Sprintf("Waiting for %s to reconnect… %d s", p, seconds(st.until.Sub(s.now))))
+		default:
+			parts = append(parts, "Waiting for "+p.String()+" to reconnect…")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// seconds returns d in whole seconds, rounded up: "0 s" would be wrong while
+// time remains.
+func seconds(d time.Duration) int {
+	return int((d + time.Second - 1) / time.Second)
+}
+
+// links fills in the invitation and the links to share.
+func (s *State) links(v *View) {
+	if s.watch == "" {
+		return
+	}
+	v.WatchHref = "?watch=" + url.QueryEscape(s.watch)
+	v.WatchLink = s.base + v.WatchHref
+	if s.join != "" && s.holder() && s.mode == protocol.Friends {
+		v.JoinLink = s.base + "?join=" + url.QueryEscape(s.join)
+		v.Invite = !s.seats[s.player.Other()].taken && s.stopped == ""
+	}
+	v.Share = !v.Invite && s.stopped == ""
+	v.CopyJoin, v.CopyWatch = copyLabel, copyLabel
+	switch {
+	case s.copied == JoinLink && s.copyOK:
+		v.CopyJoin = copiedLabel
+	case s.copied == JoinLink:
+		v.CopyJoin = selectedLabel
+	case s.copied == WatchLink && s.copyOK:
+		v.CopyWatch = copiedLabel
+	case s.copied == WatchLink:
+		v.CopyWatch = failedLabel
+	}
+}
+
+// buttons fills in the buttons below the board.
+func (s *State) buttons(v *View) {
+	v.Home = "Start screen"
+	if s.stopped != "" {
+		v.Retake = "Try again"
+		switch h := s.hello.(type) {
+		case protocol.Resume:
+			v.Retake = "Take my seat back"
+		case protocol.Init:
+			if h.Watch != "" {
+				v.Retake = "Watch again"
+			}
+		}
+		return
+	}
+	if !s.holder() {
+		v.Offer = s.offers()
+		return
+	}
+	if !s.cur.over() {
+		v.Home = "Leave game"
+	}
+	if s.mode == protocol.HotSeat {
+		v.NewGame = true
+		return
+	}
+	v.Offer = s.offers()
+	if s.held != nil || !s.cur.over() {
+		return
+	}
+	me, them := s.player, s.player.Other()
+	switch {
+	case s.cur.offers[me]:
+	case s.cur.offers[them]:
+		v.Rematch = "Accept rematch"
+	default:
+		v.Rematch = "Rematch"
+	}
+}
+
+// offers returns the news of rematch offers.
+func (s *State) offers() string {
+	o := &s.cur.offers
+	if s.mode != protocol.Friends || o[connect4.Red] == o[connect4.Yellow] {
+		return ""
+	}
+	asker := connect4.Red
+	if o[connect4.Yellow] {
+		asker = connect4.Yellow
+	}
+	if s.holder() && asker == s.player {
+		return "Waiting for " + asker.Other().String() + " to accept…"
+	}
+	return name(asker) + " wants a rematch"
+}
+
+// connection returns the connection banner's text, or "" when all is well.
+func (s *State) connection() string {
+	if s.hello == nil || s.stopped != "" {
+		return ""
+	}
+	switch s.link {
+	case connecting:
+		if s.dropped {
+			return "Reconnecting…"
+		}
+		return "Connecting…"
+	case lost:
+		what, again := "Connection lost.", "Reconnecting"
+		if s.unreachable {
+			what, again = "Cannot reach the server.", "Retrying"
+		}
+		if s.retryIn <= 0 {
+			return what + " " + again + "…"
+		}
+		return fmt.Sprintf("%s %s in %d s…", what, again, seconds(s.retryIn))
+	}
+	return ""
+}
