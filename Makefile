@@ -72,6 +72,8 @@ fuzz: ## Run each fuzz test for FUZZTIME (5s in make test; try FUZZTIME=10m).
 	go test -run='^$$' -fuzz='^FuzzPlay$$' -fuzztime=$(FUZZTIME) ./shared/connect4
 	go test -run='^$$' -fuzz='^FuzzDecodeCommand$$' -fuzztime=$(FUZZTIME) ./shared/protocol
 	go test -run='^$$' -fuzz='^FuzzScanObject$$' -fuzztime=$(FUZZTIME) ./shared/protocol
+	go test -run='^$$' -fuzz='^FuzzAppendString$$' -fuzztime=$(FUZZTIME) ./shared/protocol
+	go test -run='^$$' -fuzz='^FuzzUnquote$$' -fuzztime=$(FUZZTIME) ./shared/protocol
 
 .PHONY: lint
 lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=js GOARCH=wasm.

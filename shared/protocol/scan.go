@@ -2,8 +2,9 @@ package protocol
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // maxDepth bounds the nesting of arrays and objects in a message.
@@ -15,9 +16,10 @@ const maxDepth = 64
 // values, invalid JSON, data after the object, nesting deeper than maxDepth and
 // keys given twice. It allocates nothing for keys without escapes.
 //
-// It exists because encoding/json, besides allocating, matches keys regardless
-// of case and keeps the last of repeated keys, neither of which a protocol that
-// refuses ambiguous messages can allow.
+// It exists because encoding/json, besides allocating and weighing a megabyte
+// in the browser's wasm, matches keys regardless of case and keeps the last of
+// repeated keys, neither of which a protocol that refuses ambiguous messages
+// can allow.
 func scanObject(data []byte, member func(key, value []byte)) error {
 	s := scanner{data: data}
 	s.space()
@@ -81,18 +83,123 @@ func scanObject(data []byte, member func(key, value []byte)) error {
 	return nil
 }
 
-// unquote returns the text of the JSON string quoted: a sub-slice without its
-// quotes when it has no escapes, else a decoded copy.
+// scanArray reads data as exactly one JSON array and calls elem with each
+// element, a sub-slice of data, stopping at the first error elem returns.
+func scanArray(data []byte, elem func(value []byte) error) error {
+	s := scanner{data: data}
+	s.space()
+	if !s.take('[') {
+		return fmt.Errorf("%w: not a JSON array", ErrMalformed)
+	}
+	s.space()
+	if !s.take(']') {
+		for {
+			s.space()
+			start := s.i
+			if err := s.value(1); err != nil {
+				return err
+			}
+			if err := elem(data[start:s.i]); err != nil {
+				return err
+			}
+			s.space()
+			if s.take(']') {
+				break
+			}
+			if !s.take(',') {
+				return s.fail("a comma or the end of the array")
+			}
+		}
+	}
+	s.space()
+	if s.i != len(data) {
+		return fmt.Errorf("%w: data after the array", ErrMalformed)
+	}
+	return nil
+}
+
+// unquote returns the text of quoted, a JSON string that the scanner has
+// checked: a sub-slice without its quotes when it has no escapes, else a
+// decoded copy, in which a \u escape of half a surrogate pair becomes U+FFFD,
+// as encoding/json decodes it.
 func unquote(quoted []byte) ([]byte, error) {
 	inner := quoted[1 : len(quoted)-1]
 	if bytes.IndexByte(inner, '\\') < 0 {
 		return inner, nil
 	}
-	var s string
-	if err := json.Unmarshal(quoted, &s); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	out := make([]byte, 0, len(inner))
+	for i := 0; i < len(inner); {
+		c := inner[i]
+		i++
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		if i >= len(inner) {
+			return nil, fmt.Errorf("%w: a string ends in a backslash", ErrMalformed)
+		}
+		e := inner[i]
+		i++
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(inner[i:])
+			if !ok {
+				return nil, fmt.Errorf("%w: a bad \\u escape", ErrMalformed)
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				low, ok := rune(0), false
+				if i+6 <= len(inner) && inner[i] == '\\' && inner[i+1] == 'u' {
+					low, ok = hex4(inner[i+2:])
+				}
+				if pair := utf16.DecodeRune(r, low); ok && pair != utf8.RuneError {
+					r = pair
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, fmt.Errorf("%w: unknown escape \\%c", ErrMalformed, e)
+		}
 	}
-	return []byte(s), nil
+	return out, nil
+}
+
+// hex4 reads four hex digits.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
 }
 
 // scanner reads JSON from data[i:].

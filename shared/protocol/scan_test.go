@@ -130,3 +130,43 @@ func FuzzScanObject(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendString checks the encoder's strings against encoding/json's.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", `"quoted" \ <b> & é`, "\x00\b\f\n\r\t\x1f", "\u2028\u2029", "\xff\xfe", "😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// FuzzUnquote checks the decoder's strings against encoding/json's.
+func FuzzUnquote(f *testing.F) {
+	for _, s := range []string{`""`, `"a\"b"`, `"\u00e9\ud83d\ude00"`, `"\ud800"`, `"\udc00x"`, `"\ud800\u0041"`, `"\/\b\f\n\r\t"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, quoted []byte) {
+		if !utf8.Valid(quoted) {
+			return
+		}
+		s := scanner{data: quoted}
+		if s.string() != nil || s.i != len(quoted) {
+			return // unquote takes only what the scanner accepted
+		}
+		var want string
+		if err := json.Unmarshal(quoted, &want); err != nil {
+			t.Fatalf("the scanner accepted %s, encoding/json did not: %v", quoted, err)
+		}
+		got, err := unquote(quoted)
+		if err != nil || string(got) != want {
+			t.Fatalf("unquote(%s) = %q, %v; want %q", quoted, got, err, want)
+		}
+	})
+}

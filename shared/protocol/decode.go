@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,136 +10,13 @@ import (
 	"github.com/connect4go/connect4/shared/connect4"
 )
 
-// wire is the JSON shape of every message: each type uses some of the fields.
-// Raw fields keep "missing", "null" and "wrong kind" apart when decoding.
+// wire holds the members of a message that any type uses, as raw JSON: each
+// type reads some of them, and raw values keep "missing", "null" and "wrong
+// kind" apart.
 type wire struct {
-	Type    json.RawMessage `json:"type"`
-	Player  json.RawMessage `json:"player"`
-	Column  json.RawMessage `json:"column"`
-	Row     json.RawMessage `json:"row"`
-	Cells   json.RawMessage `json:"cells"`
-	Message json.RawMessage `json:"message"`
-	Join    json.RawMessage `json:"join"`
-	Watch   json.RawMessage `json:"watch"`
-	Mode    json.RawMessage `json:"mode"`
-	Version json.RawMessage `json:"version"`
-	Token   json.RawMessage `json:"token"`
-	Online  json.RawMessage `json:"online"`
-	Grace   json.RawMessage `json:"grace"`
-	Level   json.RawMessage `json:"level"`
-}
-
-// The JSON shapes of the messages, fields in the tutorial's order.
-type (
-	playJSON struct {
-		Type   string `json:"type"`
-		Column int    `json:"column"`
-	}
-	playedJSON struct {
-		Type   string `json:"type"`
-		Player string `json:"player"`
-		Column int    `json:"column"`
-		Row    int    `json:"row"`
-	}
-	winJSON struct {
-		Type   string     `json:"type"`
-		Player string     `json:"player"`
-		Cells  []cellJSON `json:"cells"`
-	}
-	cellJSON struct {
-		Column int `json:"column"`
-		Row    int `json:"row"`
-	}
-	typeJSON struct {
-		Type string `json:"type"`
-	}
-	errorJSON struct {
-		Type    string `json:"type"`
-		Message string `json:"message"`
-	}
-	initJSON struct {
-		Type    string `json:"type"`
-		Join    string `json:"join,omitempty"`
-		Watch   string `json:"watch,omitempty"`
-		Mode    Mode   `json:"mode,omitempty"`
-		Level   string `json:"level,omitempty"`
-		Player  string `json:"player,omitempty"`
-		Version int    `json:"version,omitempty"`
-	}
-	startedJSON struct {
-		Type   string `json:"type"`
-		Join   string `json:"join,omitempty"`
-		Watch  string `json:"watch"`
-		Mode   Mode   `json:"mode,omitempty"`
-		Level  string `json:"level,omitempty"`
-		Player string `json:"player,omitempty"`
-		Token  string `json:"token,omitempty"`
-	}
-	resumeJSON struct {
-		Type  string `json:"type"`
-		Token string `json:"token"`
-	}
-	presenceJSON struct {
-		Type   string `json:"type"`
-		Player string `json:"player"`
-		Online bool   `json:"online"`
-		Grace  *int   `json:"grace,omitempty"`
-	}
-	playerJSON struct {
-		Type   string `json:"type"`
-		Player string `json:"player"`
-	}
-)
-
-// EncodeCommand returns the JSON of c.
-func EncodeCommand(c Command) ([]byte, error) {
-	switch c := c.(type) {
-	case Init:
-		return json.Marshal(initJSON{"init", c.Join, c.Watch, c.Mode, c.Level, playerName(c.Player), c.Version})
-	case Resume:
-		return json.Marshal(resumeJSON{"resume", c.Token})
-	case Play:
-		return json.Marshal(playJSON{"play", c.Column})
-	case Rematch:
-		return json.Marshal(typeJSON{"rematch"})
-	case Ping:
-		return json.Marshal(typeJSON{"ping"})
-	}
-	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
-}
-
-// EncodeEvent returns the JSON of e.
-func EncodeEvent(e Event) ([]byte, error) {
-	switch e := e.(type) {
-	case Started:
-		return json.Marshal(startedJSON{"init", e.Join, e.Watch, e.Mode, e.Level, playerName(e.Player), e.Token})
-	case Presence:
-		p := presenceJSON{Type: "presence", Player: e.Player.String(), Online: e.Online}
-		if !e.Online {
-			secs := int(e.Grace.Round(time.Second) / time.Second)
-			p.Grace = &secs
-		}
-		return json.Marshal(p)
-	case RematchOffer:
-		return json.Marshal(playerJSON{"rematch", e.Player.String()})
-	case Abandoned:
-		return json.Marshal(playerJSON{"abandoned", e.Player.String()})
-	case Pong:
-		return json.Marshal(typeJSON{"pong"})
-	case Played:
-		return json.Marshal(playedJSON{"play", e.Player.String(), e.Column, e.Row})
-	case Win:
-		cells := make([]cellJSON, len(e.Cells))
-		for i, c := range e.Cells {
-			cells[i] = cellJSON(c)
-		}
-		return json.Marshal(winJSON{"win", e.Player.String(), cells})
-	case Draw:
-		return json.Marshal(typeJSON{"draw"})
-	case Error:
-		return json.Marshal(errorJSON{"error", e.Message})
-	}
-	return nil, fmt.Errorf("protocol: cannot encode event %T", e)
+	Type, Player, Column, Row, Cells, Message []byte
+	Join, Watch, Mode, Version, Token, Online []byte
+	Grace, Level                              []byte
 }
 
 // DecodeCommand parses one message from a browser. Its errors wrap one of the
@@ -172,14 +48,6 @@ func DecodeCommand(data []byte) (Command, error) {
 		return Ping{}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
-}
-
-// playerName is the wire name of p, or "" for NoPlayer.
-func playerName(p connect4.Player) string {
-	if p == connect4.NoPlayer {
-		return ""
-	}
-	return p.String()
 }
 
 // decodeInit checks an init: at most one of join and watch, a known mode, and
@@ -259,7 +127,11 @@ func DecodeEvent(data []byte) (Event, error) {
 		if e.Player, err = decodePlayer(w.Player); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(w.Online, &e.Online); err != nil {
+		switch string(w.Online) {
+		case "true":
+			e.Online = true
+		case "false":
+		default:
 			return nil, fmt.Errorf("%w: \"online\" must be true or false", ErrMalformed)
 		}
 		if !e.Online {
@@ -298,12 +170,8 @@ func DecodeEvent(data []byte) (Event, error) {
 		}
 		// The tutorial's server sends no cells: they stay zero.
 		if len(w.Cells) > 0 && !isNull(w.Cells) {
-			var cells []cellJSON
-			if err := json.Unmarshal(w.Cells, &cells); err != nil || len(cells) != len(e.Cells) {
-				return nil, fmt.Errorf("%w: \"cells\" must be four cells", ErrMalformed)
-			}
-			for i, c := range cells {
-				e.Cells[i] = connect4.Cell(c)
+			if e.Cells, err = decodeCells(w.Cells); err != nil {
+				return nil, err
 			}
 		}
 		return e, nil
@@ -312,8 +180,8 @@ func DecodeEvent(data []byte) (Event, error) {
 	case "pong":
 		return Pong{}, nil
 	case "error":
-		var msg string
-		if err := json.Unmarshal(w.Message, &msg); err != nil {
+		msg, ok, err := decodeString(w.Message)
+		if err != nil || !ok {
 			return nil, fmt.Errorf("%w: \"message\" must be a string", ErrMalformed)
 		}
 		return Error{Message: msg}, nil
@@ -362,7 +230,7 @@ func messageType(typ []byte) string {
 }
 
 // field returns the field of w for a JSON key, or nil for an unknown key.
-func (w *wire) field(key []byte) *json.RawMessage {
+func (w *wire) field(key []byte) *[]byte {
 	switch string(key) {
 	case "type":
 		return &w.Type
@@ -397,7 +265,7 @@ func (w *wire) field(key []byte) *json.RawMessage {
 }
 
 // decodeColumn parses a column number, which must be a JSON integer from 0 to 6.
-func decodeColumn(raw json.RawMessage) (int, error) {
+func decodeColumn(raw []byte) (int, error) {
 	if len(raw) == 0 || isNull(raw) {
 		return 0, ErrNoColumn
 	}
@@ -415,7 +283,7 @@ func decodeColumn(raw json.RawMessage) (int, error) {
 }
 
 // decodeInt parses a required JSON integer.
-func decodeInt(raw json.RawMessage, name string) (int, error) {
+func decodeInt(raw []byte, name string) (int, error) {
 	n, err := strconv.Atoi(string(raw))
 	if err != nil {
 		return 0, fmt.Errorf("%w: %q must be an integer", ErrMalformed, name)
@@ -424,9 +292,9 @@ func decodeInt(raw json.RawMessage, name string) (int, error) {
 }
 
 // decodePlayer parses a required player name.
-func decodePlayer(raw json.RawMessage) (connect4.Player, error) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+func decodePlayer(raw []byte) (connect4.Player, error) {
+	s, ok, err := decodeString(raw)
+	if err != nil || !ok {
 		return connect4.NoPlayer, fmt.Errorf("%w: \"player\" must be a string", ErrMalformed)
 	}
 	p, err := connect4.ParsePlayer(s)
@@ -437,20 +305,53 @@ func decodePlayer(raw json.RawMessage) (connect4.Player, error) {
 }
 
 // decodeString parses an optional JSON string: absent and null give "", false.
-func decodeString(raw json.RawMessage) (s string, present bool, err error) {
+func decodeString(raw []byte) (s string, present bool, err error) {
 	if len(raw) == 0 || isNull(raw) {
 		return "", false, nil
 	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", true, err
+	if raw[0] != '"' {
+		return "", true, fmt.Errorf("%w: not a string", ErrMalformed)
 	}
-	return s, true, nil
+	text, err := unquote(raw)
+	return string(text), true, err
 }
 
-func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
+func isNull(raw []byte) bool { return string(raw) == "null" }
+
+// decodeCells parses the four cells of a win: [{"column": 3, "row": 0}, …].
+func decodeCells(raw []byte) ([4]connect4.Cell, error) {
+	var cells [4]connect4.Cell
+	bad := fmt.Errorf("%w: \"cells\" must be four cells", ErrMalformed)
+	n := 0
+	err := scanArray(raw, func(elem []byte) error {
+		if n == len(cells) {
+			return bad
+		}
+		var column, row []byte
+		if err := scanObject(elem, func(k, v []byte) {
+			switch string(k) {
+			case "column":
+				column = v
+			case "row":
+				row = v
+			}
+		}); err != nil {
+			return err
+		}
+		var err1, err2 error
+		cells[n].Column, err1 = decodeInt(column, "column")
+		cells[n].Row, err2 = decodeInt(row, "row")
+		n++
+		return errors.Join(err1, err2)
+	})
+	if err != nil || n != len(cells) {
+		return cells, bad
+	}
+	return cells, nil
+}
 
 // isInteger reports whether raw is a JSON number without fraction or exponent.
-func isInteger(raw json.RawMessage) bool {
+func isInteger(raw []byte) bool {
 	s := raw
 	if len(s) > 0 && s[0] == '-' {
 		s = s[1:]

@@ -1,0 +1,208 @@
+package protocol
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/connect4go/connect4/shared/connect4"
+)
+
+// EncodeCommand returns the JSON of c.
+func EncodeCommand(c Command) ([]byte, error) {
+	switch c := c.(type) {
+	case Init:
+		o := newObject("init")
+		o.stringIf("join", c.Join)
+		o.stringIf("watch", c.Watch)
+		o.stringIf("mode", string(c.Mode))
+		o.stringIf("level", c.Level)
+		o.stringIf("player", playerName(c.Player))
+		if c.Version != 0 {
+			o.int("version", c.Version)
+		}
+		return o.done(), nil
+	case Resume:
+		o := newObject("resume")
+		o.string("token", c.Token)
+		return o.done(), nil
+	case Play:
+		o := newObject("play")
+		o.int("column", c.Column)
+		return o.done(), nil
+	case Rematch:
+		o := newObject("rematch")
+		return o.done(), nil
+	case Ping:
+		o := newObject("ping")
+		return o.done(), nil
+	}
+	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
+}
+
+// EncodeEvent returns the JSON of e.
+func EncodeEvent(e Event) ([]byte, error) {
+	switch e := e.(type) {
+	case Played:
+		o := newObject("play")
+		o.string("player", e.Player.String())
+		o.int("column", e.Column)
+		o.int("row", e.Row)
+		return o.done(), nil
+	case Win:
+		o := newObject("win")
+		o.string("player", e.Player.String())
+		o.b = append(o.b, `,"cells":[`...)
+		for i, c := range e.Cells {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			o.b = append(o.b, `{"column":`...)
+			o.b = strconv.AppendInt(o.b, int64(c.Column), 10)
+			o.b = append(o.b, `,"row":`...)
+			o.b = strconv.AppendInt(o.b, int64(c.Row), 10)
+			o.b = append(o.b, '}')
+		}
+		o.b = append(o.b, ']')
+		return o.done(), nil
+	case Draw:
+		o := newObject("draw")
+		return o.done(), nil
+	case Error:
+		o := newObject("error")
+		o.string("message", e.Message)
+		return o.done(), nil
+	case Started:
+		o := newObject("init")
+		o.stringIf("join", e.Join)
+		o.string("watch", e.Watch)
+		o.stringIf("mode", string(e.Mode))
+		o.stringIf("level", e.Level)
+		o.stringIf("player", playerName(e.Player))
+		o.stringIf("token", e.Token)
+		return o.done(), nil
+	case Presence:
+		o := newObject("presence")
+		o.string("player", e.Player.String())
+		o.bool("online", e.Online)
+		if !e.Online {
+			o.int("grace", int(e.Grace.Round(time.Second)/time.Second))
+		}
+		return o.done(), nil
+	case RematchOffer:
+		o := newObject("rematch")
+		o.string("player", e.Player.String())
+		return o.done(), nil
+	case Abandoned:
+		o := newObject("abandoned")
+		o.string("player", e.Player.String())
+		return o.done(), nil
+	case Pong:
+		o := newObject("pong")
+		return o.done(), nil
+	}
+	return nil, fmt.Errorf("protocol: cannot encode event %T", e)
+}
+
+// playerName is the wire name of p, or "" for NoPlayer.
+func playerName(p connect4.Player) string {
+	if p == connect4.NoPlayer {
+		return ""
+	}
+	return p.String()
+}
+
+// object writes a JSON object, members in the order given, the type first.
+type object struct{ b []byte }
+
+func newObject(typ string) object {
+	o := object{b: make([]byte, 0, 64)}
+	o.b = append(o.b, `{"type":`...)
+	o.b = appendString(o.b, typ)
+	return o
+}
+
+func (o *object) key(k string) {
+	o.b = append(o.b, ',', '"')
+	o.b = append(o.b, k...)
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *object) string(k, v string) {
+	o.key(k)
+	o.b = appendString(o.b, v)
+}
+
+// stringIf writes a string member unless it is empty, as omitempty would.
+func (o *object) stringIf(k, v string) {
+	if v != "" {
+		o.string(k, v)
+	}
+}
+
+func (o *object) int(k string, v int) {
+	o.key(k)
+	o.b = strconv.AppendInt(o.b, int64(v), 10)
+}
+
+func (o *object) bool(k string, v bool) {
+	o.key(k)
+	o.b = strconv.AppendBool(o.b, v)
+}
+
+func (o *object) done() []byte { return append(o.b, '}') }
+
+// appendString appends s as a JSON string, escaped as encoding/json escapes it:
+// quotes, backslashes and control characters; <, > and & too, so that the text
+// is safe inside HTML; U+2028 and U+2029, which end lines in JavaScript; and
+// invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			switch r {
+			case utf8.RuneError:
+				b = append(b, `\ufffd`...)
+			default:
+				b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
