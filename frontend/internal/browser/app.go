@@ -39,12 +39,20 @@ type config struct {
 	errorTimeout       time.Duration
 	copyTimeout        time.Duration
 	minRetry, maxRetry time.Duration
+	// heartbeat checks the connection; zero fields take the game's
+	// defaults.
+	heartbeat game.Heartbeat
 }
 
-// Run shows the game in the element that selector finds, connects to the server
-// of the page's site when the page needs a game, and runs until ctx is done. It
-// then stops listening to the page, closes the connection and returns nil; it
-// returns an error only if it cannot start.
+// Run shows the game in the element that selector finds, connects to the game
+// server when the page needs a game, and runs until ctx is done. It then stops
+// listening to the page, closes the connection and returns nil; it returns an
+// error only if it cannot start.
+//
+// The server is the one that the page's <meta name="connect4-server"> names
+// (see [game.ServerMeta]), or else the root of the page's own site. A setting
+// that is not a ws: or wss: URL is shown in the page, which then never
+// connects.
 func Run(ctx context.Context, selector string) error {
 	var d dom
 	root := d.call(d.get(safejs.Global(), "document"), "querySelector", selector)
@@ -54,14 +62,8 @@ func Run(ctx context.Context, selector string) error {
 	if root.IsNull() {
 		return fmt.Errorf("browser: no element matches %s", selector)
 	}
-	url, err := pageSocketURL()
-	if err != nil {
-		return err
-	}
 	return run(ctx, root, config{
-		dial: func(report func(socketEvent)) (conn, error) {
-			return dialWebSocket(url, report)
-		},
+		dial:         dialWebSocket,
 		addr:         windowAddress{},
 		store:        sessionStorage(),
 		copy:         clipboardCopy,
@@ -92,6 +94,9 @@ type (
 		text string
 		ok   bool
 	}
+	// woke tells that the page may have slept: its tab became visible
+	// again, or the browser came back online.
+	woke struct{}
 )
 
 // loop is the event loop: it owns the game state, the page and the connection.
@@ -119,7 +124,13 @@ type loop struct {
 func run(ctx context.Context, root safejs.Value, cfg config) error {
 	l := &loop{cfg: cfg, queue: newQueue(), retry: cfg.minRetry}
 	query := cfg.addr.query()
-	l.state = game.New(game.Page{Base: cfg.addr.base(), Query: query, Token: cfg.store.get(tokenKey(query))})
+	l.state = game.New(game.Page{
+		Base:      cfg.addr.base(),
+		Query:     query,
+		Token:     cfg.store.get(tokenKey(query)),
+		Server:    serverSetting(),
+		Heartbeat: cfg.heartbeat,
+	})
 	l.state.Tick(time.Now())
 	p, err := newPage(root, l.queue.push)
 	if err != nil {
@@ -154,6 +165,12 @@ func (l *loop) handle(m any) {
 		l.state.Hover(m.column)
 	case startAsked:
 		l.state.Start(m.mode)
+	case chooserToggled:
+		l.state.ToggleChooser()
+	case levelChosen:
+		l.state.ChooseLevel(m.level)
+	case colourChosen:
+		l.state.ChooseColour(m.colour)
 	case rematchAsked:
 		if cmd, ok := l.state.Rematch(); ok {
 			l.send(cmd)
@@ -188,12 +205,18 @@ func (l *loop) handle(m any) {
 		l.state.Expire(m.seq)
 	case ticked:
 		l.tickAt = time.Time{}
+	case woke:
+		if l.state.Woke() {
+			// Lost and waiting to reconnect: try now.
+			l.redialAt = time.Now()
+			l.countdown()
+		}
 	}
 }
 
 // settle brings the world in line with the state after a batch of messages:
-// the tab's storage and the address, the connection, the timer of the
-// countdowns and the page.
+// the tab's storage and the address, the connection and its heartbeat, the
+// timer of the countdowns and the page.
 func (l *loop) settle() {
 	l.keepToken()
 	if q := l.state.Query(); q != l.cfg.addr.query() {
@@ -201,6 +224,7 @@ func (l *loop) settle() {
 		l.keepToken() // under the new address
 	}
 	l.follow()
+	l.heartbeat()
 	l.wake()
 	if err := l.page.paint(l.state.View()); err != nil {
 		log.Print(err)
@@ -235,9 +259,30 @@ func (l *loop) follow() {
 	}
 }
 
-// wake sets a timer for the next change of a countdown that the View shows.
+// heartbeat replaces a connection that stayed silent after a ping, and sends
+// the ping that is due, if any.
+func (l *loop) heartbeat() {
+	if l.state.Silent() {
+		log.Print("browser: no word from the server after a ping: connecting again")
+		l.connect()
+		return
+	}
+	if cmd, ok := l.state.Ping(); ok {
+		// A ping that cannot go shows no error: the silence that follows
+		// replaces the connection.
+		if err := l.write(cmd); err != nil {
+			log.Print(err)
+		}
+	}
+}
+
+// wake sets a timer for the next change of a countdown that the View shows,
+// or the next need of the heartbeat, whichever comes first.
 func (l *loop) wake() {
 	d, ok := l.state.NextChange()
+	if beat, due := l.state.NextBeat(); due && (!ok || beat < d) {
+		d, ok = beat, true
+	}
 	if !ok {
 		return
 	}
@@ -260,6 +305,7 @@ func (l *loop) socket(e socketEvent) {
 	case socketMessage:
 		ev, err := protocol.DecodeEvent(e.text)
 		if err != nil {
+			l.state.Heard() // a sign of life all the same
 			log.Printf("browser: cannot decode %q: %v", e.text, err)
 			l.expire(l.state.ShowError(unreadable), l.cfg.errorTimeout)
 			return
@@ -281,7 +327,7 @@ func (l *loop) connect() {
 	l.hangUp()
 	epoch := l.epoch
 	l.state.Connecting()
-	c, err := l.cfg.dial(func(e socketEvent) {
+	c, err := l.cfg.dial(l.state.ServerURL(), func(e socketEvent) {
 		l.queue.push(fromSocket{epoch, e})
 	})
 	if err != nil {
@@ -321,19 +367,27 @@ func (l *loop) countdown() {
 	time.AfterFunc(wait, func() { l.queue.push(retryTick{epoch}) })
 }
 
-// send sends a command to the server.
+// send sends a command to the server, and shows that it could not if so.
 func (l *loop) send(cmd protocol.Command) {
+	if err := l.write(cmd); err != nil {
+		log.Print(err)
+		l.expire(l.state.SendFailed(), l.cfg.errorTimeout)
+	}
+}
+
+// write sends a command to the server.
+func (l *loop) write(cmd protocol.Command) error {
 	data, err := protocol.EncodeCommand(cmd)
 	if err == nil && l.conn == nil {
-		err = errors.New("browser: no connection")
+		err = errors.New("no connection")
 	}
 	if err == nil {
 		err = l.conn.send(data)
 	}
 	if err != nil {
-		log.Printf("browser: sending %s: %v", data, err)
-		l.expire(l.state.SendFailed(), l.cfg.errorTimeout)
+		return fmt.Errorf("browser: sending %T: %w", cmd, err)
 	}
+	return nil
 }
 
 // copy copies a link that the page shows to the clipboard.

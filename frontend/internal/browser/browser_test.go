@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/hack-pad/safejs"
 )
@@ -54,6 +55,13 @@ type harness struct {
 // until the test ends.
 func start(t *testing.T, query, token string) *harness {
 	t.Helper()
+	return startWith(t, query, token, nil)
+}
+
+// startWith is start with changes to the page's config, such as a quicker
+// heartbeat.
+func startWith(t *testing.T, query, token string, change func(*config)) *harness {
+	t.Helper()
 	h := &harness{
 		t:      t,
 		dials:  make(chan *fakeConn, 16),
@@ -84,6 +92,9 @@ func start(t *testing.T, query, token string) *harness {
 		minRetry:     300 * time.Millisecond,
 		maxRetry:     time.Second,
 	}
+	if change != nil {
+		change(&c)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, h.root, c) }()
@@ -106,8 +117,8 @@ func start(t *testing.T, query, token string) *harness {
 	return h
 }
 
-func (h *harness) dial(report func(socketEvent)) (conn, error) {
-	c := &fakeConn{report: report, sent: make(chan string, 16), closed: make(chan struct{})}
+func (h *harness) dial(url string, report func(socketEvent)) (conn, error) {
+	c := &fakeConn{url: url, report: report, sent: make(chan string, 16), closed: make(chan struct{})}
 	h.dials <- c
 	return c, nil
 }
@@ -303,6 +314,7 @@ func (h *harness) waitStatus(want, class string) {
 
 // fakeConn is a connection to a fake server, which the test plays.
 type fakeConn struct {
+	url    string // the URL the page dialled
 	report func(socketEvent)
 	sent   chan string   // the messages the page sent
 	closed chan struct{} // closed when the page closes the connection
@@ -963,28 +975,15 @@ func TestRunWithoutRoot(t *testing.T) {
 	}
 }
 
-func TestSocketURL(t *testing.T) {
-	tests := []struct{ protocol, host, want string }{
-		{"http:", "localhost:8080", "ws://localhost:8080/"},
-		{"https:", "connect4.example", "wss://connect4.example/"},
-		{"https:", "[::1]:8443", "wss://[::1]:8443/"},
-	}
-	for _, tt := range tests {
-		if got := socketURL(tt.protocol, tt.host); got != tt.want {
-			t.Errorf("socketURL(%q, %q) = %q, want %q", tt.protocol, tt.host, got, tt.want)
-		}
-	}
-}
-
 // TestWebSocketRefused dials the test page's own server, which serves no
 // WebSocket: the real socket reports that it closed, and nothing else.
 func TestWebSocketRefused(t *testing.T) {
-	url, err := pageSocketURL()
+	url, err := game.ServerURL(windowAddress{}.base(), serverSetting())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(url, "ws://127.0.0.1:") && !strings.HasPrefix(url, "ws://localhost:") {
-		t.Fatalf("pageSocketURL = %q, want the test server on the loopback", url)
+		t.Fatalf("the page's server is %q, want the test server on the loopback", url)
 	}
 	events := make(chan socketEvent, 4)
 	if _, err := dialWebSocket(url, func(e socketEvent) { events <- e }); err != nil {

@@ -5,6 +5,7 @@ package browser
 import (
 	"log"
 
+	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/hack-pad/safejs"
 )
 
@@ -68,6 +69,22 @@ func (a windowAddress) setQuery(q string) {
 	if d.err != nil {
 		log.Printf("browser: changing the address: %v", d.err)
 	}
+}
+
+// serverSetting returns the content of the page's <meta name="connect4-server">
+// (see game.ServerMeta), or "" when it has none.
+func serverSetting() string {
+	var d dom
+	doc := d.get(safejs.Global(), "document")
+	meta := d.call(doc, "querySelector", `meta[name="`+game.ServerMeta+`"]`)
+	if d.err != nil || meta.IsNull() || meta.IsUndefined() {
+		return ""
+	}
+	content := d.call(meta, "getAttribute", "content")
+	if d.err != nil || content.IsNull() {
+		return ""
+	}
+	return d.string(content)
 }
 
 // webStorage is a storage in the browser's sessionStorage.

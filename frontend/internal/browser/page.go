@@ -5,6 +5,7 @@ package browser
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/connect4go/connect4/shared/connect4"
@@ -14,13 +15,16 @@ import (
 
 // The messages that the page's listeners push for the event loop.
 type (
-	clicked      struct{ column int }         // a click, or Enter or Space, on a column
-	hovered      struct{ column int }         // the pointer or focus moved to a column, or -1 off the board
-	startAsked   struct{ mode protocol.Mode } // a click on a start screen button
-	rematchAsked struct{}                     // a click on "Rematch" or "New game"
-	retakeAsked  struct{}                     // a click on "Take my seat back"
-	homeAsked    struct{}                     // a click on the button back to the start screen
-	copyAsked    struct{ link game.Link }     // a click on a copy button
+	clicked        struct{ column int }             // a click, or Enter or Space, on a column
+	hovered        struct{ column int }             // the pointer or focus moved to a column, or -1 off the board
+	startAsked     struct{ mode protocol.Mode }     // a click on a start screen button, or the chooser's Start
+	chooserToggled struct{}                         // a click on "Play the computer"
+	levelChosen    struct{ level string }           // a level chosen in the chooser
+	colourChosen   struct{ colour connect4.Player } // a colour chosen in the chooser
+	rematchAsked   struct{}                         // a click on "Rematch" or "New game"
+	retakeAsked    struct{}                         // a click on "Take my seat back"
+	homeAsked      struct{}                         // a click on the button back to the start screen
+	copyAsked      struct{ link game.Link }         // a click on a copy button
 )
 
 // page is the game's part of the document: the elements it built in the root,
@@ -30,13 +34,24 @@ type (
 // hidden attribute:
 //
 //	<p class="connection">Connecting…</p>
+//	<p class="fault" role="alert">This page cannot reach its game server: …</p>
 //	<section class="start">
 //	  <p class="pitch">…</p>
 //	  <p class="start-note">Game not found.</p>
 //	  <div class="choices">
 //	    <button class="choice play-here">Play here <span class="choice-detail">…</span></button>
 //	    <button class="choice invite">Invite a friend <span class="choice-detail">…</span></button>
+//	    <button class="choice computer" aria-expanded="false">Play the computer <span class="choice-detail">…</span></button>
 //	  </div>
+//	  <section class="chooser" id="connect4-chooser">
+//	    <fieldset class="levels"><legend>Level</legend>
+//	      <label class="segment"><input type="radio" name="level" value="easy"> <span class="segment-label">Easy</span></label> … medium, perfect
+//	    </fieldset>
+//	    <fieldset class="colours"><legend>Your colour</legend>
+//	      <label class="segment red"><input type="radio" name="colour" value="red"> <span class="segment-label">Red</span> <span class="segment-detail">moves first</span></label> … yellow
+//	    </fieldset>
+//	    <button class="start-computer">Start</button>
+//	  </section>
 //	</section>
 //	<section class="game">
 //	  <div class="status-bar">
@@ -66,8 +81,11 @@ type (
 type page struct {
 	doc safejs.Value
 
-	connection                  safejs.Value
+	connection, fault           safejs.Value
 	start, startNote            safejs.Value
+	computer, chooser           safejs.Value
+	levels                      []radio
+	colours                     []radio
 	game                        safejs.Value
 	role, status, presence      safejs.Value
 	invite, joinLink, copy      safejs.Value
@@ -85,6 +103,12 @@ type page struct {
 	listeners []listener
 }
 
+// radio is a radio button of the chooser, with the value it stands for.
+type radio struct {
+	input safejs.Value
+	value string
+}
+
 // listener is an event listener that the page added and must remove.
 type listener struct {
 	target safejs.Value
@@ -96,6 +120,17 @@ type listener struct {
 const (
 	pitchText = "Drop checkers in turn: the first to line up four, across, up or diagonally, wins."
 	inviteTip = "Send this link to the person you want to play. You play red, and you can make the first move while you wait."
+	// chooserID names the chooser for the button that opens it.
+	chooserID = "connect4-chooser"
+)
+
+// The chooser's labels of the levels, and of the colours with their details.
+var (
+	levelLabels  = map[string]string{"easy": "Easy", "medium": "Medium", "perfect": "Perfect"}
+	colourLabels = []struct{ value, label, detail string }{
+		{"red", "Red", "moves first"},
+		{"yellow", "Yellow", "moves second"},
+	}
 )
 
 // newPage replaces the content of root with the game's elements and listens to
@@ -124,14 +159,47 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	}
 
 	p.connection = el("p", "connection")
+	p.fault = el("p", "fault", "role", "alert")
 
 	p.startNote = el("p", "start-note", "role", "alert")
+	p.computer = choice("computer", "Play the computer", "Easy, medium or perfect")
+	d.call(p.computer, "setAttribute", "aria-controls", chooserID)
 	choices := el("div", "choices")
 	d.call(choices, "append",
 		choice("play-here", "Play here", "Two players, one screen"),
-		choice("invite", "Invite a friend", "Send a link, play from two browsers"))
+		choice("invite", "Invite a friend", "Send a link, play from two browsers"),
+		p.computer)
+
+	// segment is one option of a row of radio buttons; the label, with its
+	// detail if any, stands for the whole of it.
+	segment := func(class, name, value, label, detail string) (safejs.Value, radio) {
+		input := el("input", "", "type", "radio", "name", name, "value", value)
+		l := el("label", strings.TrimSpace("segment "+class))
+		d.call(l, "append", input, withText(el("span", "segment-label"), label))
+		if detail != "" {
+			d.call(l, "append", withText(el("span", "segment-detail"), detail))
+		}
+		return l, radio{input, value}
+	}
+	levels := el("fieldset", "levels")
+	d.call(levels, "append", withText(el("legend", ""), "Level"))
+	for _, level := range game.Levels {
+		l, r := segment("", "level", level, levelLabels[level], "")
+		d.call(levels, "append", l)
+		p.levels = append(p.levels, r)
+	}
+	colours := el("fieldset", "colours")
+	d.call(colours, "append", withText(el("legend", ""), "Your colour"))
+	for _, c := range colourLabels {
+		l, r := segment(c.value, "colour", c.value, c.label, c.detail)
+		d.call(colours, "append", l)
+		p.colours = append(p.colours, r)
+	}
+	p.chooser = el("section", "chooser", "id", chooserID, "aria-label", "Play the computer")
+	d.call(p.chooser, "append", levels, colours, button("start-computer", "Start"))
+
 	p.start = el("section", "start", "aria-label", "New game")
-	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, choices)
+	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, choices, p.chooser)
 
 	p.role = el("p", "role")
 	p.status = el("p", "status", "role", "status", "aria-live", "polite")
@@ -178,7 +246,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 
 	p.game = el("section", "game", "aria-label", "Game")
 	d.call(p.game, "append", bar, p.invite, p.board, p.offer, actions, p.share)
-	d.call(root, "replaceChildren", p.connection, p.start, p.game)
+	d.call(root, "replaceChildren", p.connection, p.fault, p.start, p.game)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
 	}
@@ -216,8 +284,35 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 				push(startAsked{protocol.HotSeat})
 			case within(ev, ".invite"):
 				push(startAsked{protocol.Friends})
+			case within(ev, ".computer"):
+				push(chooserToggled{})
+			case within(ev, ".start-computer"):
+				push(startAsked{protocol.Computer})
 			}
 		}},
+		{p.chooser, "change", func(ev safejs.Value) {
+			var d dom
+			target := d.get(ev, "target")
+			name, value := d.string(d.get(target, "name")), d.string(d.get(target, "value"))
+			switch {
+			case d.err != nil:
+			case name == "level":
+				push(levelChosen{value})
+			case name == "colour" && value == "red":
+				push(colourChosen{connect4.Red})
+			case name == "colour" && value == "yellow":
+				push(colourChosen{connect4.Yellow})
+			}
+		}},
+		// A tab shown again, or a browser back online, may have a dead
+		// connection: the heartbeat checks at once.
+		{doc, "visibilitychange", func(safejs.Value) {
+			var d dom
+			if d.string(d.get(doc, "visibilityState")) == "visible" {
+				push(woke{})
+			}
+		}},
+		{safejs.Global(), "online", on(woke{})},
 		{p.copy, "click", on(copyAsked{game.JoinLink})},
 		{p.copyWatch, "click", on(copyAsked{game.WatchLink})},
 		{p.rematch, "click", on(rematchAsked{})},
@@ -383,9 +478,27 @@ func (p *page) paint(v game.View) error {
 		d.set(p.doc, "title", v.Title)
 	}
 	textOrHide(p.connection, v.Connection, old.Connection)
+	textOrHide(p.fault, v.Fault, old.Fault)
 	hide(p.start, !v.Start, !old.Start)
-	hide(p.game, v.Start, old.Start)
+	hide(p.game, v.Start || v.Fault != "", old.Start || old.Fault != "")
 	textOrHide(p.startNote, v.StartNote, old.StartNote)
+
+	hide(p.chooser, !v.Chooser, !old.Chooser)
+	attr(p.computer, "aria-expanded", strconv.FormatBool(v.Chooser), strconv.FormatBool(old.Chooser))
+	check := func(radios []radio, now, was string) {
+		for _, r := range radios {
+			if all || (r.value == now) != (r.value == was) {
+				d.set(r.input, "checked", r.value == now)
+			}
+		}
+	}
+	check(p.levels, v.Level, old.Level)
+	check(p.colours, v.Colour.String(), old.Colour.String())
+	if v.Chooser && !old.Chooser && old.Start && !all {
+		// Opened by the player: on a small screen it may open below the
+		// fold.
+		d.call(p.chooser, "scrollIntoView", map[string]any{"block": "nearest", "behavior": "smooth"})
+	}
 
 	textOrHide(p.role, v.Role, old.Role)
 	class(p.role, v.RoleClass(), old.RoleClass())

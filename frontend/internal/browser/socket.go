@@ -17,12 +17,12 @@ type conn interface {
 	close()
 }
 
-// dialFunc opens a connection to the game server. The connection tells what
-// happens to it by calling report, which must not block: socketOpened once it
-// is open, socketMessage for each message, and socketClosed last, after which
-// it reports nothing more. A connection that fails to open reports
-// socketClosed alone.
-type dialFunc func(report func(socketEvent)) (conn, error)
+// dialFunc opens a connection to the game server at url, a ws: or wss: URL.
+// The connection tells what happens to it by calling report, which must not
+// block: socketOpened once it is open, socketMessage for each message, and
+// socketClosed last, after which it reports nothing more. A connection that
+// fails to open reports socketClosed alone.
+type dialFunc func(url string, report func(socketEvent)) (conn, error)
 
 // socketEvent is something that happened to a connection.
 type socketEvent struct {
@@ -130,34 +130,4 @@ func (s webSocket) send(text []byte) error {
 
 func (s webSocket) close() {
 	_, _ = s.ws.Call("close") // throws only for a bad close code
-}
-
-// socketURL returns the URL of the game's WebSocket for a page whose location
-// has the protocol ("https:") and host ("example.com:8080"): the server serves
-// the game at the root of the site that serves the page.
-func socketURL(protocol, host string) string {
-	scheme := "ws:"
-	if protocol == "https:" {
-		scheme = "wss:"
-	}
-	return scheme + "//" + host + "/"
-}
-
-// pageSocketURL returns the socketURL of the page's own location.
-func pageSocketURL() (string, error) {
-	var d dom
-	location := d.get(safejs.Global(), "location")
-	protocol, host := d.get(location, "protocol"), d.get(location, "host")
-	if d.err != nil {
-		return "", fmt.Errorf("browser: reading the page's location: %w", d.err)
-	}
-	p, err := protocol.String()
-	if err != nil {
-		return "", err
-	}
-	h, err := host.String()
-	if err != nil {
-		return "", err
-	}
-	return socketURL(p, h), nil
 }

@@ -2,6 +2,7 @@ package game_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/connect4go/connect4/shared/connect4"
@@ -56,4 +57,71 @@ func Example() {
 	// Red to play
 	// This slot is full.
 	// Red to play
+}
+
+func Example_computer() {
+	// On the start screen, the chooser: the perfect level, playing yellow.
+	s := game.New(game.Page{Base: "https://c4.example/"})
+	s.ToggleChooser()
+	s.ChooseLevel("perfect")
+	s.ChooseColour(connect4.Yellow)
+	s.Start(protocol.Computer)
+	send(s.Opened())
+	s.Apply(protocol.Started{Watch: "W4TCH", Mode: protocol.Computer, Level: "perfect", Player: connect4.Yellow, Token: "tok"})
+	v := s.View()
+	fmt.Println(v.Role)
+	fmt.Println(v.Status, v.StatusClass(), v.Playable)
+
+	// The computer opens: the page's turn.
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 3, Row: 0})
+	v = s.View()
+	fmt.Println(v.Status, v.StatusClass(), v.Playable)
+	cmd, _ := s.Click(2)
+	send(cmd)
+	s.Apply(protocol.Played{Player: connect4.Yellow, Column: 2, Row: 0})
+	fmt.Println(s.View().Status)
+
+	// New game, at any time: the server starts it at once, colours swapped.
+	cmd, _ = s.Rematch()
+	send(cmd)
+	s.Apply(protocol.Started{Watch: "W4TCH", Mode: protocol.Computer, Level: "perfect", Player: connect4.Red, Token: "tok"})
+	fmt.Println(s.View().Role+":", s.View().Status)
+	// Output:
+	// send {"type":"init","mode":"computer","level":"perfect","player":"yellow","version":2}
+	// You are yellow · against the computer (perfect)
+	// The computer is thinking… status turn red thinking false
+	// Your turn status turn yellow you true
+	// send {"type":"play","column":2}
+	// The computer is thinking…
+	// send {"type":"rematch"}
+	// You are red · against the computer (perfect): Your turn
+}
+
+func Example_heartbeat() {
+	t0 := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	s := game.New(game.Page{Base: "https://c4.example/", Token: "tok"})
+	s.Tick(t0)
+	s.Connecting()
+	send(s.Opened()) // the first message; the first ping is 20 s later
+	next, _ := s.NextBeat()
+	fmt.Println("next beat in", next)
+
+	s.Tick(t0.Add(next))
+	if ping, ok := s.Ping(); ok {
+		send(ping)
+	}
+	next, _ = s.NextBeat()
+	fmt.Println("next beat in", next) // the end of the wait for an answer
+
+	// Nothing came back: the connection is presumed dead.
+	s.Tick(t0.Add(30 * time.Second))
+	fmt.Println("silent:", s.Silent())
+	fmt.Println(s.View().Connection)
+	// Output:
+	// send {"type":"resume","token":"tok"}
+	// next beat in 20s
+	// send {"type":"ping"}
+	// next beat in 10s
+	// silent: true
+	// Connection lost. Reconnecting…
 }

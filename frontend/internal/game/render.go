@@ -25,10 +25,15 @@ const (
 
 // View returns what the page shows now.
 func (s *State) View() View {
-	if s.hello == nil {
-		return View{Title: title, Start: true, StartNote: s.homeNote}
+	if s.fault != "" {
+		return View{Title: title, Fault: s.fault}
 	}
 	var v View
+	v.Level, v.Colour = s.chooser.choice()
+	if s.hello == nil {
+		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
+		return v
+	}
 	r := s.shown()
 	for c := range connect4.Columns {
 		for row := range connect4.Rows {
@@ -52,6 +57,7 @@ func (s *State) View() View {
 		v.Cells[s.hover][r.board.Height(s.hover)].Preview = r.board.Turn()
 	}
 	v.Status, v.Kind, v.Player, v.You = s.status()
+	v.Thinking = v.Status == thinkingText
 	v.Title = title
 	if v.You && v.Kind == KindTurn {
 		v.Title = yourTurn + " · " + title
@@ -73,11 +79,13 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		winner = r.board.Winner()
 	}
 	turn := r.board.Turn()
-	// me is the page's colour in a game between two browsers.
+	// me is the page's colour in a game between two browsers or against the
+	// computer.
 	me := connect4.NoPlayer
-	if s.mode == protocol.Friends && s.holder() {
+	if (s.mode == protocol.Friends || s.mode == protocol.Computer) && s.holder() {
 		me = s.player
 	}
+	computer := s.mode == protocol.Computer && me != connect4.NoPlayer
 	switch {
 	case s.desync:
 		return desyncText, KindError, connect4.NoPlayer, false
@@ -89,6 +97,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		return s.entering(), KindInfo, connect4.NoPlayer, false
 	case winner != connect4.NoPlayer && winner == me:
 		return youWinText, KindWin, winner, true
+	case winner != connect4.NoPlayer && computer:
+		return computerWins, KindWin, winner, false
 	case winner != connect4.NoPlayer:
 		return name(winner) + " wins!", KindWin, winner, false
 	case r.draw || r.board.Draw():
@@ -99,6 +109,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		return name(r.leaver) + " left the game.", KindLeft, r.leaver, false
 	case turn == me:
 		return yourTurn, KindTurn, turn, true
+	case computer:
+		return thinkingText, KindTurn, turn, false
 	}
 	return name(turn) + " to play", KindTurn, turn, false
 }
@@ -116,6 +128,8 @@ func (s *State) entering() string {
 			return "Opening the game…"
 		case h.Mode == protocol.HotSeat:
 			return "Setting up the board…"
+		case h.Mode == protocol.Computer:
+			return "Starting a game against the computer…"
 		}
 	}
 	return "Creating your game…"
@@ -130,6 +144,12 @@ func (s *State) role() (string, connect4.Player) {
 		return "You are watching", connect4.NoPlayer
 	case s.mode == protocol.Friends && s.player != connect4.NoPlayer:
 		return "You are " + s.player.String(), s.player
+	case s.mode == protocol.Computer && s.player != connect4.NoPlayer:
+		against := "You are " + s.player.String() + " · against the computer"
+		if s.level != "" {
+			against += " (" + s.level + ")"
+		}
+		return against, s.player
 	}
 	return "", connect4.NoPlayer
 }
@@ -205,7 +225,8 @@ func (s *State) buttons(v *View) {
 	if !s.cur.over() {
 		v.Home = "Leave game"
 	}
-	if s.mode == protocol.HotSeat {
+	if s.mode == protocol.HotSeat || s.mode == protocol.Computer {
+		// No one to agree with: a new game starts at once.
 		v.NewGame = true
 		return
 	}

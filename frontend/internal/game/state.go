@@ -9,13 +9,20 @@
 // describes the page to paint as a [View]. The State also says what the page
 // needs from outside: whether it wants a connection ([State.Dial]), the first
 // message to send on one ([State.Opened]), the resume token to keep
-// ([State.Token]) and the query its address should show ([State.Query]).
+// ([State.Token]), the query its address should show ([State.Query]) and the
+// server to connect to ([State.ServerURL]).
+//
+// Besides games on one screen and between two browsers, the page plays
+// against the computer: the start screen opens a chooser of the computer's
+// level and the player's colour ([State.ToggleChooser]), and the server plays
+// the computer's moves.
 //
 // Time never passes inside this package: the caller says what time it is
 // ([State.Tick]) for the countdown of a player who lost their connection, when a
-// message has been shown long enough ([State.Expire]) and how long until the
-// next attempt to reconnect ([State.Lost]), so that everything here is tested
-// without sleeping.
+// message has been shown long enough ([State.Expire]), how long until the
+// next attempt to reconnect ([State.Lost]) and when the heartbeat that checks
+// the connection is due ([State.Ping], [State.Silent]), so that everything
+// here is tested without sleeping.
 package game
 
 import (
@@ -27,8 +34,8 @@ import (
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
-// Page is what the page finds when it loads: its address and the resume token
-// its browser tab keeps for that address.
+// Page is what the page finds when it loads: its address, the resume token
+// its browser tab keeps for that address, and its settings.
 type Page struct {
 	// Base is the page's address without query or fragment, such as
 	// "https://example.com/": the links to share start with it.
@@ -40,6 +47,13 @@ type Page struct {
 	// Token is the resume token that the tab keeps for this address, or "".
 	// It takes the seat back and wins over the query.
 	Token string
+	// Server is the content of the page's [ServerMeta] tag, or "" when it
+	// has none: the WebSocket URL of the game server, if not on the page's
+	// own site (see [ServerURL]).
+	Server string
+	// Heartbeat is how the page checks its connection; its zero fields take
+	// the values of [DefaultHeartbeat].
+	Heartbeat Heartbeat
 }
 
 // link is the state of the connection to the server.
@@ -95,6 +109,13 @@ type seat struct {
 // State is not safe for concurrent use.
 type State struct {
 	base, query string // the page's address, see Page
+	server      string // the URL of the server's WebSocket
+	// fault is why the page cannot play at all, such as a bad server
+	// setting, or "".
+	fault     string
+	heartbeat Heartbeat
+	beat      beat
+	chooser   chooser // of a game against the computer
 
 	// hello is the first message of the next connection: the page's plan.
 	// nil shows the start screen.
@@ -104,7 +125,8 @@ type State struct {
 
 	// From the last Started of this plan: "" watch means none came yet.
 	mode      protocol.Mode
-	player    connect4.Player // the page's colour in a Friends game, or NoPlayer
+	level     string          // the computer's level, in a Computer game
+	player    connect4.Player // the page's colour in a Friends or Computer game, or NoPlayer
 	spectator bool
 	join      string // the key to share for the second seat, or ""
 	watch     string // the key to share with spectators
@@ -157,6 +179,9 @@ const (
 	yourTurn   = "Your turn"
 	stopText   = "The server closed the connection."
 	sendFailed = "The server could not be reached: please try again."
+	// In a game against the computer.
+	computerWins = "The computer wins!"
+	thinkingText = "The computer is thinking…"
 )
 
 // replayWait is the longest the board shows the old game while the server
@@ -167,7 +192,12 @@ const replayWait = 500 * time.Millisecond
 // with the page's token, joins or watches the game that the query names, or
 // shows the start screen.
 func New(p Page) State {
-	s := State{base: p.Base, query: p.Query}
+	s := State{base: p.Base, query: p.Query, heartbeat: p.Heartbeat}
+	server, err := ServerURL(p.Base, p.Server)
+	if err != nil {
+		s.fault = serverFault(p.Server)
+	}
+	s.server = server
 	if p.Token != "" {
 		s.plan(protocol.Resume{Token: p.Token})
 	} else {
@@ -190,11 +220,14 @@ func (s *State) fromQuery() protocol.Command {
 
 // plan forgets the game and makes hello the first message of a new
 // connection, or shows the start screen if hello is nil. The address, the
-// pointer, the clock and the numbering of messages stay.
+// server, the pointer, the clock, the chooser and the numbering of messages
+// stay.
 func (s *State) plan(hello protocol.Command) {
 	*s = State{
 		base: s.base, query: s.query,
-		hello: hello, dials: s.dials,
+		server: s.server, fault: s.fault, heartbeat: s.heartbeat,
+		chooser: s.chooser,
+		hello:   hello, dials: s.dials,
 		now: s.now, flashes: s.flashes,
 		hovered: s.hovered, hover: s.hover,
 	}
@@ -212,14 +245,20 @@ func (s *State) home(note string) {
 }
 
 // Start leaves the start screen for a new game of mode: [protocol.HotSeat]
-// for two players on this page, [protocol.Friends] to invite someone. The page
-// then needs a connection (see [State.Dial]).
+// for two players on this page, [protocol.Friends] to invite someone,
+// [protocol.Computer] to play the computer at the level and with the colour
+// of the chooser (see [State.ToggleChooser]). The page then needs a
+// connection (see [State.Dial]).
 func (s *State) Start(mode protocol.Mode) {
-	if mode == protocol.Friends {
+	hello := protocol.Init{Mode: mode, Version: protocol.Version}
+	switch mode {
+	case protocol.Friends:
 		// The default, as the tutorial's clients send it.
-		mode = ""
+		hello.Mode = ""
+	case protocol.Computer:
+		hello.Level, hello.Player = s.chooser.choice()
 	}
-	s.plan(protocol.Init{Mode: mode, Version: protocol.Version})
+	s.plan(hello)
 }
 
 // Home leaves the game for the start screen and forgets the seat: the page
@@ -244,7 +283,20 @@ func (s *State) Retake() {
 // seat to take back), so that a connection opened for an older n is to be
 // closed and a new one opened.
 func (s *State) Dial() (n int, ok bool) {
-	return s.dials, s.hello != nil && s.stopped == ""
+	return s.dials, s.hello != nil && s.stopped == "" && s.fault == ""
+}
+
+// ServerURL returns the URL of the game server's WebSocket, to connect to when
+// [State.Dial] says: the page's [ServerMeta] setting, or the root of the page's
+// own site. It is "" when the setting is not a WebSocket URL, in which case the
+// page shows why and never wants a connection.
+func (s *State) ServerURL() string {
+	if s.server == "" && s.fault == "" {
+		// The zero State: the page's own site.
+		u, _ := ServerURL(s.base, "")
+		return u
+	}
+	return s.server
 }
 
 // Token returns the resume token that the page keeps for its address, or ""
@@ -325,15 +377,22 @@ func (s *State) Connecting() {
 	s.link = connecting
 	s.started = false
 	s.moving = false
+	s.beat = beat{}
 }
 
 // Opened records that the connection is open and returns the message to send
 // first: a Resume if the page holds a seat, otherwise the Init of its plan.
-// It returns nil if the page wants no connection.
+// It returns nil if the page wants no connection. The heartbeat starts: the
+// first ping is due [Heartbeat] Every later (see [State.Ping]).
 func (s *State) Opened() protocol.Command {
 	s.link = open
 	s.started = false
 	s.moving = false
+	s.beat = beat{}
+	if s.hello != nil {
+		h := s.heartbeat.orDefault()
+		s.beat = beat{on: true, next: s.now.Add(h.Every), wait: h.Wait}
+	}
 	return s.hello
 }
 
@@ -346,6 +405,7 @@ func (s *State) Lost(retryIn time.Duration) {
 	s.link = lost
 	s.started = false
 	s.moving = false
+	s.beat = beat{}
 	s.dropped = true
 	s.retryIn = retryIn
 }
@@ -358,6 +418,7 @@ func (s *State) Lost(retryIn time.Duration) {
 // connection lost) is worth reconnecting after, with [State.Lost].
 func (s *State) Closed(code int, reason string) (reconnect bool) {
 	s.started = false
+	s.beat = beat{}
 	if code != 1000 {
 		return true
 	}
@@ -377,8 +438,14 @@ func (s *State) Closed(code int, reason string) (reconnect bool) {
 // returns 0. An error before the server let the page into a game is no
 // passing thing: a dead resume token is forgotten and the page tries its
 // address's join or watch key, or shows the start screen with the error.
+//
+// Every event is a sign of life for the heartbeat (see [State.Heard]); a
+// [protocol.Pong] is nothing more.
 func (s *State) Apply(e protocol.Event) (seq uint64) {
-	if _, ok := e.(protocol.Played); !ok {
+	s.Heard()
+	switch e.(type) {
+	case protocol.Played, protocol.Pong:
+	default:
 		s.held = nil // the replay is over
 	}
 	switch e.(type) {
@@ -438,7 +505,7 @@ func (s *State) enter(e protocol.Started) {
 	}
 	s.cur = round{}
 	s.desync = false
-	s.mode, s.player, s.watch = e.Mode, e.Player, e.Watch
+	s.mode, s.level, s.player, s.watch = e.Mode, e.Level, e.Player, e.Watch
 	s.spectator = e.Token == ""
 	if e.Join != "" {
 		s.join = e.Join

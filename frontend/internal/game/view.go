@@ -14,11 +14,21 @@ type View struct {
 	// front when a player's turn comes, to show in a tab in the background.
 	Title string
 
+	// Fault tells why the page cannot play at all, such as a server setting
+	// that is not a WebSocket URL; when it is not "", nothing else shows.
+	Fault string
+
 	// Start reports that the start screen shows, in place of the game.
 	Start bool
 	// StartNote tells on the start screen why the page is back there, such as
 	// "Game not found."; "" for none.
 	StartNote string
+	// Chooser reports that the start screen shows the chooser of a game
+	// against the computer. Level (one of [Levels]) and Colour (the
+	// player's: red moves first) are its choices, kept while it is hidden.
+	Chooser bool
+	Level   string
+	Colour  connect4.Player
 
 	// Cells holds the board, indexed [column][row]: column 0 is on the left and
 	// row 0 at the bottom.
@@ -32,9 +42,13 @@ type View struct {
 	// You reports that Status is about the page's own player: "Your turn",
 	// "You win!".
 	You bool
+	// Thinking reports that Status says the computer is thinking over its
+	// move.
+	Thinking bool
 
 	// Role says whom the page plays for: "You are red", "You are yellow",
-	// "You are watching"; "" on a shared screen, where it plays both.
+	// "You are watching", "You are red · against the computer (perfect)";
+	// "" on a shared screen, where it plays both.
 	Role string
 	// RolePlayer is the colour of Role, or NoPlayer.
 	RolePlayer connect4.Player
@@ -65,7 +79,9 @@ type View struct {
 	// Share reports that the small watch link below the board shows.
 	Share bool
 
-	// NewGame reports that the "New game" button of a shared screen shows.
+	// NewGame reports that the "New game" button shows: on a shared screen,
+	// and against the computer, where a new game starts at once, colours
+	// swapped.
 	NewGame bool
 	// Rematch is the label of the rematch button of a game between two
 	// browsers ("Rematch", "Accept rematch"), or "" when it is hidden.
@@ -83,8 +99,9 @@ type View struct {
 }
 
 // StatusClass returns the HTML class attribute of the status line: "status",
-// the Kind, the colour of the Player it names, if any, and "you" if it is
-// about the page's own player ("status turn red you").
+// the Kind, the colour of the Player it names, if any, "you" if it is about
+// the page's own player ("status turn red you") and "thinking" while the
+// computer thinks ("status turn yellow thinking").
 func (v View) StatusClass() string {
 	class := "status " + v.Kind.String()
 	if v.Player != connect4.NoPlayer {
@@ -92,6 +109,9 @@ func (v View) StatusClass() string {
 	}
 	if v.You {
 		class += " you"
+	}
+	if v.Thinking {
+		class += " thinking"
 	}
 	return class
 }

@@ -1,0 +1,56 @@
+package game
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// ServerMeta is the name of the page's meta tag that points it at a game
+// server other than its own site's:
+//
+//	<meta name="connect4-server" content="wss://game.example.com/">
+const ServerMeta = "connect4-server"
+
+// ErrServerURL reports a server setting that is not a WebSocket URL.
+var ErrServerURL = errors.New("game: the server setting is not a ws: or wss: URL")
+
+// ServerURL returns the URL of the game server's WebSocket for a page whose
+// address is base, such as "https://example.com/play/", and whose [ServerMeta]
+// tag holds setting ("" when it has none).
+//
+// An empty setting means the root of the page's own site: wss: for a page on
+// https:, ws: otherwise ("wss://example.com/"). Any other setting must be an
+// absolute ws: or wss: URL, without a fragment, as the browser's WebSocket
+// takes it; otherwise ServerURL returns an error that wraps [ErrServerURL].
+func ServerURL(base, setting string) (string, error) {
+	setting = strings.TrimSpace(setting)
+	if setting == "" {
+		scheme, host := "ws:", ""
+		if u, err := url.Parse(base); err == nil {
+			host = u.Host
+			if u.Scheme == "https" {
+				scheme = "wss:"
+			}
+		}
+		return scheme + "//" + host + "/", nil
+	}
+	u, err := url.Parse(setting)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%w: %q: %v", ErrServerURL, setting, err)
+	case u.Scheme != "ws" && u.Scheme != "wss", u.Host == "", u.Opaque != "":
+		return "", fmt.Errorf("%w: %q", ErrServerURL, setting)
+	case u.Fragment != "" || strings.Contains(setting, "#"):
+		return "", fmt.Errorf("%w: %q has a fragment", ErrServerURL, setting)
+	}
+	return u.String(), nil
+}
+
+// serverFault returns the sentence that the page shows, in place of the game,
+// when its server setting is not a WebSocket URL.
+func serverFault(setting string) string {
+	return fmt.Sprintf("This page cannot reach its game server: its %s setting %q is not a ws: or wss: address.",
+		ServerMeta, strings.TrimSpace(setting))
+}
