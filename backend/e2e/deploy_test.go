@@ -3,6 +3,7 @@ package e2e
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -162,4 +163,28 @@ func TestMetricsCountAGame(t *testing.T) {
 			t.Errorf("/metrics has no %s", want)
 		}
 	}
+}
+
+// A client that starts a request and never finishes its headers is cut off
+// after -handshake-timeout, and the server serves others meanwhile.
+func TestHandshakeNeverFinishes(t *testing.T) {
+	srv := startServer(t, "-handshake-timeout", "300ms")
+	host := strings.TrimSuffix(strings.TrimPrefix(srv.URL, "http://"), "/")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := httpGet(t, srv, "/healthz", nil); resp.StatusCode != 200 || body != "OK\n" {
+		t.Errorf("/healthz while a handshake hangs: %d %q", resp.StatusCode, body)
+	}
+	start := time.Now()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("the half-open request was not closed: %v", err)
+	}
+	t.Logf("closed %v after the last byte", time.Since(start).Round(time.Millisecond))
 }
