@@ -30,6 +30,7 @@ import (
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/socket"
 	"github.com/connect4go/connect4/backend/internal/static"
+	"github.com/connect4go/connect4/shared/bot"
 )
 
 func main() {
@@ -63,6 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	stats := metrics.New("")
 	cfg.session.Observer, cfg.socket.Observer = stats, stats
+	cfg.session.Computer = computers(bot.New(bot.Options{}), stats.ComputerMoved)
 	hub := session.NewHub(cfg.session, logger)
 	sockets := socket.New(hub, cfg.socket, logger)
 	site := server.New(pages, sockets, stats.Handler())

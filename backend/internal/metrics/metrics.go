@@ -26,6 +26,7 @@ type Metrics struct {
 	errors      *prometheus.CounterVec
 	messages    *prometheus.CounterVec
 	moveSeconds prometheus.Histogram
+	computer    *prometheus.CounterVec
 }
 
 var (
@@ -69,6 +70,10 @@ func New(instance string) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(25e-6, 2, 16), // 25 µs to 0.8 s
 		}),
 	}
+	m.computer = f.counterVec(prometheus.CounterOpts{
+		Name: "connect4_computer_moves_total",
+		Help: "Moves of the computer, by level and by how they were chosen: rule, chance, lookahead, book, solver or deepening (perfect's fallback when the solve runs out of time).",
+	}, "level", "source")
 	f.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -134,3 +139,8 @@ func (m *Metrics) MessageOut() { m.messages.WithLabelValues("out").Inc() }
 
 // MoveServed implements socket.Observer.
 func (m *Metrics) MoveServed(d time.Duration) { m.moveSeconds.Observe(d.Seconds()) }
+
+// ComputerMoved counts a move of the computer at level, chosen by source.
+func (m *Metrics) ComputerMoved(level, source string) {
+	m.computer.WithLabelValues(level, source).Inc()
+}

@@ -25,6 +25,7 @@ func TestMetrics(t *testing.T) {
 	m.MessageOut()
 	m.MessageOut()
 	m.MoveServed(300 * time.Microsecond)
+	m.ComputerMoved("perfect", "book")
 
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -40,6 +41,7 @@ func TestMetrics(t *testing.T) {
 		`connect4_move_duration_seconds_bucket{instance="a",le="0.0004"} 1`,
 		`connect4_move_duration_seconds_bucket{instance="a",le="0.0002"} 0`,
 		`go_goroutines{instance="a"}`,
+		`connect4_computer_moves_total{instance="a",level="perfect",source="book"} 1`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("no %s in:\n%s", want, body)

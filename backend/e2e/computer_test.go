@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A game against the computer, in the browser, from the start screen to its
+// end: the human clicks the leftmost column that has room whenever it is their
+// turn, and the computer answers each move over the same events as a human.
+func TestComputerInBrowser(t *testing.T) {
+	srv := startServer(t)
+	ctx := newTab(t)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.Click(`button.computer`, chromedp.ByQuery),
+		chromedp.Click(`input[name=level][value=medium]`, chromedp.ByQuery),
+		chromedp.Click(`input[name=colour][value=yellow]`, chromedp.ByQuery),
+		chromedp.Click(`button.start-computer`, chromedp.ByQuery),
+		// The computer opens, as red.
+		waitFor(`document.querySelectorAll(".cell.red").length === 1`),
+		waitStatus("Your turn"),
+	)
+	var role string
+	run(t, ctx, chromedp.Text(`.role`, &role, chromedp.ByQuery))
+	role = strings.ToLower(role) // the page styles it in capitals
+	if !strings.Contains(role, "yellow") || !strings.Contains(role, "medium") {
+		t.Errorf("role line %q", role)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		var status string
+		run(t, ctx, chromedp.Text(`.status`, &status, chromedp.ByQuery))
+		if strings.Contains(status, "win") || strings.Contains(status, "draw") {
+			t.Logf("ended: %s, board %s", status, board(t, ctx))
+			return
+		}
+		if status != "Your turn" {
+			run(t, ctx, chromedp.Sleep(20*time.Millisecond))
+			continue
+		}
+		var full []bool
+		run(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll(".board .column")].map(c => c.querySelectorAll(".cell.empty").length === 0)`, &full))
+		c := 0
+		for c < len(full) && full[c] {
+			c++
+		}
+		mine := `document.querySelectorAll(".cell.yellow").length`
+		var before int
+		run(t, ctx, chromedp.Evaluate(mine, &before))
+		run(t, ctx, chromedp.Click(column(c), chromedp.ByQuery), waitFor(mine+" > "+strconv.Itoa(before)))
+	}
+	t.Fatal("the game against the computer did not end within a minute")
+}
