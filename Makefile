@@ -75,6 +75,10 @@ fuzz: ## Run each fuzz test for FUZZTIME (5s in make test; try FUZZTIME=10m).
 	go test -run='^$$' -fuzz='^FuzzAppendString$$' -fuzztime=$(FUZZTIME) ./shared/protocol
 	go test -run='^$$' -fuzz='^FuzzUnquote$$' -fuzztime=$(FUZZTIME) ./shared/protocol
 
+.PHONY: bench
+bench: build chromium ## Measure: Go benchmarks, a standard load run, the frontend; writes bench/results.md.
+	bash bench/bench.sh
+
 .PHONY: lint
 lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=js GOARCH=wasm.
 	@unformatted=$$(gofmt -l shared backend frontend); \

@@ -1,0 +1,313 @@
+// Command load plays real games of Connect Four against a server over
+// WebSocket and measures it: moves a second and move latency in a closed and
+// an open loop, memory per idle connection, connection set-up, and the
+// fan-out of moves to players and spectators. Every event the server sends
+// is checked against the rules; a failure makes the command exit 1.
+//
+// Usage:
+//
+//	load -mode closed|open|idle|setup|fanout [-url ws://127.0.0.1:8000/ [-pid PID] | -server 'COMMAND {addr}'] [flags]
+//
+// With -server, it starts the server itself on a free loopback address put
+// in place of {addr}, measures it and stops it, for example:
+//
+//	load -mode closed -games 100 -duration 10s \
+//	  -server 'taskset -c 0 bin/connect4 -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -log-level warn'
+//
+// The echo mode calibrates the machine: bare TCP clients of a bare Go echo
+// server, which the same binary serves with -serve-echo ADDR:
+//
+//	load -mode echo -games 100 -duration 10s -server 'taskset -c 0 load -serve-echo {addr}'
+//
+// Run `load -help` for every flag. It only speaks the python-websockets
+// tutorial's messages, so it runs against any server written for the tutorial
+// (give -no-draw-event for the tutorial's own, which announces no draw).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/loadgen"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage is a command line that could not be parsed; the flag package has
+// said why.
+var errUsage = errors.New("bad usage")
+
+// options are the command line's settings.
+type options struct {
+	mode, url, server string
+	pid               int
+	duration, warmup  time.Duration
+	games, players    int
+	rate              float64
+	late              time.Duration
+	conns             string
+	message           string
+	settle            time.Duration
+	concurrency       int
+	spectators        int
+	interval          time.Duration
+	rematch           bool
+	timeout           time.Duration
+	noDrawEvent       bool
+	allowRemote       bool
+	jsonOut, mdOut    string
+	cpuprofile        string
+	serveEcho         string
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: load -mode MODE [-url URL [-pid PID] | -server 'COMMAND {addr}'] [flags]\n\n"+
+			"Plays Connect Four against a server and measures it. Modes:\n"+
+			"  closed  -games hot-seat games, each move as soon as the last is answered: moves/s, round trip\n"+
+			"  open    -players each making -rate moves/s on a schedule: latency from the scheduled time\n"+
+			"  idle    -conns connections (a list, such as 1000,10000) each after one -message: server VmRSS per connection\n"+
+			"  setup   -conns connections, -concurrency at a time: connections/s, handshake latency\n"+
+			"  fanout  -games games of 2 players and -spectators: latency of a move to the others\n"+
+			"  echo    -games bare TCP clients of a bare Go echo server (-serve-echo): the machine's calibration\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.mode, "mode", "", "what load to apply: closed, open, idle, setup, fanout or echo")
+	fs.StringVar(&o.serveEcho, "serve-echo", "", "serve the echo calibration on this `address` until SIGTERM, and do nothing else")
+	fs.StringVar(&o.url, "url", "", "the server's game socket, such as ws://127.0.0.1:8000/")
+	fs.StringVar(&o.server, "server", "", "start the server with this `command` (split on spaces), {addr} standing for a free loopback address, and stop it after")
+	fs.IntVar(&o.pid, "pid", 0, "the server's process ID, for its CPU and memory (with -url)")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long to measure (closed, open, fanout)")
+	fs.DurationVar(&o.warmup, "warmup", time.Second, "how long to play before measuring (closed)")
+	fs.IntVar(&o.games, "games", 100, "games played at once (closed, fanout)")
+	fs.BoolVar(&o.rematch, "rematch", false, "play each slot's games on one connection with this server's rematch, not the tutorial's protocol (closed)")
+	fs.IntVar(&o.players, "players", 1000, "connected players (open)")
+	fs.Float64Var(&o.rate, "rate", 1, "moves a second per player (open)")
+	fs.DurationVar(&o.late, "late", time.Millisecond, "how far behind schedule a move may be sent before it counts as late (open)")
+	fs.StringVar(&o.conns, "conns", "1000", "connections: a comma-separated list for idle, a number for setup")
+	fs.StringVar(&o.message, "message", "init", "what each idle connection sends: init (a game for two) or play (a hot-seat game)")
+	fs.DurationVar(&o.settle, "settle", time.Second, "how long to wait before each reading of the server's memory (idle)")
+	fs.IntVar(&o.concurrency, "concurrency", 64, "connections opened at once (open, idle, setup)")
+	fs.IntVar(&o.spectators, "spectators", 10, "spectators of each game (fanout)")
+	fs.DurationVar(&o.interval, "interval", 0, "time between the moves of a game; 0: as soon as everyone has the last (fanout)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "the longest wait for an answer before it is a failure")
+	fs.BoolVar(&o.noDrawEvent, "no-draw-event", false, "the server sends nothing after a drawn game's last move, as the tutorial's")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a server that is not on a loopback address")
+	fs.StringVar(&o.jsonOut, "json", "", "also write the result as JSON to this `file` (- for stdout)")
+	fs.StringVar(&o.mdOut, "markdown", "", "also append the result as a markdown table row to this `file` (- for stdout)")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the load tool itself to this `file`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, errUsage
+	}
+	bad := func(format string, a ...any) (options, error) {
+		fmt.Fprintf(stderr, "load: "+format+"\n", a...)
+		fs.Usage()
+		return o, errUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		return bad("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	case o.serveEcho != "":
+		return o, nil
+	case o.mode == "":
+		return bad("-mode is missing")
+	case (o.url == "") == (o.server == ""):
+		return bad("give either -url or -server")
+	case o.server != "" && !strings.Contains(o.server, "{addr}"):
+		return bad("the -server command must listen on {addr}")
+	}
+	return o, nil
+}
+
+// scenario returns the load that o describes, and the connections it holds
+// at once, at most.
+func (o options) scenario() (loadgen.Scenario, int, error) {
+	switch o.mode {
+	case "closed":
+		return loadgen.Closed{Games: o.games, Warmup: o.warmup, Duration: o.duration, Rematch: o.rematch}, o.games, nil
+	case "open":
+		return loadgen.Open{Players: o.players, Rate: o.rate, Duration: o.duration, Late: o.late, Concurrency: o.concurrency}, o.players, nil
+	case "idle":
+		var steps []int
+		for s := range strings.SplitSeq(o.conns, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				return nil, 0, fmt.Errorf("-conns: %v", err)
+			}
+			steps = append(steps, n)
+		}
+		return loadgen.Idle{Steps: steps, Message: o.message, Concurrency: o.concurrency, Settle: o.settle}, steps[len(steps)-1], nil
+	case "setup":
+		n, err := strconv.Atoi(o.conns)
+		if err != nil {
+			return nil, 0, fmt.Errorf("-conns: %v", err)
+		}
+		return loadgen.Setup{Connections: n, Concurrency: o.concurrency}, n, nil
+	case "fanout":
+		return loadgen.FanOut{Games: o.games, Spectators: o.spectators, Interval: o.interval, Duration: o.duration},
+			o.games * (2 + o.spectators), nil
+	case "echo":
+		return loadgen.Echo{Clients: o.games, Duration: o.duration}, o.games, nil
+	}
+	return nil, 0, fmt.Errorf("unknown -mode %q: closed, open, idle, setup, fanout or echo", o.mode)
+}
+
+// run applies the load that args describe and reports on stdout.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.serveEcho != "" {
+		return serveEcho(ctx, o.serveEcho)
+	}
+	scenario, files, err := o.scenario()
+	if err != nil {
+		return err
+	}
+	// The connections, plus what the program has open besides.
+	var notes []string
+	note, err := loadgen.RaiseFileLimit(uint64(files) + 64)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		notes = append(notes, note)
+	}
+
+	cfg := loadgen.Config{URL: o.url, PID: o.pid, Timeout: o.timeout, NoDrawEvent: o.noDrawEvent}
+	if o.server != "" {
+		srv, err := loadgen.Launch(ctx, o.server, stderr)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := srv.Stop(); err != nil {
+				fmt.Fprintln(stderr, "load: stopping the server:", err)
+			}
+		}()
+		cfg.URL, cfg.PID = "ws://"+srv.Addr+"/", srv.PID
+	} else if err := checkLoopback(o.url, o.allowRemote); err != nil {
+		return err
+	}
+	if cfg.PID > 0 {
+		if limit, err := loadgen.FileLimit(cfg.PID); err == nil && limit < uint64(files) {
+			notes = append(notes, fmt.Sprintf("the server may open only %d files: fewer than the %d connections", limit, files))
+		}
+	}
+
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	r, runErr := scenario.Run(ctx, cfg)
+	if r == nil {
+		return runErr
+	}
+	r.Notes = append(notes, r.Notes...)
+	if err := r.WriteText(stdout); err != nil {
+		return err
+	}
+	if err := output(o.jsonOut, stdout, false, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}); err != nil {
+		return err
+	}
+	if err := output(o.mdOut, stdout, true, r.WriteMarkdown); err != nil {
+		return err
+	}
+	return runErr
+}
+
+// output writes with write to the file named name, or to stdout for "-",
+// appending to the file or replacing it; an empty name writes nothing.
+func output(name string, stdout io.Writer, appending bool, write func(io.Writer) error) error {
+	switch name {
+	case "":
+		return nil
+	case "-":
+		return write(stdout)
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if appending {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	}
+	f, err := os.OpenFile(name, flags, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// checkLoopback refuses a server that is not on a loopback address, unless
+// allowed: a load test is not to be aimed at someone else's server by a
+// slip of the keyboard.
+func checkLoopback(rawURL string, allowed bool) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	if allowed {
+		return nil
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%s is not a loopback address: give -allow-remote to load it anyway", host)
+}
+
+// serveEcho serves the echo calibration on addr until ctx is done.
+func serveEcho(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	return loadgen.ServeEcho(ln)
+}

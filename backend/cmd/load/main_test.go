@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/loadgen"
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/socket"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// startServer serves the game sockets in this process on a loopback port,
+// with the limits a load run lifts, for the length of the test.
+func startServer(t *testing.T) string {
+	t.Helper()
+	discard := slog.New(slog.DiscardHandler)
+	hub := session.NewHub(session.Config{MaxMatches: -1, Grace: 10 * time.Millisecond}, discard)
+	sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
+	srv := httptest.NewServer(sockets)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sockets.Shutdown(ctx)
+		srv.Close()
+	})
+	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+}
+
+// The smoke run: every mode, tiny and short, against the real server, so
+// that the load tool cannot rot. Each must pass its checks.
+func TestSmoke(t *testing.T) {
+	pid := strconv.Itoa(os.Getpid())
+	tests := []struct {
+		name string
+		args []string
+		want string // in the text report
+	}{
+		{"closed", []string{"-mode", "closed", "-games", "3", "-warmup", "50ms", "-duration", "300ms"}, "moves/s"},
+		{"closed rematch", []string{"-mode", "closed", "-games", "2", "-warmup", "0s", "-duration", "200ms", "-rematch"}, "rematch"},
+		{"open", []string{"-mode", "open", "-players", "20", "-rate", "10", "-duration", "300ms"}, "from its scheduled time"},
+		{"idle", []string{"-mode", "idle", "-conns", "10,20", "-settle", "20ms", "-pid", pid}, "per connection"},
+		{"setup", []string{"-mode", "setup", "-conns", "30", "-concurrency", "5"}, "conns/s"},
+		{"fanout", []string{"-mode", "fanout", "-games", "2", "-spectators", "3", "-duration", "300ms"}, "to each spectator"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			jsonFile, mdFile := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.md")
+			args := append([]string{"-url", startServer(t), "-timeout", "5s", "-json", jsonFile, "-markdown", mdFile}, tt.args...)
+			var stdout, stderr bytes.Buffer
+			if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+				t.Fatalf("run: %v\n%s%s", err, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.want) || !strings.Contains(stdout.String(), "every answer was right") {
+				t.Errorf("report:\n%s", stdout.String())
+			}
+			var r loadgen.Result
+			if b, err := os.ReadFile(jsonFile); err != nil || json.Unmarshal(b, &r) != nil || !r.OK() {
+				t.Errorf("JSON result: %s, %v", b, err)
+			}
+			if b, err := os.ReadFile(mdFile); err != nil || !strings.HasPrefix(string(b), "| ") || strings.Count(string(b), "\n") != 1 {
+				t.Errorf("markdown row: %q, %v", b, err)
+			}
+		})
+	}
+}
+
+// The echo calibration: this binary's -serve-echo, measured by -mode echo.
+func TestEcho(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- run(ctx, []string{"-serve-echo", "127.0.0.1:0"}, io.Discard, io.Discard) }()
+	cancel()
+	if err := <-served; err != nil {
+		t.Errorf("-serve-echo: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go loadgen.ServeEcho(ln)
+	var stdout bytes.Buffer
+	err = run(context.Background(), []string{"-mode", "echo", "-games", "2", "-duration", "100ms", "-url", "ws://" + ln.Addr().String() + "/"}, &stdout, io.Discard)
+	if err != nil || !strings.Contains(stdout.String(), "round trips/s") {
+		t.Errorf("-mode echo: %v\n%s", err, stdout.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		want error
+	}{
+		{[]string{"-help"}, flag.ErrHelp},
+		{[]string{"-url", "ws://127.0.0.1:1/"}, errUsage},                                           // no mode
+		{[]string{"-mode", "closed"}, errUsage},                                                     // no server
+		{[]string{"-mode", "closed", "-url", "ws://127.0.0.1:1/", "-server", "x {addr}"}, errUsage}, // both
+		{[]string{"-mode", "closed", "-server", "bin/connect4"}, errUsage},                          // no {addr}
+		{[]string{"-mode", "closed", "-url", "ws://127.0.0.1:1/", "extra"}, errUsage},
+		{[]string{"-nope"}, errUsage},
+	}
+	for _, tt := range tests {
+		err := run(context.Background(), tt.args, io.Discard, io.Discard)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("%q: %v, want %v", tt.args, err, tt.want)
+		}
+	}
+	for _, args := range [][]string{
+		{"-mode", "sideways", "-url", "ws://127.0.0.1:1/"},
+		{"-mode", "idle", "-conns", "ten", "-url", "ws://127.0.0.1:1/"},
+		{"-mode", "setup", "-conns", "1,2", "-url", "ws://127.0.0.1:1/"},
+		{"-mode", "setup", "-conns", "1", "-url", "ws://example.com/"}, // not loopback
+	} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil || errors.Is(err, errUsage) {
+			t.Errorf("%q: %v, want an error", args, err)
+		}
+	}
+}
+
+// A failure makes run return an error that wraps loadgen.ErrFailed, after
+// the report.
+func TestFailureExits(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run(context.Background(), []string{"-mode", "setup", "-conns", "2", "-url", "ws://127.0.0.1:1/", "-timeout", "1s"}, &stdout, io.Discard)
+	if !errors.Is(err, loadgen.ErrFailed) || !strings.Contains(stdout.String(), "FAILED") {
+		t.Errorf("err %v, report:\n%s", err, stdout.String())
+	}
+}
+
+func TestCheckLoopback(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"ws://127.0.0.1:8000/": true, "ws://localhost:8000/": true, "ws://[::1]:8000/": true,
+		"ws://10.0.0.1:8000/": false, "ws://example.com/": false,
+	} {
+		if err := checkLoopback(url, false); (err == nil) != ok {
+			t.Errorf("%s: %v", url, err)
+		}
+		if err := checkLoopback(url, true); err != nil {
+			t.Errorf("%s allowed: %v", url, err)
+		}
+	}
+}

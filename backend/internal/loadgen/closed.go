@@ -1,0 +1,207 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/loadgen/histogram"
+)
+
+// Closed is the closed loop: Games hot-seat games at once (the tutorial's
+// part 1, one connection playing both sides), each sending its next move as
+// soon as the previous one is answered. It measures moves a second and the
+// round trip of a move: from writing {"type": "play"} to reading its play
+// event.
+//
+// Each game plays a script to its end, a win or a draw, and the next game
+// opens a new connection (the tutorial's part 1 has no way to start over),
+// unless Rematch is set. Games and Duration are required.
+type Closed struct {
+	Games int
+	// Warmup is played before the measured Duration and not counted.
+	Warmup, Duration time.Duration
+	// Rematch starts each game with this project's {"type": "init", "mode":
+	// "hotseat", "version": 2} and plays the next one on the same connection
+	// after a {"type": "rematch"}, so that no handshake is measured with the
+	// moves. It is not the tutorial's protocol.
+	Rematch bool
+}
+
+// closedStats is what one game slot of the closed loop counts.
+type closedStats struct {
+	hist                      histogram.Histogram
+	moves, games, wins, draws int64
+	conns                     int64
+}
+
+// Messages of this project's protocol, for Closed.Rematch.
+var (
+	initHotSeat = []byte(`{"type":"init","mode":"hotseat","version":2}`)
+	rematch     = []byte(`{"type":"rematch"}`)
+)
+
+// Run implements Scenario.
+func (s Closed) Run(ctx context.Context, cfg Config) (*Result, error) {
+	cfg = cfg.withDefaults()
+	if s.Games <= 0 || s.Duration <= 0 || s.Warmup < 0 {
+		return nil, fmt.Errorf("loadgen: closed loop needs games and a duration: %+v", s)
+	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f := &failures{cancel: cancel}
+
+	from := time.Now().Add(s.Warmup)
+	until := from.Add(s.Duration)
+	stats := make([]closedStats, s.Games)
+	var wg sync.WaitGroup
+	for i := range s.Games {
+		wg.Go(func() { f.add(ctx, s.slot(ctx, cfg, i, from, until, &stats[i])) })
+	}
+	meter := make(chan cpuMeter, 1)
+	go func() {
+		t := time.NewTimer(time.Until(from))
+		defer t.Stop()
+		sleepUntil(ctx, t, from)
+		meter <- startCPU(cfg.PID)
+	}()
+	wg.Wait()
+	m := <-meter
+
+	r := &Result{Mode: "closed", Elapsed: s.Duration}
+	r.Settings = fmt.Sprintf("%d hot-seat games, %v (after %v warm-up)", s.Games, s.Duration, s.Warmup)
+	if s.Rematch {
+		r.Settings += ", rematch on one connection"
+	} else {
+		r.Settings += ", a connection per game"
+	}
+	var h histogram.Histogram
+	for i := range stats {
+		st := &stats[i]
+		h.Merge(&st.hist)
+		r.Moves += st.moves
+		r.Games += st.games
+		r.Wins += st.wins
+		r.Draws += st.draws
+		r.Connections += st.conns
+	}
+	m.stopInto(r)
+	secs := s.Duration.Seconds()
+	r.Figures = []Figure{
+		{"moves", float64(r.Moves) / secs, "moves/s"},
+		{"games", float64(r.Games) / secs, "games/s"},
+	}
+	r.Latencies = []Latency{summarise("move round trip", &h)}
+	return r, f.finish(parent, r)
+}
+
+// slot plays game after game until the end of the run. It counts what
+// happens between from and until.
+func (s Closed) slot(ctx context.Context, cfg Config, i int, from, until time.Time, st *closedStats) error {
+	var c *conn
+	defer func() {
+		if c != nil {
+			c.close()
+		}
+	}()
+	for g := 0; time.Now().Before(until) && ctx.Err() == nil; g++ {
+		script := scripts[(i+g*s.Games)%len(scripts)]
+		switch {
+		case c == nil:
+			var err error
+			if c, err = dial(ctx, cfg); err != nil {
+				return err
+			}
+			st.conns++
+			if s.Rematch {
+				if err := expectInit(c, cfg, initHotSeat); err != nil {
+					return err
+				}
+			}
+		case s.Rematch:
+			if err := expectInit(c, cfg, rematch); err != nil {
+				return err
+			}
+		}
+		ref := newReferee(script, !cfg.NoDrawEvent)
+		if err := playHotSeat(c, cfg, ref, until, func(sent, got time.Time) {
+			if !got.Before(from) && got.Before(until) {
+				st.hist.Record(got.Sub(sent))
+				st.moves++
+			}
+		}); err != nil {
+			return fmt.Errorf("game %d of slot %d: %w", g, i, err)
+		}
+		if !ref.done() {
+			return nil // the end of the run came first
+		}
+		if now := time.Now(); !now.Before(from) && now.Before(until) {
+			st.games++
+			if ref.game.Draw() {
+				st.draws++
+			} else {
+				st.wins++
+			}
+		}
+		if !s.Rematch {
+			c.close()
+			c = nil
+		}
+	}
+	return nil
+}
+
+// expectInit sends msg and reads the init event that must answer it.
+func expectInit(c *conn, cfg Config, msg []byte) error {
+	if err := c.send(msg); err != nil {
+		return err
+	}
+	e, err := c.next(time.Now().Add(cfg.Timeout))
+	if err != nil {
+		return err
+	}
+	_, _, err = checkInit(e, false, false)
+	return err
+}
+
+// playHotSeat plays the moves of ref's script on c, one at a time, each
+// once the previous is answered, and reads the game's result after the last;
+// it stops early, with no error, when a move would start at or after until.
+// It calls answered with the times each move was sent and its play event
+// read.
+func playHotSeat(c *conn, cfg Config, ref *referee, until time.Time, answered func(sent, got time.Time)) error {
+	for n, column := range ref.script {
+		sent := time.Now()
+		if !sent.Before(until) {
+			return nil
+		}
+		if err := c.send(playJSON[column]); err != nil {
+			return err
+		}
+		if err := readMove(c, ref, n, sent.Add(cfg.Timeout), func(got time.Time) { answered(sent, got) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readMove reads the events of move n (from 0) of ref's game: its play event,
+// at which it calls played, and the result after the last move.
+func readMove(c *conn, ref *referee, n int, deadline time.Time, played func(got time.Time)) error {
+	for ref.moves() <= n || ref.game.Over() && !ref.done() {
+		e, err := c.next(deadline)
+		if err != nil {
+			return fmt.Errorf("move %d: %w", n+1, err)
+		}
+		ok, err := ref.check(e)
+		if err != nil {
+			return err
+		}
+		if ok {
+			played(time.Now())
+		}
+	}
+	return nil
+}

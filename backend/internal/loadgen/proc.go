@@ -1,0 +1,220 @@
+package loadgen
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// RSS returns the resident memory of process pid, VmRSS in /proc/PID/status.
+func RSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("loadgen: VmRSS of %d: %q", pid, v)
+			}
+			return kb << 10, nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("loadgen: no VmRSS in /proc/%d/status", pid)
+}
+
+// clockTick is the unit of the CPU times in /proc/PID/stat: USER_HZ, 100 on
+// every Linux architecture that Go supports.
+const clockTick = 10 * time.Millisecond
+
+// processCPU returns the CPU time, user and system, that process pid has used.
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: count the fields
+	// after its closing parenthesis. utime and stime are fields 14 and 15.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("loadgen: /proc/%d/stat has no command", pid)
+	}
+	fields := strings.Fields(string(b[i+1:]))
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("loadgen: /proc/%d/stat is short", pid)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("loadgen: /proc/%d/stat: %v", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * clockTick, nil
+}
+
+// selfCPU returns the CPU time, user and system, that this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// machineCPU returns the CPU time that the whole machine has spent busy,
+// from the first line of /proc/stat: every state but idle and iowait.
+func machineCPU() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 8 || fields[0] != "cpu" {
+		return 0, fmt.Errorf("loadgen: /proc/stat starts with %q", line)
+	}
+	var ticks int64
+	for i, f := range fields[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest time is counted in user time already
+			break
+		}
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("loadgen: /proc/stat: %v", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * clockTick, nil
+}
+
+// gcCycles returns the number of garbage collections this process has
+// finished.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// cpuMeter measures the share of a core that this process, the server and
+// the rest of the machine use over a window, and this process's garbage
+// collections.
+type cpuMeter struct {
+	pid                   int
+	at                    time.Time
+	self, server, machine time.Duration
+	serverOK, machineOK   bool
+	gcs                   uint64
+}
+
+func startCPU(pid int) cpuMeter {
+	m := cpuMeter{pid: pid, at: time.Now(), self: selfCPU(), gcs: gcCycles()}
+	var err error
+	if pid > 0 {
+		m.server, err = processCPU(pid)
+		m.serverOK = err == nil
+	}
+	m.machine, err = machineCPU()
+	m.machineOK = err == nil
+	return m
+}
+
+// stop returns the cores used since start by this process, by the server
+// (-1 when unknown) and by everything else on the machine (-1 when unknown):
+// other processes, and kernel work charged to neither.
+func (m cpuMeter) stop() (self, server, others float64) {
+	wall := time.Since(m.at).Seconds()
+	selfTime := selfCPU() - m.self
+	self, server, others = selfTime.Seconds()/wall, -1, -1
+	var serverTime time.Duration
+	if m.serverOK {
+		if t, err := processCPU(m.pid); err == nil {
+			serverTime = t - m.server
+			server = serverTime.Seconds() / wall
+		}
+	}
+	if m.machineOK && (m.serverOK || m.pid <= 0) {
+		if t, err := machineCPU(); err == nil {
+			if m.pid == os.Getpid() { // a server in this process: counted once
+				serverTime = 0
+			}
+			others = max((t-m.machine-selfTime-serverTime).Seconds()/wall, 0)
+		}
+	}
+	return self, server, others
+}
+
+// stopInto records in r what stop returns, and the garbage collections.
+func (m cpuMeter) stopInto(r *Result) {
+	r.LoadCPU, r.ServerCPU, r.OtherCPU = m.stop()
+	r.LoadGCs = int64(gcCycles() - m.gcs)
+}
+
+// RaiseFileLimit makes sure this process may hold want open files (its
+// RLIMIT_NOFILE), raising the soft limit and, when it must and may (root
+// with CAP_SYS_RESOURCE), the hard one; when the hard limit cannot be
+// raised, it raises the soft one to it. Processes started afterwards inherit
+// the limit. It returns a sentence for the report when it changed anything or
+// could not do all it should.
+func RaiseFileLimit(want uint64) (string, error) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return "", err
+	}
+	if lim.Cur >= want {
+		return "", nil
+	}
+	old := lim
+	lim.Cur, lim.Max = want, max(lim.Max, want)
+	err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	if err == nil {
+		return fmt.Sprintf("raised RLIMIT_NOFILE from %d (hard %d) to %d", old.Cur, old.Max, want), nil
+	}
+	if want <= old.Max {
+		return "", fmt.Errorf("loadgen: raising RLIMIT_NOFILE from %d to %d: %w", old.Cur, want, err)
+	}
+	lim = syscall.Rlimit{Cur: old.Max, Max: old.Max}
+	if old.Cur < old.Max {
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+			return "", fmt.Errorf("loadgen: raising RLIMIT_NOFILE from %d to %d: %w", old.Cur, old.Max, err)
+		}
+	}
+	return fmt.Sprintf("RLIMIT_NOFILE is %d, below the %d wanted: raising the hard limit was refused (%v)", old.Max, want, err), nil
+}
+
+// FileLimit returns the soft limit of open files of process pid, from
+// /proc/PID/limits.
+func FileLimit(pid int) (uint64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Max open files"); ok {
+			f := strings.Fields(v)
+			if len(f) > 0 {
+				return strconv.ParseUint(f[0], 10, 64)
+			}
+		}
+	}
+	return 0, fmt.Errorf("loadgen: no open files limit in /proc/%d/limits", pid)
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# bench/bench.sh: what `make bench` runs. It measures the Go benchmarks of
+# shared/, a short standard load run against the built server, and the
+# frontend (wasm sizes, page ready time in headless Chromium), and writes one
+# markdown report to stdout and to bench/results.md (gitignored).
+#
+# It needs `make build` first (bin/connect4 with the wasm inside) and, for
+# the page, Debian's chromium. The server runs pinned to CPU 0 and the load
+# tool to CPU 1 with taskset, with the server's limits for one client lifted.
+# A few minutes in all. Environment:
+#
+#   CONNECT4_BIN  the server to measure (default bin/connect4)
+#   BENCH_OUT     where to write the report (default bench/results.md)
+#   BENCH_QUICK=1 shorter runs, for trying the script (figures not comparable)
+set -euo pipefail
+export GOTOOLCHAIN=local
+
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=${CONNECT4_BIN:-$root/bin/connect4}
+out=${BENCH_OUT:-$root/bench/results.md}
+dist=backend/internal/static/dist
+[ -x "$bin" ] || { echo "bench: $bin is missing: run make build first" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/load" ./backend/cmd/load
+
+# Two cores or more: the server on CPU 0, the load tool on CPU 1.
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  pin_server="taskset -c 0 " pin_load="taskset -c 1 "
+else
+  pin_server="" pin_load=""
+fi
+server="${pin_server}$bin -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -first-message-timeout 1m -log-level warn"
+
+long=10s open=15s
+if [ "${BENCH_QUICK:-}" = 1 ]; then long=2s open=3s; fi
+
+failed=0
+# load runs the load tool against the server command $1 with the other
+# arguments, and adds its markdown row to $tmp/load.md and its command to
+# $tmp/commands.
+load() {
+  local srv=$1
+  shift
+  echo "${pin_load}\$LOAD $* -server '$srv'" | sed "s#$root/##g; s#$tmp/load#\$LOAD#g" >> "$tmp/commands"
+  echo "bench: load $*" >&2
+  if ! $pin_load "$tmp/load" "$@" -server "$srv" -markdown "$tmp/load.md" >&2; then
+    failed=1
+  fi
+}
+
+# gobench turns `go test -bench` output into markdown table rows.
+gobench() {
+  awk '
+    /^pkg: / { pkg = $2; sub("github.com/connect4go/connect4/", "", pkg) }
+    /^Benchmark/ {
+      name = $1; sub(/-[0-9]+$/, "", name)
+      figures = ""
+      for (i = 3; i + 1 <= NF; i += 2) figures = figures (figures ? ", " : "") $i " " $(i + 1)
+      printf "| %s | %s | %s | %s |\n", pkg, name, $2, figures
+    }'
+}
+
+bytes() { stat -c %s "$1" 2>/dev/null || echo "?"; }
+
+{
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git diff --quiet HEAD -- 2>/dev/null || commit="$commit + uncommitted changes"
+  echo "# Benchmark results"
+  echo
+  echo "| Machine | |"
+  echo "|---|---|"
+  echo "| Date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| CPU | $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') |"
+  echo "| Cores | $(nproc) online of $(grep -c '^processor' /proc/cpuinfo) |"
+  echo "| Memory | $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
+  echo "| Kernel | $(uname -sr) |"
+  echo "| Go | $(go version | cut -d' ' -f3-) |"
+  echo "| Commit | $commit |"
+  echo "| Load average at start | $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures: see each run's CPU column) |"
+  echo "| Server, load tool | ${pin_server:-unpinned}, ${pin_load:-unpinned} |"
+  echo
+} | tee "$out"
+
+{
+  echo "## Go benchmarks"
+  echo
+  echo '`go test -run='"'"'^$'"'"' -bench=. -benchmem ./shared/...`'
+  echo
+  echo "| Package | Benchmark | Iterations | Result |"
+  echo "|---|---|---|---|"
+} | tee -a "$out"
+go test -run='^$' -bench=. -benchmem ./shared/... | tee "$tmp/gobench.txt" >&2
+gobench < "$tmp/gobench.txt" | tee -a "$out"
+echo | tee -a "$out"
+
+: > "$tmp/load.md" && : > "$tmp/commands"
+# First the machine's calibration: a bare Go TCP echo server (the load tool
+# serves it) with as many clients as the closed loop has games.
+load "${pin_server}$tmp/load -serve-echo {addr}" -mode echo -games 100 -duration "$long"
+load "$server" -mode closed -games 100 -warmup 1s -duration "$long"
+load "$server" -mode closed -games 100 -warmup 1s -duration "$long" -rematch
+load "$server" -mode open -players 1000 -rate 1 -duration "$open"
+load "$server" -mode open -players 10000 -rate 1 -duration "$open"
+load "$server" -mode idle -conns 1000,10000 -message init
+load "$server" -mode setup -conns 5000 -concurrency 50
+load "$server" -mode fanout -games 100 -spectators 10 -interval 100ms -duration "$long"
+{
+  echo "## Load"
+  echo
+  echo "The server (\`$(basename "$bin")\`) and the load tool on loopback, started as below; a fresh server for each run. CPU is in cores (100% = one core busy throughout the measured time); the rest of the machine is every other process plus kernel work charged to neither. Latency quantiles are upper bounds within 0.8% (HDR-style histogram); max is exact."
+  echo
+  echo '```sh'
+  echo "go build -o load ./backend/cmd/load   # \$LOAD"
+  cat "$tmp/commands"
+  echo '```'
+  echo
+  echo "| Run | Result | Latency | CPU: load tool (its GCs), server, rest of machine | Checks |"
+  echo "|---|---|---|---|---|"
+  cat "$tmp/load.md"
+  echo
+} | tee -a "$out"
+
+{
+  echo "## Frontend"
+  echo
+  echo "| File | Raw | gzip | brotli |"
+  echo "|---|---|---|---|"
+  for f in app.wasm wasm_exec.js; do
+    echo "| $dist/$f | $(bytes "$dist/$f") | $(bytes "$dist/$f.gz") | $(bytes "$dist/$f.br") |"
+  done
+  echo
+} | tee -a "$out"
+if command -v chromium >/dev/null; then
+  CONNECT4_BIN=$bin go test -count=1 -run='^$' -bench=PageReady -benchtime=10x ./backend/e2e | tee "$tmp/page.txt" >&2 || failed=1
+  {
+    echo "\`CONNECT4_BIN=${bin#"$root"/} go test -run='^\$' -bench=PageReady -benchtime=10x ./backend/e2e\`: ten first visits (HTTP cache off, a new tab each) in headless Chromium, after one uncounted load. Ready: the start screen's \"Play here\" (or a playable board) visible, by the page's performance.now() from the start of navigation; then the click on \"Play here\" to a playable board."
+    echo
+    echo "| Benchmark | Result |"
+    echo "|---|---|"
+    gobench < "$tmp/page.txt" | cut -d'|' -f3,5 | sed 's/^/|/; s/$/|/'
+    grep -o 'loads: .*' "$tmp/page.txt" | sed 's/^/\n/'
+    echo
+  } | tee -a "$out"
+else
+  echo "Chromium is missing (make test installs it): no page timing." | tee -a "$out"
+fi
+
+echo "bench: report written to ${out#"$root"/}" >&2
+exit "$failed"
