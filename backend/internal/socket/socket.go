@@ -611,14 +611,17 @@ func (c *conn) writeEvent(e protocol.Event) error {
 	if c.log.Enabled(context.Background(), slog.LevelDebug) {
 		c.log.Debug("message out", "data", string(data))
 	}
+	// Claim the pending play before writing: once written, the client may
+	// answer with its next play before this goroutine runs again.
+	played := c.played.Swap(0)
 	c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		return err
 	}
 	c.out.Add(1)
 	c.cfg.Observer.MessageOut()
-	if t := c.played.Swap(0); t != 0 {
-		c.cfg.Observer.MoveServed(time.Duration(time.Now().UnixNano() - t))
+	if played != 0 {
+		c.cfg.Observer.MoveServed(time.Duration(time.Now().UnixNano() - played))
 	}
 	return nil
 }
