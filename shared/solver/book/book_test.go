@@ -211,3 +211,32 @@ func TestPerfectGame(t *testing.T) {
 	}
 	t.Logf("the perfect game: %s", moves)
 }
+
+// TestPerfectPlay plays the solver against itself from the empty board: as the
+// theory says, the first player wins, with the last of its 21 stones, and
+// every move keeps the score of the position for the side to move (1 for red,
+// -1 for yellow).
+func TestPerfectPlay(t *testing.T) {
+	s := solver.New(20)
+	s.Book = book.Default()
+	var p solver.Position
+	for n := 1; n <= 42; n++ {
+		c, score, err := s.BestMove(context.Background(), p)
+		if err != nil {
+			t.Fatalf("move %d: %v", n, err)
+		}
+		if want := []int{1, -1}[(n-1)%2]; score != want {
+			t.Fatalf("move %d (column %d) scores %d for the side to move, want %d:\n%v", n, c, score, want, p)
+		}
+		if p.IsWinningMove(c) {
+			if n != 41 {
+				t.Fatalf("the game was won with move %d, want 41 (red's 21st stone)", n)
+			}
+			return
+		}
+		if p, err = p.Play(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("no one won")
+}
