@@ -190,17 +190,18 @@ func DecodeEvent(data []byte) (Event, error) {
 }
 
 // decodeWire parses data as one JSON object and returns it with its type. It is
-// stricter than encoding/json (see scanObject): the text must be valid UTF-8,
+// stricter than encoding/json (see ScanObject): the text must be valid UTF-8,
 // keys match exactly, not regardless of case, and none may appear twice.
 func decodeWire(data []byte) (wire, string, error) {
 	var w wire
 	if !utf8.Valid(data) {
 		return w, "", ErrEncoding
 	}
-	err := scanObject(data, func(key, value []byte) {
+	err := ScanObject(data, func(key, value []byte) error {
 		if f := w.field(key); f != nil {
 			*f = value
 		}
+		return nil
 	})
 	if err != nil {
 		return w, "", err
@@ -328,13 +329,14 @@ func decodeCells(raw []byte) ([4]connect4.Cell, error) {
 			return bad
 		}
 		var column, row []byte
-		if err := scanObject(elem, func(k, v []byte) {
+		if err := ScanObject(elem, func(k, v []byte) error {
 			switch string(k) {
 			case "column":
 				column = v
 			case "row":
 				row = v
 			}
+			return nil
 		}); err != nil {
 			return err
 		}

@@ -10,17 +10,20 @@ import (
 // maxDepth bounds the nesting of arrays and objects in a message.
 const maxDepth = 64
 
-// scanObject reads data, which must be valid UTF-8, as exactly one JSON object
-// and calls member with each key and raw value, both sub-slices of data (a key
-// is unescaped first if it has escapes). It refuses anything else: other JSON
-// values, invalid JSON, data after the object, nesting deeper than maxDepth and
-// keys given twice. It allocates nothing for keys without escapes.
+// ScanObject reads data, which must be valid UTF-8, as exactly one JSON object,
+// the way the decoders of this package read a message, and calls member with
+// each key and raw value, both sub-slices of data (a key is unescaped first if
+// it has escapes); it stops at the first error member returns, and returns it
+// as it is. It refuses anything else with an error wrapping ErrMalformed or
+// ErrDuplicateKey: other JSON values, invalid JSON, data after the object,
+// nesting deeper than 64 levels and keys given twice. It allocates nothing for
+// keys without escapes.
 //
 // It exists because encoding/json, besides allocating and weighing a megabyte
 // in the browser's wasm, matches keys regardless of case and keeps the last of
 // repeated keys, neither of which a protocol that refuses ambiguous messages
 // can allow.
-func scanObject(data []byte, member func(key, value []byte)) error {
+func ScanObject(data []byte, member func(key, value []byte) error) error {
 	s := scanner{data: data}
 	s.space()
 	if !s.take('{') {
@@ -66,7 +69,9 @@ func scanObject(data []byte, member func(key, value []byte)) error {
 			if err := s.value(1); err != nil {
 				return err
 			}
-			member(key, data[valueStart:s.i])
+			if err := member(key, data[valueStart:s.i]); err != nil {
+				return err
+			}
 			s.space()
 			if s.take('}') {
 				break

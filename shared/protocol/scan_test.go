@@ -11,7 +11,7 @@ import (
 )
 
 // oracle splits data into its members with encoding/json, under the rules of
-// scanObject, for the fuzz test to compare with.
+// ScanObject, for the fuzz test to compare with.
 func oracle(data []byte) (map[string]string, error) {
 	if !json.Valid(data) {
 		return nil, errors.New("invalid JSON")
@@ -88,20 +88,23 @@ func TestScanObject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got strings.Builder
-		err := scanObject([]byte(tt.in), func(k, v []byte) { got.WriteString(string(k) + "=" + string(v) + ";") })
+		err := ScanObject([]byte(tt.in), func(k, v []byte) error {
+			got.WriteString(string(k) + "=" + string(v) + ";")
+			return nil
+		})
 		if err != nil {
 			if tt.want != "error" {
-				t.Errorf("scanObject(%s): %v, want %s", tt.in, err, tt.want)
+				t.Errorf("ScanObject(%s): %v, want %s", tt.in, err, tt.want)
 			}
 			continue
 		}
 		if got.String() != tt.want {
-			t.Errorf("scanObject(%s) = %s, want %s", tt.in, got.String(), tt.want)
+			t.Errorf("ScanObject(%s) = %s, want %s", tt.in, got.String(), tt.want)
 		}
 	}
 }
 
-// FuzzScanObject checks scanObject against encoding/json: both accept the same
+// FuzzScanObject checks ScanObject against encoding/json: both accept the same
 // objects and find the same members.
 func FuzzScanObject(f *testing.F) {
 	for _, s := range []string{`{"type":"play","column":3}`, `{"a":[1,{"b":"\u00e9"}],"c":-1.5e3}`, `{"a":1,"a":2}`, `[1]`, `{"a":"\x"}`} {
@@ -112,10 +115,13 @@ func FuzzScanObject(f *testing.F) {
 			return // DecodeCommand refuses it before scanning
 		}
 		got := make(map[string]string)
-		err := scanObject(data, func(k, v []byte) { got[string(k)] = string(v) })
+		err := ScanObject(data, func(k, v []byte) error {
+			got[string(k)] = string(v)
+			return nil
+		})
 		want, werr := oracle(data)
 		if (err == nil) != (werr == nil) {
-			t.Fatalf("%q: scanObject says %v, encoding/json says %v", data, err, werr)
+			t.Fatalf("%q: ScanObject says %v, encoding/json says %v", data, err, werr)
 		}
 		if err != nil {
 			return
@@ -169,4 +175,19 @@ func FuzzUnquote(f *testing.F) {
 			t.Fatalf("unquote(%s) = %q, %v; want %q", quoted, got, err, want)
 		}
 	})
+}
+
+func TestScanObjectStopsAtMemberError(t *testing.T) {
+	stop := errors.New("stop")
+	var keys []string
+	err := ScanObject([]byte(`{"a":1,"b":2,"c":3}`), func(k, v []byte) error {
+		keys = append(keys, string(k))
+		if string(k) == "b" {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || strings.Join(keys, ",") != "a,b" {
+		t.Errorf("ScanObject = %v after %v, want the member's error after a,b", err, keys)
+	}
 }
