@@ -9,7 +9,7 @@
 //
 // Usage, from the repository root:
 //
-//	go run ./backend/cmd/book [-first 10] [-second 8] [-line 0] [-table 25] [-o shared/solver/book/book.bin]
+//	go run ./backend/cmd/book [-first 10] [-second 10] [-line 0] [-table 25] [-o shared/solver/book/book.bin]
 //
 // The flags:
 //
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("book", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	first := flags.Int("first", 10, "record positions with fewer than `N` stones where the computer moves first")
-	second := flags.Int("second", 8, "record positions with fewer than `N` stones where the computer moves second")
+	second := flags.Int("second", 10, "record positions with fewer than `N` stones where the computer moves second")
 	line := flags.Int("line", 0, "also record the positions with fewer than `N` stones of the game where both sides play the book's moves")
 	tableBits := flags.Int("table", 25, "the solver's main table has 2^`B` entries of 8 bytes")
 	rootMoves := flags.String("root", "", "start from the position after the `moves` (digits 1-7), for tests")
