@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # bench/bench.sh: what `make bench` runs. It measures the Go benchmarks of
-# shared/, a short standard load run against the built server, and the
+# shared/, a short standard load run against the built server (after the
+# machine's calibration: a bare Go TCP echo measured the same way), and the
 # frontend (wasm sizes, page ready time in headless Chromium), and writes one
 # markdown report to stdout and to bench/results.md (gitignored).
 #
 # It needs `make build` first (bin/connect4 with the wasm inside) and, for
 # the page, Debian's chromium. The server runs pinned to CPU 0 and the load
 # tool to CPU 1 with taskset, with the server's limits for one client lifted.
-# A few minutes in all. Environment:
+# About three minutes in all. It exits 1 if a run failed its checks.
+# Environment:
 #
 #   CONNECT4_BIN  the server to measure (default bin/connect4)
 #   BENCH_OUT     where to write the report (default bench/results.md)
@@ -80,7 +82,7 @@ bytes() { stat -c %s "$1" 2>/dev/null || echo "?"; }
   echo "| Go | $(go version | cut -d' ' -f3-) |"
   echo "| Commit | $commit |"
   echo "| Load average at start | $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures: see each run's CPU column) |"
-  echo "| Server, load tool | ${pin_server:-unpinned}, ${pin_load:-unpinned} |"
+  echo "| Server, load tool | $(echo "\`${pin_server:-unpinned}" | sed 's/ *$/`/'), $(echo "\`${pin_load:-unpinned}" | sed 's/ *$/`/') (a fresh server for each load run) |"
   echo
 } | tee "$out"
 

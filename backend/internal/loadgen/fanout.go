@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -31,6 +32,7 @@ type FanOut struct {
 // fanOutStats is what one game slot of FanOut counts.
 type fanOutStats struct {
 	opponent, spectators, own histogram.Histogram
+	lag                       histogram.Histogram // sends behind schedule, when paced
 	moves, games, wins, draws int64
 	conns                     int64
 }
@@ -78,8 +80,12 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 				}
 			}
 			defer once.Do(ready.Done)
+			// The slots' first games start together: their schedules are
+			// spread over an interval, lest every game move at once.
+			offset := s.Interval * time.Duration(i) / time.Duration(s.Games)
 			for g := 0; ctx.Err() == nil; g++ {
-				err := s.game(ctx, cfg, scripts[(i+g*s.Games)%len(scripts)], begin, func() time.Time { return until }, st)
+				err := s.game(ctx, cfg, scripts[(i+g*s.Games)%len(scripts)], offset, begin, func() time.Time { return until }, st)
+				offset = 0
 				if err != nil {
 					f.add(ctx, fmt.Errorf("game %d of slot %d: %w", g, i, err))
 					return
@@ -92,6 +98,7 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 		})
 	}
 	ready.Wait()
+	runtime.GC() // the set-up's garbage, not in the measured time
 	until = time.Now().Add(s.Duration)
 	m := startCPU(cfg.PID)
 	close(start)
@@ -103,12 +110,13 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 		pace = fmt.Sprintf("a move every %v per game", s.Interval)
 	}
 	r.Settings = fmt.Sprintf("%d games × (2 players + %d spectators), %s, %v", s.Games, s.Spectators, pace, s.Duration)
-	var opponent, spectators, own histogram.Histogram
+	var opponent, spectators, own, lag histogram.Histogram
 	for i := range stats {
 		st := &stats[i]
 		opponent.Merge(&st.opponent)
 		spectators.Merge(&st.spectators)
 		own.Merge(&st.own)
+		lag.Merge(&st.lag)
 		r.Moves += st.moves
 		r.Games += st.games
 		r.Wins += st.wins
@@ -125,14 +133,20 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 		summarise("move to each spectator", &spectators),
 		summarise("move back to its player", &own),
 	}
+	if s.Interval > 0 {
+		// How late the load tool sent the moves: the part of the latency
+		// spent before the send.
+		r.Latencies = append(r.Latencies, summarise("send behind schedule", &lag))
+	}
 	return r, f.finish(parent, r)
 }
 
 // game plays one game of script, unless the end of the run comes first.
 // Once every connection has the first move, it calls begin, which waits for
 // the measured time to start and reports whether to go on; then end returns
-// when the measured time ends.
-func (s FanOut) game(ctx context.Context, cfg Config, script []int, begin func() bool, end func() time.Time, st *fanOutStats) error {
+// when the measured time ends. When paced, the schedule of the moves starts
+// offset after begin returns.
+func (s FanOut) game(ctx context.Context, cfg Config, script []int, offset time.Duration, begin func() bool, end func() time.Time, st *fanOutStats) error {
 	n := 2 + s.Spectators
 	conns := make([]*conn, 0, n)
 	readers := 0
@@ -209,7 +223,7 @@ func (s FanOut) game(ctx context.Context, cfg Config, script []int, begin func()
 		go follow(c, i, newReferee(script, !cfg.NoDrawEvent), cfg.Timeout+s.Interval, done)
 	}
 
-	var first time.Time // when every connection had move 0
+	var first time.Time // when the schedule starts, once every connection had move 0
 	for k, column := range script {
 		due := time.Now()
 		if k > 0 && s.Interval > 0 {
@@ -223,6 +237,9 @@ func (s FanOut) game(ctx context.Context, cfg Config, script []int, begin func()
 		}
 		if k > 0 && !due.Before(end()) {
 			return nil
+		}
+		if k > 0 && s.Interval > 0 {
+			st.lag.Record(time.Since(due))
 		}
 		if err := conns[k%2].send(playJSON[column]); err != nil {
 			return err
@@ -269,7 +286,7 @@ func (s FanOut) game(ctx context.Context, cfg Config, script []int, begin func()
 			if !begin() {
 				return nil
 			}
-			first = time.Now()
+			first = time.Now().Add(offset)
 		} else {
 			st.moves++
 		}
