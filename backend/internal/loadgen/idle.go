@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -96,17 +95,7 @@ func (s Idle) Run(ctx context.Context, cfg Config) (*Result, error) {
 	if s.Message == "play" {
 		r.Moves = r.Connections
 	}
-	var wg sync.WaitGroup
-	for chunk := range slices.Chunk(conns, max(len(conns)/s.Concurrency, 1)) {
-		wg.Go(func() {
-			for _, c := range chunk {
-				if c != nil {
-					c.close()
-				}
-			}
-		})
-	}
-	wg.Wait()
+	closeAll(conns, s.Concurrency)
 	return r, f.finish(parent, r)
 }
 

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -153,6 +154,22 @@ func (c *conn) next(deadline time.Time) (*event, error) {
 }
 
 // close makes the closing handshake.
+// closeAll closes the connections that are not nil, concurrency of them at a
+// time, and returns when all are closed.
+func closeAll(conns []*conn, concurrency int) {
+	var wg sync.WaitGroup
+	for chunk := range slices.Chunk(conns, max(len(conns)/concurrency, 1)) {
+		wg.Go(func() {
+			for _, c := range chunk {
+				if c != nil {
+					c.close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 func (c *conn) close() {
 	c.stop()
 	c.Conn.Close()

@@ -3,7 +3,6 @@ package loadgen
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -58,16 +57,6 @@ func (s Setup) Run(ctx context.Context, cfg Config) (*Result, error) {
 	r.Figures = []Figure{{"connections", float64(h.Count()) / r.Elapsed.Seconds(), "conns/s"}}
 	r.Latencies = []Latency{summarise("handshake (TCP connect to 101)", &h)}
 
-	var wg sync.WaitGroup
-	for chunk := range slices.Chunk(conns, max(len(conns)/s.Concurrency, 1)) {
-		wg.Go(func() {
-			for _, c := range chunk {
-				if c != nil {
-					c.close()
-				}
-			}
-		})
-	}
-	wg.Wait()
+	closeAll(conns, s.Concurrency)
 	return r, f.finish(parent, r)
 }
