@@ -35,6 +35,7 @@ var (
 	ErrTooFast      = errors.New("protocol: too many messages")
 	ErrServerFull   = errors.New("protocol: too many games in progress")
 	ErrBadLevel     = errors.New("protocol: unknown level")
+	ErrUnavailable  = errors.New("protocol: game store unavailable")
 )
 
 // messages maps each error a client can cause to the sentence it is shown. The
@@ -70,6 +71,7 @@ var messages = []struct {
 	{ErrTooFast, "too_fast", "Too many messages: slow down."},
 	{ErrServerFull, "server_full", "The server is full: please try again in a minute."},
 	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect."},
+	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: nothing was played. Try again in a moment."},
 }
 
 // internalMessage is shown for an error that the table does not know. The server

@@ -54,7 +54,8 @@ func (r *recorder) expect(t *testing.T, want ...protocol.Event) {
 	}
 }
 
-// clock is a session.Config.AfterFunc whose timers fire when the test says.
+// clock is a session.Config.AfterFunc whose timers fire when the test says,
+// and a Config.Now whose time stands still.
 type clock struct {
 	mu     sync.Mutex
 	timers []*timer
@@ -66,6 +67,11 @@ type timer struct {
 	f       func()
 	pending bool
 }
+
+// epoch is the time a clock tells: it does not pass.
+var epoch = time.UnixMilli(1_700_000_000_000)
+
+func (c *clock) Now() time.Time { return epoch }
 
 func (c *clock) AfterFunc(d time.Duration, f func()) session.Timer {
 	c.mu.Lock()
@@ -132,7 +138,7 @@ var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 // newHub returns a hub whose timers run on a clock of the test's.
 func newHub() (*session.Hub, *clock) {
 	c := &clock{}
-	cfg := session.Config{Grace: grace, Idle: idle, AfterFunc: c.AfterFunc}
+	cfg := session.Config{Grace: grace, Idle: idle, AfterFunc: c.AfterFunc, Now: c.Now}
 	return session.NewHub(cfg, discard), c
 }
 

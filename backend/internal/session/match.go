@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,20 +18,29 @@ import (
 // matchIDs numbers the matches in the logs, which never show their keys.
 var matchIDs atomic.Uint64
 
-// match is two seats playing one game after another, with spectators. Every
-// change and every event it sends happens under mu, so that all its clients see
-// the same events in the same order, and a client that enters gets the moves so
-// far and then every later one, none lost and none twice.
+// match is this server's copy of two seats playing one game after another,
+// with spectators: the Store's header and records, applied in order, and the
+// clients connected here.
+//
+// A command decides, under mu, what records it adds; [match.do] appends them
+// to the Store at the end of the records applied so far, and applies them,
+// which sends the events to the clients here. Records that other servers
+// append arrive through [match.Appended] and are applied the same way. So all
+// clients, wherever they are connected, see the same events in the same
+// order, and a client that enters gets the moves so far and then every later
+// one, none lost and none twice.
 type match struct {
-	hub     *Hub
-	id      uint64
-	mode    protocol.Mode
-	joinKey string   // the key that takes the second seat; "" unless Friends
-	watch   string   // the key that follows the match
-	opp     opponent // the computer, in a Computer match
+	hub *Hub
+	id  string // the watch key, and the match's id in the Store
+	num uint64 // numbers the match in this server's logs
 
 	mu       sync.Mutex
-	closed   bool // ended: out of the hub, refusing everything
+	loaded   bool // the header and records are applied
+	closed   bool // ended, or let go by this server: refusing everything
+	head     Header
+	opp      opponent // the computer, in a Computer match
+	unfollow func()   // stops news of other servers' records
+	n        int      // records applied
 	game     *connect4.Game
 	round    int     // games started before this one; colours swap each round
 	seats    [2]seat // 0 started the match, 1 joined it
@@ -43,50 +55,96 @@ type match struct {
 type seat struct {
 	token  string  // resumes the seat; "" for a tutorial hot-seat game
 	taken  bool    // someone has held the seat
-	holder *Client // the connected holder, or nil
+	held   bool    // someone holds it now, here or on another server
+	conn   string  // the id of the Client that holds it
+	holder *Client // the Client that holds it, if connected here
 	away   int     // counts the holder's departures, to spot stale timers
 	grace  Timer   // running while the holder is away, or nil
 	until  time.Time
 }
 
+// errLetGo is returned for a match this server let go of while a client was
+// entering it: the client finds it again in the Store.
+var errLetGo = errors.New("session: match let go")
+
 // newMatch starts a match of mode whose first seat creator holds, and tells the
 // creator its keys if announce is set (a tutorial hot-seat game, started by a
 // first play, is told nothing).
 func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announce bool) (*match, error) {
-	m := &match{
-		hub:      h,
-		id:       matchIDs.Add(1),
-		mode:     mode,
-		opp:      opp,
-		watch:    randomKey(12),
-		game:     connect4.NewGame(),
-		watchers: make(map[*Client]struct{}),
-	}
+	head := Header{ID: randomKey(12), Mode: mode, Conn: creator.id, Level: opp.level, Yellow: opp.yellow}
 	if mode == protocol.Friends {
-		m.joinKey = randomKey(12)
+		head.Join = randomKey(12)
 	}
 	if announce {
-		m.seats[0].token = randomKey(18)
+		head.Token = randomKey(18)
 	}
-	m.seats[0].taken, m.seats[0].holder = true, creator
-	if mode == protocol.Computer {
-		m.seats[1].taken = true // by the computer, for good
-		if opp.yellow {
-			m.round = 1 // colours as after a rematch: the human is yellow
-		}
-	}
+	m := &match{hub: h, id: head.ID, num: matchIDs.Add(1)}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := h.register(m); err != nil {
 		return nil, err
 	}
-	m.idle = h.cfg.AfterFunc(h.cfg.Idle, m.expireIdle)
-	m.startGame()
+	ctx, cancel := h.storeContext()
+	defer cancel()
+	if err := h.store.Create(ctx, head); err != nil {
+		h.unregister(m)
+		return nil, unavailable(err)
+	}
+	m.unfollow = h.store.Follow(m.id, m)
+	m.start(head, opp)
+	m.seats[0].holder = creator
+	m.startGame(true)
 	if announce {
 		creator.send(m.started(0))
 	}
 	m.computerTurn()
 	return m, nil
+}
+
+// start sets the match up as its header says, before any record.
+func (m *match) start(head Header, opp opponent) {
+	m.head, m.opp = head, opp
+	m.loaded = true
+	m.game = connect4.NewGame()
+	m.watchers = make(map[*Client]struct{})
+	m.seats[0] = seat{token: head.Token, taken: true, held: true, conn: head.Conn}
+	if head.Mode == protocol.Computer {
+		m.seats[1].taken = true // by the computer, for good
+		if head.Yellow {
+			m.round = 1 // colours as after a rematch: the human is yellow
+		}
+	}
+	m.playing = true
+	m.idle = m.hub.cfg.AfterFunc(m.hub.cfg.Idle, m.expireIdle)
+}
+
+// load sets up a match that another server started, from the Store. It starts
+// following the match first, so that no record is missed.
+func (m *match) load() error {
+	h := m.hub
+	m.unfollow = h.store.Follow(m.id, m)
+	ctx, cancel := h.storeContext()
+	defer cancel()
+	head, recs, err := h.store.Load(ctx, m.id, 0)
+	if err != nil {
+		m.unfollow()
+		return err
+	}
+	var opp opponent
+	if head.Mode == protocol.Computer {
+		bot, err := h.cfg.Computer(head.Level)
+		if err != nil {
+			m.unfollow()
+			return fmt.Errorf("%w: %v", protocol.ErrBadLevel, err)
+		}
+		opp = opponent{bot: bot, level: head.Level, yellow: head.Yellow}
+	}
+	m.start(head, opp)
+	m.seats[0].held = head.Token != "" // a tutorial hot-seat game has no one to come back
+	for _, r := range recs {
+		m.apply(r, false)
+	}
+	return nil
 }
 
 // randomKey returns n random bytes, URL-safe: 12 bytes make the tutorial's
@@ -97,10 +155,139 @@ func randomKey(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// unavailable wraps an error of the Store for the client.
+func unavailable(err error) error {
+	return fmt.Errorf("%w: %v", protocol.ErrUnavailable, err)
+}
+
+// do appends the records that decide returns, if any, and applies them. When
+// another server changed the match first, it catches up and decides again.
+func (m *match) do(decide func() ([]Record, error)) error {
+	for tries := 0; ; tries++ {
+		recs, err := decide()
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		ctx, cancel := m.hub.storeContext()
+		err = m.hub.store.Append(ctx, m.id, m.n, recs...)
+		cancel()
+		switch {
+		case err == nil:
+			for _, r := range recs {
+				m.apply(r, true)
+			}
+			return nil
+		case errors.Is(err, ErrNotFound):
+			m.vanish()
+			return protocol.ErrGameNotFound
+		case !errors.Is(err, ErrConflict):
+			return unavailable(err)
+		case tries == 10:
+			return unavailable(err) // cannot happen but with a storm of appends
+		}
+		if err := m.catchUp(); err != nil {
+			return err
+		}
+	}
+}
+
+// catchUp applies the records that other servers appended since the last one
+// applied here.
+func (m *match) catchUp() error {
+	ctx, cancel := m.hub.storeContext()
+	defer cancel()
+	_, recs, err := m.hub.store.Load(ctx, m.id, m.n)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		m.vanish()
+		return protocol.ErrGameNotFound
+	case err != nil:
+		return unavailable(err)
+	}
+	for _, r := range recs {
+		m.apply(r, false)
+	}
+	return nil
+}
+
+// Appended applies the records other servers appended; it implements
+// Follower.
+func (m *match) Appended(at int, recs []Record) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed || !m.loaded || at+len(recs) <= m.n {
+		return // news of what this server has already
+	}
+	if at > m.n {
+		m.resync() // some were missed
+		return
+	}
+	for _, r := range recs[m.n-at:] {
+		m.apply(r, false)
+	}
+	m.letGoIfEmpty()
+}
+
+// Resync catches up with the Store; it implements Follower.
+func (m *match) Resync() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed || !m.loaded {
+		return
+	}
+	m.resync()
+}
+
+func (m *match) resync() {
+	if err := m.catchUp(); err != nil && !errors.Is(err, protocol.ErrGameNotFound) {
+		m.hub.log.Warn("catching up", "match", m.num, "err", err)
+	}
+	m.letGoIfEmpty()
+}
+
+// apply applies one record: it changes the match and tells the clients here.
+// local is set for the records this server appended, which its metrics and
+// logs count.
+func (m *match) apply(r Record, local bool) {
+	m.n++
+	m.active()
+	switch r.Op {
+	case Joined:
+		s := &m.seats[1]
+		s.taken, s.token, s.held, s.conn = true, r.Token, true, r.Conn
+		m.broadcast(protocol.Presence{Player: m.colour(1), Online: true}, nil)
+	case Held:
+		m.hold(r.Seat, r.Conn)
+	case Left:
+		m.away(r.Seat, r.Until)
+	case Moved:
+		m.move(r.Column, local)
+	case Offered:
+		m.offers[r.Seat] = true
+		m.broadcast(protocol.RematchOffer{Player: m.colour(r.Seat)}, nil)
+		if m.offers[0] && m.offers[1] {
+			m.newRound(local)
+		}
+	case NewRound:
+		m.newRound(local)
+	case Abandoned:
+		m.leaver = m.colour(r.Seat)
+		m.each(m.sendAbandoned)
+		m.endGame(local, "abandoned", "leaver", m.leaver)
+	case Closed:
+		m.each(func(c *Client) {
+			c.conn.Close("This game was closed after " + m.hub.cfg.Idle.String() + " without a move.")
+		})
+		m.end(local)
+	default:
+		m.hub.log.Error("unknown record", "match", m.num, "record", r.String())
+	}
+}
+
 // colour returns the colour of seat i in this round: the seats swap colours at
 // each rematch. In a hot-seat game the one seat plays both: NoPlayer.
 func (m *match) colour(i int) connect4.Player {
-	if m.mode == protocol.HotSeat || i == spectator {
+	if m.head.Mode == protocol.HotSeat || i == spectator {
 		return connect4.NoPlayer
 	}
 	if (i+m.round)%2 == 0 {
@@ -111,12 +298,12 @@ func (m *match) colour(i int) connect4.Player {
 
 // started returns the Started event for seat i, or for a spectator.
 func (m *match) started(i int) protocol.Started {
-	e := protocol.Started{Watch: m.watch, Mode: m.mode, Level: m.opp.level, Player: m.colour(i)}
+	e := protocol.Started{Watch: m.id, Mode: m.head.Mode, Level: m.head.Level, Player: m.colour(i)}
 	if i != spectator {
 		e.Token = m.seats[i].token
 	}
 	if i == 0 {
-		e.Join = m.joinKey
+		e.Join = m.head.Join
 	}
 	return e
 }
@@ -124,7 +311,7 @@ func (m *match) started(i int) protocol.Started {
 // over reports whether the current game has ended, by a result or abandoned.
 func (m *match) over() bool { return m.game.Over() || m.leaver != connect4.NoPlayer }
 
-// each calls f for every connected client of the match.
+// each calls f for every client of the match connected here.
 func (m *match) each(f func(*Client)) {
 	for _, s := range m.seats {
 		if s.holder != nil {
@@ -136,8 +323,12 @@ func (m *match) each(f func(*Client)) {
 	}
 }
 
-// broadcast sends e to every client of the match but skip.
+// broadcast sends e to every client of the match connected here but skip. The
+// events of who comes and goes are for Friends matches only.
 func (m *match) broadcast(e protocol.Event, skip *Client) {
+	if _, ok := e.(protocol.Presence); ok && m.head.Mode != protocol.Friends {
+		return
+	}
 	m.each(func(c *Client) {
 		if c != skip {
 			c.send(e)
@@ -160,16 +351,16 @@ func (m *match) replay(c *Client) {
 	if m.leaver != connect4.NoPlayer {
 		m.sendAbandoned(c)
 	}
-	if m.mode != protocol.Friends {
+	if m.head.Mode != protocol.Friends {
 		return // no one else to come and go
 	}
 	for i, s := range m.seats {
 		switch {
 		case i == c.seat || !s.taken:
-		case s.holder != nil:
+		case s.held:
 			c.send(protocol.Presence{Player: m.colour(i), Online: true})
 		default:
-			c.send(protocol.Presence{Player: m.colour(i), Grace: max(time.Until(s.until), 0)})
+			c.send(protocol.Presence{Player: m.colour(i), Grace: max(s.until.Sub(m.hub.cfg.Now()), 0)})
 		}
 		if m.offers[i] {
 			c.send(protocol.RematchOffer{Player: m.colour(i)})
@@ -194,22 +385,26 @@ func (m *match) active() { m.idle.Reset(m.hub.cfg.Idle) }
 func (m *match) join(c *Client) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed || m.mode != protocol.Friends {
-		return protocol.ErrGameNotFound
+	err := m.do(func() ([]Record, error) {
+		switch {
+		case m.closed:
+			return nil, errLetGo
+		case m.head.Mode != protocol.Friends:
+			return nil, protocol.ErrGameNotFound
+		case m.seats[1].taken:
+			return nil, protocol.ErrSeatTaken
+		}
+		return []Record{{Op: Joined, Token: randomKey(18), Conn: c.id}}, nil
+	})
+	if err != nil {
+		return err
 	}
-	s := &m.seats[1]
-	if s.taken {
-		return protocol.ErrSeatTaken
-	}
-	s.taken, s.holder, s.token = true, c, randomKey(18)
-	m.hub.addToken(s.token, m)
+	m.seats[1].holder = c
 	c.seat = 1
-	m.active()
 	if c.version >= protocol.Version {
 		c.send(m.started(1)) // the tutorial's joiner expects no init
 	}
 	m.replay(c)
-	m.broadcast(protocol.Presence{Player: m.colour(1), Online: true}, c)
 	return nil
 }
 
@@ -218,7 +413,7 @@ func (m *match) follow(c *Client) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return protocol.ErrGameNotFound
+		return errLetGo
 	}
 	m.watchers[c] = struct{}{}
 	c.seat = spectator
@@ -235,32 +430,46 @@ func (m *match) follow(c *Client) error {
 func (m *match) resume(c *Client, token string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	i := 0
-	for i < len(m.seats) && m.seats[i].token != token {
-		i++
+	i := -1
+	err := m.do(func() ([]Record, error) {
+		if m.closed {
+			return nil, errLetGo
+		}
+		i = slices.IndexFunc(m.seats[:], func(s seat) bool { return s.token == token })
+		if i < 0 {
+			return nil, protocol.ErrTokenExpired
+		}
+		return []Record{{Op: Held, Seat: i, Conn: c.id}}, nil
+	})
+	if err != nil {
+		return err
 	}
-	if m.closed || i == len(m.seats) {
-		return protocol.ErrTokenExpired
-	}
+	m.seats[i].holder = c
+	c.seat = i
+	c.send(m.started(i))
+	m.replay(c)
+	m.computerTurn()
+	return nil
+}
+
+// hold records that conn holds seat i now. A client here that held it before,
+// in another window, is closed.
+func (m *match) hold(i int, conn string) {
 	s := &m.seats[i]
-	old := s.holder
-	if old != nil {
+	if s.holder != nil && s.holder.id != conn {
 		e, _ := protocol.ErrorFor(protocol.ErrReplaced)
-		old.conn.Close(e.Message)
+		s.holder.conn.Close(e.Message)
+		s.holder = nil
 	}
 	if s.grace != nil {
 		s.grace.Stop()
 		s.grace = nil
 	}
-	s.holder = c
-	c.seat = i
-	m.active()
-	c.send(m.started(i))
-	m.replay(c)
-	if old == nil && m.mode == protocol.Friends {
-		m.broadcast(protocol.Presence{Player: m.colour(i), Online: true}, c)
+	was := s.held
+	s.held, s.conn = true, conn
+	if !was {
+		m.broadcast(protocol.Presence{Player: m.colour(i), Online: true}, nil)
 	}
-	return nil
 }
 
 // holds returns c's seat, or an error if c holds none.
@@ -280,47 +489,55 @@ func (m *match) holds(c *Client) (*seat, error) {
 func (m *match) play(c *Client, column int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.holds(c); err != nil {
-		return err
-	}
-	if m.leaver != connect4.NoPlayer {
-		return protocol.ErrAbandoned
-	}
-	p := m.colour(c.seat)
-	if m.mode == protocol.HotSeat {
-		p = m.game.Turn()
-	}
-	mv, err := m.game.Play(p, column)
-	if err != nil {
-		return err
-	}
-	m.played(mv)
-	return nil
+	return m.do(func() ([]Record, error) {
+		if _, err := m.holds(c); err != nil {
+			return nil, err
+		}
+		if m.leaver != connect4.NoPlayer {
+			return nil, protocol.ErrAbandoned
+		}
+		p := m.colour(c.seat)
+		if m.head.Mode == protocol.HotSeat {
+			p = m.game.Turn()
+		}
+		trial := *m.game
+		if _, err := trial.Play(p, column); err != nil {
+			return nil, err
+		}
+		return []Record{{Op: Moved, Column: column}}, nil
+	})
 }
 
-// played tells everyone of an accepted move and what follows from it: the end
-// of the game, or the computer's turn.
-func (m *match) played(mv connect4.Move) {
-	m.active()
-	m.hub.cfg.Observer.MoveAccepted(m.mode)
+// move plays the move of a Moved record and tells everyone of it and what
+// follows from it: the end of the game, or the computer's turn.
+func (m *match) move(column int, local bool) {
+	mv, err := m.game.Play(m.game.Turn(), column)
+	if err != nil {
+		m.hub.log.Error("stored move", "match", m.num, "column", column, "err", err) // the Store checks
+		return
+	}
+	if local {
+		m.hub.cfg.Observer.MoveAccepted(m.head.Mode)
+	}
 	for _, e := range protocol.Result(m.game, mv) {
 		m.broadcast(e, nil)
 	}
 	switch {
 	case m.game.Winner() != connect4.NoPlayer:
-		m.endGame("win", "winner", m.game.Winner())
+		m.endGame(local, "win", "winner", m.game.Winner())
 	case m.game.Draw():
-		m.endGame("draw")
+		m.endGame(local, "draw")
 	default:
 		m.computerTurn()
 	}
 }
 
-// computerTurn sets the computer thinking if it is to move. It thinks on a
-// goroutine of its own, among at most Config.Thinkers, without the match's
-// lock: no connection waits for it, and no other game.
+// computerTurn sets the computer thinking if it is to move and its opponent is
+// connected here. It thinks on a goroutine of its own, among at most
+// Config.Thinkers, without the match's lock: no connection waits for it, and
+// no other game.
 func (m *match) computerTurn() {
-	if m.mode != protocol.Computer || m.over() || m.game.Turn() != m.colour(1) {
+	if m.head.Mode != protocol.Computer || m.over() || m.game.Turn() != m.colour(1) || m.seats[0].holder == nil {
 		return
 	}
 	g, round, n := *m.game, m.round, m.game.Len()
@@ -333,19 +550,19 @@ func (m *match) computerTurn() {
 		column, err := m.opp.bot.Move(ctx, &g)
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if m.closed || m.round != round || m.game.Len() != n {
-			return // the game moved on while the computer thought
-		}
-		if err != nil || !m.game.CanPlay(column) {
-			h.log.Error("computer move", "match", m.id, "level", m.opp.level, "column", column, "err", err)
-			column = firstPlayable(m.game)
-		}
-		mv, err := m.game.Play(m.colour(1), column)
+		err = m.do(func() ([]Record, error) {
+			if m.closed || m.round != round || m.game.Len() != n {
+				return nil, nil // the game moved on while the computer thought
+			}
+			if err != nil || !m.game.CanPlay(column) {
+				h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
+				column, err = firstPlayable(m.game), nil
+			}
+			return []Record{{Op: Moved, Column: column}}, nil
+		})
 		if err != nil {
-			h.log.Error("computer move", "match", m.id, "err", err) // cannot happen: CanPlay said so
-			return
+			h.log.Warn("computer move", "match", m.num, "err", err)
 		}
-		m.played(mv)
 	}()
 }
 
@@ -364,38 +581,33 @@ func firstPlayable(g *connect4.Game) int {
 func (m *match) rematch(c *Client) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.holds(c); err != nil {
-		return err
-	}
-	m.active()
-	if m.mode != protocol.Friends { // no one to agree with
-		m.newRound()
-		return nil
-	}
-	if !m.over() {
-		return protocol.ErrNotOver
-	}
-	if m.offers[c.seat] {
-		return nil
-	}
-	m.offers[c.seat] = true
-	m.broadcast(protocol.RematchOffer{Player: m.colour(c.seat)}, nil)
-	if m.offers[0] && m.offers[1] {
-		m.newRound()
-	}
-	return nil
+	return m.do(func() ([]Record, error) {
+		if _, err := m.holds(c); err != nil {
+			return nil, err
+		}
+		if m.head.Mode != protocol.Friends { // no one to agree with
+			return []Record{{Op: NewRound}}, nil
+		}
+		if !m.over() {
+			return nil, protocol.ErrNotOver
+		}
+		if m.offers[c.seat] {
+			return nil, nil
+		}
+		return []Record{{Op: Offered, Seat: c.seat}}, nil
+	})
 }
 
 // newRound starts the next game, colours swapped, and tells everyone. The
 // tutorial's spectators cannot follow a new game on the same page: they are
 // let go.
-func (m *match) newRound() {
-	m.endGame("unfinished")
+func (m *match) newRound(local bool) {
+	m.endGame(local, "unfinished")
 	m.round++
 	m.game = connect4.NewGame()
 	m.offers = [2]bool{}
 	m.leaver = connect4.NoPlayer
-	m.startGame()
+	m.startGame(local)
 	for i, s := range m.seats {
 		if s.holder != nil {
 			s.holder.send(m.started(i))
@@ -417,12 +629,12 @@ func (m *match) newRound() {
 func (m *match) leave(c *Client) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	defer m.letGoIfEmpty()
 	if m.closed {
 		return
 	}
 	if c.seat == spectator {
 		delete(m.watchers, c)
-		m.endIfEmpty()
 		return
 	}
 	i, s := c.seat, &m.seats[c.seat]
@@ -431,17 +643,33 @@ func (m *match) leave(c *Client) {
 	}
 	s.holder = nil
 	if s.token == "" {
-		m.endIfEmpty()
+		s.held = false // no one can come back to it
 		return
 	}
-	grace := m.hub.cfg.Grace
-	s.away++
-	away := s.away
-	s.until = time.Now().Add(grace)
-	s.grace = m.hub.cfg.AfterFunc(grace, func() { m.expireGrace(i, away) })
-	if m.mode == protocol.Friends {
-		m.broadcast(protocol.Presence{Player: m.colour(i), Grace: grace}, nil)
+	until := m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond)
+	err := m.do(func() ([]Record, error) {
+		if m.closed || s.conn != c.id {
+			return nil, nil // taken back meanwhile, on another server
+		}
+		return []Record{{Op: Left, Seat: i, Until: until}}, nil
+	})
+	if err != nil {
+		m.hub.log.Warn("leaving", "match", m.num, "err", err)
 	}
+}
+
+// away records that the holder of seat i left, and may come back until then.
+func (m *match) away(i int, until time.Time) {
+	s := &m.seats[i]
+	s.held, s.conn, s.holder = false, "", nil
+	s.away++
+	s.until = until
+	if s.grace != nil {
+		s.grace.Stop()
+	}
+	away, left := s.away, until.Sub(m.hub.cfg.Now())
+	s.grace = m.hub.cfg.AfterFunc(left, func() { m.expireGrace(i, away) })
+	m.broadcast(protocol.Presence{Player: m.colour(i), Grace: max(left, 0)}, nil)
 }
 
 // expireGrace gives up on the holder of seat i who left for the away-th time:
@@ -450,48 +678,63 @@ func (m *match) expireGrace(i, away int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := &m.seats[i]
-	if m.closed || s.holder != nil || s.away != away {
+	if m.closed || s.held || s.away != away {
 		return // back in time, or a stale timer
 	}
 	s.grace = nil
-	if m.mode == protocol.Friends && !m.over() && m.seats[1-i].taken {
-		m.leaver = m.colour(i)
-		m.each(m.sendAbandoned)
-		m.endGame("abandoned", "leaver", m.leaver)
+	err := m.do(func() ([]Record, error) {
+		if m.closed || s.held || s.away != away || m.head.Mode != protocol.Friends || m.over() || !m.seats[1-i].taken {
+			return nil, nil
+		}
+		return []Record{{Op: Abandoned, Seat: i}}, nil
+	})
+	if err != nil {
+		m.hub.log.Warn("abandoning", "match", m.num, "err", err)
 	}
-	m.endIfEmpty()
+	m.letGoIfEmpty()
 }
 
 // startGame records the start of the current game.
-func (m *match) startGame() {
+func (m *match) startGame(local bool) {
 	m.playing = true
-	m.hub.cfg.Observer.GameStarted(m.mode)
-	m.hub.log.Info("game started", "match", m.id, "mode", m.mode, "round", m.round)
+	if local {
+		m.hub.cfg.Observer.GameStarted(m.head.Mode)
+		m.hub.log.Info("game started", "match", m.num, "mode", m.head.Mode, "round", m.round)
+	}
 }
 
 // endGame records the end of the current game, how it ended, with more log
 // attributes; it does nothing if the game has ended already.
-func (m *match) endGame(how string, attrs ...any) {
+func (m *match) endGame(local bool, how string, attrs ...any) {
 	if !m.playing {
 		return
 	}
 	m.playing = false
-	m.hub.cfg.Observer.GameEnded(m.mode, how)
-	m.hub.log.Info("game ended", append([]any{"match", m.id, "mode", m.mode, "round", m.round,
-		"how", how, "moves", m.game.Len()}, attrs...)...)
+	if local {
+		m.hub.cfg.Observer.GameEnded(m.head.Mode, how)
+		m.hub.log.Info("game ended", append([]any{"match", m.num, "mode", m.head.Mode, "round", m.round,
+			"how", how, "moves", m.game.Len()}, attrs...)...)
+	}
 }
 
-// endIfEmpty ends the match once no one is in it or may come back to it.
-func (m *match) endIfEmpty() {
-	if len(m.watchers) > 0 {
+// letGoIfEmpty lets the match go once no one is in it here, nor may come back
+// to it here. The Store forgets it too if no one holds a seat anywhere.
+func (m *match) letGoIfEmpty() {
+	if m.closed || len(m.watchers) > 0 {
 		return
 	}
+	deserted := true
 	for _, s := range m.seats {
 		if s.holder != nil || s.grace != nil {
 			return
 		}
+		deserted = deserted && !s.held
 	}
-	m.end()
+	if deserted {
+		m.end(true)
+		return
+	}
+	m.stop()
 }
 
 // expireIdle closes the match, and the connections of everyone in it, after
@@ -499,18 +742,39 @@ func (m *match) endIfEmpty() {
 func (m *match) expireIdle() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed {
-		return
-	}
-	m.each(func(c *Client) {
-		c.conn.Close("This game was closed after " + m.hub.cfg.Idle.String() + " without a move.")
+	err := m.do(func() ([]Record, error) {
+		if m.closed {
+			return nil, nil
+		}
+		return []Record{{Op: Closed}}, nil
 	})
-	m.end()
+	if err != nil {
+		m.hub.log.Warn("closing an idle match", "match", m.num, "err", err)
+		m.active() // try again later
+	}
 }
 
-// end takes the match out of the hub for good.
-func (m *match) end() {
-	m.endGame("unfinished")
+// vanish ends the match here, which the Store does not have any more: it
+// expired, or another server closed it.
+func (m *match) vanish() {
+	m.each(func(c *Client) { c.conn.Close("This game is over.") })
+	m.end(false)
+}
+
+// end ends the match for good: the Store forgets it if drop is set.
+func (m *match) end(drop bool) {
+	m.endGame(drop, "unfinished")
+	m.stop()
+	if drop {
+		ctx, cancel := m.hub.storeContext()
+		defer cancel()
+		m.hub.store.Drop(ctx, m.id)
+		m.hub.log.Info("match ended", "match", m.num, "mode", m.head.Mode, "games", m.round+1)
+	}
+}
+
+// stop lets the match go: this server forgets it.
+func (m *match) stop() {
 	m.closed = true
 	m.idle.Stop()
 	for i := range m.seats {
@@ -518,6 +782,6 @@ func (m *match) end() {
 			g.Stop()
 		}
 	}
+	m.unfollow()
 	m.hub.unregister(m)
-	m.hub.log.Info("match ended", "match", m.id, "mode", m.mode, "games", m.round+1)
 }

@@ -488,7 +488,7 @@ func (c *counter) Refused(reason string)      { c.mu.Lock(); c.refused[reason]++
 // Every game that starts ends once, and says how.
 func TestObserver(t *testing.T) {
 	clock, obs := &clock{}, newCounter()
-	h := session.NewHub(session.Config{Grace: grace, Idle: idle, AfterFunc: clock.AfterFunc, Observer: obs}, discard)
+	h := session.NewHub(session.Config{Grace: grace, Idle: idle, AfterFunc: clock.AfterFunc, Now: clock.Now, Observer: obs}, discard)
 	m := friends(t, h)
 	m.play(0, 1, 0, 1, 0, 1, 0) // red wins
 	m.r.Handle(protocol.Play{Column: 2})

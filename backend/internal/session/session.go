@@ -11,10 +11,16 @@
 // [Conn.Send] that never blocks; the transport feeds each connection's commands
 // to its [Client], one at a time and in order, and closes the Client when the
 // connection ends.
+//
+// Nor does it know where the matches are kept: a [Store] holds their keys and
+// the records of what happened in them. The default keeps them in the
+// process; one that several servers share lets players of one match connect
+// to different servers.
 package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -69,6 +75,14 @@ type Config struct {
 	// ThinkTime bounds the time to choose one computer move; the default is 3
 	// seconds. A Bot answers earlier on its own: this is a safety net.
 	ThinkTime time.Duration
+	// Store keeps the matches; the default, NewMemStore(), keeps them in
+	// this process.
+	Store Store
+	// StoreTimeout bounds each call to the Store; the default is 2 seconds.
+	StoreTimeout time.Duration
+	// Now tells the time; the default is time.Now. Tests set it with
+	// AfterFunc.
+	Now func() time.Time
 }
 
 // Bot chooses the computer's moves.
@@ -125,6 +139,15 @@ func (c Config) withDefaults() Config {
 	if c.ThinkTime == 0 {
 		c.ThinkTime = 3 * time.Second
 	}
+	if c.Store == nil {
+		c.Store = NewMemStore()
+	}
+	if c.StoreTimeout == 0 {
+		c.StoreTimeout = 2 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	return c
 }
 
@@ -137,8 +160,9 @@ type Stats struct {
 // Hub holds every client and match of one server. It is safe for concurrent
 // use; the zero value is not usable: call [NewHub].
 type Hub struct {
-	cfg Config
-	log *slog.Logger
+	cfg   Config
+	log   *slog.Logger
+	store Store
 
 	// thinkers holds a token per computer move being chosen.
 	thinkers chan struct{}
@@ -146,10 +170,7 @@ type Hub struct {
 	// mu guards what follows. It is never held while taking a match's lock.
 	mu      sync.Mutex
 	clients int
-	matches map[*match]struct{}
-	byJoin  map[string]*match
-	byWatch map[string]*match
-	byToken map[string]*match
+	matches map[string]*match // by id
 }
 
 // NewHub returns an empty Hub that logs the starts and ends of games to logger.
@@ -158,12 +179,15 @@ func NewHub(cfg Config, logger *slog.Logger) *Hub {
 	return &Hub{
 		cfg:      cfg,
 		log:      logger,
+		store:    cfg.Store,
 		thinkers: make(chan struct{}, cfg.Thinkers),
-		matches:  make(map[*match]struct{}),
-		byJoin:   make(map[string]*match),
-		byWatch:  make(map[string]*match),
-		byToken:  make(map[string]*match),
+		matches:  make(map[string]*match),
 	}
+}
+
+// storeContext returns the context of one call to the Store.
+func (h *Hub) storeContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), h.cfg.StoreTimeout)
 }
 
 // Stats returns what the hub holds now.
@@ -178,53 +202,72 @@ func (h *Hub) Connect(c Conn) *Client {
 	h.mu.Lock()
 	h.clients++
 	h.mu.Unlock()
-	return &Client{hub: h, conn: c, seat: spectator}
+	return &Client{hub: h, conn: c, id: randomKey(9), seat: spectator}
 }
 
-// lookup returns the match that key names in index, or nil.
-func (h *Hub) lookup(index map[string]*match, key string) *match {
+// find returns the match that key names as kind, loading it from the Store
+// if this server has no copy of it yet, or notFound.
+func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
+	ctx, cancel := h.storeContext()
+	id, err := h.store.Find(ctx, kind, key)
+	cancel()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, notFound
+	case err != nil:
+		return nil, unavailable(err)
+	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	return index[key]
+	m := h.matches[id]
+	if m == nil {
+		if h.full() {
+			h.mu.Unlock()
+			return nil, protocol.ErrServerFull
+		}
+		m = &match{hub: h, id: id, num: matchIDs.Add(1)}
+		h.matches[id] = m
+	}
+	h.mu.Unlock()
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.loaded || m.closed {
+		return m, nil
+	}
+	if err := m.load(); err != nil {
+		m.closed = true
+		h.unregister(m)
+		if errors.Is(err, ErrNotFound) {
+			return nil, notFound
+		}
+		return nil, unavailable(err)
+	}
+	h.log.Debug("match loaded", "match", m.num, "mode", m.head.Mode, "records", m.n)
+	return m, nil
 }
 
-// register adds m to the hub under its keys and the token of its first seat,
-// unless the hub holds MaxMatches already.
+// full reports whether the hub holds MaxMatches already; h.mu is held.
+func (h *Hub) full() bool {
+	return h.cfg.MaxMatches >= 0 && len(h.matches) >= h.cfg.MaxMatches
+}
+
+// register adds m to the hub, unless it holds MaxMatches already.
 func (h *Hub) register(m *match) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.cfg.MaxMatches >= 0 && len(h.matches) >= h.cfg.MaxMatches {
+	if h.full() {
 		return protocol.ErrServerFull
 	}
-	h.matches[m] = struct{}{}
-	if m.joinKey != "" {
-		h.byJoin[m.joinKey] = m
-	}
-	h.byWatch[m.watch] = m
-	for _, s := range m.seats {
-		if s.token != "" {
-			h.byToken[s.token] = m
-		}
-	}
+	h.matches[m.id] = m
 	return nil
 }
 
-// addToken makes token resume a seat of m.
-func (h *Hub) addToken(token string, m *match) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.byToken[token] = m
-}
-
-// unregister forgets m and its keys.
+// unregister forgets m.
 func (h *Hub) unregister(m *match) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.matches, m)
-	delete(h.byJoin, m.joinKey)
-	delete(h.byWatch, m.watch)
-	for _, s := range m.seats {
-		delete(h.byToken, s.token)
+	if h.matches[m.id] == m {
+		delete(h.matches, m.id)
 	}
 }
 
@@ -236,6 +279,7 @@ const spectator = -1
 type Client struct {
 	hub     *Hub
 	conn    Conn
+	id      string // tells this connection from others, on every server
 	version int    // the protocol version the client speaks, from its Init
 	match   *match // the match the client is in, or nil
 	seat    int    // its seat in match, or spectator
@@ -281,8 +325,11 @@ func (c *Client) Handle(cmd protocol.Command) {
 // could not be decoded.
 func (c *Client) Refuse(err error) {
 	e, ok := protocol.ErrorFor(err)
-	if !ok {
+	switch {
+	case !ok:
 		c.hub.log.Error("unexpected error", "err", err)
+	case errors.Is(err, protocol.ErrUnavailable):
+		c.hub.log.Warn("store unavailable", "err", err)
 	}
 	c.hub.cfg.Observer.Refused(protocol.Reason(err))
 	c.conn.Send(e)
@@ -295,9 +342,9 @@ func (c *Client) init(cmd protocol.Init) error {
 	c.version = max(cmd.Version, 1)
 	switch {
 	case cmd.Join != "":
-		return c.enter(c.hub.lookup(c.hub.byJoin, cmd.Join), (*match).join)
+		return c.enter(JoinKey, cmd.Join, protocol.ErrGameNotFound, (*match).join)
 	case cmd.Watch != "":
-		return c.enter(c.hub.lookup(c.hub.byWatch, cmd.Watch), (*match).follow)
+		return c.enter(WatchKey, cmd.Watch, protocol.ErrGameNotFound, (*match).follow)
 	}
 	mode := cmd.Mode
 	if mode == "" {
@@ -336,23 +383,32 @@ func (c *Client) resume(token string) error {
 		return protocol.ErrInGame
 	}
 	c.version = protocol.Version
-	m := c.hub.lookup(c.hub.byToken, token)
-	if m == nil {
-		return protocol.ErrTokenExpired
-	}
-	return c.enter(m, func(m *match, c *Client) error { return m.resume(c, token) })
+	return c.enter(TokenKey, token, protocol.ErrTokenExpired, func(m *match, c *Client) error {
+		return m.resume(c, token)
+	})
 }
 
-// enter puts the client in m with how, which sets c.seat.
-func (c *Client) enter(m *match, how func(*match, *Client) error) error {
-	if m == nil {
-		return protocol.ErrGameNotFound
+// enter puts the client, with how, in the match that key names as kind, or
+// returns notFound. how sets c.seat.
+func (c *Client) enter(kind KeyKind, key string, notFound error, how func(*match, *Client) error) error {
+	for tries := 0; ; tries++ {
+		m, err := c.hub.find(kind, key, notFound)
+		if err != nil {
+			return err
+		}
+		err = how(m, c)
+		if errors.Is(err, errLetGo) && tries < 3 {
+			continue // let go meanwhile: find it anew, if it still is
+		}
+		if errors.Is(err, errLetGo) {
+			return notFound
+		}
+		if err != nil {
+			return err
+		}
+		c.match = m
+		return nil
 	}
-	if err := how(m, c); err != nil {
-		return err
-	}
-	c.match = m
-	return nil
 }
 
 // send sends e to the client, if its version of the protocol knows it.

@@ -1,0 +1,275 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// A Store keeps the matches: their keys and, in order, the records of what
+// happened in them. The Hub keeps a copy of each match it has clients in and
+// changes a match only by appending records at the end of what it has: when
+// another server appended first, the Store refuses with ErrConflict, and the
+// Hub catches up and decides again. So servers that share a Store never both
+// accept a move for the same turn.
+//
+// [NewMemStore] keeps the matches of one process; the redis package shares
+// them between servers.
+type Store interface {
+	// Create stores a new match, findable by its keys from then on.
+	Create(ctx context.Context, h Header) error
+	// Find returns the id of the match that key names as kind, or
+	// ErrNotFound.
+	Find(ctx context.Context, kind KeyKind, key string) (string, error)
+	// Load returns the header of match id and its records from the from-th
+	// on, or ErrNotFound.
+	Load(ctx context.Context, id string, from int) (Header, []Record, error)
+	// Append adds recs to match id if it has exactly at records, fails with
+	// ErrConflict if it has more, and with ErrNotFound if it has ended. The
+	// tokens of Joined records become keys of the match.
+	Append(ctx context.Context, id string, at int, recs ...Record) error
+	// Follow tells f of the records other servers append to match id, until
+	// the returned stop is called. A Store that no other server shares may
+	// tell it nothing.
+	Follow(id string, f Follower) (stop func())
+	// Drop forgets match id: no one is in it any more, nor can come back.
+	Drop(ctx context.Context, id string)
+}
+
+// A Follower is told of the records appended to a match.
+type Follower interface {
+	// Appended is told that recs were appended from position at on. Calls for
+	// one match come one at a time, in order, but some may be missed and
+	// some repeated.
+	Appended(at int, recs []Record)
+	// Resync is told that records may have been missed, after a lost
+	// connection to the Store.
+	Resync()
+}
+
+// Errors of a Store.
+var (
+	ErrNotFound = errors.New("session: no such match")
+	ErrConflict = errors.New("session: match changed meanwhile")
+)
+
+// KeyKind says what a key gives its holder.
+type KeyKind string
+
+// The kinds of keys. A match's id is its watch key.
+const (
+	JoinKey  KeyKind = "join"
+	WatchKey KeyKind = "watch"
+	TokenKey KeyKind = "token"
+)
+
+// Header is what a match starts with.
+type Header struct {
+	ID     string // the watch key
+	Mode   protocol.Mode
+	Join   string // the join key of a Friends match, or ""
+	Token  string // the first seat's resume token, or "" in a tutorial hot-seat game
+	Conn   string // the connection that holds the first seat
+	Level  string // the computer's level, in a Computer match
+	Yellow bool   // the human plays yellow in the first game
+}
+
+// Op is the kind of a Record.
+type Op byte
+
+// The records of a match.
+const (
+	Joined    Op = 'J' // the second seat taken, with Token, by Conn
+	Held      Op = 'H' // Seat's token used again by Conn, who holds it now
+	Left      Op = 'L' // Seat's holder gone, back by Until or the game is abandoned
+	Moved     Op = 'M' // a checker in Column, by whoever's turn it was
+	Offered   Op = 'O' // Seat wants a rematch; the second offer starts it
+	NewRound  Op = 'N' // the next game, colours swapped
+	Abandoned Op = 'A' // Seat did not come back in time
+	Closed    Op = 'C' // the match closed for idleness
+)
+
+// Record is one thing that happened in a match. Which fields count depends on
+// Op.
+type Record struct {
+	Op     Op
+	Seat   int
+	Column int
+	Token  string
+	Conn   string
+	Until  time.Time // to the millisecond
+}
+
+// String returns the record's text, from which [ParseRecord] reads it back.
+func (r Record) String() string {
+	s := string(r.Op)
+	switch r.Op {
+	case Joined:
+		s += r.Token + " " + r.Conn
+	case Held:
+		s += strconv.Itoa(r.Seat) + " " + r.Conn
+	case Left:
+		s += strconv.Itoa(r.Seat) + " " + strconv.FormatInt(r.Until.UnixMilli(), 10)
+	case Moved:
+		s += strconv.Itoa(r.Column)
+	case Offered, Abandoned:
+		s += strconv.Itoa(r.Seat)
+	}
+	return s
+}
+
+// arity counts the fields of each kind of record.
+var arity = map[Op]int{Joined: 2, Held: 2, Left: 2, Moved: 1, Offered: 1, Abandoned: 1, NewRound: 0, Closed: 0}
+
+// ErrBadRecord is returned by ParseRecord.
+var ErrBadRecord = errors.New("session: malformed record")
+
+// ParseRecord reads back a record from its text.
+func ParseRecord(s string) (Record, error) {
+	if s == "" {
+		return Record{}, ErrBadRecord
+	}
+	r := Record{Op: Op(s[0])}
+	args := strings.Fields(s[1:])
+	n, ok := arity[r.Op]
+	if !ok || len(args) != n || strings.ContainsAny(s, "\n") {
+		return Record{}, fmt.Errorf("%w: %q", ErrBadRecord, s)
+	}
+	var err error
+	switch r.Op {
+	case Joined:
+		r.Token, r.Conn = args[0], args[1]
+	case Held:
+		r.Seat, err = seatOf(args[0])
+		r.Conn = args[1]
+	case Left:
+		r.Seat, err = seatOf(args[0])
+		var ms int64
+		if err == nil {
+			ms, err = strconv.ParseInt(args[1], 10, 64)
+		}
+		r.Until = time.UnixMilli(ms)
+	case Moved:
+		r.Column, err = strconv.Atoi(args[0])
+	case Offered, Abandoned:
+		r.Seat, err = seatOf(args[0])
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("%w: %q", ErrBadRecord, s)
+	}
+	return r, nil
+}
+
+func seatOf(s string) (int, error) {
+	switch s {
+	case "0":
+		return 0, nil
+	case "1":
+		return 1, nil
+	}
+	return 0, ErrBadRecord
+}
+
+// memStore is the Store of one process: the Hub's copy of a match is the
+// match, so it keeps only the keys and how many records each match has.
+type memStore struct {
+	mu      sync.Mutex
+	keys    map[KeyKind]map[string]string
+	matches map[string]*memMatch
+}
+
+type memMatch struct {
+	records int
+	keys    []string // join key and tokens
+}
+
+var _ Store = (*memStore)(nil)
+
+// NewMemStore returns the Store of a single server, which keeps the matches
+// in the process. It is safe for concurrent use.
+func NewMemStore() Store {
+	return &memStore{
+		keys:    map[KeyKind]map[string]string{JoinKey: {}, TokenKey: {}},
+		matches: make(map[string]*memMatch),
+	}
+}
+
+func (s *memStore) Create(_ context.Context, h Header) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := &memMatch{}
+	s.matches[h.ID] = m
+	s.index(m, JoinKey, h.Join, h.ID)
+	s.index(m, TokenKey, h.Token, h.ID)
+	return nil
+}
+
+// index makes key of kind name match id, unless it is empty.
+func (s *memStore) index(m *memMatch, kind KeyKind, key, id string) {
+	if key != "" {
+		s.keys[kind][key] = id
+		m.keys = append(m.keys, key)
+	}
+}
+
+func (s *memStore) Find(_ context.Context, kind KeyKind, key string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if kind == WatchKey {
+		if _, ok := s.matches[key]; ok {
+			return key, nil
+		}
+		return "", ErrNotFound
+	}
+	if id, ok := s.keys[kind][key]; ok {
+		return id, nil
+	}
+	return "", ErrNotFound
+}
+
+// Load finds nothing: in one process, the Hub has every match already.
+func (s *memStore) Load(context.Context, string, int) (Header, []Record, error) {
+	return Header{}, nil, ErrNotFound
+}
+
+func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.matches[id]
+	switch {
+	case !ok:
+		return ErrNotFound
+	case m.records != at:
+		return ErrConflict
+	}
+	m.records += len(recs)
+	for _, r := range recs {
+		if r.Op == Joined {
+			s.index(m, TokenKey, r.Token, id)
+		}
+	}
+	return nil
+}
+
+// Follow tells nothing: no other server appends.
+func (s *memStore) Follow(string, Follower) func() { return func() {} }
+
+func (s *memStore) Drop(_ context.Context, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.matches[id]
+	if !ok {
+		return
+	}
+	for _, key := range m.keys {
+		delete(s.keys[JoinKey], key)
+		delete(s.keys[TokenKey], key)
+	}
+	delete(s.matches, id)
+}
