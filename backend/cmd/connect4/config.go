@@ -23,6 +23,8 @@ type config struct {
 	handshakeTimeout time.Duration
 	origins          []string
 	clientIPHeader   string
+	redisURL         string
+	instance         string
 	session          session.Config
 	socket           socket.Config
 }
@@ -54,6 +56,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		{"shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long games may take to close on SIGTERM", duration(&c.shutdownTimeout)},
 		{"drain-delay", "DRAIN_DELAY", "0s", "how long /healthz fails on SIGTERM before games are closed, for load balancers to notice", duration(&c.drainDelay)},
 		{"origins", "ORIGINS", "", "comma-separated `origins`, such as https://play.example.com, whose pages may open game sockets besides this server's own", parsed(&c.origins, parseList)},
+		{"redis", "REDIS_URL", "", "Redis `URL`, such as redis://localhost:6379/0, where instances share their games; empty: games live in this process only", str(&c.redisURL)},
+		{"instance", "INSTANCE", "", "`name` of this instance in logs and metrics; empty: host:port when -redis is set, else none", str(&c.instance)},
 		{"grace", "GRACE", "1m", "how long a player's seat is held after their connection drops", duration(&c.session.Grace)},
 		{"idle", "IDLE", "30m", "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
 		{"max-games", "MAX_GAMES", "10000", "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},

@@ -22,15 +22,18 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/metrics"
+	"github.com/connect4go/connect4/backend/internal/redisstore"
 	"github.com/connect4go/connect4/backend/internal/server"
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/socket"
 	"github.com/connect4go/connect4/backend/internal/static"
 	"github.com/connect4go/connect4/shared/bot"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 func main() {
@@ -52,22 +55,50 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	logger := cfg.logger(stderr)
-
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	if cfg.instance == "" && cfg.redisURL != "" {
+		cfg.instance = instanceName(ln.Addr())
+	}
+	logger := cfg.logger(stderr)
+	if cfg.instance != "" {
+		logger = logger.With("instance", cfg.instance)
+	}
+
 	pages, err := static.New(static.Files()...)
 	if err != nil {
 		return err
 	}
-	stats := metrics.New("")
+	stats := metrics.New(cfg.instance)
 	cfg.session.Observer, cfg.socket.Observer = stats, stats
 	cfg.session.Computer = computers(bot.New(bot.Options{}), stats.ComputerMoved)
-	hub := session.NewHub(cfg.session, logger)
-	sockets := socket.New(hub, cfg.socket, logger)
+	var (
+		hub   atomic.Pointer[session.Hub]
+		ready = func() error { return nil }
+	)
+	if cfg.redisURL != "" {
+		store, err := redisstore.New(cfg.redisURL, redisstore.Options{
+			TTL: cfg.session.Idle,
+			OnHealth: func(err error) {
+				stats.StoreUp(err == nil)
+				if h := hub.Load(); h != nil && err != nil {
+					h.Tell(protocol.ErrUnavailable)
+				}
+			},
+		}, logger)
+		if err != nil {
+			return fmt.Errorf("-redis: %w", err)
+		}
+		defer store.Close()
+		stats.StoreUp(store.Ready() == nil)
+		cfg.session.Store, ready = stats.Store(store), store.Ready
+	}
+	hub.Store(session.NewHub(cfg.session, logger))
+	sockets := socket.New(hub.Load(), cfg.socket, logger)
 	site := server.New(pages, sockets, stats.Handler())
+	site.ReadyWhen(ready)
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: cfg.handshakeTimeout,
@@ -94,6 +125,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// instanceName names an instance listening on addr: the host's name and the
+// port.
+func instanceName(addr net.Addr) string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "localhost"
+	}
+	_, port, _ := net.SplitHostPort(addr.String())
+	return net.JoinHostPort(host, port)
 }
 
 // pageURL returns the address to open in a browser for a server listening on

@@ -27,6 +27,7 @@ type Metrics struct {
 	messages    *prometheus.CounterVec
 	moveSeconds prometheus.Histogram
 	computer    *prometheus.CounterVec
+	store       storeMetrics
 }
 
 var (
@@ -35,12 +36,13 @@ var (
 )
 
 // New returns Metrics registered with a registry of their own, with the Go
-// runtime's and the process's figures beside them. Unless instance is "", every
-// figure carries it in the label "instance".
-func New(instance string) *Metrics {
+// runtime's and the process's figures beside them. Unless server is "", every
+// figure carries it in the label "server", which tells the instances of the
+// game apart ("instance" is Prometheus's own, the address it scrapes).
+func New(server string) *Metrics {
 	labels := prometheus.Labels{}
-	if instance != "" {
-		labels["instance"] = instance
+	if server != "" {
+		labels["server"] = server
 	}
 	r := prometheus.NewRegistry()
 	f := wrap{prometheus.WrapRegistererWith(labels, r)}
@@ -74,6 +76,7 @@ func New(instance string) *Metrics {
 		Name: "connect4_computer_moves_total",
 		Help: "Moves of the computer, by level and by how they were chosen: rule, chance, lookahead, book, solver or deepening (perfect's fallback when the solve runs out of time).",
 	}, "level", "source")
+	m.store = newStoreMetrics(f)
 	f.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

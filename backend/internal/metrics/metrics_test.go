@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/metrics"
+	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
@@ -31,17 +33,45 @@ func TestMetrics(t *testing.T) {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	for _, want := range []string{
-		`connect4_connections_open{instance="a"} 1`,
-		`connect4_games_in_progress{instance="a",mode="friends"} 1`,
-		`connect4_games_in_progress{instance="a",mode="hotseat"} 0`,
-		`connect4_games_ended_total{how="win",instance="a",mode="hotseat"} 1`,
-		`connect4_moves_total{instance="a",mode="friends"} 1`,
-		`connect4_errors_total{instance="a",reason="column_full"} 1`,
-		`connect4_messages_total{direction="out",instance="a"} 2`,
-		`connect4_move_duration_seconds_bucket{instance="a",le="0.0004"} 1`,
-		`connect4_move_duration_seconds_bucket{instance="a",le="0.0002"} 0`,
-		`go_goroutines{instance="a"}`,
-		`connect4_computer_moves_total{instance="a",level="perfect",source="book"} 1`,
+		`connect4_connections_open{server="a"} 1`,
+		`connect4_games_in_progress{mode="friends",server="a"} 1`,
+		`connect4_games_in_progress{mode="hotseat",server="a"} 0`,
+		`connect4_games_ended_total{how="win",mode="hotseat",server="a"} 1`,
+		`connect4_moves_total{mode="friends",server="a"} 1`,
+		`connect4_errors_total{reason="column_full",server="a"} 1`,
+		`connect4_messages_total{direction="out",server="a"} 2`,
+		`connect4_move_duration_seconds_bucket{server="a",le="0.0004"} 1`,
+		`connect4_move_duration_seconds_bucket{server="a",le="0.0002"} 0`,
+		`go_goroutines{server="a"}`,
+		`connect4_computer_moves_total{level="perfect",server="a",source="book"} 1`,
+		`connect4_store_up{server="a"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("no %s in:\n%s", want, body)
+		}
+	}
+}
+
+func TestStore(t *testing.T) {
+	ctx := context.Background()
+	m := metrics.New("")
+	s := m.Store(session.NewMemStore())
+	s.Create(ctx, session.Header{ID: "w"})
+	s.Append(ctx, "w", 0, session.Record{Op: session.NewRound})
+	s.Append(ctx, "w", 0, session.Record{Op: session.NewRound})
+	s.Find(ctx, session.WatchKey, "x")
+	m.StoreUp(false)
+
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`connect4_store_duration_seconds_count{op="append",result="ok"} 1`,
+		`connect4_store_duration_seconds_count{op="append",result="conflict"} 1`,
+		`connect4_store_duration_seconds_count{op="find",result="not_found"} 1`,
+		`connect4_store_duration_seconds_count{op="create",result="ok"} 1`,
+		`connect4_store_conflicts_total 1`,
+		`connect4_store_up 0`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("no %s in:\n%s", want, body)

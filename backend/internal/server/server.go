@@ -3,6 +3,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"sync/atomic"
 
@@ -14,13 +15,14 @@ type Server struct {
 	mux      *http.ServeMux
 	sockets  http.Handler
 	draining atomic.Bool
+	ready    func() error
 }
 
 // New returns a Server that serves pages at the root of the site, hands
 // WebSocket handshakes on "/" to sockets, as the tutorial's clients expect, and
 // serves metrics, if not nil, at /metrics.
 func New(pages, sockets, metrics http.Handler) *Server {
-	s := &Server{mux: http.NewServeMux(), sockets: sockets}
+	s := &Server{mux: http.NewServeMux(), sockets: sockets, ready: func() error { return nil }}
 	s.mux.HandleFunc("GET /healthz", s.health)
 	if metrics != nil {
 		s.mux.Handle("GET /metrics", metrics)
@@ -42,6 +44,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// ReadyWhen makes the health check fail while ready returns an error, such as
+// while the game store cannot be reached. Call it before serving.
+func (s *Server) ReadyWhen(ready func() error) { s.ready = ready }
+
 // Drain makes the health check fail from now on, so that a load balancer stops
 // sending new players before the server shuts down.
 func (s *Server) Drain() { s.draining.Store(true) }
@@ -52,6 +58,11 @@ func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 	if s.draining.Load() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("shutting down\n"))
+		return
+	}
+	if err := s.ready(); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "not ready: %v\n", err)
 		return
 	}
 	w.Write([]byte("OK\n"))

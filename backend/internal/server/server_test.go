@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -79,8 +81,15 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
-func TestDrain(t *testing.T) {
+func TestHealth(t *testing.T) {
 	s := server.New(http.NotFoundHandler(), socketStub, nil)
+	var storeErr atomic.Pointer[error]
+	s.ReadyWhen(func() error {
+		if p := storeErr.Load(); p != nil {
+			return *p
+		}
+		return nil
+	})
 	check := func(want int, body string) {
 		t.Helper()
 		rec := httptest.NewRecorder()
@@ -89,6 +98,11 @@ func TestDrain(t *testing.T) {
 			t.Errorf("/healthz: %d %q, want %d %q", rec.Code, rec.Body, want, body)
 		}
 	}
+	check(http.StatusOK, "OK\n")
+	down := errors.New("redis: connection refused")
+	storeErr.Store(&down)
+	check(http.StatusServiceUnavailable, "not ready: redis: connection refused\n")
+	storeErr.Store(nil)
 	check(http.StatusOK, "OK\n")
 	s.Drain()
 	check(http.StatusServiceUnavailable, "shutting down\n")

@@ -475,12 +475,12 @@ func (m *match) hold(i int, conn string) {
 // holds returns c's seat, or an error if c holds none.
 func (m *match) holds(c *Client) (*seat, error) {
 	switch {
-	case m.closed:
-		return nil, protocol.ErrGameNotFound
 	case c.seat == spectator:
 		return nil, protocol.ErrSpectator
 	case m.seats[c.seat].holder != c:
 		return nil, protocol.ErrReplaced
+	case m.closed:
+		return nil, protocol.ErrGameNotFound
 	}
 	return &m.seats[c.seat], nil
 }

@@ -197,6 +197,25 @@ func (h *Hub) Stats() Stats {
 	return Stats{Clients: h.clients, Matches: len(h.matches)}
 }
 
+// Tell sends the error event for err, such as protocol.ErrUnavailable, to
+// every client in a match on this server.
+func (h *Hub) Tell(err error) {
+	e, _ := protocol.ErrorFor(err)
+	h.mu.Lock()
+	matches := make([]*match, 0, len(h.matches))
+	for _, m := range h.matches {
+		matches = append(matches, m)
+	}
+	h.mu.Unlock()
+	for _, m := range matches {
+		m.mu.Lock()
+		if m.loaded && !m.closed {
+			m.each(func(c *Client) { c.send(e) })
+		}
+		m.mu.Unlock()
+	}
+}
+
 // Connect registers a new connection and returns its Client.
 func (h *Hub) Connect(c Conn) *Client {
 	h.mu.Lock()

@@ -1,0 +1,90 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// storeMetrics are the figures of the game store.
+type storeMetrics struct {
+	seconds   *prometheus.HistogramVec
+	conflicts prometheus.Counter
+	up        prometheus.Gauge
+}
+
+func newStoreMetrics(f wrap) storeMetrics {
+	s := storeMetrics{
+		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "connect4_store_duration_seconds",
+			Help:    "Time of the calls to the game store, by operation (create, find, load, append, drop) and result (ok, conflict, not_found, error).",
+			Buckets: prometheus.ExponentialBuckets(25e-6, 2, 16), // 25 µs to 0.8 s
+		}, []string{"op", "result"}),
+		conflicts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "connect4_store_conflicts_total",
+			Help: "Appends refused because another server changed the match first.",
+		}),
+		up: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "connect4_store_up",
+			Help: "1 while the game store answers, 0 while it does not.",
+		}),
+	}
+	f.MustRegister(s.seconds, s.conflicts, s.up)
+	s.up.Set(1) // the store in the process always answers
+	return s
+}
+
+// StoreUp sets whether the game store answers.
+func (m *Metrics) StoreUp(up bool) {
+	if up {
+		m.store.up.Set(1)
+	} else {
+		m.store.up.Set(0)
+	}
+}
+
+// Store returns s, timing each of its calls.
+func (m *Metrics) Store(s session.Store) session.Store { return timedStore{s, m.store} }
+
+// timedStore is a session.Store whose calls are timed.
+type timedStore struct {
+	session.Store
+	m storeMetrics
+}
+
+func (t timedStore) observe(op string, start time.Time, err error) {
+	result := "ok"
+	switch {
+	case errors.Is(err, session.ErrConflict):
+		result = "conflict"
+		t.m.conflicts.Inc()
+	case errors.Is(err, session.ErrNotFound):
+		result = "not_found"
+	case err != nil:
+		result = "error"
+	}
+	t.m.seconds.WithLabelValues(op, result).Observe(time.Since(start).Seconds())
+}
+
+func (t timedStore) Create(ctx context.Context, h session.Header) (err error) {
+	defer func(start time.Time) { t.observe("create", start, err) }(time.Now())
+	return t.Store.Create(ctx, h)
+}
+
+func (t timedStore) Find(ctx context.Context, kind session.KeyKind, key string) (id string, err error) {
+	defer func(start time.Time) { t.observe("find", start, err) }(time.Now())
+	return t.Store.Find(ctx, kind, key)
+}
+
+func (t timedStore) Load(ctx context.Context, id string, from int) (h session.Header, recs []session.Record, err error) {
+	defer func(start time.Time) { t.observe("load", start, err) }(time.Now())
+	return t.Store.Load(ctx, id, from)
+}
+
+func (t timedStore) Append(ctx context.Context, id string, at int, recs ...session.Record) (err error) {
+	defer func(start time.Time) { t.observe("append", start, err) }(time.Now())
+	return t.Store.Append(ctx, id, at, recs...)
+}

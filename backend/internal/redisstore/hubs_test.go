@@ -1,0 +1,220 @@
+package redisstore_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/backend/internal/redisstore"
+	"github.com/connect4go/connect4/backend/internal/redistest"
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// The tests below run several Hubs, as several servers would, each with a
+// Store of its own on one Redis.
+
+// servers returns n Hubs sharing srv.
+func servers(t *testing.T, srv *redistest.Server, n int) []*session.Hub {
+	hubs := make([]*session.Hub, n)
+	for i := range hubs {
+		s := open(t, srv, redisstore.Options{CheckInterval: 50 * time.Millisecond})
+		hubs[i] = session.NewHub(session.Config{Store: s}, discard)
+	}
+	return hubs
+}
+
+// conn is a session.Conn whose events a test waits for.
+type conn struct {
+	events chan protocol.Event
+	closed chan string
+}
+
+// client is a connected session.Client and its conn.
+type client struct {
+	*session.Client
+	*conn
+}
+
+func connect(h *session.Hub) client {
+	c := &conn{events: make(chan protocol.Event, 256), closed: make(chan string, 1)}
+	return client{h.Connect(c), c}
+}
+
+func (c *conn) Send(e protocol.Event) { c.events <- e }
+
+func (c *conn) Close(reason string) {
+	select {
+	case c.closed <- reason:
+	default:
+	}
+}
+
+// next returns the next event, waiting up to 5 s for it.
+func (c *conn) next(t *testing.T) protocol.Event {
+	t.Helper()
+	select {
+	case e := <-c.events:
+		return e
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event in 5 s")
+		return nil
+	}
+}
+
+// expect checks that the next events are want.
+func (c *conn) expect(t *testing.T, want ...protocol.Event) {
+	t.Helper()
+	for _, w := range want {
+		if got := c.next(t); fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Fatalf("event %v, want %v", got, w)
+		}
+	}
+}
+
+// quiet checks that no event comes for a while.
+func (c *conn) quiet(t *testing.T) {
+	t.Helper()
+	select {
+	case e := <-c.events:
+		t.Fatalf("unexpected event %v", e)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// friends starts a Friends match on a, joins it on b and watches it on c.
+func friends(t *testing.T, a, b, c *session.Hub) (red, yellow, watcher client, start protocol.Started) {
+	t.Helper()
+	red, yellow, watcher = connect(a), connect(b), connect(c)
+	red.Handle(protocol.Init{Version: protocol.Version})
+	start, ok := red.next(t).(protocol.Started)
+	if !ok || start.Join == "" {
+		t.Fatalf("init: %v", start)
+	}
+	yellow.Handle(protocol.Init{Join: start.Join, Version: protocol.Version})
+	if s, ok := yellow.next(t).(protocol.Started); !ok || s.Player != connect4.Yellow || s.Token == "" {
+		t.Fatalf("join: %v", s)
+	}
+	yellow.expect(t, protocol.Presence{Player: connect4.Red, Online: true})
+	red.expect(t, protocol.Presence{Player: connect4.Yellow, Online: true})
+	watcher.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
+	watcher.expect(t, protocol.Started{Watch: start.Watch, Mode: protocol.Friends},
+		protocol.Presence{Player: connect4.Red, Online: true}, protocol.Presence{Player: connect4.Yellow, Online: true})
+	return red, yellow, watcher, start
+}
+
+func TestGameAcrossServers(t *testing.T) {
+	hubs := servers(t, redistest.Start(t), 3)
+	red, yellow, watcher, _ := friends(t, hubs[0], hubs[1], hubs[2])
+	everyone := []client{red, yellow, watcher}
+	for i, col := range []int{3, 4, 3, 4, 3, 4, 3} {
+		mover := []client{red, yellow}[i%2]
+		mover.Handle(protocol.Play{Column: col})
+		p := []connect4.Player{connect4.Red, connect4.Yellow}[i%2]
+		for _, c := range everyone {
+			c.expect(t, protocol.Played{Player: p, Column: col, Row: i / 2})
+		}
+	}
+	line := [4]connect4.Cell{{Column: 3, Row: 0}, {Column: 3, Row: 1}, {Column: 3, Row: 2}, {Column: 3, Row: 3}}
+	for _, c := range everyone {
+		c.expect(t, protocol.Win{Player: connect4.Red, Cells: line})
+	}
+	// A rematch agreed across servers starts everywhere, colours swapped.
+	red.Handle(protocol.Rematch{})
+	yellow.Handle(protocol.Rematch{})
+	for _, c := range everyone {
+		c.expect(t, protocol.RematchOffer{Player: connect4.Red}, protocol.RematchOffer{Player: connect4.Yellow})
+		if s, ok := c.next(t).(protocol.Started); !ok {
+			t.Fatalf("after the rematch: %v", s)
+		}
+	}
+	yellow.Handle(protocol.Play{Column: 0}) // yellow is red now, and starts
+	for _, c := range everyone {
+		c.expect(t, protocol.Played{Player: connect4.Red, Column: 0})
+	}
+	yellow.Handle(protocol.Play{Column: 0})
+	yellow.expect(t, errorFor(connect4.ErrNotYourTurn))
+}
+
+// TestOneMovePerTurn has two windows of the same player, on two servers, play
+// at once, again and again: exactly one move is accepted each time, and the
+// other window is told why not.
+func TestOneMovePerTurn(t *testing.T) {
+	hubs := servers(t, redistest.Start(t), 3)
+	for trial := range 20 {
+		red, _, watcher, start := friends(t, hubs[0], hubs[1], hubs[2])
+		// The same seat taken back on the second server: the first one
+		// hears of it only through Redis, maybe after the plays below.
+		again := connect(hubs[1])
+		again.Handle(protocol.Resume{Token: start.Token})
+		if s, ok := again.next(t).(protocol.Started); !ok || s.Player != connect4.Red {
+			t.Fatalf("resume: %v", s)
+		}
+		var wg sync.WaitGroup
+		for _, c := range []client{red, again} {
+			wg.Go(func() { c.Handle(protocol.Play{Column: trial % 7}) })
+		}
+		wg.Wait()
+		watcher.expect(t, protocol.Played{Player: connect4.Red, Column: trial % 7})
+		watcher.quiet(t)
+		again.expect(t, protocol.Presence{Player: connect4.Yellow, Online: true},
+			protocol.Played{Player: connect4.Red, Column: trial % 7})
+		// The first window was replaced: closed, or refused if it played
+		// before its server knew.
+		select {
+		case <-red.closed:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the replaced window was not closed")
+		}
+		for len(red.events) > 0 {
+			if e := red.next(t); fmt.Sprint(e) != fmt.Sprint(protocol.Played{Player: connect4.Red, Column: trial % 7}) &&
+				fmt.Sprint(e) != fmt.Sprint(errorFor(protocol.ErrReplaced)) {
+				t.Errorf("replaced window got %v", e)
+			}
+		}
+	}
+}
+
+func errorFor(err error) protocol.Error {
+	e, _ := protocol.ErrorFor(err)
+	return e
+}
+
+// TestRedisAway stops Redis in the middle of a game: moves are refused with a
+// clear error, and the game goes on once Redis is back.
+func TestRedisAway(t *testing.T) {
+	srv := redistest.Start(t)
+	hubs := servers(t, srv, 2)
+	red, yellow, watcher, _ := friends(t, hubs[0], hubs[1], hubs[1])
+	red.Handle(protocol.Play{Column: 3})
+	for _, c := range []client{red, yellow, watcher} {
+		c.expect(t, protocol.Played{Player: connect4.Red, Column: 3})
+	}
+
+	srv.Stop()
+	yellow.Handle(protocol.Play{Column: 3})
+	yellow.expect(t, errorFor(protocol.ErrUnavailable))
+	red.quiet(t)
+
+	srv.Start()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		yellow.Handle(protocol.Play{Column: 3})
+		e := yellow.next(t)
+		if fmt.Sprint(e) == fmt.Sprint(protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1}) {
+			break
+		}
+		if e != errorFor(protocol.ErrUnavailable) || time.Now().After(deadline) {
+			t.Fatalf("after Redis came back: %v", e)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	red.expect(t, protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1})
+	watcher.expect(t, protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1})
+	red.Handle(protocol.Play{Column: 2})
+	for _, c := range []client{red, yellow, watcher} {
+		c.expect(t, protocol.Played{Player: connect4.Red, Column: 2})
+	}
+}

@@ -1,0 +1,383 @@
+// Package redisstore keeps the matches in Redis, where every server that uses
+// the same Redis finds them: a session.Store shared by several instances of
+// the game behind a load balancer.
+//
+// A match is a hash (its header and the names of its keys) and a list (its
+// records), which expire together when nothing has been appended for the TTL;
+// its join key and resume tokens are strings naming the match. A Lua script
+// appends records only at the position the server expects, so two servers
+// never both append the record of the same turn, and publishes them on the
+// match's channel in the same step. Each server follows the channels of the
+// matches it has clients in on one pub/sub connection; after that connection
+// is lost and back, it has its matches catch up from the stored records.
+//
+// A Redis Cluster is not supported: the script touches keys of several slots.
+package redisstore
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// Options tune a Store. The zero value of a field means its default.
+type Options struct {
+	// Prefix starts the name of every key and channel; the default is "c4:".
+	Prefix string
+	// TTL is how long a match is kept after its last record; the default is
+	// 30 minutes. Keep it at least the game's idle time.
+	TTL time.Duration
+	// CheckInterval is how often Redis is pinged for the health check; the
+	// default is a second.
+	CheckInterval time.Duration
+	// OnHealth is told, from a goroutine of the Store's, when Redis stops
+	// answering (err is why) and when it answers again (err is nil).
+	OnHealth func(err error)
+}
+
+// Store is a session.Store in Redis. It is safe for concurrent use.
+type Store struct {
+	rdb    *redis.Client
+	ps     *redis.PubSub
+	opt    Options
+	log    *slog.Logger
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+
+	mu        sync.Mutex
+	followers map[string]*follower // by channel
+	health    error                // nil while Redis answers
+}
+
+// follower is one session.Follower of a channel.
+type follower struct{ f session.Follower }
+
+var _ session.Store = (*Store)(nil)
+
+//go:embed append.lua
+var appendLua string
+
+//go:embed drop.lua
+var dropLua string
+
+var (
+	appendScript = redis.NewScript(appendLua)
+	dropScript   = redis.NewScript(dropLua)
+)
+
+// The answers of the append script besides the position appended at.
+const (
+	appendConflict = -1
+	appendNotFound = -2
+)
+
+// quietly routes go-redis's own log lines, such as each failed dial while
+// Redis is away, to the debug level of the first Store's logger: the Store
+// logs what they mean once, at the error level.
+var quietly sync.Once
+
+// goRedisLog is the go-redis logger that writes to a slog.Logger.
+type goRedisLog struct{ *slog.Logger }
+
+func (l goRedisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.DebugContext(ctx, fmt.Sprintf(format, v...), "from", "go-redis")
+}
+
+// New returns a Store on the Redis at url, such as redis://localhost:6379/0,
+// and logs to logger. It does not wait for Redis: until Redis answers, Ready
+// says why not and every call fails. Close releases it.
+func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
+	ro, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	quietly.Do(func() { redis.SetLogger(goRedisLog{logger}) })
+	if opt.Prefix == "" {
+		opt.Prefix = "c4:"
+	}
+	if opt.TTL == 0 {
+		opt.TTL = 30 * time.Minute
+	}
+	if opt.CheckInterval == 0 {
+		opt.CheckInterval = time.Second
+	}
+	// Fail fast while Redis is away: a player waits for an answer.
+	ro.DialTimeout = min(ro.DialTimeout, time.Second)
+	ro.MaxRetries = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Store{
+		rdb:       redis.NewClient(ro),
+		opt:       opt,
+		log:       logger,
+		cancel:    cancel,
+		followers: make(map[string]*follower),
+		health:    errors.New("redis: not checked yet"),
+	}
+	s.ps = s.rdb.Subscribe(ctx)
+	// The first check tells only the log: OnHealth hears of changes.
+	s.opt.OnHealth = nil
+	s.check(ctx)
+	s.opt.OnHealth = opt.OnHealth
+	s.done.Add(2)
+	go s.receive(ctx)
+	go s.watch(ctx)
+	return s, nil
+}
+
+// Close stops following and closes the connections to Redis.
+func (s *Store) Close() error {
+	s.cancel()
+	err := errors.Join(s.ps.Close(), s.rdb.Close())
+	s.done.Wait()
+	return err
+}
+
+// Ready returns nil if Redis answered the last check, or why not.
+func (s *Store) Ready() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.health
+}
+
+// watch pings Redis every CheckInterval until ctx is done.
+func (s *Store) watch(ctx context.Context) {
+	defer s.done.Done()
+	t := time.NewTicker(s.opt.CheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.check(ctx)
+		}
+	}
+}
+
+// check pings Redis, and tells of a change.
+func (s *Store) check(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, s.opt.CheckInterval)
+	defer cancel()
+	err := s.rdb.Ping(ctx).Err()
+	if ctx.Err() != nil && err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return // closing
+	}
+	s.mu.Lock()
+	was := s.health
+	s.health = err
+	s.mu.Unlock()
+	switch {
+	case err != nil && was == nil:
+		s.log.Error("redis unreachable", "err", err)
+	case err == nil && was != nil:
+		s.log.Info("redis reachable", "addr", s.rdb.Options().Addr)
+	default:
+		return
+	}
+	if s.opt.OnHealth != nil {
+		s.opt.OnHealth(err)
+	}
+}
+
+// receive hands the news of the channels followed to their followers until
+// ctx is done.
+func (s *Store) receive(ctx context.Context) {
+	defer s.done.Done()
+	wait := 50 * time.Millisecond
+	for {
+		msg, err := s.ps.Receive(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			// go-redis dials again, and subscribes again, on the next call.
+			time.Sleep(wait)
+			wait = min(2*wait, time.Second)
+			continue
+		}
+		wait = 50 * time.Millisecond
+		switch msg := msg.(type) {
+		case *redis.Message:
+			at, recs, err := parseNews(msg.Payload)
+			if err != nil {
+				s.log.Error("bad news on a match's channel", "channel", msg.Channel, "err", err)
+				continue
+			}
+			if f := s.follower(msg.Channel); f != nil {
+				f.Appended(at, recs)
+			}
+		case *redis.Subscription:
+			// Subscribed anew, maybe after a lost connection: what was
+			// appended meanwhile was missed.
+			if f := s.follower(msg.Channel); f != nil && msg.Kind == "subscribe" {
+				go f.Resync()
+			}
+		}
+	}
+}
+
+func (s *Store) follower(channel string) session.Follower {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.followers[channel]; e != nil {
+		return e.f
+	}
+	return nil
+}
+
+func (s *Store) headerKey(id string) string { return s.opt.Prefix + "m:" + id }
+func (s *Store) logKey(id string) string    { return s.opt.Prefix + "m:" + id + ":log" }
+func (s *Store) indexKey(k session.KeyKind, key string) string {
+	return s.opt.Prefix + string(k) + ":" + key
+}
+
+// Create implements session.Store.
+func (s *Store) Create(ctx context.Context, h session.Header) error {
+	var keys []string
+	if h.Join != "" {
+		keys = append(keys, s.indexKey(session.JoinKey, h.Join))
+	}
+	if h.Token != "" {
+		keys = append(keys, s.indexKey(session.TokenKey, h.Token))
+	}
+	head := s.headerKey(h.ID)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, head, "mode", string(h.Mode), "join", h.Join, "token", h.Token, "conn", h.Conn,
+			"level", h.Level, "yellow", strconv.FormatBool(h.Yellow), "keys", strings.Join(keys, " "))
+		p.PExpire(ctx, head, s.opt.TTL)
+		for _, k := range keys {
+			p.Set(ctx, k, h.ID, s.opt.TTL)
+		}
+		return nil
+	})
+	return err
+}
+
+// Find implements session.Store.
+func (s *Store) Find(ctx context.Context, kind session.KeyKind, key string) (string, error) {
+	if kind == session.WatchKey {
+		n, err := s.rdb.Exists(ctx, s.headerKey(key)).Result()
+		if err == nil && n == 0 {
+			err = session.ErrNotFound
+		}
+		return key, err
+	}
+	id, err := s.rdb.Get(ctx, s.indexKey(kind, key)).Result()
+	if errors.Is(err, redis.Nil) {
+		err = session.ErrNotFound
+	}
+	return id, err
+}
+
+// Load implements session.Store.
+func (s *Store) Load(ctx context.Context, id string, from int) (session.Header, []session.Record, error) {
+	var head *redis.MapStringStringCmd
+	var list *redis.StringSliceCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		head = p.HGetAll(ctx, s.headerKey(id))
+		list = p.LRange(ctx, s.logKey(id), int64(from), -1)
+		return nil
+	})
+	if err != nil {
+		return session.Header{}, nil, err
+	}
+	f := head.Val()
+	if len(f) == 0 {
+		return session.Header{}, nil, session.ErrNotFound
+	}
+	h := session.Header{ID: id, Mode: protocol.Mode(f["mode"]), Join: f["join"], Token: f["token"],
+		Conn: f["conn"], Level: f["level"], Yellow: f["yellow"] == "true"}
+	recs := make([]session.Record, len(list.Val()))
+	for i, text := range list.Val() {
+		if recs[i], err = session.ParseRecord(text); err != nil {
+			return session.Header{}, nil, fmt.Errorf("match %s: %w", id, err)
+		}
+	}
+	return h, recs, nil
+}
+
+// Append implements session.Store.
+func (s *Store) Append(ctx context.Context, id string, at int, recs ...session.Record) error {
+	keys := []string{s.headerKey(id), s.logKey(id)}
+	args := []any{at, s.opt.TTL.Milliseconds(), id}
+	for _, r := range recs {
+		if r.Op == session.Joined {
+			keys = append(keys, s.indexKey(session.TokenKey, r.Token))
+		}
+	}
+	for _, r := range recs {
+		args = append(args, r.String())
+	}
+	n, err := appendScript.Run(ctx, s.rdb, keys, args...).Int()
+	switch {
+	case err != nil:
+		return err
+	case n == appendConflict:
+		return session.ErrConflict
+	case n == appendNotFound:
+		return session.ErrNotFound
+	}
+	return nil
+}
+
+// parseNews reads what the append script publishes: the position of the
+// first record, then the records, a line each.
+func parseNews(payload string) (int, []session.Record, error) {
+	lines := strings.Split(payload, "\n")
+	at, err := strconv.Atoi(lines[0])
+	if err != nil || len(lines) < 2 {
+		return 0, nil, fmt.Errorf("news %q: %w", payload, session.ErrBadRecord)
+	}
+	recs := make([]session.Record, len(lines)-1)
+	for i, text := range lines[1:] {
+		if recs[i], err = session.ParseRecord(text); err != nil {
+			return 0, nil, err
+		}
+	}
+	return at, recs, nil
+}
+
+// Follow implements session.Store: it subscribes to the match's channel.
+func (s *Store) Follow(id string, f session.Follower) (stop func()) {
+	channel := s.headerKey(id)
+	e := &follower{f}
+	s.mu.Lock()
+	s.followers[channel] = e
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
+	defer cancel()
+	// While Redis is away, the channel is subscribed to on reconnecting.
+	s.ps.Subscribe(ctx, channel)
+	return func() {
+		s.mu.Lock()
+		mine := s.followers[channel] == e
+		if mine {
+			delete(s.followers, channel)
+		}
+		s.mu.Unlock()
+		if mine { // else a newer follower has the channel
+			ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
+			defer cancel()
+			s.ps.Unsubscribe(ctx, channel)
+		}
+	}
+}
+
+// Drop implements session.Store: it deletes the match and its keys.
+func (s *Store) Drop(ctx context.Context, id string) {
+	err := dropScript.Run(ctx, s.rdb, []string{s.headerKey(id), s.logKey(id)}).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		s.log.Warn("dropping a match", "err", err) // it expires anyway
+	}
+}
