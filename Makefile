@@ -56,7 +56,7 @@ $(DIST)/%.br $(DIST)/%.gz: $(DIST)/%
 	go run ./backend/cmd/precompress $<
 
 .PHONY: test
-test: build lint $(WASMBROWSERTEST) chromium ## Lint, then run every test: native (with -race), wasm in Chromium, end to end.
+test: build lint $(WASMBROWSERTEST) packages ## Lint, then run every test: native (with -race), wasm in Chromium, end to end.
 	@# The wasm tests run one package at a time: wasmbrowsertest maps the files
 	@# of the test binaries (such as an Example's captured output) onto one /tmp.
 	CONNECT4_BIN=$(BIN)/connect4 go test -race -count=1 $(MODULES)
@@ -76,7 +76,7 @@ fuzz: ## Run each fuzz test for FUZZTIME (5s in make test; try FUZZTIME=10m).
 	go test -run='^$$' -fuzz='^FuzzUnquote$$' -fuzztime=$(FUZZTIME) ./shared/protocol
 
 .PHONY: bench
-bench: build chromium ## Measure: Go benchmarks, a standard load run, the frontend; writes bench/results.md.
+bench: build packages ## Measure: Go benchmarks, a standard load run, the frontend; writes bench/results.md.
 	bash bench/bench.sh
 
 .PHONY: lint
@@ -88,9 +88,14 @@ lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=
 	$(STATICCHECK) $(MODULES)
 	GOOS=js GOARCH=wasm $(STATICCHECK) $(WASM_MODULES)
 
-.PHONY: chromium
-chromium: ## Install Debian's chromium for the browser tests, if it is missing.
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+# The Debian packages the tests need, each named as its command: chromium for
+# the browser tests, redis-server for the instances that share games.
+PACKAGES := chromium redis-server
+
+.PHONY: packages
+packages: ## Install the Debian packages the tests need (chromium, redis-server), those missing.
+	@missing=$$(for p in $(PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	  if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; fi
 
 $(STATICCHECK):
 	GOBIN=$(BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

@@ -218,3 +218,33 @@ func TestRedisAway(t *testing.T) {
 		c.expect(t, protocol.Played{Player: connect4.Red, Column: 2})
 	}
 }
+
+// TestLetGo checks that a server keeps a copy of a match only while someone
+// is in it there.
+func TestLetGo(t *testing.T) {
+	hubs := servers(t, redistest.Start(t), 3)
+	red, _, _, start := friends(t, hubs[0], hubs[1], hubs[1])
+	third := hubs[2]
+
+	late := connect(third)
+	late.Handle(protocol.Init{Join: start.Join, Version: protocol.Version})
+	late.expect(t, errorFor(protocol.ErrSeatTaken))
+	if n := third.Stats().Matches; n != 0 {
+		t.Errorf("after a refused join: %d matches held, want 0", n)
+	}
+
+	watcher := connect(third)
+	watcher.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
+	watcher.next(t)
+	if n := third.Stats().Matches; n != 1 {
+		t.Errorf("with a spectator: %d matches held, want 1", n)
+	}
+	red.Handle(protocol.Play{Column: 3})
+	watcher.expect(t, protocol.Presence{Player: connect4.Red, Online: true},
+		protocol.Presence{Player: connect4.Yellow, Online: true},
+		protocol.Played{Player: connect4.Red, Column: 3})
+	watcher.Client.Close()
+	if n := third.Stats().Matches; n != 0 {
+		t.Errorf("once the spectator left: %d matches held, want 0", n)
+	}
+}

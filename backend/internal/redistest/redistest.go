@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -95,9 +94,3 @@ func (s *Server) answers() bool {
 	return err == nil && line == "+PONG\r\n"
 }
 
-// Port returns the server's port.
-func (s *Server) Port() int {
-	_, port, _ := net.SplitHostPort(s.Addr)
-	n, _ := strconv.Atoi(port)
-	return n
-}

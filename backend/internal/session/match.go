@@ -737,6 +737,13 @@ func (m *match) letGoIfEmpty() {
 	m.stop()
 }
 
+// letGo lets the match go if no one is in it here.
+func (m *match) letGo() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.letGoIfEmpty()
+}
+
 // expireIdle closes the match, and the connections of everyone in it, after
 // the idle time without a command.
 func (m *match) expireIdle() {

@@ -423,6 +423,7 @@ func (c *Client) enter(kind KeyKind, key string, notFound error, how func(*match
 			return notFound
 		}
 		if err != nil {
+			m.letGo() // if no one else is in it here
 			return err
 		}
 		c.match = m
