@@ -93,4 +93,3 @@ func (s *Server) answers() bool {
 	line, err := bufio.NewReader(c).ReadString('\n')
 	return err == nil && line == "+PONG\r\n"
 }
-

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connect4go/connect4/shared/protocol"
@@ -179,14 +180,14 @@ func seatOf(s string) (int, error) {
 // memStore is the Store of one process: the Hub's copy of a match is the
 // match, so it keeps only the keys and how many records each match has.
 type memStore struct {
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	keys    map[KeyKind]map[string]string
 	matches map[string]*memMatch
 }
 
 type memMatch struct {
-	records int
-	keys    []string // join key and tokens
+	records atomic.Int64 // every move counts one: no lock for it
+	keys    []string     // join key and tokens, under memStore.mu
 }
 
 var _ Store = (*memStore)(nil)
@@ -219,8 +220,8 @@ func (s *memStore) index(m *memMatch, kind KeyKind, key, id string) {
 }
 
 func (s *memStore) Find(_ context.Context, kind KeyKind, key string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if kind == WatchKey {
 		if _, ok := s.matches[key]; ok {
 			return key, nil
@@ -239,19 +240,20 @@ func (s *memStore) Load(context.Context, string, int) (Header, []Record, error) 
 }
 
 func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
 	m, ok := s.matches[id]
+	s.mu.RUnlock()
 	switch {
 	case !ok:
 		return ErrNotFound
-	case m.records != at:
+	case !m.records.CompareAndSwap(int64(at), int64(at+len(recs))):
 		return ErrConflict
 	}
-	m.records += len(recs)
 	for _, r := range recs {
 		if r.Op == Joined {
+			s.mu.Lock()
 			s.index(m, TokenKey, r.Token, id)
+			s.mu.Unlock()
 		}
 	}
 	return nil
