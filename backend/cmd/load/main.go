@@ -14,6 +14,22 @@
 //	load -mode closed -games 100 -duration 10s \
 //	  -server 'taskset -c 0 bin/connect4 -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -log-level warn'
 //
+// Several instances of a server that share their games through Redis are
+// measured together: with -instances N it starts the -server command N
+// times, and with -redis-server a private redis-server first, on a free
+// loopback port, whose URL stands for {redis} in the -server command. The
+// closed and open loops then play games for two with the players on
+// different instances, so that every move crosses from one to another
+// through Redis, and the report sums the instances' CPU and gives Redis's
+// apart, for example:
+//
+//	load -mode closed -games 100 -duration 10s -instances 3 \
+//	  -redis-server 'taskset -c 0 redis-server --appendonly no' \
+//	  -server 'taskset -c 0 bin/connect4 -addr {addr} -redis {redis} -message-rate -1 ...'
+//
+// Against instances already running, -url takes their game sockets, comma
+// separated, -pid their processes in the same order and -redis-pid Redis's.
+//
 // The echo mode calibrates the machine: bare TCP clients of a bare Go echo
 // server, which the same binary serves with -serve-echo ADDR:
 //
@@ -37,6 +53,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -66,7 +83,10 @@ var errUsage = errors.New("bad usage")
 // options are the command line's settings.
 type options struct {
 	mode, url, server string
-	pid               int
+	pids              string
+	instances         int
+	redisServer       string
+	redisPID          int
 	duration, warmup  time.Duration
 	games, players    int
 	rate              float64
@@ -91,7 +111,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: load -mode MODE [-url URL [-pid PID] | -server 'COMMAND {addr}'] [flags]\n\n"+
+		fmt.Fprint(stderr, "Usage: load -mode MODE [-url URL[,URL...] [-pid PID[,PID...]] | -server 'COMMAND {addr}' [-instances N] [-redis-server COMMAND]] [flags]\n\n"+
 			"Plays Connect Four against a server and measures it. Modes:\n"+
 			"  closed  -games hot-seat games, each move as soon as the last is answered: moves/s, round trip\n"+
 			"  open    -players each making -rate moves/s on a schedule: latency from the scheduled time\n"+
@@ -103,9 +123,12 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	fs.StringVar(&o.mode, "mode", "", "what load to apply: closed, open, idle, setup, fanout or echo")
 	fs.StringVar(&o.serveEcho, "serve-echo", "", "serve the echo calibration on this `address` until SIGTERM, and do nothing else")
-	fs.StringVar(&o.url, "url", "", "the server's game socket, such as ws://127.0.0.1:8000/")
+	fs.StringVar(&o.url, "url", "", "the server's game socket, such as ws://127.0.0.1:8000/, or its instances', comma separated")
 	fs.StringVar(&o.server, "server", "", "start the server with this `command` (split on spaces), {addr} standing for a free loopback address, and stop it after")
-	fs.IntVar(&o.pid, "pid", 0, "the server's process ID, for its CPU and memory (with -url)")
+	fs.StringVar(&o.pids, "pid", "", "the server's process `ID`, for its CPU and memory, or its instances', comma separated as in -url (with -url)")
+	fs.IntVar(&o.instances, "instances", 1, "start the -server command this many times: instances that share their games (closed and open play games for two across them)")
+	fs.StringVar(&o.redisServer, "redis-server", "", "start a private redis-server with this `command`, such as 'redis-server --appendonly no', on a free loopback port, whose URL stands for {redis} in -server, and stop it after")
+	fs.IntVar(&o.redisPID, "redis-pid", 0, "the process ID of the redis-server the instances share, for its CPU (with -url)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long to measure (closed, open, fanout)")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "how long to play before measuring (closed)")
 	fs.IntVar(&o.games, "games", 100, "games played at once (closed, fanout)")
@@ -147,6 +170,14 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return bad("give either -url or -server")
 	case o.server != "" && !strings.Contains(o.server, "{addr}"):
 		return bad("the -server command must listen on {addr}")
+	case o.instances < 1:
+		return bad("-instances must be 1 or more")
+	case o.server == "" && (o.instances > 1 || o.redisServer != ""):
+		return bad("-instances and -redis-server go with -server")
+	case o.server != "" && (o.pids != "" || o.redisPID != 0):
+		return bad("-pid and -redis-pid go with -url")
+	case strings.Contains(o.server, "{redis}") != (o.redisServer != ""):
+		return bad("-redis-server goes with a -server command that uses {redis}")
 	}
 	return o, nil
 }
@@ -207,24 +238,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		notes = append(notes, note)
 	}
 
-	cfg := loadgen.Config{URL: o.url, PID: o.pid, Timeout: o.timeout, NoDrawEvent: o.noDrawEvent}
+	cfg := loadgen.Config{Timeout: o.timeout, NoDrawEvent: o.noDrawEvent}
 	if o.server != "" {
-		srv, err := loadgen.Launch(ctx, o.server, stderr)
+		stop, err := launch(ctx, o, &cfg, stderr)
+		defer stop()
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if err := srv.Stop(); err != nil {
-				fmt.Fprintln(stderr, "load: stopping the server:", err)
-			}
-		}()
-		cfg.URL, cfg.PID = "ws://"+srv.Addr+"/", srv.PID
-	} else if err := checkLoopback(o.url, o.allowRemote); err != nil {
+	} else if err := o.instancesAt(&cfg); err != nil {
 		return err
 	}
-	if cfg.PID > 0 {
-		if limit, err := loadgen.FileLimit(cfg.PID); err == nil && limit < uint64(files) {
-			notes = append(notes, fmt.Sprintf("the server may open only %d files: fewer than the %d connections", limit, files))
+	for i, in := range append([]loadgen.Instance{{URL: cfg.URL, PID: cfg.PID}}, cfg.Others...) {
+		if in.PID <= 0 {
+			continue
+		}
+		if limit, err := loadgen.FileLimit(in.PID); err == nil && limit < uint64(files) {
+			notes = append(notes, fmt.Sprintf("instance %d may open only %d files: fewer than the %d connections", i, limit, files))
 		}
 	}
 
@@ -263,6 +292,85 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return runErr
+}
+
+// launch starts the servers that o describes, a redis-server first if asked,
+// and records them in cfg. It returns what stops them all, to call even on
+// error.
+func launch(ctx context.Context, o options, cfg *loadgen.Config, stderr io.Writer) (stop func(), err error) {
+	var stops []func() error
+	stop = func() {
+		for _, s := range slices.Backward(stops) {
+			if err := s(); err != nil {
+				fmt.Fprintln(stderr, "load: stopping a server:", err)
+			}
+		}
+	}
+	command := o.server
+	if o.redisServer != "" {
+		dir, err := os.MkdirTemp("", "load-redis-")
+		if err != nil {
+			return stop, err
+		}
+		stops = append(stops, func() error { return os.RemoveAll(dir) })
+		rs, err := loadgen.LaunchRedis(ctx, o.redisServer, dir, stderr)
+		if err != nil {
+			return stop, fmt.Errorf("starting redis-server: %w", err)
+		}
+		stops = append(stops, rs.Stop)
+		cfg.Redis, cfg.RedisPID = true, rs.PID
+		command = strings.ReplaceAll(command, "{redis}", "redis://"+rs.Addr+"/0")
+	}
+	for i := range o.instances {
+		srv, err := loadgen.Launch(ctx, command, stderr)
+		if err != nil {
+			return stop, err
+		}
+		stops = append(stops, srv.Stop)
+		in := loadgen.Instance{URL: "ws://" + srv.Addr + "/", PID: srv.PID}
+		if i == 0 {
+			cfg.URL, cfg.PID = in.URL, in.PID
+		} else {
+			cfg.Others = append(cfg.Others, in)
+		}
+	}
+	return stop, nil
+}
+
+// instancesAt records in cfg the instances of the server that o names with
+// -url, -pid and -redis-pid.
+func (o options) instancesAt(cfg *loadgen.Config) error {
+	urls := strings.Split(o.url, ",")
+	var pids []int
+	if o.pids != "" {
+		for s := range strings.SplitSeq(o.pids, ",") {
+			pid, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				return fmt.Errorf("-pid: %v", err)
+			}
+			pids = append(pids, pid)
+		}
+		if len(pids) != len(urls) {
+			return fmt.Errorf("-pid names %d processes for %d -url instances", len(pids), len(urls))
+		}
+	}
+	for i, u := range urls {
+		u = strings.TrimSpace(u)
+		if err := checkLoopback(u, o.allowRemote); err != nil {
+			return err
+		}
+		in := loadgen.Instance{URL: u}
+		if pids != nil {
+			in.PID = pids[i]
+		}
+		if i == 0 {
+			cfg.URL, cfg.PID = in.URL, in.PID
+		} else {
+			cfg.Others = append(cfg.Others, in)
+		}
+	}
+	cfg.Redis, cfg.RedisPID = o.redisPID > 0, o.redisPID
+	return nil
 }
 
 // output writes with write to the file named name, or to stdout for "-",

@@ -27,19 +27,27 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // startServer serves the game sockets in this process on a loopback port,
 // with the limits a load run lifts, for the length of the test.
-func startServer(t *testing.T) string {
+func startServer(t *testing.T) string { return startInstances(t, 1)[0] }
+
+// startInstances serves the game sockets as startServer does on n ports:
+// instances sharing one hub, thus their games.
+func startInstances(t *testing.T, n int) []string {
 	t.Helper()
 	discard := slog.New(slog.DiscardHandler)
 	hub := session.NewHub(session.Config{MaxMatches: -1, Grace: 10 * time.Millisecond}, discard)
-	sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
-	srv := httptest.NewServer(sockets)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		sockets.Shutdown(ctx)
-		srv.Close()
-	})
-	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+	var urls []string
+	for range n {
+		sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
+		srv := httptest.NewServer(sockets)
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			sockets.Shutdown(ctx)
+			srv.Close()
+		})
+		urls = append(urls, "ws"+strings.TrimPrefix(srv.URL, "http")+"/")
+	}
+	return urls
 }
 
 // The smoke run: every mode, tiny and short, against the real server, so
@@ -116,6 +124,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"-mode", "closed", "-server", "bin/connect4"}, errUsage},                          // no {addr}
 		{[]string{"-mode", "closed", "-url", "ws://127.0.0.1:1/", "extra"}, errUsage},
 		{[]string{"-nope"}, errUsage},
+		{[]string{"-mode", "closed", "-server", "x {addr}", "-instances", "0"}, errUsage},
+		{[]string{"-mode", "closed", "-url", "ws://127.0.0.1:1/", "-instances", "2"}, errUsage},         // -instances without -server
+		{[]string{"-mode", "closed", "-server", "x {addr}", "-redis-server", "redis-server"}, errUsage}, // no {redis}
+		{[]string{"-mode", "closed", "-server", "x {addr} -redis {redis}"}, errUsage},                   // no -redis-server
+		{[]string{"-mode", "closed", "-server", "x {addr}", "-pid", "1"}, errUsage},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), tt.args, io.Discard, io.Discard)
@@ -128,6 +141,9 @@ func TestUsage(t *testing.T) {
 		{"-mode", "idle", "-conns", "ten", "-url", "ws://127.0.0.1:1/"},
 		{"-mode", "setup", "-conns", "1,2", "-url", "ws://127.0.0.1:1/"},
 		{"-mode", "setup", "-conns", "1", "-url", "ws://example.com/"}, // not loopback
+		{"-mode", "setup", "-conns", "1", "-url", "ws://127.0.0.1:1/,ws://example.com/"},
+		{"-mode", "setup", "-conns", "1", "-url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "-pid", "1"}, // a PID short
+		{"-mode", "idle", "-url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "-pid", "1,2"},               // one server only
 	} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil || errors.Is(err, errUsage) {
 			t.Errorf("%q: %v, want an error", args, err)
@@ -156,5 +172,18 @@ func TestCheckLoopback(t *testing.T) {
 		if err := checkLoopback(url, true); err != nil {
 			t.Errorf("%s allowed: %v", url, err)
 		}
+	}
+}
+
+// Two instances in this process sharing one hub, named by -url and -pid:
+// the closed loop plays games for two across them, and says so.
+func TestInstances(t *testing.T) {
+	urls := startInstances(t, 2)
+	pid := strconv.Itoa(os.Getpid())
+	var stdout bytes.Buffer
+	err := run(context.Background(), []string{"-mode", "closed", "-games", "2", "-warmup", "0s", "-duration", "200ms",
+		"-url", strings.Join(urls, ","), "-pid", pid + "," + pid, "-markdown", "-"}, &stdout, io.Discard)
+	if err != nil || !strings.Contains(stdout.String(), "games for two") || !strings.Contains(stdout.String(), "on 2 instances |") {
+		t.Errorf("run: %v\n%s", err, stdout.String())
 	}
 }

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -18,8 +19,16 @@ import (
 // Each game plays a script to its end, a win or a draw, and the next game
 // opens a new connection (the tutorial's part 1 has no way to start over),
 // unless Rematch is set. Games and Duration are required.
+//
+// With Duel, or when the server has several instances ([Config.Others]),
+// the games are for two instead (the tutorial's part 2): game slot i's red
+// player on instance i and yellow on instance i+1, so that with several
+// instances every move crosses from one to another through their store. The
+// round trip then runs from writing a move to the opponent's reading of its
+// play event; the mover's own play event is read and checked after it.
 type Closed struct {
 	Games int
+	Duel  bool
 	// Warmup is played before the measured Duration and not counted.
 	Warmup, Duration time.Duration
 	// Rematch starts each game with this project's {"type": "init", "mode":
@@ -45,8 +54,12 @@ var (
 // Run implements Scenario.
 func (s Closed) Run(ctx context.Context, cfg Config) (*Result, error) {
 	cfg = cfg.withDefaults()
-	if s.Games <= 0 || s.Duration <= 0 || s.Warmup < 0 {
+	s.Duel = s.Duel || cfg.instances() > 1
+	switch {
+	case s.Games <= 0 || s.Duration <= 0 || s.Warmup < 0:
 		return nil, fmt.Errorf("loadgen: closed loop needs games and a duration: %+v", s)
+	case s.Duel && s.Rematch:
+		return nil, errors.New("loadgen: the closed loop's rematch is for hot-seat games on one server")
 	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -65,13 +78,16 @@ func (s Closed) Run(ctx context.Context, cfg Config) (*Result, error) {
 		t := time.NewTimer(time.Until(from))
 		defer t.Stop()
 		sleepUntil(ctx, t, from)
-		meter <- startCPU(cfg.PID)
+		meter <- startCPU(cfg)
 	}()
 	wg.Wait()
 	m := <-meter
 
 	r := &Result{Mode: "closed", Elapsed: s.Duration}
 	r.Settings = fmt.Sprintf("%d hot-seat games, %v (after %v warm-up)", s.Games, s.Duration, s.Warmup)
+	if s.Duel {
+		r.Settings = fmt.Sprintf("%d games for two, %v (after %v warm-up), the players on instances i and i+1", s.Games, s.Duration, s.Warmup)
+	}
 	if s.Rematch {
 		r.Settings += ", rematch on one connection"
 	} else {
@@ -100,54 +116,56 @@ func (s Closed) Run(ctx context.Context, cfg Config) (*Result, error) {
 // slot plays game after game until the end of the run. It counts what
 // happens between from and until.
 func (s Closed) slot(ctx context.Context, cfg Config, i int, from, until time.Time, st *closedStats) error {
-	var c *conn
+	var t *table
 	defer func() {
-		if c != nil {
-			c.close()
+		if t != nil {
+			t.close()
 		}
 	}()
 	for g := 0; time.Now().Before(until) && ctx.Err() == nil; g++ {
 		script := scripts[(i+g*s.Games)%len(scripts)]
 		switch {
-		case c == nil:
+		case t == nil:
 			var err error
-			if c, err = dial(ctx, cfg); err != nil {
+			if t, err = openTable(ctx, cfg, i, script, s.Duel); err != nil {
 				return err
 			}
-			st.conns++
+			st.conns += int64(len(t.conns))
 			if s.Rematch {
-				if err := expectInit(c, cfg, initHotSeat); err != nil {
+				if err := expectInit(t.conns[0], cfg, initHotSeat); err != nil {
 					return err
 				}
 			}
 		case s.Rematch:
-			if err := expectInit(c, cfg, rematch); err != nil {
+			if err := expectInit(t.conns[0], cfg, rematch); err != nil {
 				return err
 			}
+			t = newTable(t.conns, script, cfg)
 		}
-		ref := newReferee(script, !cfg.NoDrawEvent)
-		if err := playHotSeat(c, cfg, ref, until, func(sent, got time.Time) {
+		for n := range script {
+			if !time.Now().Before(until) {
+				return nil // the end of the run came first
+			}
+			sent, got, err := t.play(n, cfg)
+			if err != nil {
+				return fmt.Errorf("game %d of slot %d: %w", g, i, err)
+			}
 			if !got.Before(from) && got.Before(until) {
 				st.hist.Record(got.Sub(sent))
 				st.moves++
 			}
-		}); err != nil {
-			return fmt.Errorf("game %d of slot %d: %w", g, i, err)
-		}
-		if !ref.done() {
-			return nil // the end of the run came first
 		}
 		if now := time.Now(); !now.Before(from) && now.Before(until) {
 			st.games++
-			if ref.game.Draw() {
+			if t.refs[0].game.Draw() {
 				st.draws++
 			} else {
 				st.wins++
 			}
 		}
 		if !s.Rematch {
-			c.close()
-			c = nil
+			t.close()
+			t = nil
 		}
 	}
 	return nil
@@ -164,27 +182,6 @@ func expectInit(c *conn, cfg Config, msg []byte) error {
 	}
 	_, _, err = checkInit(e, false, false)
 	return err
-}
-
-// playHotSeat plays the moves of ref's script on c, one at a time, each
-// once the previous is answered, and reads the game's result after the last;
-// it stops early, with no error, when a move would start at or after until.
-// It calls answered with the times each move was sent and its play event
-// read.
-func playHotSeat(c *conn, cfg Config, ref *referee, until time.Time, answered func(sent, got time.Time)) error {
-	for n, column := range ref.script {
-		sent := time.Now()
-		if !sent.Before(until) {
-			return nil
-		}
-		if err := c.send(playJSON[column]); err != nil {
-			return err
-		}
-		if err := readMove(c, ref, n, sent.Add(cfg.Timeout), func(got time.Time) { answered(sent, got) }); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // readMove reads the events of move n (from 0) of ref's game: its play event,

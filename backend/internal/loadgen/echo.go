@@ -68,8 +68,11 @@ type Echo struct {
 // or host:port.
 func (s Echo) Run(ctx context.Context, cfg Config) (*Result, error) {
 	cfg = cfg.withDefaults()
-	if s.Clients <= 0 || s.Duration <= 0 {
+	switch {
+	case s.Clients <= 0 || s.Duration <= 0:
 		return nil, fmt.Errorf("loadgen: echo needs clients and a duration: %+v", s)
+	case cfg.instances() > 1:
+		return nil, errInstances
 	}
 	addr := cfg.URL
 	if u, err := urlHost(cfg.URL); err == nil {
@@ -94,7 +97,7 @@ func (s Echo) Run(ctx context.Context, cfg Config) (*Result, error) {
 		context.AfterFunc(ctx, func() { c.SetDeadline(interrupted) })
 	}
 	hists := make([]histogram.Histogram, s.Clients)
-	m := startCPU(cfg.PID)
+	m := startCPU(cfg)
 	until := time.Now().Add(s.Duration)
 	var wg sync.WaitGroup
 	for i, c := range conns {

@@ -22,7 +22,9 @@ import (
 // measured, or, when Interval is 0, as soon as everyone has read the previous
 // move. Games start over, on new connections, until Duration is over, which
 // starts once the first game of every slot is set up. Games and Duration are
-// required.
+// required. With several instances of the server ([Config.Others]), slot
+// i's red player is on instance i, yellow on i+1 and its spectators on the
+// instances after, in turn.
 type FanOut struct {
 	Games, Spectators int
 	Interval          time.Duration
@@ -84,7 +86,7 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 			// spread over an interval, lest every game move at once.
 			offset := s.Interval * time.Duration(i) / time.Duration(s.Games)
 			for g := 0; ctx.Err() == nil; g++ {
-				err := s.game(ctx, cfg, scripts[(i+g*s.Games)%len(scripts)], offset, begin, func() time.Time { return until }, st)
+				err := s.game(ctx, cfg, i, scripts[(i+g*s.Games)%len(scripts)], offset, begin, func() time.Time { return until }, st)
 				offset = 0
 				if err != nil {
 					f.add(ctx, fmt.Errorf("game %d of slot %d: %w", g, i, err))
@@ -100,7 +102,7 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 	ready.Wait()
 	runtime.GC() // the set-up's garbage, not in the measured time
 	until = time.Now().Add(s.Duration)
-	m := startCPU(cfg.PID)
+	m := startCPU(cfg)
 	close(start)
 	wg.Wait()
 	r := &Result{Mode: "fanout", Elapsed: s.Duration}
@@ -141,12 +143,12 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 	return r, f.finish(parent, r)
 }
 
-// game plays one game of script, unless the end of the run comes first.
+// game plays one game of script for slot, unless the end of the run comes first.
 // Once every connection has the first move, it calls begin, which waits for
 // the measured time to start and reports whether to go on; then end returns
 // when the measured time ends. When paced, the schedule of the moves starts
 // offset after begin returns.
-func (s FanOut) game(ctx context.Context, cfg Config, script []int, offset time.Duration, begin func() bool, end func() time.Time, st *fanOutStats) error {
+func (s FanOut) game(ctx context.Context, cfg Config, slot int, script []int, offset time.Duration, begin func() bool, end func() time.Time, st *fanOutStats) error {
 	n := 2 + s.Spectators
 	conns := make([]*conn, 0, n)
 	readers := 0
@@ -168,52 +170,19 @@ func (s FanOut) game(ctx context.Context, cfg Config, script []int, offset time.
 		}
 		wg.Wait()
 	}()
-	open := func() (*conn, error) {
-		c, err := dial(ctx, cfg)
-		if err == nil {
-			conns = append(conns, c)
-			st.conns++
-		}
-		return c, err
-	}
-
-	red, err := open()
+	players, watch, err := openDuel(ctx, cfg, slot, script[0])
+	conns = append(conns, players...)
+	st.conns += int64(len(players))
 	if err != nil {
 		return err
 	}
-	if err := red.send([]byte(`{"type":"init"}`)); err != nil {
-		return err
-	}
-	e, err := red.next(time.Now().Add(cfg.Timeout))
-	if err != nil {
-		return err
-	}
-	join, watch, err := checkInit(e, true, true)
-	if err != nil {
-		return err
-	}
-	yellow, err := open()
-	if err != nil {
-		return err
-	}
-	if err := yellow.send(fmt.Appendf(nil, `{"type":"init","join":%q}`, join)); err != nil {
-		return err
-	}
-	// A move out of turn proves that yellow has its seat.
-	if err := yellow.send(playJSON[script[0]]); err != nil {
-		return err
-	}
-	if e, err = yellow.next(time.Now().Add(cfg.Timeout)); err != nil {
-		return err
-	}
-	if err := checkNotYourTurn(e); err != nil {
-		return err
-	}
-	for range s.Spectators {
-		c, err := open()
+	for k := range s.Spectators {
+		c, err := dial(ctx, cfg, slot+2+k)
 		if err != nil {
 			return err
 		}
+		conns = append(conns, c)
+		st.conns++
 		if err := c.send(fmt.Appendf(nil, `{"type":"init","watch":%q}`, watch)); err != nil {
 			return err
 		}

@@ -46,6 +46,8 @@ func (s Idle) Run(ctx context.Context, cfg Config) (*Result, error) {
 	switch {
 	case cfg.PID <= 0:
 		return nil, ErrNoPID
+	case cfg.instances() > 1:
+		return nil, errInstances
 	case len(s.Steps) == 0 || s.Steps[0] <= 0 || !slices.IsSorted(s.Steps):
 		return nil, fmt.Errorf("loadgen: idle needs increasing numbers of connections: %v", s.Steps)
 	case s.Message != "init" && s.Message != "play":
@@ -67,7 +69,7 @@ func (s Idle) Run(ctx context.Context, cfg Config) (*Result, error) {
 	conns := make([]*conn, s.Steps[len(s.Steps)-1])
 	var opened atomic.Int64
 	start := time.Now()
-	m := startCPU(cfg.PID)
+	m := startCPU(cfg)
 	for _, n := range s.Steps {
 		from := int(opened.Load())
 		forEach(ctx, n-from, s.Concurrency, func(i int) {
@@ -101,7 +103,7 @@ func (s Idle) Run(ctx context.Context, cfg Config) (*Result, error) {
 
 // open opens a connection and starts a game on it.
 func (s Idle) open(ctx context.Context, cfg Config) (*conn, error) {
-	c, err := dial(ctx, cfg)
+	c, err := dial(ctx, cfg, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,29 @@ func Launch(ctx context.Context, command string, output io.Writer) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	args := strings.Fields(strings.ReplaceAll(command, "{addr}", addr))
+	return start(ctx, strings.Fields(strings.ReplaceAll(command, "{addr}", addr)), addr, output)
+}
+
+// LaunchRedis starts a private redis-server with command, a program and its
+// arguments separated by spaces, such as "taskset -c 0 redis-server
+// --appendonly no", to which it adds what makes the server private and
+// passing: a free loopback port, dir as its directory, no snapshots, no
+// daemon, and its log (warnings only) on output. It returns once the server
+// accepts TCP connections; its URL is then "redis://" + Addr + "/0".
+func LaunchRedis(ctx context.Context, command, dir string, output io.Writer) (*Server, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	args := append(strings.Fields(command), "--bind", "127.0.0.1", "--port", port, "--dir", dir,
+		"--save", "", "--daemonize", "no", "--logfile", "", "--loglevel", "warning")
+	return start(ctx, args, addr, output)
+}
+
+// start starts the program and arguments args, and returns once it accepts
+// TCP connections on addr.
+func start(ctx context.Context, args []string, addr string, output io.Writer) (*Server, error) {
 	if len(args) == 0 {
 		return nil, errors.New("loadgen: no server command")
 	}

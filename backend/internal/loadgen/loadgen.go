@@ -37,11 +37,23 @@ var ErrFailed = errors.New("loadgen: the run failed")
 // Config holds what every scenario needs to know about the server. URL is
 // required; the zero value of every other field means its default.
 type Config struct {
-	// URL is the server's game socket, such as ws://127.0.0.1:8000/.
+	// URL is the server's game socket, such as ws://127.0.0.1:8000/: that of
+	// its first instance when there are several.
 	URL string
 	// PID is the server's process, to report its CPU use and, for Idle, its
 	// memory; 0 if unknown (Idle needs it).
 	PID int
+	// Others are more instances of the server, which share its games through
+	// a store such as Redis: a game started on one can be joined on another.
+	// Closed and Open then play games for two with the players on different
+	// instances, FanOut spreads each game's connections over them, and Setup
+	// opens its connections on each in turn. Idle and Echo refuse them.
+	Others []Instance
+	// Redis tells, for the report, that the instances keep their games in
+	// Redis; RedisPID is the redis-server's process, to report its CPU use,
+	// 0 if unknown.
+	Redis    bool
+	RedisPID int
 	// Timeout bounds every wait for an answer: a longer one is a failure. Zero
 	// means ten seconds.
 	Timeout time.Duration
@@ -50,6 +62,38 @@ type Config struct {
 	// follow it.
 	NoDrawEvent bool
 }
+
+// Instance is one more instance of the server: its game socket, and its
+// process (0 if unknown).
+type Instance struct {
+	URL string
+	PID int
+}
+
+// instances returns the number of instances of the server.
+func (c Config) instances() int { return 1 + len(c.Others) }
+
+// instance returns instance i modulo their number: 0 is URL and PID.
+func (c Config) instance(i int) Instance {
+	if i %= c.instances(); i > 0 {
+		return c.Others[i-1]
+	}
+	return Instance{c.URL, c.PID}
+}
+
+// pids returns the known processes of the instances.
+func (c Config) pids() []int {
+	var pids []int
+	for i := range c.instances() {
+		if pid := c.instance(i).PID; pid > 0 {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// errInstances is a scenario that measures one server given several.
+var errInstances = errors.New("loadgen: this scenario measures one server, not several instances")
 
 func (c Config) withDefaults() Config {
 	if c.Timeout <= 0 {
@@ -115,11 +159,12 @@ type conn struct {
 // interrupted is a deadline in the past, which interrupts reads and writes.
 var interrupted = time.Unix(1, 0)
 
-// dial connects to the server within timeout.
-func dial(ctx context.Context, cfg Config) (*conn, error) {
+// dial connects to instance i of the server (modulo their number) within
+// the timeout.
+func dial(ctx context.Context, cfg Config, i int) (*conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	c, err := wsclient.Dial(dctx, cfg.URL)
+	c, err := wsclient.Dial(dctx, cfg.instance(i).URL)
 	if err != nil {
 		return nil, fmt.Errorf("connecting: %w", err)
 	}
@@ -153,7 +198,6 @@ func (c *conn) next(deadline time.Time) (*event, error) {
 	return &c.e, nil
 }
 
-// close makes the closing handshake.
 // closeAll closes the connections that are not nil, concurrency of them at a
 // time, and returns when all are closed.
 func closeAll(conns []*conn, concurrency int) {
@@ -170,6 +214,7 @@ func closeAll(conns []*conn, concurrency int) {
 	wg.Wait()
 }
 
+// close makes the closing handshake.
 func (c *conn) close() {
 	c.stop()
 	c.Conn.Close()

@@ -11,14 +11,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/loadgen"
+	"github.com/connect4go/connect4/backend/internal/redisstore"
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/socket"
 	"github.com/connect4go/connect4/shared/connect4"
@@ -32,19 +35,70 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // the limits a load run lifts, for the length of the test.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startInstances(t, 1, "")[0].url
+}
+
+// instance is a server of a test: its game socket, and how many connections
+// it has had.
+type instance struct {
+	url   string
+	conns atomic.Int64
+}
+
+// startInstances serves this project's game sockets on n loopback ports, as
+// startServer does: n instances that share their games through the Redis at
+// redisURL, each with a store of its own, or, when redisURL is empty, one
+// hub of this process.
+func startInstances(t *testing.T, n int, redisURL string) []*instance {
+	t.Helper()
 	discard := slog.New(slog.DiscardHandler)
-	hub := session.NewHub(session.Config{MaxMatches: -1, Grace: 10 * time.Millisecond}, discard)
-	sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
-	srv := httptest.NewServer(sockets)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := sockets.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
+	hubConfig := session.Config{MaxMatches: -1, Grace: 10 * time.Millisecond}
+	shared := session.NewHub(hubConfig, discard)
+	ins := make([]*instance, n)
+	for i := range ins {
+		hub := shared
+		if redisURL != "" {
+			store, err := redisstore.New(redisURL, redisstore.Options{CheckInterval: 20 * time.Millisecond}, discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { store.Close() }) // after the sockets' shutdown below
+			for deadline := time.Now().Add(5 * time.Second); store.Ready() != nil; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("Redis at %s: %v", redisURL, store.Ready())
+				}
+			}
+			cfg := hubConfig
+			cfg.Store = store
+			hub = session.NewHub(cfg, discard)
 		}
-		srv.Close()
-	})
-	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+		sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
+		in := &instance{}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			in.conns.Add(1)
+			sockets.ServeHTTP(w, r)
+		}))
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := sockets.Shutdown(ctx); err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+			srv.Close()
+		})
+		in.url = "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+		ins[i] = in
+	}
+	return ins
+}
+
+// config returns the Config of the instances ins.
+func config(ins []*instance) loadgen.Config {
+	cfg := loadgen.Config{URL: ins[0].url, PID: os.Getpid(), Timeout: 5 * time.Second}
+	for _, in := range ins[1:] {
+		cfg.Others = append(cfg.Others, loadgen.Instance{URL: in.url})
+	}
+	return cfg
 }
 
 // Every scenario runs briefly against the real server, checks every event,
@@ -203,7 +257,8 @@ func TestRunRefuses(t *testing.T) {
 	cfg := loadgen.Config{URL: "ws://127.0.0.1:1/"}
 	for _, s := range []loadgen.Scenario{
 		loadgen.Closed{}, loadgen.Open{Players: 1}, loadgen.Idle{Steps: []int{1}}, loadgen.Setup{}, loadgen.FanOut{Games: 1},
-		loadgen.Idle{Steps: []int{10, 5}},
+		loadgen.Idle{Steps: []int{10, 5}}, loadgen.Closed{Games: 1, Duration: time.Second, Duel: true, Rematch: true},
+		loadgen.Open{Players: 3, Duration: time.Second, Duel: true},
 	} {
 		if _, err := s.Run(context.Background(), cfg); err == nil {
 			t.Errorf("%T%+v ran", s, s)
@@ -211,6 +266,13 @@ func TestRunRefuses(t *testing.T) {
 	}
 	if _, err := (loadgen.Idle{Steps: []int{1}}).Run(context.Background(), cfg); !errors.Is(err, loadgen.ErrNoPID) {
 		t.Errorf("idle without a PID: %v", err)
+	}
+	// Idle and Echo measure one server.
+	several := loadgen.Config{URL: cfg.URL, PID: 1, Others: []loadgen.Instance{{URL: cfg.URL}}}
+	for _, s := range []loadgen.Scenario{loadgen.Idle{Steps: []int{1}}, loadgen.Echo{Clients: 1, Duration: time.Second}} {
+		if _, err := s.Run(context.Background(), several); err == nil {
+			t.Errorf("%T ran on several instances", s)
+		}
 	}
 	// Nothing listens: a failure, quickly.
 	cfg.Timeout = time.Second
@@ -421,4 +483,139 @@ func TestHelperServer(t *testing.T) {
 		srv.Close()
 	}()
 	srv.ListenAndServe()
+}
+
+// The scenarios run on several instances that share their games, one hub
+// or Redis (a private redis-server from LaunchRedis): in a game for two,
+// the players are on different instances, and every event is checked.
+func TestInstances(t *testing.T) {
+	exe, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("redis-server is not installed: apt-get install redis-server (make test does)")
+	}
+	rs, err := loadgen.LaunchRedis(context.Background(), exe+" --appendonly no", t.TempDir(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := rs.Stop(); err != nil {
+			t.Errorf("stopping redis-server: %v", err)
+		}
+	})
+	redisURL := "redis://" + rs.Addr + "/0"
+	tests := []struct {
+		name      string
+		instances int
+		redis     bool
+		scenario  loadgen.Scenario
+		check     func(t *testing.T, r *loadgen.Result, ins []*instance)
+	}{
+		{"closed for two on one", 1, false, loadgen.Closed{Games: 3, Duration: 300 * time.Millisecond, Duel: true},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				if r.Games < 3 || r.Connections != ins[0].conns.Load() || r.Connections%2 != 0 {
+					t.Errorf("%d games on %d connections", r.Games, r.Connections)
+				}
+			}},
+		{"closed on two", 2, false, loadgen.Closed{Games: 3, Warmup: 50 * time.Millisecond, Duration: 300 * time.Millisecond},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				if r.Games < 3 || ins[0].conns.Load() != ins[1].conns.Load() {
+					t.Errorf("%d games, %d and %d connections", r.Games, ins[0].conns.Load(), ins[1].conns.Load())
+				}
+			}},
+		{"open on three", 3, false, loadgen.Open{Players: 20, Rate: 20, Duration: 400 * time.Millisecond},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				// 20 players × 20 moves/s × 0.4 s = 160 moves, give or take the edges.
+				if r.Moves < 140 || r.Moves > 180 || r.Latencies[0].Count != uint64(r.Moves) {
+					t.Errorf("%d moves, %d latencies, want about 160", r.Moves, r.Latencies[0].Count)
+				}
+			}},
+		{"fan-out on three", 3, false, loadgen.FanOut{Games: 3, Spectators: 2, Duration: 300 * time.Millisecond},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				// The games cut short by the end of the run may leave a few out.
+				for i, in := range ins {
+					if n := in.conns.Load(); n < r.Games*4/3 {
+						t.Errorf("instance %d had %d connections of %d games × 4", i, n, r.Games)
+					}
+				}
+			}},
+		{"setup on three", 3, false, loadgen.Setup{Connections: 30, Concurrency: 5},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				for i, in := range ins {
+					if in.conns.Load() != 10 {
+						t.Errorf("instance %d had %d connections, want 10", i, in.conns.Load())
+					}
+				}
+			}},
+		{"closed through Redis", 2, true, loadgen.Closed{Games: 3, Duration: 300 * time.Millisecond},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				if r.Games < 2 || r.RedisCPU < 0 || !r.Redis {
+					t.Errorf("%d games, Redis CPU %v", r.Games, r.RedisCPU)
+				}
+			}},
+		{"open through Redis", 3, true, loadgen.Open{Players: 6, Rate: 20, Duration: 300 * time.Millisecond},
+			func(t *testing.T, r *loadgen.Result, ins []*instance) {
+				if r.Moves < 20 {
+					t.Errorf("%d moves", r.Moves)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := ""
+			if tt.redis {
+				url = redisURL
+			}
+			ins := startInstances(t, tt.instances, url)
+			cfg := config(ins)
+			if tt.redis {
+				cfg.Redis, cfg.RedisPID = true, rs.PID
+			}
+			r, err := tt.scenario.Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Instances != tt.instances {
+				t.Errorf("%d instances reported, want %d", r.Instances, tt.instances)
+			}
+			tt.check(t, r, ins)
+		})
+	}
+}
+
+// The report says on how many instances a run went and whether through
+// Redis, and what a move cost each.
+func TestReportInstances(t *testing.T) {
+	tests := []struct {
+		name string
+		r    loadgen.Result
+		want []string
+		not  []string
+	}{
+		{"one server", loadgen.Result{Instances: 1, Moves: 1000, ServerCPU: 0.5, ServerCPUTime: 20 * time.Millisecond, RedisCPU: -1},
+			[]string{"GCs), 50%, ", "server CPU per move: 20 µs/move"}, []string{"instance", "Redis"}},
+		{"one with Redis", loadgen.Result{Instances: 1, Redis: true, Moves: 1000, ServerCPU: 0.5, ServerCPUTime: 200 * time.Millisecond,
+			RedisCPU: 0.25, RedisCPUTime: 55500 * time.Microsecond},
+			[]string{"on 1 instance with Redis", "50% + Redis 25%", "server CPU per move: 200 µs/move", "Redis CPU per move: 55.50 µs/move"}, nil},
+		{"three sharing Redis", loadgen.Result{Instances: 3, Redis: true, Moves: 10, ServerCPU: 1.5, RedisCPU: -1},
+			[]string{"on 3 instances sharing Redis", "150% (3 instances), "}, []string{"Redis CPU per move", "+ Redis"}},
+		{"no moves", loadgen.Result{Instances: 2, ServerCPU: 1}, []string{"on 2 instances |"}, []string{"per move"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var md strings.Builder
+			if err := tt.r.WriteMarkdown(&md); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(md.String(), w) {
+					t.Errorf("no %q in %s", w, md.String())
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(md.String(), n) {
+					t.Errorf("%q in %s", n, md.String())
+				}
+			}
+		})
+	}
 }

@@ -20,8 +20,16 @@ import (
 // the moves missed: answered more than one period after their scheduled time,
 // when the player's next move was already due. Players and Duration are
 // required; the zero value of every other field means its default.
+//
+// With Duel, or when the server has several instances ([Config.Others]),
+// the players play games for two instead (the tutorial's part 2), an even
+// number of them: Players/2 games, game i's red player on instance i and
+// yellow on instance i+1, each game a move every half period (each player
+// Rate moves a second). A move's latency then runs to the opponent's
+// reading of its play event, and the next move is due half a period later.
 type Open struct {
 	Players  int
+	Duel     bool
 	Rate     float64 // moves a second per player; 0 means 1
 	Duration time.Duration
 	// Late is how far behind its schedule a move may be sent before it counts
@@ -50,8 +58,17 @@ func (s Open) Run(ctx context.Context, cfg Config) (*Result, error) {
 	if s.Concurrency <= 0 {
 		s.Concurrency = 64
 	}
-	if s.Players <= 0 || s.Duration <= 0 || s.Rate < 0 {
+	s.Duel = s.Duel || cfg.instances() > 1
+	switch {
+	case s.Players <= 0 || s.Duration <= 0 || s.Rate < 0:
 		return nil, fmt.Errorf("loadgen: open loop needs players, a rate and a duration: %+v", s)
+	case s.Duel && s.Players%2 != 0:
+		return nil, fmt.Errorf("loadgen: games for two need an even number of players, not %d", s.Players)
+	}
+	// Each table, a hot-seat game or a game for two, makes a move a period.
+	tables, period := s.Players, time.Duration(float64(time.Second)/s.Rate)
+	if s.Duel {
+		tables, period = s.Players/2, period/2
 	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -59,39 +76,42 @@ func (s Open) Run(ctx context.Context, cfg Config) (*Result, error) {
 	f := &failures{cancel: cancel}
 	r := &Result{Mode: "open", Elapsed: s.Duration,
 		Settings: fmt.Sprintf("%d players × %g moves/s, %v", s.Players, s.Rate, s.Duration)}
+	if s.Duel {
+		r.Settings = fmt.Sprintf("%d players × %g moves/s in %d games for two, %v, the players on instances i and i+1",
+			s.Players, s.Rate, tables, s.Duration)
+	}
 
-	// Every player connects before the schedule starts.
-	conns := make([]*conn, s.Players)
+	// Every table is set up before the schedule starts.
+	ts := make([]*table, tables)
 	var st openStats
-	forEach(ctx, s.Players, s.Concurrency, func(i int) {
-		c, err := dial(ctx, cfg)
+	forEach(ctx, tables, s.Concurrency, func(i int) {
+		t, err := openTable(ctx, cfg, i, scripts[i%len(scripts)], s.Duel)
 		f.add(ctx, err)
-		conns[i] = c
-		if c != nil {
-			st.conns.Add(1)
+		ts[i] = t
+		if t != nil {
+			st.conns.Add(int64(len(t.conns)))
 		}
 	})
 	if err := ctx.Err(); err != nil {
-		for _, c := range conns {
-			if c != nil {
-				c.close()
+		for _, t := range ts {
+			if t != nil {
+				t.close()
 			}
 		}
 		return r, f.finish(parent, r)
 	}
 
-	period := time.Duration(float64(time.Second) / s.Rate)
 	// Collect the connecting's garbage now, not in the measured time.
 	runtime.GC()
 	start := time.Now().Add(10 * time.Millisecond)
 	end := start.Add(s.Duration)
 	var hist, lag lockedHistogram
 	var wg sync.WaitGroup
-	m := startCPU(cfg.PID)
-	for i := range s.Players {
-		offset := time.Duration(int64(period) * int64(i) / int64(s.Players))
+	m := startCPU(cfg)
+	for i := range tables {
+		offset := time.Duration(int64(period) * int64(i) / int64(tables))
 		wg.Go(func() {
-			f.add(ctx, s.player(ctx, cfg, i, conns[i], start.Add(offset), end, period, &hist, &lag, &st))
+			f.add(ctx, s.table(ctx, cfg, i, tables, ts[i], start.Add(offset), end, period, &hist, &lag, &st))
 		})
 	}
 	wg.Wait()
@@ -116,18 +136,17 @@ func (s Open) Run(ctx context.Context, cfg Config) (*Result, error) {
 	return r, f.finish(parent, r)
 }
 
-// player plays one player's moves, the first at first and one every period
-// after it, until end; c is its first connection.
-func (s Open) player(ctx context.Context, cfg Config, i int, c *conn, first, end time.Time, period time.Duration, hist, lags *lockedHistogram, st *openStats) error {
+// table plays the moves of table i of n, the first at first and one every
+// period after it, until end; t is its first game.
+func (s Open) table(ctx context.Context, cfg Config, i, n int, t *table, first, end time.Time, period time.Duration, hist, lags *lockedHistogram, st *openStats) error {
 	defer func() {
-		if c != nil {
-			c.close()
+		if t != nil {
+			t.close()
 		}
 	}()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	game := i
-	ref := newReferee(scripts[game%len(scripts)], !cfg.NoDrawEvent)
 	for k := 0; ; k++ {
 		due := first.Add(time.Duration(k) * period)
 		if !due.Before(end) {
@@ -137,44 +156,38 @@ func (s Open) player(ctx context.Context, cfg Config, i int, c *conn, first, end
 		if !sleepUntil(ctx, timer, due) {
 			return nil
 		}
-		if c == nil { // the last game ended: start another
+		if t == nil { // the last game ended: start another
 			var err error
-			if c, err = dial(ctx, cfg); err != nil {
+			if t, err = openTable(ctx, cfg, i, scripts[game%len(scripts)], s.Duel); err != nil {
 				return err
 			}
-			st.conns.Add(1)
+			st.conns.Add(int64(len(t.conns)))
 		}
-		sent := time.Now()
+		sent, got, err := t.play(t.moves(), cfg)
+		if err != nil {
+			return fmt.Errorf("table %d: %w", i, err)
+		}
 		lag := sent.Sub(due)
 		lags.record(lag)
 		if lag > s.Late {
 			st.late.Add(1)
 		}
-		n := ref.moves()
-		if err := c.send(playJSON[ref.script[n]]); err != nil {
-			return err
+		latency := got.Sub(due)
+		hist.record(latency)
+		st.answered.Add(1)
+		if latency > period {
+			st.missed.Add(1)
 		}
-		if err := readMove(c, ref, n, sent.Add(cfg.Timeout), func(got time.Time) {
-			latency := got.Sub(due)
-			hist.record(latency)
-			st.answered.Add(1)
-			if latency > period {
-				st.missed.Add(1)
-			}
-		}); err != nil {
-			return fmt.Errorf("player %d: %w", i, err)
-		}
-		if ref.done() {
+		if t.done() {
 			st.games.Add(1)
-			if ref.game.Draw() {
+			if t.refs[0].game.Draw() {
 				st.draws.Add(1)
 			} else {
 				st.wins.Add(1)
 			}
-			c.close()
-			c = nil
-			game += s.Players
-			ref = newReferee(scripts[game%len(scripts)], !cfg.NoDrawEvent)
+			t.close()
+			t = nil
+			game += n
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -115,58 +116,99 @@ func gcCycles() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// cpuMeter measures the share of a core that this process, the server and
-// the rest of the machine use over a window, and this process's garbage
-// collections.
+// cpuMeter measures the share of a core that this process, the server's
+// instances, their Redis and the rest of the machine use over a window, and
+// this process's garbage collections.
 type cpuMeter struct {
-	pid                   int
+	pids                  []int // the instances'
+	redisPID              int
 	at                    time.Time
 	self, server, machine time.Duration
-	serverOK, machineOK   bool
+	redis                 time.Duration
+	serverOK, redisOK     bool
+	machineOK             bool
+	instances             int
+	usesRedis             bool
 	gcs                   uint64
 }
 
-func startCPU(pid int) cpuMeter {
-	m := cpuMeter{pid: pid, at: time.Now(), self: selfCPU(), gcs: gcCycles()}
+// sumCPU returns the CPU time that the processes pids have used in all.
+func sumCPU(pids []int) (time.Duration, error) {
+	var sum time.Duration
+	for _, pid := range pids {
+		t, err := processCPU(pid)
+		if err != nil {
+			return 0, err
+		}
+		sum += t
+	}
+	return sum, nil
+}
+
+func startCPU(cfg Config) cpuMeter {
+	m := cpuMeter{pids: cfg.pids(), redisPID: cfg.RedisPID, at: time.Now(), self: selfCPU(), gcs: gcCycles(),
+		instances: cfg.instances(), usesRedis: cfg.Redis || cfg.RedisPID > 0}
 	var err error
-	if pid > 0 {
-		m.server, err = processCPU(pid)
+	if len(m.pids) > 0 {
+		m.server, err = sumCPU(m.pids)
 		m.serverOK = err == nil
+	}
+	if m.redisPID > 0 {
+		m.redis, err = processCPU(m.redisPID)
+		m.redisOK = err == nil
 	}
 	m.machine, err = machineCPU()
 	m.machineOK = err == nil
 	return m
 }
 
-// stop returns the cores used since start by this process, by the server
-// (-1 when unknown) and by everything else on the machine (-1 when unknown):
-// other processes, and kernel work charged to neither.
-func (m cpuMeter) stop() (self, server, others float64) {
-	wall := time.Since(m.at).Seconds()
-	selfTime := selfCPU() - m.self
-	self, server, others = selfTime.Seconds()/wall, -1, -1
-	var serverTime time.Duration
-	if m.serverOK {
-		if t, err := processCPU(m.pid); err == nil {
-			serverTime = t - m.server
-			server = serverTime.Seconds() / wall
-		}
-	}
-	if m.machineOK && (m.serverOK || m.pid <= 0) {
-		if t, err := machineCPU(); err == nil {
-			if m.pid == os.Getpid() { // a server in this process: counted once
-				serverTime = 0
-			}
-			others = max((t-m.machine-selfTime-serverTime).Seconds()/wall, 0)
-		}
-	}
-	return self, server, others
+// cpuUse is what a cpuMeter measured: cores used (1 is one core busy
+// throughout the window), -1 when unknown, and the CPU time of the server's
+// instances and of Redis.
+type cpuUse struct {
+	self, server, redis, others float64
+	serverTime, redisTime       time.Duration
 }
 
-// stopInto records in r what stop returns, and the garbage collections.
+// stop returns the cores used since start by this process, by the server's
+// instances, by Redis and by everything else on the machine: other
+// processes, and kernel work charged to none of them.
+func (m cpuMeter) stop() cpuUse {
+	wall := time.Since(m.at).Seconds()
+	selfTime := selfCPU() - m.self
+	u := cpuUse{self: selfTime.Seconds() / wall, server: -1, redis: -1, others: -1}
+	if m.serverOK {
+		if t, err := sumCPU(m.pids); err == nil {
+			u.serverTime = t - m.server
+			u.server = u.serverTime.Seconds() / wall
+		}
+	}
+	if m.redisOK {
+		if t, err := processCPU(m.redisPID); err == nil {
+			u.redisTime = t - m.redis
+			u.redis = u.redisTime.Seconds() / wall
+		}
+	}
+	if m.machineOK && (m.serverOK || len(m.pids) == 0) && (m.redisOK || m.redisPID <= 0) {
+		if t, err := machineCPU(); err == nil {
+			serverTime := u.serverTime
+			if slices.Contains(m.pids, os.Getpid()) { // a server in this process: counted once
+				serverTime = 0
+			}
+			u.others = max((t-m.machine-selfTime-serverTime-u.redisTime).Seconds()/wall, 0)
+		}
+	}
+	return u
+}
+
+// stopInto records in r what stop returns, the garbage collections and the
+// instances measured.
 func (m cpuMeter) stopInto(r *Result) {
-	r.LoadCPU, r.ServerCPU, r.OtherCPU = m.stop()
+	u := m.stop()
+	r.LoadCPU, r.ServerCPU, r.RedisCPU, r.OtherCPU = u.self, u.server, u.redis, u.others
+	r.ServerCPUTime, r.RedisCPUTime = u.serverTime, u.redisTime
 	r.LoadGCs = int64(gcCycles() - m.gcs)
+	r.Instances, r.Redis = m.instances, m.usesRedis
 }
 
 // RaiseFileLimit makes sure this process may hold want open files (its

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,15 @@ type Result struct {
 	LoadCPU   float64 `json:"load_cpu"`
 	ServerCPU float64 `json:"server_cpu"`
 	OtherCPU  float64 `json:"other_cpu"`
+	// ServerCPU is summed over the Instances of the server, which keep their
+	// games in Redis when Redis is set. RedisCPU is the cores that the
+	// redis-server used, -1 when unknown. ServerCPUTime and RedisCPUTime are
+	// the CPU times behind ServerCPU and RedisCPU.
+	Instances     int           `json:"instances"`
+	Redis         bool          `json:"redis"`
+	RedisCPU      float64       `json:"redis_cpu"`
+	ServerCPUTime time.Duration `json:"server_cpu_ns"`
+	RedisCPUTime  time.Duration `json:"redis_cpu_ns"`
 	// LoadGCs is the number of garbage collections the load tool made in
 	// the measured time.
 	LoadGCs int64 `json:"load_gcs"`
@@ -81,16 +91,61 @@ type Memory struct {
 	PerConnection float64 `json:"per_connection_bytes"`
 }
 
+// servers describes the instances of the server and their store, for the
+// report; nothing for one server alone.
+func (r *Result) servers() string {
+	switch {
+	case r.Instances > 1 && r.Redis:
+		return fmt.Sprintf(", on %d instances sharing Redis", r.Instances)
+	case r.Instances > 1:
+		return fmt.Sprintf(", on %d instances", r.Instances)
+	case r.Redis:
+		return ", on 1 instance with Redis"
+	}
+	return ""
+}
+
+// perMove returns the server's CPU time per move (summed over its
+// instances) and Redis's, as far as they are known, when moves were played.
+func (r *Result) perMove() []Figure {
+	if r.Moves <= 0 {
+		return nil
+	}
+	var f []Figure
+	perMove := func(name string, cores float64, t time.Duration) {
+		if cores >= 0 {
+			f = append(f, Figure{name, float64(t.Microseconds()) / float64(r.Moves), "µs/move"})
+		}
+	}
+	perMove("server CPU per move", r.ServerCPU, r.ServerCPUTime)
+	if r.Redis {
+		perMove("Redis CPU per move", r.RedisCPU, r.RedisCPUTime)
+	}
+	return f
+}
+
+// serverCPU writes the server's CPU use, and Redis's when known.
+func (r *Result) serverCPU() string {
+	s := cores(r.ServerCPU)
+	if r.Instances > 1 {
+		s += fmt.Sprintf(" (%d instances)", r.Instances)
+	}
+	if r.Redis && r.RedisCPU >= 0 {
+		s += " + Redis " + cores(r.RedisCPU)
+	}
+	return s
+}
+
 // OK reports whether the run met no failure.
 func (r *Result) OK() bool { return r.Failures == 0 }
 
 // WriteText writes the result for a person to read.
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s\n", r.Mode, r.Settings)
+	fmt.Fprintf(&b, "%s: %s%s\n", r.Mode, r.Settings, r.servers())
 	fmt.Fprintf(&b, "  measured %v: %d moves, %d games (%d won, %d drawn), %d connections\n",
 		r.Elapsed.Round(time.Millisecond), r.Moves, r.Games, r.Wins, r.Draws, r.Connections)
-	for _, f := range r.Figures {
+	for _, f := range slices.Concat(r.Figures, r.perMove()) {
 		fmt.Fprintf(&b, "  %-34s %s\n", f.Name, f.format())
 	}
 	for _, l := range r.Latencies {
@@ -102,7 +157,7 @@ func (r *Result) WriteText(w io.Writer) error {
 			m.Connections, mib(m.After), mib(m.Before), kib(m.PerConnection))
 	}
 	fmt.Fprintf(&b, "  CPU: load tool %s (%d GCs), server %s, rest of the machine %s (of one core each)\n",
-		cores(r.LoadCPU), r.LoadGCs, cores(r.ServerCPU), cores(r.OtherCPU))
+		cores(r.LoadCPU), r.LoadGCs, r.serverCPU(), cores(r.OtherCPU))
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "  note: %s\n", n)
 	}
@@ -125,7 +180,7 @@ const MarkdownHeader = "| Run | Result | Latency | CPU: load tool (its GCs), ser
 // MarkdownHeader.
 func (r *Result) WriteMarkdown(w io.Writer) error {
 	var figures []string
-	for _, f := range r.Figures {
+	for _, f := range slices.Concat(r.Figures, r.perMove()) {
 		figures = append(figures, f.Name+": "+f.format())
 	}
 	for _, m := range r.Memory {
@@ -140,9 +195,9 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 	if !r.OK() {
 		checks = fmt.Sprintf("**FAILED** (%d): %s", r.Failures, r.FailureExamples[0])
 	}
-	_, err := fmt.Fprintf(w, "| %s: %s | %s | %s | %s, %s, %s | %s |\n", r.Mode, r.Settings,
+	_, err := fmt.Fprintf(w, "| %s: %s%s | %s | %s | %s, %s, %s | %s |\n", r.Mode, r.Settings, r.servers(),
 		cell(strings.Join(figures, "<br>")), cell(strings.Join(lat, "<br>")),
-		cores(r.LoadCPU)+fmt.Sprintf(" (%d GCs)", r.LoadGCs), cores(r.ServerCPU), cores(r.OtherCPU), cell(checks))
+		cores(r.LoadCPU)+fmt.Sprintf(" (%d GCs)", r.LoadGCs), r.serverCPU(), cores(r.OtherCPU), cell(checks))
 	return err
 }
 

@@ -12,7 +12,8 @@ import (
 // Setup opens Connections, Concurrency at a time, and measures the rate of
 // set-up and the latency of a handshake: from the start of the TCP connection
 // to reading the server's 101 Switching Protocols. The connections stay open
-// until all are, then close. Connections is required.
+// until all are, then close; with several instances of the server, on each
+// in turn. Connections is required.
 type Setup struct {
 	Connections int
 	Concurrency int // 0 means 32
@@ -36,11 +37,11 @@ func (s Setup) Run(ctx context.Context, cfg Config) (*Result, error) {
 	conns := make([]*conn, s.Connections)
 	var mu sync.Mutex
 	var h histogram.Histogram
-	m := startCPU(cfg.PID)
+	m := startCPU(cfg)
 	start := time.Now()
 	forEach(ctx, s.Connections, s.Concurrency, func(i int) {
 		t := time.Now()
-		c, err := dial(ctx, cfg)
+		c, err := dial(ctx, cfg, i)
 		d := time.Since(t)
 		if err != nil {
 			f.add(ctx, err)
