@@ -97,7 +97,7 @@ type options struct {
 	concurrency       int
 	spectators        int
 	interval          time.Duration
-	rematch           bool
+	rematch, duel     bool
 	timeout           time.Duration
 	noDrawEvent       bool
 	allowRemote       bool
@@ -133,6 +133,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "how long to play before measuring (closed)")
 	fs.IntVar(&o.games, "games", 100, "games played at once (closed, fanout)")
 	fs.BoolVar(&o.rematch, "rematch", false, "play each slot's games on one connection with this server's rematch, not the tutorial's protocol (closed)")
+	fs.BoolVar(&o.duel, "duel", false, "play games for two, red on instance i and yellow on i+1, not hot-seat games (closed, open; always with several instances)")
 	fs.IntVar(&o.players, "players", 1000, "connected players (open)")
 	fs.Float64Var(&o.rate, "rate", 1, "moves a second per player (open)")
 	fs.DurationVar(&o.late, "late", time.Millisecond, "how far behind schedule a move may be sent before it counts as late (open)")
@@ -187,9 +188,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 func (o options) scenario() (loadgen.Scenario, int, error) {
 	switch o.mode {
 	case "closed":
-		return loadgen.Closed{Games: o.games, Warmup: o.warmup, Duration: o.duration, Rematch: o.rematch}, o.games, nil
+		return loadgen.Closed{Games: o.games, Duel: o.duel, Warmup: o.warmup, Duration: o.duration, Rematch: o.rematch}, o.games, nil
 	case "open":
-		return loadgen.Open{Players: o.players, Rate: o.rate, Duration: o.duration, Late: o.late, Concurrency: o.concurrency}, o.players, nil
+		return loadgen.Open{Players: o.players, Duel: o.duel, Rate: o.rate, Duration: o.duration, Late: o.late, Concurrency: o.concurrency}, o.players, nil
 	case "idle":
 		var steps []int
 		for s := range strings.SplitSeq(o.conns, ",") {

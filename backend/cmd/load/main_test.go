@@ -62,6 +62,7 @@ func TestSmoke(t *testing.T) {
 		{"closed", []string{"-mode", "closed", "-games", "3", "-warmup", "50ms", "-duration", "300ms"}, "moves/s"},
 		{"closed rematch", []string{"-mode", "closed", "-games", "2", "-warmup", "0s", "-duration", "200ms", "-rematch"}, "rematch"},
 		{"open", []string{"-mode", "open", "-players", "20", "-rate", "10", "-duration", "300ms"}, "from its scheduled time"},
+		{"open duel", []string{"-mode", "open", "-players", "20", "-rate", "10", "-duration", "300ms", "-duel"}, "in 10 games for two"},
 		{"idle", []string{"-mode", "idle", "-conns", "10,20", "-settle", "20ms", "-pid", pid}, "per connection"},
 		{"setup", []string{"-mode", "setup", "-conns", "30", "-concurrency", "5"}, "conns/s"},
 		{"fanout", []string{"-mode", "fanout", "-games", "2", "-spectators", "3", "-duration", "300ms"}, "to each spectator"},
