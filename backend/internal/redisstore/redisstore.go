@@ -166,12 +166,12 @@ func (s *Store) watch(ctx context.Context) {
 }
 
 // check pings Redis, and tells of a change.
-func (s *Store) check(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, s.opt.CheckInterval)
+func (s *Store) check(closing context.Context) {
+	ctx, cancel := context.WithTimeout(closing, s.opt.CheckInterval)
 	defer cancel()
 	err := s.rdb.Ping(ctx).Err()
-	if ctx.Err() != nil && err != nil && errors.Is(ctx.Err(), context.Canceled) {
-		return // closing
+	if closing.Err() != nil {
+		return
 	}
 	s.mu.Lock()
 	was := s.health
