@@ -6,9 +6,12 @@
 # markdown report to stdout and to bench/results.md (gitignored).
 #
 # It needs `make build` first (bin/connect4 with the wasm inside) and, for
-# the page, Debian's chromium. The server runs pinned to CPU 0 and the load
-# tool to CPU 1 with taskset, with the server's limits for one client lifted.
-# About three minutes in all. It exits 1 if a run failed its checks.
+# the page, Debian's chromium, and for the runs on several instances Debian's
+# redis-server. The server runs pinned to CPU 0 and the load tool to CPU 1
+# with taskset, with the server's limits for one client lifted; with several
+# instances, every instance and their private redis-server share CPU 0, so
+# that the cost of more instances shows as fewer moves on the same core.
+# About five minutes in all. It exits 1 if a run failed its checks.
 # Environment:
 #
 #   CONNECT4_BIN  the server to measure (default bin/connect4)
@@ -35,6 +38,13 @@ else
   pin_server="" pin_load=""
 fi
 server="${pin_server}$bin -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -first-message-timeout 1m -log-level warn"
+# The same with its games in Redis, and the private redis-server the load tool
+# starts for it: no append-only file, so that the figures are the CPU and the
+# round trips of the store, not this machine's disk (the tests' appendfsync
+# always would put an fsync in every move).
+with_redis="-addr {addr} -redis {redis}"
+redis_server=${server/"-addr {addr}"/$with_redis}
+redis="${pin_server}redis-server --appendonly no"
 
 long=10s open=15s
 if [ "${BENCH_QUICK:-}" = 1 ]; then long=2s open=3s; fi
@@ -46,7 +56,11 @@ failed=0
 load() {
   local srv=$1
   shift
-  echo "${pin_load}\$LOAD $* -server '$srv'" | sed "s#$root/##g; s#$tmp/load#\$LOAD#g" >> "$tmp/commands"
+  local shown="" a
+  for a in "$@"; do
+    case $a in *" "*) shown+=" '$a'" ;; *) shown+=" $a" ;; esac
+  done
+  echo "${pin_load}\$LOAD${shown} -server '$srv'" | sed "s#$root/##g; s#$tmp/load#\$LOAD#g" >> "$tmp/commands"
   echo "bench: load $*" >&2
   if ! $pin_load "$tmp/load" "$@" -server "$srv" -markdown "$tmp/load.md" >&2; then
     failed=1
@@ -106,13 +120,21 @@ load "$server" -mode closed -games 100 -warmup 1s -duration "$long"
 load "$server" -mode closed -games 100 -warmup 1s -duration "$long" -rematch
 load "$server" -mode open -players 1000 -rate 1 -duration "$open"
 load "$server" -mode open -players 10000 -rate 1 -duration "$open"
+# Games for two, the players on different instances when there are several:
+# in this process, then through Redis on 1, 2 and 3 instances.
+load "$server" -mode closed -games 100 -warmup 1s -duration "$long" -duel
+load "$server" -mode open -players 1000 -rate 1 -duration "$open" -duel
+for n in 1 2 3; do
+  load "$redis_server" -mode closed -games 100 -warmup 1s -duration "$long" -duel -instances "$n" -redis-server "$redis"
+  load "$redis_server" -mode open -players 1000 -rate 1 -duration "$open" -duel -instances "$n" -redis-server "$redis"
+done
 load "$server" -mode idle -conns 1000,10000 -message init
 load "$server" -mode setup -conns 5000 -concurrency 50
 load "$server" -mode fanout -games 100 -spectators 10 -interval 100ms -duration "$long"
 {
   echo "## Load"
   echo
-  echo "The server (\`$(basename "$bin")\`) and the load tool on loopback, started as below; a fresh server for each run. CPU is in cores (100% = one core busy throughout the measured time); the rest of the machine is every other process plus kernel work charged to neither. Latency quantiles are upper bounds within 0.8% (HDR-style histogram); max is exact."
+  echo "The server (\`$(basename "$bin")\`) and the load tool on loopback, started as below; a fresh server for each run (and a fresh redis-server, \`--appendonly no\`, for the runs through Redis, on the same CPU as the instances). CPU is in cores (100% = one core busy throughout the measured time; the server's summed over its instances, Redis's apart); the rest of the machine is every other process plus kernel work charged to neither. Latency quantiles are upper bounds within 0.8% (HDR-style histogram); max is exact."
   echo
   echo '```sh'
   echo "go build -o load ./backend/cmd/load   # \$LOAD"
