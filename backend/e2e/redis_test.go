@@ -358,7 +358,7 @@ func TestRedisRestart(t *testing.T) {
 		}
 	}
 	yellow.send(`{"type":"play","column":4}`)
-	if e := yellow.until("error"); !strings.Contains(e["message"].(string), "nothing was played") {
+	if e := yellow.until("error"); !strings.Contains(e["message"].(string), "try again in a moment") {
 		t.Errorf("a move with Redis stopped: %v", e)
 	}
 

@@ -71,7 +71,7 @@ var messages = []struct {
 	{ErrTooFast, "too_fast", "Too many messages: slow down."},
 	{ErrServerFull, "server_full", "The server is full: please try again in a minute."},
 	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect."},
-	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: nothing was played. Try again in a moment."},
+	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: try again in a moment."},
 }
 
 // internalMessage is shown for an error that the table does not know. The server

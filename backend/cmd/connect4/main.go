@@ -80,7 +80,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	)
 	if cfg.redisURL != "" {
 		store, err := redisstore.New(cfg.redisURL, redisstore.Options{
-			TTL: cfg.session.Idle,
+			// Longer than the idle time, so that the idle close finds
+			// the match and records it.
+			TTL: 2 * cfg.session.Idle,
 			OnHealth: func(err error) {
 				stats.StoreUp(err == nil)
 				if h := hub.Load(); h != nil && err != nil {

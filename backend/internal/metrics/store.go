@@ -20,7 +20,7 @@ func newStoreMetrics(f wrap) storeMetrics {
 	s := storeMetrics{
 		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "connect4_store_duration_seconds",
-			Help:    "Time of the calls to the game store, by operation (create, find, load, append, drop) and result (ok, conflict, not_found, error).",
+			Help:    "Time of the calls to the game store, by operation (create, find, load, append) and result (ok, conflict, not_found, error).",
 			Buckets: prometheus.ExponentialBuckets(25e-6, 2, 16), // 25 µs to 0.8 s
 		}, []string{"op", "result"}),
 		conflicts: prometheus.NewCounter(prometheus.CounterOpts{

@@ -3,13 +3,17 @@
 -- ARGV: the position to append at, the TTL in milliseconds, the match's id,
 -- then the records.
 -- Returns the position appended at, -1 if the match has more records, -2 if
--- it does not exist. The records are published on the hash's name as the
+-- it does not exist or has fewer. The records are published on the hash's name as the
 -- position then the records, a line each.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return -2
 end
 local at = tonumber(ARGV[1])
-if redis.call('LLEN', KEYS[2]) ~= at then
+local n = redis.call('LLEN', KEYS[2])
+if n < at then
+  return -2 -- records lost, by a restart without persistence: the match is gone
+end
+if n > at then
   return -1
 end
 local ttl = ARGV[2]

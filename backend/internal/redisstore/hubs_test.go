@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,12 +19,22 @@ import (
 
 // servers returns n Hubs sharing srv.
 func servers(t *testing.T, srv *redistest.Server, n int) []*session.Hub {
-	hubs := make([]*session.Hub, n)
-	for i := range hubs {
-		s := open(t, srv, redisstore.Options{CheckInterval: 50 * time.Millisecond})
-		hubs[i] = session.NewHub(session.Config{Store: s}, discard)
-	}
+	hubs, _ := serversWith(t, srv, n, redisstore.Options{}, session.Config{})
 	return hubs
+}
+
+// serversWith returns n Hubs sharing srv, with settings, and their Stores.
+func serversWith(t *testing.T, srv *redistest.Server, n int, opt redisstore.Options, cfg session.Config) ([]*session.Hub, []*redisstore.Store) {
+	hubs := make([]*session.Hub, n)
+	stores := make([]*redisstore.Store, n)
+	opt.CheckInterval = 50 * time.Millisecond
+	for i := range hubs {
+		stores[i] = open(t, srv, opt)
+		c := cfg
+		c.Store = stores[i]
+		hubs[i] = session.NewHub(c, discard)
+	}
+	return hubs, stores
 }
 
 // conn is a session.Conn whose events a test waits for.
@@ -246,5 +257,86 @@ func TestLetGo(t *testing.T) {
 	watcher.Client.Close()
 	if n := third.Stats().Matches; n != 0 {
 		t.Errorf("once the spectator left: %d matches held, want 0", n)
+	}
+}
+
+// TestIdleAcrossServers lets a match go idle: the idle close comes before the
+// match expires from Redis, and every server closes its clients with the
+// idle message.
+func TestIdleAcrossServers(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	hubs, _ := serversWith(t, redistest.Start(t), 2, redisstore.Options{TTL: 2 * idle}, session.Config{Idle: idle})
+	red, yellow, _, start := friends(t, hubs[0], hubs[1], hubs[1])
+	for _, c := range []client{red, yellow} {
+		select {
+		case reason := <-c.closed:
+			if !strings.Contains(reason, "without a move") {
+				t.Errorf("closed with %q, want the idle message", reason)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("not closed for idleness in 5 s")
+		}
+	}
+	late := connect(hubs[0])
+	late.Handle(protocol.Resume{Token: start.Token})
+	late.expect(t, errorFor(protocol.ErrTokenExpired))
+}
+
+// TestLeaveWhileRedisAway has a player leave while Redis is away: once it is
+// back, the opponent is told, and the game is abandoned after the grace.
+func TestLeaveWhileRedisAway(t *testing.T) {
+	srv := redistest.Start(t)
+	hubs, stores := serversWith(t, srv, 2, redisstore.Options{}, session.Config{Grace: 300 * time.Millisecond})
+	red, yellow, _, _ := friends(t, hubs[0], hubs[1], hubs[1])
+	red.Handle(protocol.Play{Column: 3})
+	yellow.expect(t, protocol.Played{Player: connect4.Red, Column: 3})
+
+	srv.Stop()
+	waitFor(t, "Redis away", func() bool { return stores[0].Ready() != nil })
+	red.Client.Close()
+	yellow.quiet(t)
+	srv.Start()
+	yellow.away(t, connect4.Red)
+	yellow.expect(t, protocol.Abandoned{Player: connect4.Red})
+}
+
+// away checks that the next event tells that player left.
+func (c *conn) away(t *testing.T, player connect4.Player) {
+	t.Helper()
+	if p, ok := c.next(t).(protocol.Presence); !ok || p.Player != player || p.Online {
+		t.Fatalf("event %v, want %s away", p, player)
+	}
+}
+
+// TestGraceEndsWhileRedisAway has the grace end while Redis is away: the game
+// is abandoned once it is back.
+func TestGraceEndsWhileRedisAway(t *testing.T) {
+	srv := redistest.Start(t)
+	hubs, stores := serversWith(t, srv, 2, redisstore.Options{}, session.Config{Grace: 300 * time.Millisecond})
+	red, yellow, _, _ := friends(t, hubs[0], hubs[1], hubs[1])
+	red.Client.Close()
+	yellow.away(t, connect4.Red)
+	srv.Stop()
+	waitFor(t, "Redis away", func() bool { return stores[1].Ready() != nil })
+	time.Sleep(time.Second) // the grace ends
+	srv.Start()
+	yellow.expect(t, protocol.Abandoned{Player: connect4.Red})
+}
+
+// TestRemoteSpectatorKeepsTheMatch has both players leave for good while a
+// spectator on a third server watches: the match stays, and a player may
+// still come back.
+func TestRemoteSpectatorKeepsTheMatch(t *testing.T) {
+	hubs, _ := serversWith(t, redistest.Start(t), 3, redisstore.Options{}, session.Config{Grace: 200 * time.Millisecond})
+	red, yellow, watcher, start := friends(t, hubs[0], hubs[1], hubs[2])
+	red.Client.Close()
+	yellow.Client.Close()
+	watcher.away(t, connect4.Red)
+	watcher.away(t, connect4.Yellow)
+	time.Sleep(500 * time.Millisecond)
+	again := connect(hubs[0])
+	again.Handle(protocol.Resume{Token: start.Token})
+	if e, ok := again.next(t).(protocol.Started); !ok {
+		t.Errorf("resume with a spectator still in the match: %v", e)
 	}
 }

@@ -36,7 +36,8 @@ type Options struct {
 	// Prefix starts the name of every key and channel; the default is "c4:".
 	Prefix string
 	// TTL is how long a match is kept after its last record; the default is
-	// 30 minutes. Keep it at least the game's idle time.
+	// an hour. Keep it well above the game's idle time (session.Config.Idle),
+	// so that the idle close finds the match.
 	TTL time.Duration
 	// CheckInterval is how often Redis is pinged for the health check; the
 	// default is a second.
@@ -68,13 +69,7 @@ var _ session.Store = (*Store)(nil)
 //go:embed append.lua
 var appendLua string
 
-//go:embed drop.lua
-var dropLua string
-
-var (
-	appendScript = redis.NewScript(appendLua)
-	dropScript   = redis.NewScript(dropLua)
-)
+var appendScript = redis.NewScript(appendLua)
 
 // The answers of the append script besides the position appended at.
 const (
@@ -107,7 +102,7 @@ func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
 		opt.Prefix = "c4:"
 	}
 	if opt.TTL == 0 {
-		opt.TTL = 30 * time.Minute
+		opt.TTL = time.Hour
 	}
 	if opt.CheckInterval == 0 {
 		opt.CheckInterval = time.Second
@@ -374,10 +369,6 @@ func (s *Store) Follow(id string, f session.Follower) (stop func()) {
 	}
 }
 
-// Drop implements session.Store: it deletes the match and its keys.
-func (s *Store) Drop(ctx context.Context, id string) {
-	err := dropScript.Run(ctx, s.rdb, []string{s.headerKey(id), s.logKey(id)}).Err()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		s.log.Warn("dropping a match", "err", err) // it expires anyway
-	}
-}
+// Drop implements session.Store: it leaves the match to expire, since
+// spectators on other servers may follow it still.
+func (s *Store) Drop(context.Context, string) {}

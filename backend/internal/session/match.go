@@ -417,7 +417,6 @@ func (m *match) follow(c *Client) error {
 	}
 	m.watchers[c] = struct{}{}
 	c.seat = spectator
-	m.active()
 	if c.version >= protocol.Version {
 		c.send(m.started(spectator))
 	}
@@ -537,7 +536,7 @@ func (m *match) move(column int, local bool) {
 // Config.Thinkers, without the match's lock: no connection waits for it, and
 // no other game.
 func (m *match) computerTurn() {
-	if m.head.Mode != protocol.Computer || m.over() || m.game.Turn() != m.colour(1) || m.seats[0].holder == nil {
+	if m.closed || m.head.Mode != protocol.Computer || m.over() || m.game.Turn() != m.colour(1) || m.seats[0].holder == nil {
 		return
 	}
 	g, round, n := *m.game, m.round, m.game.Len()
@@ -560,8 +559,9 @@ func (m *match) computerTurn() {
 			}
 			return []Record{{Op: Moved, Column: column}}, nil
 		})
-		if err != nil {
-			h.log.Warn("computer move", "match", m.num, "err", err)
+		if errors.Is(err, protocol.ErrUnavailable) {
+			h.log.Warn("computer move: trying again", "match", m.num, "err", err)
+			m.later(m.computerTurn)
 		}
 	}()
 }
@@ -646,15 +646,43 @@ func (m *match) leave(c *Client) {
 		s.held = false // no one can come back to it
 		return
 	}
-	until := m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond)
+	m.recordLeft(i, c.id, m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond))
+}
+
+// retryDelay is how long a server waits before it tries again a record that
+// the Store could not take, such as while Redis is away.
+const retryDelay = time.Second
+
+// later calls f with the match's lock held after retryDelay, and returns the
+// timer.
+func (m *match) later(f func()) Timer {
+	return m.hub.cfg.AfterFunc(retryDelay, func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		f()
+	})
+}
+
+// recordLeft records that conn, the holder of seat i, left and may come back
+// until then. While the Store cannot take the record, it tries again: the
+// opponent must learn of it, and the game may have to be abandoned.
+func (m *match) recordLeft(i int, conn string, until time.Time) {
+	s := &m.seats[i]
 	err := m.do(func() ([]Record, error) {
-		if m.closed || s.conn != c.id {
+		if m.closed || s.conn != conn {
 			return nil, nil // taken back meanwhile, on another server
 		}
 		return []Record{{Op: Left, Seat: i, Until: until}}, nil
 	})
-	if err != nil {
-		m.hub.log.Warn("leaving", "match", m.num, "err", err)
+	if errors.Is(err, protocol.ErrUnavailable) {
+		m.hub.log.Warn("leaving: trying again", "match", m.num, "err", err)
+		// The timer keeps the match here until then; the seat's return
+		// stops it.
+		s.grace = m.later(func() {
+			s.grace = nil
+			m.recordLeft(i, conn, until)
+			m.letGoIfEmpty()
+		})
 	}
 }
 
@@ -688,8 +716,10 @@ func (m *match) expireGrace(i, away int) {
 		}
 		return []Record{{Op: Abandoned, Seat: i}}, nil
 	})
-	if err != nil {
-		m.hub.log.Warn("abandoning", "match", m.num, "err", err)
+	if errors.Is(err, protocol.ErrUnavailable) {
+		m.hub.log.Warn("abandoning: trying again", "match", m.num, "err", err)
+		s.grace = m.hub.cfg.AfterFunc(retryDelay, func() { m.expireGrace(i, away) })
+		return
 	}
 	m.letGoIfEmpty()
 }
@@ -755,9 +785,9 @@ func (m *match) expireIdle() {
 		}
 		return []Record{{Op: Closed}}, nil
 	})
-	if err != nil {
-		m.hub.log.Warn("closing an idle match", "match", m.num, "err", err)
-		m.active() // try again later
+	if err != nil && !m.closed {
+		m.hub.log.Warn("closing an idle match: trying again", "match", m.num, "err", err)
+		m.idle.Reset(retryDelay)
 	}
 }
 

@@ -262,6 +262,9 @@ func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
 		return nil, unavailable(err)
 	}
 	h.log.Debug("match loaded", "match", m.num, "mode", m.head.Mode, "records", m.n)
+	if m.closed {
+		return nil, notFound // closed for idleness, not yet expired
+	}
 	return m, nil
 }
 

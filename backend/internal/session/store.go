@@ -32,14 +32,17 @@ type Store interface {
 	// on, or ErrNotFound.
 	Load(ctx context.Context, id string, from int) (Header, []Record, error)
 	// Append adds recs to match id if it has exactly at records, fails with
-	// ErrConflict if it has more, and with ErrNotFound if it has ended. The
-	// tokens of Joined records become keys of the match.
+	// ErrConflict if it has more, and with ErrNotFound if it has ended or
+	// has fewer (the Store lost some). The tokens of Joined records become
+	// keys of the match.
 	Append(ctx context.Context, id string, at int, recs ...Record) error
 	// Follow tells f of the records other servers append to match id, until
 	// the returned stop is called. A Store that no other server shares may
 	// tell it nothing.
 	Follow(id string, f Follower) (stop func())
-	// Drop forgets match id: no one is in it any more, nor can come back.
+	// Drop forgets match id: no one is in it any more, nor can come back,
+	// or it closed for idleness. A Store that servers share may keep it
+	// until it expires instead, for a spectator on another server.
 	Drop(ctx context.Context, id string)
 }
 
