@@ -256,8 +256,11 @@ func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
 	if err := m.load(); err != nil {
 		m.closed = true
 		h.unregister(m)
-		if errors.Is(err, ErrNotFound) {
+		switch {
+		case errors.Is(err, ErrNotFound):
 			return nil, notFound
+		case errors.Is(err, protocol.ErrBadLevel):
+			return nil, err // a level this server does not have
 		}
 		return nil, unavailable(err)
 	}
