@@ -382,3 +382,24 @@ func TestRedisRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestKilledInstanceAbandoned kills the instance of a player who does not
+// come back: the other instances notice, the opponent is told that the player
+// is away, and after the grace the game is abandoned.
+func TestKilledInstanceAbandoned(t *testing.T) {
+	rds := redistest.Start(t)
+	a, b := startServer(t, "-redis", rds.URL(), "-grace", "1s"), startServer(t, "-redis", rds.URL(), "-grace", "1s")
+	red, yellow, _ := friendsGame(t, a, b, b)
+	move(t, red, 3, 1, red, yellow)
+
+	a.kill()
+	start := time.Now()
+	away := yellow.until("presence")
+	if away["player"] != "red" || away["online"] == true {
+		t.Errorf("after red's instance died: %v, want red away", away)
+	}
+	if e := yellow.until("abandoned"); e["player"] != "red" {
+		t.Errorf("%v, want red's game abandoned", e)
+	}
+	t.Logf("abandoned %v after the kill", time.Since(start).Round(time.Millisecond))
+}

@@ -13,6 +13,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,9 +24,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/connect4go/connect4/backend/internal/metrics"
 	"github.com/connect4go/connect4/backend/internal/redisstore"
@@ -79,7 +83,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		ready = func() error { return nil }
 	)
 	if cfg.redisURL != "" {
+		// The server's name in the store is new at each start: the seats
+		// held by a previous process of the same instance, killed, are
+		// not mistaken for this one's.
+		cfg.session.Server = serverName(cfg.instance)
 		store, err := redisstore.New(cfg.redisURL, redisstore.Options{
+			Server: cfg.session.Server,
 			// Longer than the idle time, so that the idle close finds
 			// the match and records it.
 			TTL: 2 * cfg.session.Idle,
@@ -98,6 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		cfg.session.Store, ready = stats.Store(store), store.Ready
 	}
 	hub.Store(session.NewHub(cfg.session, logger))
+	defer hub.Load().Close()
 	sockets := socket.New(hub.Load(), cfg.socket, logger)
 	site := server.New(pages, sockets, stats.Handler())
 	site.ReadyWhen(ready)
@@ -138,6 +148,21 @@ func instanceName(addr net.Addr) string {
 	}
 	_, port, _ := net.SplitHostPort(addr.String())
 	return net.JoinHostPort(host, port)
+}
+
+// serverName returns the name of this run of instance among the servers
+// sharing a store: the instance's name, without spaces or slashes, and a
+// random suffix.
+func serverName(instance string) string {
+	clean := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '/' {
+			return '_'
+		}
+		return r
+	}, instance)
+	b := make([]byte, 4)
+	rand.Read(b)
+	return clean + "~" + hex.EncodeToString(b)
 }
 
 // pageURL returns the address to open in a browser for a server listening on

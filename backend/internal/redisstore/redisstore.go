@@ -45,6 +45,9 @@ type Options struct {
 	// OnHealth is told, from a goroutine of the Store's, when Redis stops
 	// answering (err is why) and when it answers again (err is nil).
 	OnHealth func(err error)
+	// Server names this server for Alive, which says it runs as long as
+	// the Store checks Redis, and for three checks more. "" names none.
+	Server string
 }
 
 // Store is a session.Store in Redis. It is safe for concurrent use.
@@ -130,12 +133,18 @@ func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
 	return s, nil
 }
 
-// Close stops following and closes the connections to Redis.
+// Close stops following and closes the connections to Redis. The server is
+// not alive from then on.
 func (s *Store) Close() error {
 	s.cancel()
-	err := errors.Join(s.ps.Close(), s.rdb.Close())
-	s.done.Wait()
-	return err
+	err := s.ps.Close()
+	s.done.Wait() // no check renews the sign of life after this
+	if s.opt.Server != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
+		s.rdb.Del(ctx, s.aliveKey(s.opt.Server))
+		cancel()
+	}
+	return errors.Join(err, s.rdb.Close())
 }
 
 // Ready returns nil if Redis answered the last check, or why not.
@@ -164,7 +173,13 @@ func (s *Store) watch(ctx context.Context) {
 func (s *Store) check(closing context.Context) {
 	ctx, cancel := context.WithTimeout(closing, s.opt.CheckInterval)
 	defer cancel()
-	err := s.rdb.Ping(ctx).Err()
+	// A check is a ping, or the renewal of the server's sign of life.
+	var err error
+	if s.opt.Server != "" {
+		err = s.rdb.Set(ctx, s.aliveKey(s.opt.Server), 1, 3*s.opt.CheckInterval).Err()
+	} else {
+		err = s.rdb.Ping(ctx).Err()
+	}
 	if closing.Err() != nil {
 		return
 	}
@@ -235,6 +250,15 @@ func (s *Store) headerKey(id string) string { return s.opt.Prefix + "m:" + id }
 func (s *Store) logKey(id string) string    { return s.opt.Prefix + "m:" + id + ":log" }
 func (s *Store) indexKey(k session.KeyKind, key string) string {
 	return s.opt.Prefix + string(k) + ":" + key
+}
+
+func (s *Store) aliveKey(server string) string { return s.opt.Prefix + "alive:" + server }
+
+// Alive implements session.Store: a server is alive while its sign of life,
+// renewed at each check, has not expired.
+func (s *Store) Alive(ctx context.Context, server string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.aliveKey(server)).Result()
+	return n == 1, err
 }
 
 // Create implements session.Store.

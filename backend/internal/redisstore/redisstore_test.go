@@ -261,3 +261,28 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestAlive(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	a, err := redisstore.New(srv.URL(), redisstore.Options{Server: "a~1", CheckInterval: 50 * time.Millisecond}, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := open(t, srv, redisstore.Options{})
+	for _, name := range []string{"a~1", "a~2", "b"} {
+		alive, err := b.Alive(ctx, name)
+		if err != nil || alive != (name == "a~1") {
+			t.Errorf("Alive(%q) = %v, %v; want %v", name, alive, err, name == "a~1")
+		}
+	}
+	// Still alive a while later: the checks renew it.
+	time.Sleep(300 * time.Millisecond)
+	if alive, err := b.Alive(ctx, "a~1"); !alive || err != nil {
+		t.Errorf("Alive after 300 ms = %v, %v; want true", alive, err)
+	}
+	a.Close()
+	if alive, err := b.Alive(ctx, "a~1"); alive || err != nil {
+		t.Errorf("Alive after Close = %v, %v; want false", alive, err)
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +84,14 @@ type Config struct {
 	// Now tells the time; the default is time.Now. Tests set it with
 	// AfterFunc.
 	Now func() time.Time
+	// Server names this server among those sharing the Store, as the Store
+	// knows it (Store.Alive); "" if it shares it with none. Seats held by
+	// the connections of a server that stopped running, killed rather than
+	// stopped, are recorded as left, as if the connections had dropped.
+	Server string
+	// CheckServers is how often the servers holding seats in this server's
+	// matches are checked; the default is 2 seconds.
+	CheckServers time.Duration
 }
 
 // Bot chooses the computer's moves.
@@ -148,6 +157,9 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.CheckServers == 0 {
+		c.CheckServers = 2 * time.Second
+	}
 	return c
 }
 
@@ -171,18 +183,96 @@ type Hub struct {
 	mu      sync.Mutex
 	clients int
 	matches map[string]*match // by id
+	checks  Timer             // checks the other servers, if any
+	closed  bool
 }
 
 // NewHub returns an empty Hub that logs the starts and ends of games to logger.
 func NewHub(cfg Config, logger *slog.Logger) *Hub {
 	cfg = cfg.withDefaults()
-	return &Hub{
+	h := &Hub{
 		cfg:      cfg,
 		log:      logger,
 		store:    cfg.Store,
 		thinkers: make(chan struct{}, cfg.Thinkers),
 		matches:  make(map[string]*match),
 	}
+	if cfg.Server != "" {
+		h.checks = cfg.AfterFunc(cfg.CheckServers, h.checkServers)
+	}
+	return h
+}
+
+// Close stops checking the other servers. The hub's matches and clients are
+// the transport's to close.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	if h.checks != nil {
+		h.checks.Stop()
+	}
+}
+
+// serverOf returns the server of a connection id, or "".
+func serverOf(conn string) string {
+	if i := strings.LastIndexByte(conn, '/'); i >= 0 {
+		return conn[:i]
+	}
+	return ""
+}
+
+// checkServers records as left the seats held by connections of servers that
+// stopped running, then checks again later.
+func (h *Hub) checkServers() {
+	defer func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if !h.closed {
+			h.checks.Reset(h.cfg.CheckServers)
+		}
+	}()
+	// First the servers holding seats here, without any lock held while
+	// asking the Store about them.
+	held := make(map[string][]*match)
+	for _, m := range h.snapshot() {
+		m.mu.Lock()
+		for _, s := range m.seats {
+			if srv := serverOf(s.conn); s.held && s.holder == nil && srv != h.cfg.Server && srv != "" {
+				held[srv] = append(held[srv], m)
+			}
+		}
+		m.mu.Unlock()
+	}
+	for srv, matches := range held {
+		ctx, cancel := h.storeContext()
+		alive, err := h.store.Alive(ctx, srv)
+		cancel()
+		if err != nil || alive {
+			continue
+		}
+		h.log.Warn("server gone: its players are away", "server", srv, "matches", len(matches))
+		for _, m := range matches {
+			m.mu.Lock()
+			for i, s := range m.seats {
+				if serverOf(s.conn) == srv && s.held && s.holder == nil {
+					m.recordLeft(i, s.conn, h.cfg.Now().Add(h.cfg.Grace).Truncate(time.Millisecond))
+				}
+			}
+			m.mu.Unlock()
+		}
+	}
+}
+
+// snapshot returns the matches the hub holds now.
+func (h *Hub) snapshot() []*match {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	matches := make([]*match, 0, len(h.matches))
+	for _, m := range h.matches {
+		matches = append(matches, m)
+	}
+	return matches
 }
 
 // storeContext returns the context of one call to the Store.
@@ -201,13 +291,7 @@ func (h *Hub) Stats() Stats {
 // every client in a match on this server.
 func (h *Hub) Tell(err error) {
 	e, _ := protocol.ErrorFor(err)
-	h.mu.Lock()
-	matches := make([]*match, 0, len(h.matches))
-	for _, m := range h.matches {
-		matches = append(matches, m)
-	}
-	h.mu.Unlock()
-	for _, m := range matches {
+	for _, m := range h.snapshot() {
 		m.mu.Lock()
 		if m.loaded && !m.closed {
 			m.each(func(c *Client) { c.send(e) })
@@ -221,7 +305,11 @@ func (h *Hub) Connect(c Conn) *Client {
 	h.mu.Lock()
 	h.clients++
 	h.mu.Unlock()
-	return &Client{hub: h, conn: c, id: randomKey(9), seat: spectator}
+	id := randomKey(9)
+	if h.cfg.Server != "" {
+		id = h.cfg.Server + "/" + id
+	}
+	return &Client{hub: h, conn: c, id: id, seat: spectator}
 }
 
 // find returns the match that key names as kind, loading it from the Store

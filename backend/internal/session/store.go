@@ -40,6 +40,10 @@ type Store interface {
 	// the returned stop is called. A Store that no other server shares may
 	// tell it nothing.
 	Follow(id string, f Follower) (stop func())
+	// Alive reports whether the server named server, among those sharing
+	// the Store, still runs (see Config.Server). A Store that no other
+	// server shares says true.
+	Alive(ctx context.Context, server string) (bool, error)
 	// Drop forgets match id: no one is in it any more, nor can come back,
 	// or it closed for idleness. A Store that servers share may keep it
 	// until it expires instead, for a spectator on another server.
@@ -261,6 +265,9 @@ func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) 
 	}
 	return nil
 }
+
+// Alive says true: this process runs.
+func (s *memStore) Alive(context.Context, string) (bool, error) { return true, nil }
 
 // Follow tells nothing: no other server appends.
 func (s *memStore) Follow(string, Follower) func() { return func() {} }
