@@ -64,8 +64,55 @@ type Store struct {
 	health    error                // nil while Redis answers
 }
 
-// follower is one session.Follower of a channel.
-type follower struct{ f session.Follower }
+// follower is one session.Follower of a channel, with the news not yet
+// handed to it. News is handed over in order by one goroutine at a time,
+// started when news comes and ended when none is left, so that a follower
+// slow to take it (its match busy with a Store call) delays no other.
+type follower struct {
+	f session.Follower
+
+	mu      sync.Mutex
+	queue   []news
+	running bool
+}
+
+// news is what a follower is told: records appended, or to resync (recs nil).
+type news struct {
+	at   int
+	recs []session.Record
+}
+
+// post queues n for the follower.
+func (e *follower) post(n news) {
+	e.mu.Lock()
+	e.queue = append(e.queue, n)
+	start := !e.running
+	e.running = true
+	e.mu.Unlock()
+	if start {
+		go e.hand()
+	}
+}
+
+// hand hands the queued news over until none is left.
+func (e *follower) hand() {
+	for {
+		e.mu.Lock()
+		if len(e.queue) == 0 {
+			e.running = false
+			e.mu.Unlock()
+			return
+		}
+		n := e.queue[0]
+		e.queue = e.queue[1:]
+		e.mu.Unlock()
+		if n.recs == nil {
+			e.f.Resync()
+		} else {
+			e.f.Appended(n.at, n.recs)
+		}
+	}
+}
 
 var _ session.Store = (*Store)(nil)
 
@@ -224,26 +271,23 @@ func (s *Store) receive(ctx context.Context) {
 				s.log.Error("bad news on a match's channel", "channel", msg.Channel, "err", err)
 				continue
 			}
-			if f := s.follower(msg.Channel); f != nil {
-				f.Appended(at, recs)
+			if e := s.follower(msg.Channel); e != nil {
+				e.post(news{at, recs})
 			}
 		case *redis.Subscription:
 			// Subscribed anew, maybe after a lost connection: what was
 			// appended meanwhile was missed.
-			if f := s.follower(msg.Channel); f != nil && msg.Kind == "subscribe" {
-				go f.Resync()
+			if e := s.follower(msg.Channel); e != nil && msg.Kind == "subscribe" {
+				e.post(news{})
 			}
 		}
 	}
 }
 
-func (s *Store) follower(channel string) session.Follower {
+func (s *Store) follower(channel string) *follower {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.followers[channel]; e != nil {
-		return e.f
-	}
-	return nil
+	return s.followers[channel]
 }
 
 func (s *Store) headerKey(id string) string { return s.opt.Prefix + "m:" + id }
@@ -370,7 +414,7 @@ func parseNews(payload string) (int, []session.Record, error) {
 // Follow implements session.Store: it subscribes to the match's channel.
 func (s *Store) Follow(id string, f session.Follower) (stop func()) {
 	channel := s.headerKey(id)
-	e := &follower{f}
+	e := &follower{f: f}
 	s.mu.Lock()
 	s.followers[channel] = e
 	s.mu.Unlock()

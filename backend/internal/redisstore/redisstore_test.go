@@ -286,3 +286,36 @@ func TestAlive(t *testing.T) {
 		t.Errorf("Alive after Close = %v, %v; want false", alive, err)
 	}
 }
+
+// stuck is a session.Follower that takes no news until released.
+type stuck struct{ release chan struct{} }
+
+func (s stuck) Appended(int, []session.Record) { <-s.release }
+func (s stuck) Resync()                       {}
+
+// TestSlowFollower checks that a follower slow to take its news, its match
+// busy, delays no other match's news.
+func TestSlowFollower(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	a, b := open(t, srv, redisstore.Options{}), open(t, srv, redisstore.Options{})
+	for _, id := range []string{"slow", "fast"} {
+		if err := a.Create(ctx, session.Header{ID: id, Mode: protocol.HotSeat}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slow := stuck{make(chan struct{})}
+	defer close(slow.release)
+	defer b.Follow("slow", slow)()
+	fast := newNews()
+	defer b.Follow("fast", fast)()
+	fast.expectResync(t)
+
+	if err := a.Append(ctx, "slow", 0, session.Record{Op: session.Moved, Column: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Append(ctx, "fast", 0, session.Record{Op: session.Moved, Column: 4}); err != nil {
+		t.Fatal(err)
+	}
+	fast.expect(t, "0 M4")
+}
