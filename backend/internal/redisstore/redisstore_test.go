@@ -291,7 +291,7 @@ func TestAlive(t *testing.T) {
 type stuck struct{ release chan struct{} }
 
 func (s stuck) Appended(int, []session.Record) { <-s.release }
-func (s stuck) Resync()                       {}
+func (s stuck) Resync()                        {}
 
 // TestSlowFollower checks that a follower slow to take its news, its match
 // busy, delays no other match's news.
