@@ -152,6 +152,21 @@ func move(t *testing.T, mover *gamer, column, n int, everyone ...*gamer) {
 	}
 }
 
+// redWins plays the game of red in column 3 and yellow in column 4 from its
+// from-th move (counting from 0) to red's vertical four, and checks that
+// everyone sees red win.
+func redWins(t *testing.T, red, yellow *gamer, from int, everyone ...*gamer) {
+	t.Helper()
+	for i := from; i < 7; i++ {
+		move(t, []*gamer{red, yellow}[i%2], 3+i%2, i+1, everyone...)
+	}
+	for _, g := range everyone {
+		if e := g.until("win"); e["player"] != "red" {
+			t.Errorf("win event %v, want red's", e)
+		}
+	}
+}
+
 // healthz returns the status of srv's health check.
 func healthz(t *testing.T, srv *server) int {
 	t.Helper()
@@ -173,14 +188,7 @@ func TestInstancesShareAGame(t *testing.T) {
 	srvs := instances(t, redistest.Start(t), 3)
 	red, yellow, watcher := friendsGame(t, srvs[0], srvs[1], srvs[2])
 	everyone := []*gamer{red, yellow, watcher}
-	for i, col := range []int{3, 4, 3, 4, 3, 4, 3} {
-		move(t, []*gamer{red, yellow}[i%2], col, i+1, everyone...)
-	}
-	for _, g := range everyone {
-		if e := g.until("win"); e["player"] != "red" {
-			t.Errorf("win event %v, want red's", e)
-		}
-	}
+	redWins(t, red, yellow, 0, everyone...)
 	// A spectator who comes late, on yet another instance, gets the whole game.
 	late := dial(t, srvs[1])
 	late.send(`{"type":"init","version":2,"watch":"` + red.watch + `"}`)
@@ -271,14 +279,7 @@ func TestInstanceKilled(t *testing.T) {
 	}
 	red.resume(srvs[2])
 	red.sees(2)
-	for i, col := range []int{3, 4, 3, 4, 3} {
-		move(t, []*gamer{red, yellow}[i%2], col, i+3, everyone...)
-	}
-	for _, g := range everyone {
-		if e := g.until("win"); e["player"] != "red" {
-			t.Errorf("win event %v, want red's", e)
-		}
-	}
+	redWins(t, red, yellow, 2, everyone...)
 }
 
 // TestRollingRestart restarts every instance in turn, gracefully, while games
@@ -373,14 +374,7 @@ func TestRedisRestart(t *testing.T) {
 		}
 	}
 	move(t, yellow, 4, 2, everyone...)
-	for i, col := range []int{3, 4, 3, 4, 3} {
-		move(t, []*gamer{red, yellow}[i%2], col, i+3, everyone...)
-	}
-	for _, g := range everyone {
-		if e := g.until("win"); e["player"] != "red" {
-			t.Errorf("win event %v, want red's", e)
-		}
-	}
+	redWins(t, red, yellow, 2, everyone...)
 }
 
 // TestKilledInstanceAbandoned kills the instance of a player who does not
