@@ -40,9 +40,34 @@ type Closed struct {
 
 // closedStats is what one game slot of the closed loop counts.
 type closedStats struct {
-	hist                      histogram.Histogram
+	hist histogram.Histogram
+	counts
+}
+
+// counts are the moves, games and connections of one game slot of a closed
+// loop or a fan-out.
+type counts struct {
 	moves, games, wins, draws int64
 	conns                     int64
+}
+
+// ended counts a game played to its end.
+func (c *counts) ended(draw bool) {
+	c.games++
+	if draw {
+		c.draws++
+	} else {
+		c.wins++
+	}
+}
+
+// addTo adds the counts to r's.
+func (c *counts) addTo(r *Result) {
+	r.Moves += c.moves
+	r.Games += c.games
+	r.Wins += c.wins
+	r.Draws += c.draws
+	r.Connections += c.conns
 }
 
 // Messages of this project's protocol, for Closed.Rematch.
@@ -97,11 +122,7 @@ func (s Closed) Run(ctx context.Context, cfg Config) (*Result, error) {
 	for i := range stats {
 		st := &stats[i]
 		h.Merge(&st.hist)
-		r.Moves += st.moves
-		r.Games += st.games
-		r.Wins += st.wins
-		r.Draws += st.draws
-		r.Connections += st.conns
+		st.addTo(r)
 	}
 	m.stopInto(r)
 	secs := s.Duration.Seconds()
@@ -156,12 +177,7 @@ func (s Closed) slot(ctx context.Context, cfg Config, i int, from, until time.Ti
 			}
 		}
 		if now := time.Now(); !now.Before(from) && now.Before(until) {
-			st.games++
-			if t.refs[0].game.Draw() {
-				st.draws++
-			} else {
-				st.wins++
-			}
+			st.ended(t.refs[0].game.Draw())
 		}
 		if !s.Rematch {
 			t.close()

@@ -35,8 +35,7 @@ type FanOut struct {
 type fanOutStats struct {
 	opponent, spectators, own histogram.Histogram
 	lag                       histogram.Histogram // sends behind schedule, when paced
-	moves, games, wins, draws int64
-	conns                     int64
+	counts
 }
 
 // receipt is a connection's report to its game's driver: that it read move
@@ -119,11 +118,7 @@ func (s FanOut) Run(ctx context.Context, cfg Config) (*Result, error) {
 		spectators.Merge(&st.spectators)
 		own.Merge(&st.own)
 		lag.Merge(&st.lag)
-		r.Moves += st.moves
-		r.Games += st.games
-		r.Wins += st.wins
-		r.Draws += st.draws
-		r.Connections += st.conns
+		st.addTo(r)
 	}
 	secs := s.Duration.Seconds()
 	r.Figures = []Figure{
@@ -279,12 +274,7 @@ func (s FanOut) game(ctx context.Context, cfg Config, slot int, script []int, of
 			return nil
 		}
 	}
-	st.games++
-	if draws(script) {
-		st.draws++
-	} else {
-		st.wins++
-	}
+	st.ended(draws(script))
 	return nil
 }
 
