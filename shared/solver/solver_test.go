@@ -44,7 +44,7 @@ func TestPonsSets(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cases, err := pons.Load(name)
 			if err != nil {
-				t.Fatal(err) // the data must be there: see pons.Dir
+				t.Fatal(err) // the data is in testdata/pons: see pons.Dir
 			}
 			lines := testLines[name]
 			if all && name != "Test_L1_R3" {

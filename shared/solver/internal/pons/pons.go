@@ -1,9 +1,6 @@
 // Package pons loads Pascal Pons' Connect Four benchmark positions for the
-// solver's tests and benchmarks.
-//
-// The data files are not in the repository: they live in ../shared/data/pons
-// beside the repository root (the directory holding go.work), or wherever the
-// environment variable PONS_DATA points.
+// solver's tests and benchmarks, from shared/solver/testdata/pons (see the
+// README.md there).
 package pons
 
 import (
@@ -12,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -29,40 +27,23 @@ type Case struct {
 	Score int    // the exact score for the side to move
 }
 
-// Dir returns the directory holding the benchmark files: $PONS_DATA if set,
-// otherwise ../shared/data/pons relative to the first directory at or above the
-// working directory that holds go.work.
-func Dir() (string, error) {
-	if dir := os.Getenv("PONS_DATA"); dir != "" {
-		return dir, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrNoData, err)
-	}
-	for dir := wd; ; {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			data := filepath.Join(dir, "..", "shared", "data", "pons")
-			if _, err := os.Stat(data); err != nil {
-				return "", fmt.Errorf("%w: %w (set PONS_DATA to the directory holding Test_L3_R1 and the others)", ErrNoData, err)
-			}
-			return data, nil
+// Dir returns the directory holding the benchmark files, shared/solver/testdata/pons:
+// found from this source file, so from any package's test, or, when the binary
+// was built with -trimpath, as testdata/pons relative to the working directory
+// (which go test sets to the package directory: right for shared/solver).
+func Dir() string {
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		dir := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "pons")
+		if _, err := os.Stat(dir); err == nil {
+			return dir
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("%w: no go.work at or above %s (set PONS_DATA to the directory holding Test_L3_R1 and the others)", ErrNoData, wd)
-		}
-		dir = parent
 	}
+	return filepath.Join("testdata", "pons")
 }
 
 // Load reads the benchmark file called name, one of Sets.
 func Load(name string) ([]Case, error) {
-	dir, err := Dir()
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(filepath.Join(dir, name))
+	f, err := os.Open(filepath.Join(Dir(), name))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNoData, err)
 	}
