@@ -93,6 +93,9 @@ func (g *gamer) read() (map[string]any, error) {
 				*p = s
 			}
 		}
+	case "snapshot":
+		moves, _ := e["moves"].([]any)
+		g.played = len(moves)
 	case "play":
 		g.played++
 	}

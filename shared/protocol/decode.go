@@ -16,7 +16,7 @@ import (
 type wire struct {
 	Type, Player, Column, Row, Cells, Message []byte
 	Join, Watch, Mode, Version, Token, Online []byte
-	Grace, Level                              []byte
+	Grace, Level, Moves                       []byte
 }
 
 // DecodeCommand parses one message from a browser. Its errors wrap one of the
@@ -175,6 +175,12 @@ func DecodeEvent(data []byte) (Event, error) {
 			}
 		}
 		return e, nil
+	case "snapshot":
+		moves, err := decodeMoves(w.Moves)
+		if err != nil {
+			return nil, err
+		}
+		return Snapshot{Moves: moves}, nil
 	case "draw":
 		return Draw{}, nil
 	case "pong":
@@ -222,7 +228,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot"} {
 		if string(typ) == t {
 			return t
 		}
@@ -261,6 +267,8 @@ func (w *wire) field(key []byte) *[]byte {
 		return &w.Grace
 	case "level":
 		return &w.Level
+	case "moves":
+		return &w.Moves
 	}
 	return nil
 }
@@ -350,6 +358,31 @@ func decodeCells(raw []byte) ([4]connect4.Cell, error) {
 		return cells, bad
 	}
 	return cells, nil
+}
+
+// decodeMoves parses the columns of a snapshot: [3, 3, 4], at most a full
+// board's worth.
+func decodeMoves(raw []byte) ([]int, error) {
+	bad := fmt.Errorf("%w: \"moves\" must be a list of at most %d columns", ErrMalformed, connect4.Cells)
+	if len(raw) == 0 {
+		return nil, bad
+	}
+	moves := []int{}
+	err := scanArray(raw, func(elem []byte) error {
+		if len(moves) == connect4.Cells {
+			return bad
+		}
+		c, err := decodeColumn(elem)
+		if err != nil {
+			return err
+		}
+		moves = append(moves, c)
+		return nil
+	})
+	if err != nil {
+		return nil, bad
+	}
+	return moves, nil
 }
 
 // isInteger reports whether raw is a JSON number without fraction or exponent.

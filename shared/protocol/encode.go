@@ -82,6 +82,17 @@ func EncodeEvent(e Event) ([]byte, error) {
 		o.stringIf("player", playerName(e.Player))
 		o.stringIf("token", e.Token)
 		return o.done(), nil
+	case Snapshot:
+		o := newObject("snapshot")
+		o.b = append(o.b, `,"moves":[`...)
+		for i, c := range e.Moves {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			o.b = strconv.AppendInt(o.b, int64(c), 10)
+		}
+		o.b = append(o.b, ']')
+		return o.done(), nil
 	case Presence:
 		o := newObject("presence")
 		o.string("player", e.Player.String())

@@ -23,8 +23,8 @@ type Command interface {
 }
 
 // Event is a message from the server to a browser: [Started], [Played], [Win],
-// [Draw], [Error], and for clients of [Version] 2, [Presence], [RematchOffer],
-// [Abandoned] and [Pong].
+// [Draw], [Error], and for clients of [Version] 2, [Snapshot], [Presence],
+// [RematchOffer], [Abandoned] and [Pong].
 type Event interface {
 	event()
 }
@@ -110,6 +110,17 @@ type Started struct {
 	Token  string          // the resume token of the holder's seat, or ""
 }
 
+// Snapshot tells a Version 2 client that enters a game, right after its
+// [Started], every move played so far, as columns in the order played (red
+// first). The client replays them on its own board: it shows the whole game
+// at once, however long, and knows when the replay is over. How the game
+// ended, who is there and the rematch offers follow as their own events. The
+// tutorial's clients get a [Played] event a move instead. On the wire:
+// {"type": "snapshot", "moves": [3, 3, 4]}.
+type Snapshot struct {
+	Moves []int
+}
+
 // Presence tells Version 2 clients that a player took or took back their seat
 // (Online) or lost their connection, in which case the seat is held for Grace
 // before the game is abandoned. On the wire:
@@ -170,6 +181,7 @@ func (Played) event()       {}
 func (Win) event()          {}
 func (Draw) event()         {}
 func (Error) event()        {}
+func (Snapshot) event()     {}
 func (Presence) event()     {}
 func (RematchOffer) event() {}
 func (Abandoned) event()    {}
@@ -179,10 +191,37 @@ func (Pong) event()         {}
 // version 1 may be sent it.
 func Tutorial(e Event) bool {
 	switch e.(type) {
-	case Presence, RematchOffer, Abandoned, Pong:
+	case Snapshot, Presence, RematchOffer, Abandoned, Pong:
 		return false
 	}
 	return true
+}
+
+// Replay returns the events that tell a client of version what happened in g
+// so far: one [Snapshot] for Version 2, a [Played] a move for the tutorial's
+// clients; then a [Win] or a [Draw] if g is over by a result.
+func Replay(g *connect4.Game, version int) []Event {
+	moves := g.Moves()
+	var events []Event
+	if version >= Version {
+		cols := make([]int, len(moves))
+		for i, m := range moves {
+			cols[i] = m.Column
+		}
+		events = append(events, Snapshot{Moves: cols})
+	} else {
+		events = make([]Event, 0, len(moves)+1)
+		for _, m := range moves {
+			events = append(events, Played{Player: m.Player, Column: m.Column, Row: m.Row})
+		}
+	}
+	if w := g.Winner(); w != connect4.NoPlayer {
+		line, _ := g.WinningLine()
+		events = append(events, Win{Player: w, Cells: line})
+	} else if g.Draw() {
+		events = append(events, Draw{})
+	}
+	return events
 }
 
 // Result returns the events that follow an accepted move m in g: m's Played, then

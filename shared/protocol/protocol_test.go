@@ -2,6 +2,7 @@ package protocol_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,8 @@ func TestEncodeEvent(t *testing.T) {
 		{protocol.RematchOffer{Player: connect4.Yellow}, `{"type":"rematch","player":"yellow"}`},
 		{protocol.Abandoned{Player: connect4.Red}, `{"type":"abandoned","player":"red"}`},
 		{protocol.Pong{}, `{"type":"pong"}`},
+		{protocol.Snapshot{Moves: []int{}}, `{"type":"snapshot","moves":[]}`},
+		{protocol.Snapshot{Moves: []int{3, 3, 4, 0, 6}}, `{"type":"snapshot","moves":[3,3,4,0,6]}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeEvent(tt.event)
@@ -59,7 +62,7 @@ func TestEncodeEvent(t *testing.T) {
 			t.Errorf("EncodeEvent(%#v) = %s, %v; want %s", tt.event, got, err, tt.want)
 		}
 		back, err := protocol.DecodeEvent(got)
-		if err != nil || back != tt.event {
+		if err != nil || !reflect.DeepEqual(back, tt.event) {
 			t.Errorf("DecodeEvent(%s) = %#v, %v; want %#v", got, back, err, tt.event)
 		}
 	}
@@ -98,7 +101,7 @@ func TestTutorial(t *testing.T) {
 			t.Errorf("Tutorial(%T) = false", e)
 		}
 	}
-	for _, e := range []protocol.Event{protocol.Presence{}, protocol.RematchOffer{}, protocol.Abandoned{}, protocol.Pong{}} {
+	for _, e := range []protocol.Event{protocol.Snapshot{}, protocol.Presence{}, protocol.RematchOffer{}, protocol.Abandoned{}, protocol.Pong{}} {
 		if protocol.Tutorial(e) {
 			t.Errorf("Tutorial(%T) = true", e)
 		}
@@ -176,7 +179,7 @@ func TestDecodeCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := protocol.DecodeCommand([]byte(tt.in))
-		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) || got != tt.want {
+		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("DecodeCommand(%s) = %#v, %v; want %#v, %v", tt.in, got, err, tt.want, tt.wantErr)
 		}
 		if err != nil {
@@ -199,11 +202,16 @@ func TestDecodeEvent(t *testing.T) {
 		{`{"type":"play","player":"red","column":3}`, nil, protocol.ErrMalformed},
 		{`{"type":"win","player":"red","cells":[{"column":1,"row":1}]}`, nil, protocol.ErrMalformed},
 		{`{"type":"error"}`, nil, protocol.ErrMalformed},
+		{`{"type":"snapshot"}`, nil, protocol.ErrMalformed},
+		{`{"type":"snapshot","moves":[3,7]}`, nil, protocol.ErrMalformed},
+		{`{"type":"snapshot","moves":[3,"3"]}`, nil, protocol.ErrMalformed},
+		{`{"type":"snapshot","moves":[` + strings.Repeat("0,", 42) + `0]}`, nil, protocol.ErrMalformed},
+		{`{"type":"snapshot","moves":[` + strings.Repeat("0,", 41) + `0]}`, protocol.Snapshot{Moves: make([]int, 42)}, nil},
 		{`{"type":"hello"}`, nil, protocol.ErrUnknownType},
 	}
 	for _, tt := range tests {
 		got, err := protocol.DecodeEvent([]byte(tt.in))
-		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) || got != tt.want {
+		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("DecodeEvent(%s) = %#v, %v; want %#v, %v", tt.in, got, err, tt.want, tt.wantErr)
 		}
 	}
@@ -247,6 +255,62 @@ func TestResult(t *testing.T) {
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("Result = %v, want %v", got, want)
 	}
+}
+
+func TestReplay(t *testing.T) {
+	won, _ := connect4.Replay(0, 1, 0, 1, 0, 1, 0)
+	drawn, _ := connect4.Replay(drawColumns()...)
+	tests := []struct {
+		name    string
+		g       *connect4.Game
+		version int
+		want    []protocol.Event
+	}{
+		{"empty, version 2", connect4.NewGame(), 2, []protocol.Event{protocol.Snapshot{Moves: []int{}}}},
+		{"empty, tutorial", connect4.NewGame(), 1, []protocol.Event{}},
+		{"won, version 2", won, 2, []protocol.Event{
+			protocol.Snapshot{Moves: []int{0, 1, 0, 1, 0, 1, 0}},
+			protocol.Win{Player: connect4.Red, Cells: line(0, 0, 0, 1)},
+		}},
+		{"won, tutorial", won, 1, []protocol.Event{
+			protocol.Played{Player: connect4.Red, Column: 0, Row: 0},
+			protocol.Played{Player: connect4.Yellow, Column: 1, Row: 0},
+			protocol.Played{Player: connect4.Red, Column: 0, Row: 1},
+			protocol.Played{Player: connect4.Yellow, Column: 1, Row: 1},
+			protocol.Played{Player: connect4.Red, Column: 0, Row: 2},
+			protocol.Played{Player: connect4.Yellow, Column: 1, Row: 2},
+			protocol.Played{Player: connect4.Red, Column: 0, Row: 3},
+			protocol.Win{Player: connect4.Red, Cells: line(0, 0, 0, 1)},
+		}},
+		{"drawn, version 2", drawn, 2, []protocol.Event{protocol.Snapshot{Moves: drawColumns()}, protocol.Draw{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := protocol.Replay(tt.g, tt.version)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Replay = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// The tutorial's clients get every move of a full board.
+	if got := protocol.Replay(drawn, 1); len(got) != connect4.Cells+1 {
+		t.Errorf("Replay of a drawn game to a tutorial client: %d events, want %d", len(got), connect4.Cells+1)
+	}
+}
+
+// drawColumns returns the columns of a game that fills the board without a
+// winner.
+func drawColumns() []int {
+	var cols []int
+	for _, pair := range [][2]int{{0, 1}, {2, 3}, {4, 5}} {
+		for _, c := range []int{pair[0], pair[1], pair[0], pair[1], pair[0], pair[1]} {
+			cols = append(cols, c)
+		}
+		for _, c := range []int{pair[1], pair[0], pair[1], pair[0], pair[1], pair[0]} {
+			cols = append(cols, c)
+		}
+	}
+	return append(cols, 6, 6, 6, 6, 6, 6)
 }
 
 // FuzzDecodeCommand checks that no input panics the decoder, that every refusal

@@ -24,6 +24,9 @@ type config struct {
 	origins          []string
 	clientIPHeader   string
 	redisURL         string
+	store            string
+	dataDir          string
+	archive          time.Duration
 	instance         string
 	session          session.Config
 	socket           socket.Config
@@ -56,10 +59,14 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		{"shutdown-timeout", "SHUTDOWN_TIMEOUT", "10s", "how long games may take to close on SIGTERM", duration(&c.shutdownTimeout)},
 		{"drain-delay", "DRAIN_DELAY", "0s", "how long /healthz fails on SIGTERM before games are closed, for load balancers to notice", duration(&c.drainDelay)},
 		{"origins", "ORIGINS", "", "comma-separated `origins`, such as https://play.example.com, whose pages may open game sockets besides this server's own", parsed(&c.origins, parseList)},
-		{"redis", "REDIS_URL", "", "Redis `URL`, such as redis://localhost:6379/0, where instances share their games; empty: games live in this process only", str(&c.redisURL)},
+		{"store", "STORE", "sqlite", "where games are kept: sqlite (a database in -data, kept across restarts) or memory (lost when the process ends); -redis overrides it", parsed(&c.store, parseStore)},
+		{"data", "DATA_DIR", "data", "`directory` of the sqlite store, made if missing", str(&c.dataDir)},
+		{"archive", "ARCHIVE", "720h", "how long the sqlite store keeps games that ended, with their moves", duration(&c.archive)},
+		{"redis", "REDIS_URL", "", "Redis `URL`, such as redis://localhost:6379/0, where instances share their games", str(&c.redisURL)},
 		{"instance", "INSTANCE", "", "`name` of this instance in logs and metrics; empty: host:port when -redis is set, else none", str(&c.instance)},
 		{"grace", "GRACE", "1m", "how long a player's seat is held after their connection drops", duration(&c.session.Grace)},
 		{"idle", "IDLE", "30m", "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
+		{"invitation", "INVITATION", "24h", "how long an invitation waits for the friend, even with its sender away", duration(&c.session.Invitation)},
 		{"max-games", "MAX_GAMES", "10000", "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},
 		{"max-message", "MAX_MESSAGE", itoa(sock.MaxMessageSize), "largest message a client may send, in `bytes`; larger ones close with 1009", parsed(&c.socket.MaxMessageSize, parseInt64)},
 		{"message-rate", "MESSAGE_RATE", ftoa(sock.MessageRate), "messages a second a client may send on average (-1: no limit)", parsed(&c.socket.MessageRate, parseFloat)},
@@ -148,6 +155,13 @@ func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	err := l.UnmarshalText([]byte(s))
 	return l, err
+}
+
+func parseStore(s string) (string, error) {
+	if s != "sqlite" && s != "memory" {
+		return "", fmt.Errorf("%q is neither sqlite nor memory", s)
+	}
+	return s, nil
 }
 
 func parseFormat(s string) (string, error) {

@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -35,6 +36,7 @@ import (
 	"github.com/connect4go/connect4/backend/internal/server"
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/socket"
+	"github.com/connect4go/connect4/backend/internal/sqlstore"
 	"github.com/connect4go/connect4/backend/internal/static"
 	"github.com/connect4go/connect4/shared/bot"
 	"github.com/connect4go/connect4/shared/protocol"
@@ -82,7 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		hub   atomic.Pointer[session.Hub]
 		ready = func() error { return nil }
 	)
-	if cfg.redisURL != "" {
+	switch {
+	case cfg.redisURL != "":
 		// The server's name in the store is new at each start: the seats
 		// held by a previous process of the same instance, killed, are
 		// not mistaken for this one's.
@@ -105,6 +108,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		defer store.Close()
 		stats.StoreUp(store.Ready() == nil)
 		cfg.session.Store, ready = stats.Store(store), store.Ready
+	case cfg.store == "sqlite":
+		life := cfg.session.Lifetimes()
+		life.Archive = cfg.archive
+		store, err := sqlstore.Open(cfg.dataDir, life, logger)
+		if err != nil {
+			return fmt.Errorf("-data %s: %w", cfg.dataDir, err)
+		}
+		defer store.Close()
+		logger.Info("games kept on disk", "path", filepath.Join(cfg.dataDir, sqlstore.FileName))
+		stats.StoreUp(true)
+		cfg.session.Store, ready = stats.Store(store), store.Ready
+	default:
+		logger.Warn("games kept in memory only: a restart loses them")
 	}
 	hub.Store(session.NewHub(cfg.session, logger))
 	defer hub.Load().Close()

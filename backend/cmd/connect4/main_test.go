@@ -16,9 +16,10 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	logs, logw := io.Pipe()
+	dir := t.TempDir()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json"}, func(string) string { return "" }, logw)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json", "-data", dir}, func(string) string { return "" }, logw)
 		logw.Close()
 	}()
 

@@ -55,7 +55,7 @@ func TestMetrics(t *testing.T) {
 func TestStore(t *testing.T) {
 	ctx := context.Background()
 	m := metrics.New("")
-	s := m.Store(session.NewMemStore())
+	s := m.Store(session.NewMemStore(session.Lifetimes{}))
 	s.Create(ctx, session.Header{ID: "w"})
 	s.Append(ctx, "w", 0, session.Record{Op: session.NewRound})
 	s.Append(ctx, "w", 0, session.Record{Op: session.NewRound})

@@ -46,8 +46,21 @@ func (m *Metrics) StoreUp(up bool) {
 	}
 }
 
-// Store returns s, timing each of its calls.
-func (m *Metrics) Store(s session.Store) session.Store { return timedStore{s, m.store} }
+// Store returns s, timing each of its calls. A Store that is a
+// session.Registry stays one.
+func (m *Metrics) Store(s session.Store) session.Store {
+	t := timedStore{s, m.store}
+	if r, ok := s.(session.Registry); ok {
+		return registryStore{t, r}
+	}
+	return t
+}
+
+// registryStore is a timedStore of a session.Registry.
+type registryStore struct {
+	timedStore
+	session.Registry
+}
 
 // timedStore is a session.Store whose calls are timed.
 type timedStore struct {

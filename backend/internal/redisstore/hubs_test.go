@@ -56,6 +56,12 @@ func connect(h *session.Hub) client {
 
 func (c *conn) Send(e protocol.Event) { c.events <- e }
 
+func (c *conn) SendAll(events []protocol.Event) {
+	for _, e := range events {
+		c.events <- e
+	}
+}
+
 func (c *conn) Close(reason string) {
 	select {
 	case c.closed <- reason:
@@ -95,6 +101,9 @@ func (c *conn) quiet(t *testing.T) {
 	}
 }
 
+// empty is the snapshot of a game without a move.
+var empty = protocol.Snapshot{Moves: []int{}}
+
 // friends starts a Friends match on a, joins it on b and watches it on c.
 func friends(t *testing.T, a, b, c *session.Hub) (red, yellow, watcher client, start protocol.Started) {
 	t.Helper()
@@ -108,10 +117,10 @@ func friends(t *testing.T, a, b, c *session.Hub) (red, yellow, watcher client, s
 	if s, ok := yellow.next(t).(protocol.Started); !ok || s.Player != connect4.Yellow || s.Token == "" {
 		t.Fatalf("join: %v", s)
 	}
-	yellow.expect(t, protocol.Presence{Player: connect4.Red, Online: true})
+	yellow.expect(t, empty, protocol.Presence{Player: connect4.Red, Online: true})
 	red.expect(t, protocol.Presence{Player: connect4.Yellow, Online: true})
 	watcher.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
-	watcher.expect(t, protocol.Started{Watch: start.Watch, Mode: protocol.Friends},
+	watcher.expect(t, protocol.Started{Watch: start.Watch, Mode: protocol.Friends}, empty,
 		protocol.Presence{Player: connect4.Red, Online: true}, protocol.Presence{Player: connect4.Yellow, Online: true})
 	return red, yellow, watcher, start
 }
@@ -170,7 +179,7 @@ func TestOneMovePerTurn(t *testing.T) {
 		wg.Wait()
 		watcher.expect(t, protocol.Played{Player: connect4.Red, Column: trial % 7})
 		watcher.quiet(t)
-		again.expect(t, protocol.Presence{Player: connect4.Yellow, Online: true},
+		again.expect(t, empty, protocol.Presence{Player: connect4.Yellow, Online: true},
 			protocol.Played{Player: connect4.Red, Column: trial % 7})
 		// The first window was replaced: closed, or refused if it played
 		// before its server knew.
@@ -246,7 +255,7 @@ func TestLetGo(t *testing.T) {
 
 	watcher := connect(third)
 	watcher.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
-	watcher.next(t)
+	watcher.expect(t, protocol.Started{Watch: start.Watch, Mode: protocol.Friends}, empty)
 	if n := third.Stats().Matches; n != 1 {
 		t.Errorf("with a spectator: %d matches held, want 1", n)
 	}

@@ -60,58 +60,8 @@ type Store struct {
 	done   sync.WaitGroup
 
 	mu        sync.Mutex
-	followers map[string]*follower // by channel
-	health    error                // nil while Redis answers
-}
-
-// follower is one session.Follower of a channel, with the news not yet
-// handed to it. News is handed over in order by one goroutine at a time,
-// started when news comes and ended when none is left, so that a follower
-// slow to take it (its match busy with a Store call) delays no other.
-type follower struct {
-	f session.Follower
-
-	mu      sync.Mutex
-	queue   []news
-	running bool
-}
-
-// news is what a follower is told: records appended, or to resync (recs nil).
-type news struct {
-	at   int
-	recs []session.Record
-}
-
-// post queues n for the follower.
-func (e *follower) post(n news) {
-	e.mu.Lock()
-	e.queue = append(e.queue, n)
-	start := !e.running
-	e.running = true
-	e.mu.Unlock()
-	if start {
-		go e.hand()
-	}
-}
-
-// hand hands the queued news over until none is left.
-func (e *follower) hand() {
-	for {
-		e.mu.Lock()
-		if len(e.queue) == 0 {
-			e.running = false
-			e.mu.Unlock()
-			return
-		}
-		n := e.queue[0]
-		e.queue = e.queue[1:]
-		e.mu.Unlock()
-		if n.recs == nil {
-			e.f.Resync()
-		} else {
-			e.f.Appended(n.at, n.recs)
-		}
-	}
+	followers map[string]map[*session.Feed]struct{} // by channel
+	health    error                                 // nil while Redis answers
 }
 
 var _ session.Store = (*Store)(nil)
@@ -166,7 +116,7 @@ func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
 		opt:       opt,
 		log:       logger,
 		cancel:    cancel,
-		followers: make(map[string]*follower),
+		followers: make(map[string]map[*session.Feed]struct{}),
 		health:    errors.New("redis: not checked yet"),
 	}
 	s.ps = s.rdb.Subscribe(ctx)
@@ -271,23 +221,30 @@ func (s *Store) receive(ctx context.Context) {
 				s.log.Error("bad news on a match's channel", "channel", msg.Channel, "err", err)
 				continue
 			}
-			if e := s.follower(msg.Channel); e != nil {
-				e.post(news{at, recs})
+			for _, e := range s.feeds(msg.Channel) {
+				e.Appended(at, recs)
 			}
 		case *redis.Subscription:
 			// Subscribed anew, maybe after a lost connection: what was
 			// appended meanwhile was missed.
-			if e := s.follower(msg.Channel); e != nil && msg.Kind == "subscribe" {
-				e.post(news{})
+			if msg.Kind == "subscribe" {
+				for _, e := range s.feeds(msg.Channel) {
+					e.Resync()
+				}
 			}
 		}
 	}
 }
 
-func (s *Store) follower(channel string) *follower {
+// feeds returns the feeds of the followers of channel.
+func (s *Store) feeds(channel string) []*session.Feed {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.followers[channel]
+	feeds := make([]*session.Feed, 0, len(s.followers[channel]))
+	for e := range s.followers[channel] {
+		feeds = append(feeds, e)
+	}
+	return feeds
 }
 
 func (s *Store) headerKey(id string) string { return s.opt.Prefix + "m:" + id }
@@ -347,16 +304,18 @@ func (s *Store) Find(ctx context.Context, kind session.KeyKind, key string) (str
 func (s *Store) Load(ctx context.Context, id string, from int) (session.Header, []session.Record, error) {
 	var head *redis.MapStringStringCmd
 	var list *redis.StringSliceCmd
+	var n *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		head = p.HGetAll(ctx, s.headerKey(id))
 		list = p.LRange(ctx, s.logKey(id), int64(from), -1)
+		n = p.LLen(ctx, s.logKey(id))
 		return nil
 	})
 	if err != nil {
 		return session.Header{}, nil, err
 	}
 	f := head.Val()
-	if len(f) == 0 {
+	if len(f) == 0 || int64(from) > n.Val() {
 		return session.Header{}, nil, session.ErrNotFound
 	}
 	h := session.Header{ID: id, Mode: protocol.Mode(f["mode"]), Join: f["join"], Token: f["token"],
@@ -411,25 +370,35 @@ func parseNews(payload string) (int, []session.Record, error) {
 	return at, recs, nil
 }
 
-// Follow implements session.Store: it subscribes to the match's channel.
+// Follow implements session.Store: it subscribes to the match's channel,
+// unless another follower of the match has already.
 func (s *Store) Follow(id string, f session.Follower) (stop func()) {
 	channel := s.headerKey(id)
-	e := &follower{f: f}
+	e := session.NewFeed(f)
 	s.mu.Lock()
-	s.followers[channel] = e
+	first := len(s.followers[channel]) == 0
+	if first {
+		s.followers[channel] = make(map[*session.Feed]struct{})
+	}
+	s.followers[channel][e] = struct{}{}
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
-	defer cancel()
-	// While Redis is away, the channel is subscribed to on reconnecting.
-	s.ps.Subscribe(ctx, channel)
+	if first {
+		ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
+		defer cancel()
+		// While Redis is away, the channel is subscribed to on reconnecting.
+		s.ps.Subscribe(ctx, channel)
+	} else {
+		e.Resync() // it may have missed news before it followed
+	}
 	return func() {
 		s.mu.Lock()
-		mine := s.followers[channel] == e
-		if mine {
+		delete(s.followers[channel], e)
+		last := len(s.followers[channel]) == 0
+		if last {
 			delete(s.followers, channel)
 		}
 		s.mu.Unlock()
-		if mine { // else a newer follower has the channel
+		if last {
 			ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
 			defer cancel()
 			s.ps.Unsubscribe(ctx, channel)

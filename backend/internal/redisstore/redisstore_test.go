@@ -13,6 +13,7 @@ import (
 	"github.com/connect4go/connect4/backend/internal/redisstore"
 	"github.com/connect4go/connect4/backend/internal/redistest"
 	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/session/storetest"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
@@ -27,6 +28,17 @@ func open(t *testing.T, srv *redistest.Server, opt redisstore.Options) *redissto
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+func TestConformance(t *testing.T) {
+	srv := redistest.Start(t)
+	storetest.Run(t, storetest.Harness{
+		Open: func(t *testing.T, life session.Lifetimes) session.Store {
+			return open(t, srv, redisstore.Options{TTL: life.WithDefaults().Match})
+		},
+		RealTime:     true,
+		KeepsDropped: true,
+	})
 }
 
 func TestStore(t *testing.T) {

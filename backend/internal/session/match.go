@@ -336,47 +336,44 @@ func (m *match) broadcast(e protocol.Event, skip *Client) {
 	})
 }
 
-// replay sends c what it needs to catch up: the moves so far, how the game
-// ended, where the players are, and pending rematch offers.
-func (m *match) replay(c *Client) {
-	for _, mv := range m.game.Moves() {
-		c.send(protocol.Played{Player: mv.Player, Column: mv.Column, Row: mv.Row})
-	}
-	if w := m.game.Winner(); w != connect4.NoPlayer {
-		line, _ := m.game.WinningLine()
-		c.send(protocol.Win{Player: w, Cells: line})
-	} else if m.game.Draw() {
-		c.send(protocol.Draw{})
-	}
+// replay sends c, in one batch after first, what it needs to catch up: the
+// moves so far, how the game ended, where the players are, and pending
+// rematch offers. A replay of any length takes one place in the client's
+// send queue, so that a late spectator is never taken for a slow reader.
+func (m *match) replay(c *Client, first ...protocol.Event) {
+	events := append(first, protocol.Replay(m.game, c.version)...)
 	if m.leaver != connect4.NoPlayer {
-		m.sendAbandoned(c)
+		events = append(events, m.abandoned(c))
 	}
-	if m.head.Mode != protocol.Friends {
-		return // no one else to come and go
-	}
-	for i, s := range m.seats {
-		switch {
-		case i == c.seat || !s.taken:
-		case s.held:
-			c.send(protocol.Presence{Player: m.colour(i), Online: true})
-		default:
-			c.send(protocol.Presence{Player: m.colour(i), Grace: max(s.until.Sub(m.hub.cfg.Now()), 0)})
+	if m.head.Mode == protocol.Friends { // else no one else comes and goes
+		for i, s := range m.seats {
+			switch {
+			case i == c.seat || !s.taken:
+			case s.held:
+				events = append(events, protocol.Presence{Player: m.colour(i), Online: true})
+			default:
+				events = append(events, protocol.Presence{Player: m.colour(i), Grace: max(s.until.Sub(m.hub.cfg.Now()), 0)})
+			}
+			if m.offers[i] {
+				events = append(events, protocol.RematchOffer{Player: m.colour(i)})
+			}
 		}
-		if m.offers[i] {
-			c.send(protocol.RematchOffer{Player: m.colour(i)})
-		}
 	}
+	c.sendAll(events)
 }
 
-// sendAbandoned tells c that the game was abandoned, in words its version knows.
-func (m *match) sendAbandoned(c *Client) {
+// abandoned returns the event that tells c that the game was abandoned, in
+// words its version knows.
+func (m *match) abandoned(c *Client) protocol.Event {
 	if c.version < protocol.Version {
 		e, _ := protocol.ErrorFor(protocol.ErrAbandoned)
-		c.send(e)
-		return
+		return e
 	}
-	c.send(protocol.Abandoned{Player: m.leaver})
+	return protocol.Abandoned{Player: m.leaver}
 }
+
+// sendAbandoned tells c that the game was abandoned.
+func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
 
 // active notes that something happened, which puts off closing for idleness.
 func (m *match) active() { m.idle.Reset(m.hub.cfg.Idle) }
@@ -401,10 +398,11 @@ func (m *match) join(c *Client) error {
 	}
 	m.seats[1].holder = c
 	c.seat = 1
-	if c.version >= protocol.Version {
-		c.send(m.started(1)) // the tutorial's joiner expects no init
+	if c.version < protocol.Version {
+		m.replay(c) // the tutorial's joiner expects no init
+		return nil
 	}
-	m.replay(c)
+	m.replay(c, m.started(1))
 	return nil
 }
 
@@ -417,10 +415,11 @@ func (m *match) follow(c *Client) error {
 	}
 	m.watchers[c] = struct{}{}
 	c.seat = spectator
-	if c.version >= protocol.Version {
-		c.send(m.started(spectator))
+	if c.version < protocol.Version {
+		m.replay(c) // the tutorial's spectator expects no init
+		return nil
 	}
-	m.replay(c)
+	m.replay(c, m.started(spectator))
 	return nil
 }
 
@@ -445,8 +444,7 @@ func (m *match) resume(c *Client, token string) error {
 	}
 	m.seats[i].holder = c
 	c.seat = i
-	c.send(m.started(i))
-	m.replay(c)
+	m.replay(c, m.started(i))
 	m.computerTurn()
 	return nil
 }
@@ -722,6 +720,28 @@ func (m *match) expireGrace(i, away int) {
 		return
 	}
 	m.letGoIfEmpty()
+}
+
+// othersLocked returns the other servers whose connections hold seats in
+// the match; m.mu is held.
+func (m *match) othersLocked() []string {
+	var servers []string
+	for _, s := range m.seats {
+		if srv := serverOf(s.conn); s.held && s.holder == nil && srv != m.hub.cfg.Server && srv != "" && !slices.Contains(servers, srv) {
+			servers = append(servers, srv)
+		}
+	}
+	return servers
+}
+
+// awayFromLocked records as left the seats held by the connections of
+// server srv, which stopped running; m.mu is held.
+func (m *match) awayFromLocked(srv string) {
+	for i, s := range m.seats {
+		if serverOf(s.conn) == srv && s.held && s.holder == nil {
+			m.recordLeft(i, s.conn, m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond))
+		}
+	}
 }
 
 // startGame records the start of the current game.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"sync"
@@ -19,6 +20,11 @@ const (
 	red    = connect4.Red
 	yellow = connect4.Yellow
 )
+
+// snap returns the Snapshot of a game of columns.
+func snap(columns ...int) protocol.Event {
+	return protocol.Snapshot{Moves: append([]int{}, columns...)}
+}
 
 func errorFor(err error) protocol.Event {
 	e, _ := protocol.ErrorFor(err)
@@ -46,15 +52,15 @@ func friends(t *testing.T, h *session.Hub) match {
 	}
 	m.y.Handle(protocol.Init{Join: m.rs.Join, Version: 2})
 	events = m.y.take()
-	if len(events) != 2 {
-		t.Fatalf("joiner got %v, want init and red's presence", events)
+	if len(events) != 3 {
+		t.Fatalf("joiner got %v, want init, snapshot and red's presence", events)
 	}
 	m.ys = events[0].(protocol.Started)
 	if m.ys.Join != "" || m.ys.Watch != m.rs.Watch || m.ys.Player != yellow || m.ys.Token == "" || m.ys.Token == m.rs.Token {
 		t.Fatalf("joiner's init = %+v", m.ys)
 	}
-	if events[1] != (protocol.Presence{Player: red, Online: true}) {
-		t.Fatalf("joiner got %v, want red online", events[1])
+	if !reflect.DeepEqual(events[1:], []protocol.Event{snap(), protocol.Presence{Player: red, Online: true}}) {
+		t.Fatalf("joiner got %v, want an empty board and red online", events[1:])
 	}
 	m.r.expect(t, protocol.Presence{Player: yellow, Online: true})
 	return m
@@ -85,6 +91,7 @@ func TestFriends(t *testing.T) {
 	w.Handle(protocol.Init{Watch: m.rs.Watch, Version: 2})
 	w.expect(t,
 		protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends},
+		snap(),
 		protocol.Presence{Player: red, Online: true},
 		protocol.Presence{Player: yellow, Online: true},
 	)
@@ -173,12 +180,55 @@ func TestReplay(t *testing.T) {
 	w.Handle(protocol.Init{Watch: m.rs.Watch, Version: 2})
 	w.expect(t,
 		protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends},
-		played(red, 0, 0), played(yellow, 1, 0), played(red, 0, 1), played(yellow, 1, 1),
-		played(red, 0, 2), played(yellow, 1, 2), played(red, 0, 3),
+		snap(0, 1, 0, 1, 0, 1, 0),
 		protocol.Win{Player: red, Cells: [4]connect4.Cell{{Column: 0, Row: 0}, {Column: 0, Row: 1}, {Column: 0, Row: 2}, {Column: 0, Row: 3}}},
 		protocol.Presence{Player: red, Online: true},
 		protocol.Presence{Player: yellow, Online: true},
 	)
+}
+
+// drawn is a game that fills the board without a winner.
+var drawn = []int{
+	0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0,
+	2, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3, 2,
+	4, 5, 4, 5, 4, 5, 5, 4, 5, 4, 5, 4,
+	6, 6, 6, 6, 6, 6,
+}
+
+// A replay of a whole game, to a spectator or a player coming back, with
+// either version of the protocol, is one batch for the transport: it never
+// counts as a slow reader's backlog.
+func TestReplayWholeGame(t *testing.T) {
+	h, _ := newHub()
+	m := friends(t, h)
+	m.play(drawn...)
+	want := []protocol.Event{}
+	g := connect4.NewGame()
+	for _, c := range drawn {
+		mv, err := g.Play(g.Turn(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, played(mv.Player, mv.Column, mv.Row))
+	}
+	want = append(want, protocol.Draw{})
+
+	v1 := connect(h)
+	v1.Handle(protocol.Init{Watch: m.rs.Watch})
+	v1.expect(t, want...)
+	w := connect(h)
+	w.Handle(protocol.Init{Watch: m.rs.Watch, Version: 2})
+	w.expect(t, protocol.Started{Watch: m.rs.Watch, Mode: protocol.Friends}, snap(drawn...), protocol.Draw{},
+		protocol.Presence{Player: red, Online: true}, protocol.Presence{Player: yellow, Online: true})
+	m.y.Close()
+	y2 := connect(h)
+	y2.Handle(protocol.Resume{Token: m.ys.Token})
+	y2.expect(t, m.ys, snap(drawn...), protocol.Draw{}, protocol.Presence{Player: red, Online: true})
+	for name, p := range map[string]player{"tutorial spectator": v1, "spectator": w, "returning player": y2} {
+		if p.batches != 1 {
+			t.Errorf("%s: the replay came in %d batches, want 1", name, p.batches)
+		}
+	}
 }
 
 func TestLeaveAndReturn(t *testing.T) {
@@ -196,7 +246,7 @@ func TestLeaveAndReturn(t *testing.T) {
 	// Yellow comes back on a new connection with its token.
 	y2 := connect(h)
 	y2.Handle(protocol.Resume{Token: m.ys.Token})
-	y2.expect(t, m.ys, played(red, 5, 0), protocol.Presence{Player: red, Online: true})
+	y2.expect(t, m.ys, snap(5), protocol.Presence{Player: red, Online: true})
 	m.r.expect(t, protocol.Presence{Player: yellow, Online: true})
 	if n := clock.fire(grace); n != 0 {
 		t.Errorf("%d grace timers fired after yellow came back", n)
@@ -212,7 +262,7 @@ func TestResumeElsewhere(t *testing.T) {
 	m := friends(t, h)
 	r2 := connect(h)
 	r2.Handle(protocol.Resume{Token: m.rs.Token})
-	r2.expect(t, m.rs, protocol.Presence{Player: yellow, Online: true})
+	r2.expect(t, m.rs, snap(), protocol.Presence{Player: yellow, Online: true})
 	if want := "You took your seat back in another window."; m.r.closed != want {
 		t.Errorf("first window closed with %q, want %q", m.r.closed, want)
 	}
@@ -248,7 +298,7 @@ func TestAbandoned(t *testing.T) {
 	// Red may still come back, to see how it ended and for a rematch.
 	r2 := connect(h)
 	r2.Handle(protocol.Resume{Token: m.rs.Token})
-	r2.expect(t, m.rs, played(red, 3, 0), protocol.Abandoned{Player: red}, protocol.Presence{Player: yellow, Online: true})
+	r2.expect(t, m.rs, snap(3), protocol.Abandoned{Player: red}, protocol.Presence{Player: yellow, Online: true})
 }
 
 func TestRematch(t *testing.T) {
@@ -295,7 +345,7 @@ func TestHotSeatResumes(t *testing.T) {
 
 	p2 := connect(h)
 	p2.Handle(protocol.Resume{Token: start.Token})
-	p2.expect(t, start, played(red, 1, 0), played(yellow, 1, 1))
+	p2.expect(t, start, snap(1, 1))
 	p2.Handle(protocol.Rematch{}) // "New game", at any time
 	p2.expect(t, start)
 	p2.Handle(protocol.Play{Column: 6})
@@ -458,6 +508,12 @@ func (p *printer) Send(e protocol.Event) {
 		fmt.Printf("%s: play %v %d %d\n", p.name, e.Player, e.Column, e.Row)
 	default:
 		fmt.Printf("%s: %#v\n", p.name, e)
+	}
+}
+
+func (p *printer) SendAll(events []protocol.Event) {
+	for _, e := range events {
+		p.Send(e)
 	}
 }
 

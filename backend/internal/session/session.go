@@ -37,6 +37,9 @@ type Conn interface {
 	// Send queues e for the client and returns at once. It never blocks: a
 	// transport that cannot deliver in time drops the connection instead.
 	Send(e protocol.Event)
+	// SendAll queues events, in order, as Send does, but as one: a replay
+	// of a whole game counts once against a limit on the events waiting.
+	SendAll(events []protocol.Event)
 	// Close ends the connection once the events already queued are sent,
 	// telling the client why in reason. It never blocks.
 	Close(reason string)
@@ -57,6 +60,10 @@ type Config struct {
 	// Idle is how long a match may go without a command before it is closed,
 	// with everyone in it. The default is 30 minutes.
 	Idle time.Duration
+	// Invitation is how long a match between friends waits for the friend,
+	// while no one took its second seat, even with its creator away. The
+	// default is a day.
+	Invitation time.Duration
 	// MaxMatches caps the matches held at once: past it, starting one is
 	// refused with protocol.ErrServerFull. The default is 10,000; negative means
 	// no limit.
@@ -76,18 +83,22 @@ type Config struct {
 	// ThinkTime bounds the time to choose one computer move; the default is 3
 	// seconds. A Bot answers earlier on its own: this is a safety net.
 	ThinkTime time.Duration
-	// Store keeps the matches; the default, NewMemStore(), keeps them in
-	// this process.
+	// Store keeps the matches; the default, NewMemStore, keeps them in
+	// this process for the Lifetimes of this Config.
 	Store Store
 	// StoreTimeout bounds each call to the Store; the default is 2 seconds.
 	StoreTimeout time.Duration
 	// Now tells the time; the default is time.Now. Tests set it with
 	// AfterFunc.
 	Now func() time.Time
-	// Server names this server among those sharing the Store, as the Store
-	// knows it (Store.Alive); "" if it shares it with none. Seats held by
-	// the connections of a server that stopped running, killed rather than
-	// stopped, are recorded as left, as if the connections had dropped.
+	// Server names this run of this server among those sharing the Store,
+	// as the Store knows it (Store.Alive); with a Store that is a Registry,
+	// the default is a random name, and otherwise "" shares the Store with
+	// no other server. Seats held by the connections of a server that
+	// stopped running, killed rather than stopped, are recorded as left, as
+	// if the connections had dropped: when a match is loaded, and every
+	// CheckServers if the Store is shared by several processes (it is not
+	// a Registry).
 	Server string
 	// CheckServers is how often the servers holding seats in this server's
 	// matches are checked; the default is 2 seconds.
@@ -130,6 +141,9 @@ func (c Config) withDefaults() Config {
 	if c.Idle == 0 {
 		c.Idle = 30 * time.Minute
 	}
+	if c.Invitation == 0 {
+		c.Invitation = 24 * time.Hour
+	}
 	if c.MaxMatches == 0 {
 		c.MaxMatches = 10000
 	}
@@ -149,7 +163,7 @@ func (c Config) withDefaults() Config {
 		c.ThinkTime = 3 * time.Second
 	}
 	if c.Store == nil {
-		c.Store = NewMemStore()
+		c.Store = NewMemStore(c.lifetimes())
 	}
 	if c.StoreTimeout == 0 {
 		c.StoreTimeout = 2 * time.Second
@@ -161,6 +175,16 @@ func (c Config) withDefaults() Config {
 		c.CheckServers = 2 * time.Second
 	}
 	return c
+}
+
+// Lifetimes returns how long a Store should keep the matches of a Hub with
+// this Config: longer than the Hub keeps them open, so that the idle close
+// finds the match and records it.
+func (c Config) Lifetimes() Lifetimes { return c.withDefaults().lifetimes() }
+
+// lifetimes is Lifetimes for a Config with its defaults set.
+func (c Config) lifetimes() Lifetimes {
+	return Lifetimes{Match: 2 * c.Idle, Invitation: c.Invitation + c.Idle, Now: c.Now}
 }
 
 // Stats counts what a Hub holds at one moment.
@@ -180,11 +204,12 @@ type Hub struct {
 	thinkers chan struct{}
 
 	// mu guards what follows. It is never held while taking a match's lock.
-	mu      sync.Mutex
-	clients int
-	matches map[string]*match // by id
-	checks  Timer             // checks the other servers, if any
-	closed  bool
+	mu         sync.Mutex
+	clients    int
+	matches    map[string]*match // by id
+	checks     Timer             // checks the other servers, if any
+	stopServer func()            // tells a Registry that this server stopped
+	closed     bool
 }
 
 // NewHub returns an empty Hub that logs the starts and ends of games to logger.
@@ -197,20 +222,29 @@ func NewHub(cfg Config, logger *slog.Logger) *Hub {
 		thinkers: make(chan struct{}, cfg.Thinkers),
 		matches:  make(map[string]*match),
 	}
-	if cfg.Server != "" {
+	switch r, ok := cfg.Store.(Registry); {
+	case ok:
+		if h.cfg.Server == "" {
+			h.cfg.Server = "run-" + randomKey(6)
+		}
+		h.stopServer = r.Register(h.cfg.Server)
+	case cfg.Server != "":
 		h.checks = cfg.AfterFunc(cfg.CheckServers, h.checkServers)
 	}
 	return h
 }
 
-// Close stops checking the other servers. The hub's matches and clients are
-// the transport's to close.
+// Close stops checking the other servers, and tells a Registry that this
+// server stopped. The hub's matches and clients are the transport's to close.
 func (h *Hub) Close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
 	if h.checks != nil {
 		h.checks.Stop()
+	}
+	if h.stopServer != nil {
+		h.stopServer()
 	}
 }
 
@@ -237,31 +271,30 @@ func (h *Hub) checkServers() {
 	held := make(map[string][]*match)
 	for _, m := range h.snapshot() {
 		m.mu.Lock()
-		for _, s := range m.seats {
-			if srv := serverOf(s.conn); s.held && s.holder == nil && srv != h.cfg.Server && srv != "" {
-				held[srv] = append(held[srv], m)
-			}
+		for _, srv := range m.othersLocked() {
+			held[srv] = append(held[srv], m)
 		}
 		m.mu.Unlock()
 	}
 	for srv, matches := range held {
-		ctx, cancel := h.storeContext()
-		alive, err := h.store.Alive(ctx, srv)
-		cancel()
-		if err != nil || alive {
+		if !h.gone(srv) {
 			continue
 		}
 		h.log.Warn("server gone: its players are away", "server", srv, "matches", len(matches))
 		for _, m := range matches {
 			m.mu.Lock()
-			for i, s := range m.seats {
-				if serverOf(s.conn) == srv && s.held && s.holder == nil {
-					m.recordLeft(i, s.conn, h.cfg.Now().Add(h.cfg.Grace).Truncate(time.Millisecond))
-				}
-			}
+			m.awayFromLocked(srv)
 			m.mu.Unlock()
 		}
 	}
+}
+
+// gone reports whether the Store says that server srv stopped running.
+func (h *Hub) gone(srv string) bool {
+	ctx, cancel := h.storeContext()
+	defer cancel()
+	alive, err := h.store.Alive(ctx, srv)
+	return err == nil && !alive
 }
 
 // snapshot returns the matches the hub holds now.
@@ -353,6 +386,13 @@ func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
 		return nil, unavailable(err)
 	}
 	h.log.Debug("match loaded", "match", m.num, "mode", m.head.Mode, "records", m.n)
+	// The seats held by servers that stopped, such as an earlier run of
+	// this one, are empty.
+	for _, srv := range m.othersLocked() {
+		if h.gone(srv) {
+			m.awayFromLocked(srv)
+		}
+	}
 	if m.closed {
 		return nil, notFound // closed for idleness, not yet expired
 	}
@@ -527,15 +567,37 @@ func (c *Client) enter(kind KeyKind, key string, notFound error, how func(*match
 
 // send sends e to the client, if its version of the protocol knows it.
 func (c *Client) send(e protocol.Event) {
-	if c.version < protocol.Version {
-		if !protocol.Tutorial(e) {
-			return
-		}
-		if s, ok := e.(protocol.Started); ok {
-			e = protocol.Started{Join: s.Join, Watch: s.Watch}
+	if e, ok := c.translate(e); ok {
+		c.conn.Send(e)
+	}
+}
+
+// sendAll sends the client those of events that its version knows, at once.
+func (c *Client) sendAll(events []protocol.Event) {
+	kept := events[:0]
+	for _, e := range events {
+		if e, ok := c.translate(e); ok {
+			kept = append(kept, e)
 		}
 	}
-	c.conn.Send(e)
+	if len(kept) > 0 {
+		c.conn.SendAll(kept)
+	}
+}
+
+// translate returns e as the client's version of the protocol says it, or
+// false if that version does not know e.
+func (c *Client) translate(e protocol.Event) (protocol.Event, bool) {
+	if c.version >= protocol.Version {
+		return e, true
+	}
+	if !protocol.Tutorial(e) {
+		return nil, false
+	}
+	if s, ok := e.(protocol.Started); ok {
+		e = protocol.Started{Join: s.Join, Watch: s.Watch}
+	}
+	return e, true
 }
 
 // Close ends the client's part in its match: a seat is held for the grace time.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/connect4go/connect4/shared/protocol"
@@ -20,8 +20,9 @@ import (
 // Hub catches up and decides again. So servers that share a Store never both
 // accept a move for the same turn.
 //
-// [NewMemStore] keeps the matches of one process; the redis package shares
-// them between servers.
+// [NewMemStore] keeps the matches of one process in memory; the sqlstore
+// package keeps them on disk, and the redisstore package shares them between
+// servers.
 type Store interface {
 	// Create stores a new match, findable by its keys from then on.
 	Create(ctx context.Context, h Header) error
@@ -48,6 +49,14 @@ type Store interface {
 	// or it closed for idleness. A Store that servers share may keep it
 	// until it expires instead, for a spectator on another server.
 	Drop(ctx context.Context, id string)
+}
+
+// An Archive is a Store that keeps the matches that ended, with their
+// records, for review and history.
+type Archive interface {
+	// Archived returns the header and records of match id, which ended, or
+	// ErrNotFound if it has not ended or is not kept any more.
+	Archived(ctx context.Context, id string) (Header, []Record, error)
 }
 
 // A Follower is told of the records appended to a match.
@@ -184,101 +193,184 @@ func seatOf(s string) (int, error) {
 	return 0, ErrBadRecord
 }
 
-// memStore is the Store of one process: the Hub's copy of a match is the
-// match, so it keeps only the keys and how many records each match has.
+// Lifetimes says how long a Store of one machine keeps a match that no
+// server holds. The zero value of a field means its default.
+type Lifetimes struct {
+	// Match is how long a match is kept after its last record; the default
+	// is an hour. Keep it above the games' idle time (Config.Idle), so that
+	// the idle close finds the match and records it.
+	Match time.Duration
+	// Invitation is how long a match between friends whose second seat was
+	// never taken is kept after its last record, for the friend to come;
+	// the default is a day.
+	Invitation time.Duration
+	// Archive is how long a match that ended is kept, with its records, for
+	// review and history; the default is 30 days. A Store without an archive
+	// ignores it.
+	Archive time.Duration
+	// Now tells the time; the default is time.Now.
+	Now func() time.Time
+}
+
+// WithDefaults returns l with its zero fields set to their defaults.
+func (l Lifetimes) WithDefaults() Lifetimes {
+	if l.Match == 0 {
+		l.Match = time.Hour
+	}
+	if l.Invitation == 0 {
+		l.Invitation = 24 * time.Hour
+	}
+	if l.Archive == 0 {
+		l.Archive = 30 * 24 * time.Hour
+	}
+	if l.Now == nil {
+		l.Now = time.Now
+	}
+	return l
+}
+
+// Of returns how long a match is kept after its last record: joined says
+// whether its second seat was ever taken, in a match between friends.
+func (l Lifetimes) Of(mode protocol.Mode, joined bool) time.Duration {
+	if mode == protocol.Friends && !joined {
+		return l.Invitation
+	}
+	return l.Match
+}
+
+// memStore is the Store of one process: it keeps the matches in memory, and
+// loses them when the process ends. Matches expire as its Lifetimes say; it
+// keeps no archive.
 type memStore struct {
-	mu      sync.RWMutex
-	keys    map[KeyKind]map[string]string
+	Local
+	life Lifetimes
+
+	mu      sync.Mutex
+	keys    map[KeyKind]map[string]string // join keys and tokens
 	matches map[string]*memMatch
+	swept   time.Time // when expired matches were last removed
 }
 
 type memMatch struct {
-	records atomic.Int64 // every move counts one: no lock for it
-	keys    []string     // join key and tokens, under memStore.mu
+	head   Header
+	recs   []Record
+	joined bool      // a Joined record is among recs
+	last   time.Time // of the last record, or the creation
+	keys   []string  // join key and tokens
 }
 
 var _ Store = (*memStore)(nil)
 
-// NewMemStore returns the Store of a single server, which keeps the matches
-// in the process. It is safe for concurrent use.
-func NewMemStore() Store {
+// NewMemStore returns the Store of a single process, which keeps the matches
+// in memory for as long as life says. It is safe for concurrent use.
+func NewMemStore(life Lifetimes) Store {
 	return &memStore{
+		life:    life.WithDefaults(),
 		keys:    map[KeyKind]map[string]string{JoinKey: {}, TokenKey: {}},
 		matches: make(map[string]*memMatch),
 	}
 }
 
+// sweepEvery is how often a Store of one machine removes expired matches.
+const sweepEvery = time.Minute
+
 func (s *memStore) Create(_ context.Context, h Header) error {
+	now := s.life.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := &memMatch{}
+	if now.Sub(s.swept) >= sweepEvery {
+		s.swept = now
+		for id, m := range s.matches {
+			if s.expired(m, now) {
+				s.dropLocked(id, m)
+			}
+		}
+	}
+	m := &memMatch{head: h, last: now}
 	s.matches[h.ID] = m
-	s.index(m, JoinKey, h.Join, h.ID)
-	s.index(m, TokenKey, h.Token, h.ID)
+	s.indexLocked(m, JoinKey, h.Join, h.ID)
+	s.indexLocked(m, TokenKey, h.Token, h.ID)
 	return nil
 }
 
-// index makes key of kind name match id, unless it is empty.
-func (s *memStore) index(m *memMatch, kind KeyKind, key, id string) {
+// expired reports whether m expired by now.
+func (s *memStore) expired(m *memMatch, now time.Time) bool {
+	return now.Sub(m.last) >= s.life.Of(m.head.Mode, m.joined)
+}
+
+// indexLocked makes key of kind name match id, unless it is empty; s.mu is
+// held.
+func (s *memStore) indexLocked(m *memMatch, kind KeyKind, key, id string) {
 	if key != "" {
 		s.keys[kind][key] = id
 		m.keys = append(m.keys, key)
 	}
 }
 
-func (s *memStore) Find(_ context.Context, kind KeyKind, key string) (string, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if kind == WatchKey {
-		if _, ok := s.matches[key]; ok {
-			return key, nil
-		}
-		return "", ErrNotFound
+// matchLocked returns match id unless it expired, or nil; s.mu is held.
+func (s *memStore) matchLocked(id string) *memMatch {
+	m := s.matches[id]
+	if m == nil || s.expired(m, s.life.Now()) {
+		return nil
 	}
-	if id, ok := s.keys[kind][key]; ok {
-		return id, nil
-	}
-	return "", ErrNotFound
+	return m
 }
 
-// Load finds nothing: in one process, the Hub has every match already.
-func (s *memStore) Load(context.Context, string, int) (Header, []Record, error) {
-	return Header{}, nil, ErrNotFound
+func (s *memStore) Find(_ context.Context, kind KeyKind, key string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := key
+	if kind != WatchKey {
+		id = s.keys[kind][key]
+	}
+	if s.matchLocked(id) == nil {
+		return "", ErrNotFound
+	}
+	return id, nil
+}
+
+func (s *memStore) Load(_ context.Context, id string, from int) (Header, []Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.matchLocked(id)
+	if m == nil || from > len(m.recs) {
+		return Header{}, nil, ErrNotFound
+	}
+	return m.head, slices.Clone(m.recs[from:]), nil
 }
 
 func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) error {
-	s.mu.RLock()
-	m, ok := s.matches[id]
-	s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.matchLocked(id)
 	switch {
-	case !ok:
+	case m == nil || at > len(m.recs):
 		return ErrNotFound
-	case !m.records.CompareAndSwap(int64(at), int64(at+len(recs))):
+	case at < len(m.recs):
 		return ErrConflict
 	}
+	m.recs = append(m.recs, recs...)
+	m.last = s.life.Now()
 	for _, r := range recs {
 		if r.Op == Joined {
-			s.mu.Lock()
-			s.index(m, TokenKey, r.Token, id)
-			s.mu.Unlock()
+			m.joined = true
+			s.indexLocked(m, TokenKey, r.Token, id)
 		}
 	}
+	s.Publish(id, at, recs) // under s.mu, so that news of one match keeps its order
 	return nil
 }
-
-// Alive says true: this process runs.
-func (s *memStore) Alive(context.Context, string) (bool, error) { return true, nil }
-
-// Follow tells nothing: no other server appends.
-func (s *memStore) Follow(string, Follower) func() { return func() {} }
 
 func (s *memStore) Drop(_ context.Context, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.matches[id]
-	if !ok {
-		return
+	if m, ok := s.matches[id]; ok {
+		s.dropLocked(id, m)
 	}
+}
+
+// dropLocked forgets match id and its keys; s.mu is held.
+func (s *memStore) dropLocked(id string, m *memMatch) {
 	for _, key := range m.keys {
 		delete(s.keys[JoinKey], key)
 		delete(s.keys[TokenKey], key)

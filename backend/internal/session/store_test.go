@@ -1,13 +1,12 @@
 package session_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/session"
-	"github.com/connect4go/connect4/shared/protocol"
+	"github.com/connect4go/connect4/backend/internal/session/storetest"
 )
 
 func TestRecordText(t *testing.T) {
@@ -49,40 +48,11 @@ func TestParseRecordRefuses(t *testing.T) {
 	}
 }
 
-func TestMemStore(t *testing.T) {
-	ctx := context.Background()
-	s := session.NewMemStore()
-	h := session.Header{ID: "watch", Mode: protocol.Friends, Join: "join", Token: "t0", Conn: "c0"}
-	if err := s.Create(ctx, h); err != nil {
-		t.Fatal(err)
-	}
-	find := func(kind session.KeyKind, key string, want error) {
-		t.Helper()
-		id, err := s.Find(ctx, kind, key)
-		if !errors.Is(err, want) || (err == nil && id != "watch") {
-			t.Errorf("Find(%s, %q) = %q, %v; want watch, %v", kind, key, id, err, want)
-		}
-	}
-	find(session.JoinKey, "join", nil)
-	find(session.WatchKey, "watch", nil)
-	find(session.TokenKey, "t0", nil)
-	find(session.TokenKey, "t1", session.ErrNotFound)
-	find(session.JoinKey, "watch", session.ErrNotFound)
-
-	if err := s.Append(ctx, "watch", 0, session.Record{Op: session.Joined, Token: "t1", Conn: "c1"}); err != nil {
-		t.Fatal(err)
-	}
-	find(session.TokenKey, "t1", nil)
-	if err := s.Append(ctx, "watch", 0, session.Record{Op: session.Moved, Column: 3}); !errors.Is(err, session.ErrConflict) {
-		t.Errorf("Append at a taken position: %v, want ErrConflict", err)
-	}
-	if err := s.Append(ctx, "watch", 1, session.Record{Op: session.Moved, Column: 3}); err != nil {
-		t.Errorf("Append at the end: %v", err)
-	}
-	s.Drop(ctx, "watch")
-	find(session.TokenKey, "t1", session.ErrNotFound)
-	find(session.WatchKey, "watch", session.ErrNotFound)
-	if err := s.Append(ctx, "watch", 2, session.Record{Op: session.Moved, Column: 3}); !errors.Is(err, session.ErrNotFound) {
-		t.Errorf("Append to a dropped match: %v, want ErrNotFound", err)
-	}
+func TestMemStoreConformance(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		Open: func(_ *testing.T, life session.Lifetimes) session.Store {
+			return session.NewMemStore(life)
+		},
+		Invitations: true,
+	})
 }

@@ -286,7 +286,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id:     s.ids.Add(1),
 		ws:     ws,
 		cfg:    &s.cfg,
-		send:   make(chan protocol.Event, s.cfg.SendQueue),
+		send:   make(chan outgoing, s.cfg.SendQueue),
 		stop:   make(chan struct{}),
 		opened: time.Now(),
 	}
@@ -381,7 +381,7 @@ type conn struct {
 	log    *slog.Logger
 	opened time.Time
 
-	send chan protocol.Event // events for the writer; never closed
+	send chan outgoing // events for the writer; never closed
 
 	stopOnce sync.Once
 	stop     chan struct{} // closed when the connection must end
@@ -395,11 +395,23 @@ type conn struct {
 
 var _ session.Conn = (*conn)(nil)
 
+// outgoing is one entry of a connection's send queue: one event, or a batch
+// of them, such as the replay of a game.
+type outgoing struct {
+	event protocol.Event
+	batch []protocol.Event
+}
+
 // Send queues e for the writer. A client too slow to keep up is dropped rather
 // than waited for.
-func (c *conn) Send(e protocol.Event) {
+func (c *conn) Send(e protocol.Event) { c.queue(outgoing{event: e}) }
+
+// SendAll queues events for the writer as one entry of the queue.
+func (c *conn) SendAll(events []protocol.Event) { c.queue(outgoing{batch: events}) }
+
+func (c *conn) queue(o outgoing) {
 	select {
-	case c.send <- e:
+	case c.send <- o:
 	case <-c.stop:
 	default:
 		c.closeWith(websocket.ClosePolicyViolation, "Too slow: the client stopped reading.")
@@ -566,8 +578,8 @@ func (c *conn) write() {
 	defer ping.Stop()
 	for {
 		select {
-		case e := <-c.send:
-			if err := c.writeEvent(e); err != nil {
+		case o := <-c.send:
+			if err := c.writeOutgoing(o); err != nil {
 				c.writeFailed(err)
 				return
 			}
@@ -587,7 +599,7 @@ func (c *conn) write() {
 // gives the client CloseGrace to answer before the reader gives up.
 func (c *conn) flush() {
 	for len(c.send) > 0 { // only this goroutine receives, so this never blocks
-		if err := c.writeEvent(<-c.send); err != nil {
+		if err := c.writeOutgoing(<-c.send); err != nil {
 			c.writeFailed(err)
 			return
 		}
@@ -601,6 +613,19 @@ func (c *conn) flush() {
 		return
 	}
 	c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
+}
+
+// writeOutgoing writes the event or events of one entry of the queue.
+func (c *conn) writeOutgoing(o outgoing) error {
+	if o.event != nil {
+		return c.writeEvent(o.event)
+	}
+	for _, e := range o.batch {
+		if err := c.writeEvent(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *conn) writeEvent(e protocol.Event) error {

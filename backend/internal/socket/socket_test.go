@@ -448,3 +448,49 @@ func TestForeignOriginRefused(t *testing.T) {
 		}
 	}
 }
+
+// A spectator, tutorial or version 2, who arrives late in a long game gets the
+// whole game, however short the send queue: a replay is not a slow reader's
+// backlog.
+func TestLateSpectatorsOfALongGame(t *testing.T) {
+	_, url := start(t, socket.Config{SendQueue: 4})
+	red := dial(t, url)
+	send(t, red, websocket.TextMessage, `{"type": "init"}`)
+	init := readJSON(t, red)
+	join, watch := init["join"].(string), init["watch"].(string)
+	yellow := dial(t, url)
+	send(t, yellow, websocket.TextMessage, `{"type": "init", "join": "`+join+`"}`)
+	// 30 moves of a game that ends in a draw: no four in a row yet.
+	moves := []int{0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 2, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3, 2, 4, 5, 4, 5, 4, 5}
+	var plays []string
+	for i, c := range moves {
+		who := []*websocket.Conn{red, yellow}[i%2]
+		send(t, who, websocket.TextMessage, play(fmt.Sprint(c)))
+		for _, ws := range []*websocket.Conn{red, yellow} {
+			e := readJSON(t, ws)
+			if e["type"] != "play" {
+				t.Fatalf("move %d: got %v", i, e)
+			}
+			if ws == red {
+				plays = append(plays, fmt.Sprintf(`{"type":"play","player":%q,"column":%d,"row":%v}`, e["player"], c, e["row"]))
+			}
+		}
+	}
+
+	tutorial := dial(t, url)
+	send(t, tutorial, websocket.TextMessage, `{"type": "init", "watch": "`+watch+`"}`)
+	expect(t, tutorial, plays...)
+	v2 := dial(t, url)
+	send(t, v2, websocket.TextMessage, `{"type": "init", "watch": "`+watch+`", "version": 2}`)
+	expect(t, v2,
+		`{"type":"init","watch":"`+watch+`","mode":"friends"}`,
+		`{"type":"snapshot","moves":[0,1,0,1,0,1,1,0,1,0,1,0,2,3,2,3,2,3,3,2,3,2,3,2,4,5,4,5,4,5]}`,
+		`{"type":"presence","player":"red","online":true}`,
+		`{"type":"presence","player":"yellow","online":true}`,
+	)
+	// Both are still connected, and follow the next move.
+	send(t, red, websocket.TextMessage, play("4"))
+	for _, ws := range []*websocket.Conn{tutorial, v2} {
+		expect(t, ws, `{"type":"play","player":"red","column":4,"row":3}`)
+	}
+}

@@ -414,7 +414,7 @@ func TestRematchTooEarly(t *testing.T) {
 }
 
 // TestResume checks a page that lost its connection and takes its seat back:
-// the board stays while the server replays the moves.
+// the board stays until the server's snapshot of the game.
 func TestResume(t *testing.T) {
 	moves := plays(t, 3, 3, 4)
 	s := seated(connect4.Yellow, then(moves, online(connect4.Red))...)
@@ -430,12 +430,10 @@ func TestResume(t *testing.T) {
 		t.Errorf("Dial() = %d, %v while reconnecting; want %d, true", m, ok, n)
 	}
 	s.Apply(protocol.Started{Watch: watch, Mode: protocol.Friends, Player: connect4.Yellow, Token: token})
-	for i, e := range moves {
-		if v := s.View(); v.String() != before.String() || v.Playable {
-			t.Errorf("replay, %d moves: the board is\n%vplayable %v; want the old board, not playable", i, v, v.Playable)
-		}
-		s.Apply(e)
+	if v := s.View(); v.String() != before.String() || v.Playable {
+		t.Errorf("before the snapshot: the board is\n%vplayable %v; want the old board, not playable", v, v.Playable)
 	}
+	s.Apply(protocol.Snapshot{Moves: []int{3, 3, 4}})
 	s.Apply(online(connect4.Red))
 	if v := s.View(); v != before {
 		t.Errorf("after the replay:\n%+v\nwant:\n%+v", v, before)
@@ -445,9 +443,8 @@ func TestResume(t *testing.T) {
 	r := New(Page{Base: base, Query: "?join=" + join, Token: token})
 	r.Opened()
 	r.Apply(protocol.Started{Watch: watch, Mode: protocol.Friends, Player: connect4.Yellow, Token: token})
-	for _, e := range then(moves, online(connect4.Red)) {
-		r.Apply(e)
-	}
+	r.Apply(protocol.Snapshot{Moves: []int{3, 3, 4}})
+	r.Apply(online(connect4.Red))
 	if v := r.View(); v != before {
 		t.Errorf("after a reload:\n%+v\nwant:\n%+v", v, before)
 	}
@@ -456,13 +453,14 @@ func TestResume(t *testing.T) {
 // TestResumeAnotherGame checks that a spectator who comes back to another
 // game than the one it showed stops holding the old board.
 func TestResumeAnotherGame(t *testing.T) {
-	for name, replay := range map[string][]protocol.Event{
-		"other moves": then(plays(t, 0, 0), online(connect4.Red), online(connect4.Yellow)),
-		"no moves":    {online(connect4.Red), online(connect4.Yellow)},
+	for name, moves := range map[string][]int{
+		"other moves": {0, 0},
+		"no moves":    {},
 	} {
 		s := watching(then(plays(t, 3, 3, 4), online(connect4.Red), online(connect4.Yellow))...)
 		s.Lost(time.Second)
 		s.Opened()
+		replay := []protocol.Event{protocol.Snapshot{Moves: moves}, online(connect4.Red), online(connect4.Yellow)}
 		s.Apply(protocol.Started{Watch: watch, Mode: protocol.Friends})
 		for _, e := range replay {
 			s.Apply(e)
@@ -634,27 +632,41 @@ func TestTitle(t *testing.T) {
 	}
 }
 
-// TestResumeEmptyReplay checks that the old board goes after a while when the
-// server's game started over while the page was away, and has no moves to
-// replay.
+// TestResumeEmptyReplay checks that the old board shows from the Started to
+// the Snapshot, and goes when the Snapshot says that the server's game started
+// over while the page was away.
 func TestResumeEmptyReplay(t *testing.T) {
-	t0 := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
 	s := opened(plays(t, 3, 4))
-	s.Tick(t0)
 	s.Lost(time.Second)
 	s.Opened()
 	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
 	if v := s.View(); !strings.Contains(v.String(), "R") || v.Playable {
 		t.Errorf("just after the Started: playable %v, board\n%v; want the old board, not playable", v.Playable, v)
 	}
-	if d, ok := s.NextChange(); !ok || d != replayWait {
-		t.Errorf("NextChange() = %v, %v; want %v", d, ok, replayWait)
-	}
-	s.Tick(t0.Add(replayWait))
-	if v := s.View(); strings.ContainsAny(v.String(), "RY") || !v.Playable || v.Status != "Red to play" {
-		t.Errorf("after the wait: status %q, playable %v, board\n%v; want the new, empty game", v.Status, v.Playable, v)
-	}
 	if _, ok := s.NextChange(); ok {
-		t.Error("NextChange() after the wait")
+		t.Error("NextChange() while waiting for the snapshot: the snapshot ends the wait, not time")
+	}
+	s.Apply(protocol.Snapshot{Moves: []int{}})
+	if v := s.View(); strings.ContainsAny(v.String(), "RY") || !v.Playable || v.Status != "Red to play" {
+		t.Errorf("after the snapshot: status %q, playable %v, board\n%v; want the new, empty game", v.Status, v.Playable, v)
+	}
+}
+
+// TestResumeSnapshot checks that a page coming back shows the whole game of
+// the server's Snapshot at once, however long.
+func TestResumeSnapshot(t *testing.T) {
+	s := opened(plays(t, 3, 4))
+	s.Lost(time.Second)
+	s.Opened()
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
+	moves := []int{0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 2, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3, 2, 4, 5, 4, 5, 4, 5}
+	s.Apply(protocol.Snapshot{Moves: moves})
+	v := s.View()
+	if n := strings.Count(v.String(), "R") + strings.Count(v.String(), "Y"); n != len(moves) || !v.Playable {
+		t.Errorf("after the snapshot: %d checkers, playable %v, board\n%v; want %d, playable", n, v.Playable, v, len(moves))
+	}
+	s.Apply(protocol.Snapshot{Moves: []int{0, 0, 0, 0, 0, 0, 0}}) // a seventh checker in column 0
+	if v := s.View(); v.Playable || !strings.Contains(v.Status, "Out of sync") {
+		t.Errorf("after an impossible snapshot: status %q, playable %v; want out of sync", v.Status, v.Playable)
 	}
 }

@@ -132,15 +132,11 @@ type State struct {
 	watch     string // the key to share with spectators
 
 	cur round
-	// held is the board shown while the server replays the moves of a game
-	// the page already showed, on coming back: showing it until the replay
-	// catches up keeps the board from emptying and filling again. nil when
-	// not replaying.
-	held *round
-	// heldUntil ends the hold even if the replay never catches up, as when
-	// the server's game started over while the page was away.
-	heldUntil time.Time
-	seats     [3]seat // indexed by Player
+	// held is the board shown, on coming back to a game the page already
+	// showed, from the Started to the Snapshot that follows it: showing it
+	// keeps the board from emptying and filling again. nil otherwise.
+	held  *round
+	seats [3]seat // indexed by Player
 	// started reports that a Started came on the current connection: a
 	// later one begins a new round of the match.
 	started bool
@@ -183,10 +179,6 @@ const (
 	computerWins = "The computer wins!"
 	thinkingText = "The computer is thinking…"
 )
-
-// replayWait is the longest the board shows the old game while the server
-// replays the moves, on coming back: the replay follows the Started at once.
-const replayWait = 500 * time.Millisecond
 
 // New returns the state of a page that has just loaded: it takes its seat back
 // with the page's token, joins or watches the game that the query names, or
@@ -319,19 +311,12 @@ func (s *State) Query() string {
 // says.
 func (s *State) Tick(now time.Time) {
 	s.now = now
-	if s.held != nil && !now.Before(s.heldUntil) {
-		s.held = nil
-	}
 }
 
 // NextChange returns how long until the View changes by the passing of time
-// alone, if it will: a countdown showing a new number, or the end of the wait
-// for a replay.
+// alone, if it will: a countdown showing a new number.
 func (s *State) NextChange() (time.Duration, bool) {
 	var next time.Duration
-	if s.held != nil {
-		next = max(s.heldUntil.Sub(s.now), time.Nanosecond)
-	}
 	for _, p := range s.countdowns() {
 		left := s.seats[p].until.Sub(s.now)
 		// The number shown is left rounded up to whole seconds: it changes
@@ -444,9 +429,9 @@ func (s *State) Closed(code int, reason string) (reconnect bool) {
 func (s *State) Apply(e protocol.Event) (seq uint64) {
 	s.Heard()
 	switch e.(type) {
-	case protocol.Played, protocol.Pong:
+	case protocol.Started, protocol.Pong:
 	default:
-		s.held = nil // the replay is over
+		s.held = nil // the Snapshot came, or the game moved on
 	}
 	switch e.(type) {
 	case protocol.Played, protocol.Error, protocol.Started:
@@ -455,6 +440,8 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 	switch e := e.(type) {
 	case protocol.Started:
 		s.enter(e)
+	case protocol.Snapshot:
+		s.snapshot(e)
 	case protocol.Played:
 		s.played(e)
 	case protocol.Win:
@@ -499,7 +486,7 @@ func (s *State) enter(e protocol.Started) {
 	case !newRound:
 		if e.Watch == s.watch && s.held == nil && s.cur.board.Len() > 0 {
 			held := s.cur
-			s.held, s.heldUntil = &held, s.now.Add(replayWait)
+			s.held = &held
 		}
 		s.seats = [3]seat{} // the server tells who is there after the moves
 	}
@@ -535,17 +522,18 @@ func (s *State) played(e protocol.Played) {
 	m, err := s.cur.board.Play(e.Player, e.Column)
 	if err != nil || m.Row != e.Row {
 		s.desync = true
-		s.held = nil
+	}
+}
+
+// snapshot sets the mirror to the game so far, which the server sends whole
+// to a page entering it.
+func (s *State) snapshot(e protocol.Snapshot) {
+	g, err := connect4.Replay(e.Moves...)
+	if err != nil {
+		s.desync = true
 		return
 	}
-	if h := s.held; h != nil {
-		// Stop holding the old board once the replay has caught up with it,
-		// or turns out to be another game.
-		n := s.cur.board.Len()
-		if n >= h.board.Len() || h.board.Moves()[n-1] != m {
-			s.held = nil
-		}
-	}
+	s.cur.board = *g
 }
 
 // validLine reports whether cells are four distinct cells on the board, and not

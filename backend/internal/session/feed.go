@@ -1,0 +1,149 @@
+package session
+
+import (
+	"context"
+	"sync"
+)
+
+// Feed hands news of a match to a Follower in order, on one short-lived
+// goroutine at a time, started when news comes and ended when none is left:
+// a Store that learns of records from a goroutine of its own posts them to a
+// Feed, so that a follower slow to take them (its match busy with a Store
+// call) delays no other, and no Store call waits for a match's lock.
+//
+// A Feed is itself a Follower whose methods return at once. It is safe for
+// concurrent use.
+type Feed struct {
+	f Follower
+
+	mu      sync.Mutex
+	queue   []news
+	running bool
+}
+
+// news is what a follower is told: records appended, or to resync (recs nil).
+type news struct {
+	at   int
+	recs []Record
+}
+
+// NewFeed returns a Feed that hands news to f.
+func NewFeed(f Follower) *Feed { return &Feed{f: f} }
+
+// Appended queues the records appended from position at for the follower.
+func (e *Feed) Appended(at int, recs []Record) { e.post(news{at: at, recs: recs}) }
+
+// Resync queues a resync for the follower.
+func (e *Feed) Resync() { e.post(news{}) }
+
+func (e *Feed) post(n news) {
+	e.mu.Lock()
+	e.queue = append(e.queue, n)
+	start := !e.running
+	e.running = true
+	e.mu.Unlock()
+	if start {
+		go e.hand()
+	}
+}
+
+// hand hands the queued news over until none is left.
+func (e *Feed) hand() {
+	for {
+		e.mu.Lock()
+		if len(e.queue) == 0 {
+			e.running = false
+			e.mu.Unlock()
+			return
+		}
+		n := e.queue[0]
+		e.queue = e.queue[1:]
+		e.mu.Unlock()
+		if n.recs == nil {
+			e.f.Resync()
+		} else {
+			e.f.Appended(n.at, n.recs)
+		}
+	}
+}
+
+// Local is what the servers that share a Store inside one process share
+// besides the matches: who follows which match, and which servers run. The
+// Stores of one machine, in memory and on disk, embed it; a Hub registers its
+// server with it (see [Local.Register]). Its zero value is ready to use, and
+// it is safe for concurrent use.
+type Local struct {
+	mu        sync.Mutex
+	followers map[string]map[*Feed]struct{} // by match id
+	servers   map[string]int                // registrations of each running server
+}
+
+// Follow implements Store: f is told of what any server of this process
+// appends to match id from now on, until stop is called.
+func (l *Local) Follow(id string, f Follower) (stop func()) {
+	e := NewFeed(f)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.followers == nil {
+		l.followers = make(map[string]map[*Feed]struct{})
+	}
+	if l.followers[id] == nil {
+		l.followers[id] = make(map[*Feed]struct{})
+	}
+	l.followers[id][e] = struct{}{}
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		delete(l.followers[id], e)
+		if len(l.followers[id]) == 0 {
+			delete(l.followers, id)
+		}
+	}
+}
+
+// Publish tells the followers of match id that recs were appended from
+// position at.
+func (l *Local) Publish(id string, at int, recs []Record) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for e := range l.followers[id] {
+		e.Appended(at, recs)
+	}
+}
+
+// Register records that server runs, until unregister is called; a Hub calls
+// it for its Config.Server. It implements [Registry].
+func (l *Local) Register(server string) (unregister func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.servers == nil {
+		l.servers = make(map[string]int)
+	}
+	l.servers[server]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.servers[server]--; l.servers[server] == 0 {
+				delete(l.servers, server)
+			}
+		})
+	}
+}
+
+// Alive implements Store: a server runs while it is registered. A server of
+// an earlier run of the process, whose records a Store on disk still holds,
+// does not.
+func (l *Local) Alive(_ context.Context, server string) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.servers[server] > 0, nil
+}
+
+// A Registry is a Store that learns from the Hubs themselves which servers
+// run, as the Stores of one process do ([Local]). A Hub registers its server
+// with a Store that is a Registry, and unregisters it on Close.
+type Registry interface {
+	Register(server string) (unregister func())
+}

@@ -1,0 +1,102 @@
+package sqlstore_test
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/session/storetest"
+	"github.com/connect4go/connect4/backend/internal/sqlstore"
+)
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func open(t *testing.T, dir string, life session.Lifetimes) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlstore.Open(dir, life, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		Open: func(t *testing.T, life session.Lifetimes) session.Store {
+			return open(t, t.TempDir(), life)
+		},
+		Invitations: true,
+	})
+}
+
+// A second process, or a second Store, cannot use the same directory.
+func TestOneStoreADirectory(t *testing.T) {
+	dir := t.TempDir()
+	open(t, dir, session.Lifetimes{})
+	if s, err := sqlstore.Open(dir, session.Lifetimes{}, discard); !errors.Is(err, sqlstore.ErrLocked) {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("second Open = %v, want ErrLocked", err)
+	}
+}
+
+// A directory that cannot be written, or a file that is not a database, is
+// an error of Open, never a silent fallback.
+func TestUnusable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Log("running as root: a read-only directory is writable; only the damaged file is tried")
+	} else {
+		ro := t.TempDir()
+		if err := os.Chmod(ro, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := sqlstore.Open(filepath.Join(ro, "data"), session.Lifetimes{}, discard); err == nil {
+			s.Close()
+			t.Error("Open in a read-only directory worked")
+		}
+	}
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, sqlstore.FileName), []byte("this is not a database, not at all; it is text that goes on for a while"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := sqlstore.Open(bad, session.Lifetimes{}, discard); err == nil {
+		s.Close()
+		t.Error("Open of a damaged database worked")
+	}
+}
+
+// Whatever was appended before Close is there after the next Open.
+func TestReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := sqlstore.Open(dir, session.Lifetimes{}, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	h := session.Header{ID: "w", Mode: "hotseat", Token: "t", Conn: "a/c"}
+	if err := s.Create(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 42 {
+		if err := s.Append(ctx, "w", i, session.Record{Op: session.Moved, Column: i % 7}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, dir, session.Lifetimes{})
+	got, recs, err := s.Load(ctx, "w", 0)
+	if err != nil || got != h || len(recs) != 42 || recs[41].Column != 41%7 {
+		t.Fatalf("after reopening: %+v, %d records, %v", got, len(recs), err)
+	}
+	if id, err := s.Find(ctx, session.TokenKey, "t"); err != nil || id != "w" {
+		t.Errorf("Find(token) after reopening = %q, %v", id, err)
+	}
+}
