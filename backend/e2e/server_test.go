@@ -65,9 +65,17 @@ type server struct {
 // with extra flags, and stops it at the end of the test.
 func startServer(t *testing.T, flags ...string) *server {
 	t.Helper()
-	args := append([]string{"-addr", "127.0.0.1:0", "-log-format", "json", "-log-level", "debug"}, flags...)
+	// Nothing beside the binary: it must serve from what it embeds.
+	return startIn(t, t.TempDir(), "127.0.0.1:0", flags...)
+}
+
+// startIn runs the server in directory dir, where its database lives, on
+// addr, with extra flags, and stops it at the end of the test.
+func startIn(t *testing.T, dir, addr string, flags ...string) *server {
+	t.Helper()
+	args := append([]string{"-addr", addr, "-log-format", "json", "-log-level", "debug"}, flags...)
 	cmd := exec.Command(binary, args...)
-	cmd.Dir = t.TempDir() // nothing beside the binary: it must serve from what it embeds
+	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -24,6 +24,7 @@ var (
 // Errors of the games, which the server sends with the sentences of [ErrorFor].
 var (
 	ErrGameNotFound = errors.New("protocol: game not found")
+	ErrInvitation   = errors.New("protocol: invitation expired or unknown")
 	ErrSeatTaken    = errors.New("protocol: both seats are taken")
 	ErrSpectator    = errors.New("protocol: spectators cannot play")
 	ErrInGame       = errors.New("protocol: already in a game")
@@ -32,7 +33,6 @@ var (
 	ErrTokenExpired = errors.New("protocol: resume token unknown or expired")
 	ErrAbandoned    = errors.New("protocol: the game was abandoned")
 	ErrReplaced     = errors.New("protocol: the seat was taken back elsewhere")
-	ErrTooFast      = errors.New("protocol: too many messages")
 	ErrServerFull   = errors.New("protocol: too many games in progress")
 	ErrBadLevel     = errors.New("protocol: unknown level")
 	ErrUnavailable  = errors.New("protocol: game store unavailable")
@@ -41,37 +41,38 @@ var (
 // messages maps each error a client can cause to the sentence it is shown. The
 // first two are the tutorial's, word for word.
 var messages = []struct {
-	err     error
-	reason  string // a short name, for metrics and logs
-	message string
+	err       error
+	reason    string // a short name, for metrics and logs
+	message   string
+	temporary bool // the same message may work a little later
 }{
-	{connect4.ErrNotYourTurn, "not_your_turn", "It isn't your turn."},
-	{connect4.ErrColumnFull, "column_full", "This slot is full."},
-	{connect4.ErrNoColumn, "no_such_column", "There is no such column: columns go from 0 to 6."},
-	{connect4.ErrGameOver, "game_over", "The game is over: start a new one to play again."},
-	{ErrMalformed, "malformed", "That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}."},
-	{ErrEncoding, "encoding", "Messages must be valid UTF-8 text."},
-	{ErrDuplicateKey, "duplicate_key", "Each key may appear only once in a message."},
-	{ErrNoType, "no_type", "That message has no \"type\"."},
-	{ErrUnknownType, "unknown_type", "That message type is unknown."},
-	{ErrNoColumn, "no_column", "A play needs a \"column\", from 0 to 6."},
-	{ErrBadColumn, "bad_column", "The \"column\" must be a whole number from 0 to 6."},
-	{ErrBinary, "binary", "Binary messages are not supported: send JSON text."},
-	{ErrBadInit, "bad_init", "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key, or a \"mode\"."},
-	{ErrBadResume, "bad_resume", "A resume needs the \"token\" the server gave."},
-	{ErrGameNotFound, "game_not_found", "Game not found."},
-	{ErrSeatTaken, "seat_taken", "This game already has two players: you can watch it instead."},
-	{ErrSpectator, "spectator", "Spectators cannot play."},
-	{ErrInGame, "in_game", "You are already in a game: open a new connection for another."},
-	{ErrNotInGame, "not_in_game", "Start or join a game first."},
-	{ErrNotOver, "not_over", "A rematch can only start once the game is over."},
-	{ErrTokenExpired, "token_expired", "That game is over or no longer exists."},
-	{ErrAbandoned, "abandoned", "The game was abandoned."},
-	{ErrReplaced, "replaced", "You took your seat back in another window."},
-	{ErrTooFast, "too_fast", "Too many messages: slow down."},
-	{ErrServerFull, "server_full", "The server is full: please try again in a minute."},
-	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect."},
-	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: try again in a moment."},
+	{connect4.ErrNotYourTurn, "not_your_turn", "It isn't your turn.", false},
+	{connect4.ErrColumnFull, "column_full", "This slot is full.", false},
+	{connect4.ErrNoColumn, "no_such_column", "There is no such column: columns go from 0 to 6.", false},
+	{connect4.ErrGameOver, "game_over", "The game is over: start a new one to play again.", false},
+	{ErrMalformed, "malformed", "That message is not valid: send a JSON object such as {\"type\": \"play\", \"column\": 3}.", false},
+	{ErrEncoding, "encoding", "Messages must be valid UTF-8 text.", false},
+	{ErrDuplicateKey, "duplicate_key", "Each key may appear only once in a message.", false},
+	{ErrNoType, "no_type", "That message has no \"type\".", false},
+	{ErrUnknownType, "unknown_type", "That message type is unknown.", false},
+	{ErrNoColumn, "no_column", "A play needs a \"column\", from 0 to 6.", false},
+	{ErrBadColumn, "bad_column", "The \"column\" must be a whole number from 0 to 6.", false},
+	{ErrBinary, "binary", "Binary messages are not supported: send JSON text.", false},
+	{ErrBadInit, "bad_init", "That init is not valid: send {\"type\": \"init\"}, or add a \"join\" or a \"watch\" key, or a \"mode\".", false},
+	{ErrBadResume, "bad_resume", "A resume needs the \"token\" the server gave.", false},
+	{ErrGameNotFound, "game_not_found", "This game has ended, or its link is wrong.", false},
+	{ErrInvitation, "invitation_expired", "This invitation has expired: ask your friend for a new link.", false},
+	{ErrSeatTaken, "seat_taken", "This game already has two players: you can watch it instead.", false},
+	{ErrSpectator, "spectator", "Spectators cannot play.", false},
+	{ErrInGame, "in_game", "You are already in a game: open a new connection for another.", false},
+	{ErrNotInGame, "not_in_game", "Start or join a game first.", false},
+	{ErrNotOver, "not_over", "A rematch can only start once the game is over.", false},
+	{ErrTokenExpired, "token_expired", "That game is over or no longer exists.", false},
+	{ErrAbandoned, "abandoned", "The game was abandoned.", false},
+	{ErrReplaced, "replaced", "You took your seat back in another window.", false},
+	{ErrServerFull, "server_full", "The server is full: please try again in a minute.", true},
+	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect.", false},
+	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: try again in a moment.", true},
 }
 
 // internalMessage is shown for an error that the table does not know. The server
@@ -87,6 +88,18 @@ func ErrorFor(err error) (Error, bool) {
 		}
 	}
 	return Error{Message: internalMessage}, false
+}
+
+// Temporary reports whether message, the Message of an Error event, tells of
+// a passing refusal: the same command may work a little later, so that a
+// client should try again rather than give up its plan.
+func Temporary(message string) bool {
+	for _, m := range messages {
+		if m.message == message {
+			return m.temporary
+		}
+	}
+	return false
 }
 
 // Reason returns a short name for the cause of err, such as "column_full", for

@@ -57,6 +57,13 @@ func (r *recorder) take() []protocol.Event {
 	return events
 }
 
+// equal reports whether the events sent are want.
+func (r *recorder) equal(want []protocol.Event) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return reflect.DeepEqual(r.events, want) || (len(r.events) == 0 && len(want) == 0)
+}
+
 // expect checks that the events sent since the last call are want.
 func (r *recorder) expect(t *testing.T, want ...protocol.Event) {
 	t.Helper()

@@ -36,6 +36,7 @@ type match struct {
 
 	mu       sync.Mutex
 	loaded   bool // the header and records are applied
+	loading  bool // the records are being applied by load
 	closed   bool // ended, or let go by this server: refusing everything
 	head     Header
 	opp      opponent // the computer, in a Computer match
@@ -115,7 +116,23 @@ func (m *match) start(head Header, opp opponent) {
 		}
 	}
 	m.playing = true
-	m.idle = m.hub.cfg.AfterFunc(m.hub.cfg.Idle, m.expireIdle)
+	m.idle = m.hub.cfg.AfterFunc(m.idleTime(), m.expireIdle)
+}
+
+// invitation reports whether the match is an invitation that no friend took
+// yet.
+func (m *match) invitation() bool {
+	return m.head.Mode == protocol.Friends && !m.seats[1].taken
+}
+
+// idleTime returns how long the match may go without a record before it is
+// closed: an invitation waits for the friend longer than a game waits for a
+// move.
+func (m *match) idleTime() time.Duration {
+	if m.invitation() {
+		return m.hub.cfg.Invitation
+	}
+	return m.hub.cfg.Idle
 }
 
 // load sets up a match that another server started, from the Store. It starts
@@ -141,9 +158,11 @@ func (m *match) load() error {
 	}
 	m.start(head, opp)
 	m.seats[0].held = head.Token != "" // a tutorial hot-seat game has no one to come back
+	m.loading = true
 	for _, r := range recs {
 		m.apply(r, false)
 	}
+	m.loading = false
 	return nil
 }
 
@@ -250,7 +269,11 @@ func (m *match) resync() {
 // logs count.
 func (m *match) apply(r Record, local bool) {
 	m.n++
-	m.active()
+	defer func() {
+		if !m.closed {
+			m.active()
+		}
+	}()
 	switch r.Op {
 	case Joined:
 		s := &m.seats[1]
@@ -275,9 +298,11 @@ func (m *match) apply(r Record, local bool) {
 		m.each(m.sendAbandoned)
 		m.endGame(local, "abandoned", "leaver", m.leaver)
 	case Closed:
-		m.each(func(c *Client) {
-			c.conn.Close("This game was closed after " + m.hub.cfg.Idle.String() + " without a move.")
-		})
+		reason := protocol.CloseIdle.Reason(m.hub.cfg.Idle)
+		if m.invitation() {
+			reason = protocol.CloseInvitationExpired.Reason(m.hub.cfg.Invitation)
+		}
+		m.each(func(c *Client) { c.conn.Close(reason) })
 		m.end(local)
 	default:
 		m.hub.log.Error("unknown record", "match", m.num, "record", r.String())
@@ -376,7 +401,7 @@ func (m *match) abandoned(c *Client) protocol.Event {
 func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
 
 // active notes that something happened, which puts off closing for idleness.
-func (m *match) active() { m.idle.Reset(m.hub.cfg.Idle) }
+func (m *match) active() { m.idle.Reset(m.idleTime()) }
 
 // join gives c the second seat.
 func (m *match) join(c *Client) error {
@@ -391,7 +416,13 @@ func (m *match) join(c *Client) error {
 		case m.seats[1].taken:
 			return nil, protocol.ErrSeatTaken
 		}
-		return []Record{{Op: Joined, Token: randomKey(18), Conn: c.id}}, nil
+		recs := []Record{{Op: Joined, Token: randomKey(18), Conn: c.id}}
+		if !m.seats[0].held {
+			// The inviter is away, maybe for hours: the game starts
+			// now, and so does the time to come back.
+			recs = append(recs, Record{Op: Left, Seat: 0, Until: m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond)})
+		}
+		return recs, nil
 	})
 	if err != nil {
 		return err
@@ -454,8 +485,7 @@ func (m *match) resume(c *Client, token string) error {
 func (m *match) hold(i int, conn string) {
 	s := &m.seats[i]
 	if s.holder != nil && s.holder.id != conn {
-		e, _ := protocol.ErrorFor(protocol.ErrReplaced)
-		s.holder.conn.Close(e.Message)
+		s.holder.conn.Close(protocol.CloseReplaced.Reason())
 		s.holder = nil
 	}
 	if s.grace != nil {
@@ -613,7 +643,7 @@ func (m *match) newRound(local bool) {
 	}
 	for c := range m.watchers {
 		if c.version < protocol.Version {
-			c.conn.Close("The players started a new game: reload the page to follow it.")
+			c.conn.Close(protocol.CloseNewRound.Reason())
 			delete(m.watchers, c)
 			continue
 		}
@@ -686,6 +716,11 @@ func (m *match) recordLeft(i int, conn string, until time.Time) {
 
 // away records that the holder of seat i left, and may come back until then.
 func (m *match) away(i int, until time.Time) {
+	if now := m.hub.cfg.Now(); m.loading && until.Before(now.Add(m.hub.cfg.Grace)) {
+		// No server held the match, as while this one restarted: the
+		// player has the whole grace to come back from now on.
+		until = now.Add(m.hub.cfg.Grace)
+	}
 	s := &m.seats[i]
 	s.held, s.conn, s.holder = false, "", nil
 	s.away++
@@ -780,11 +815,11 @@ func (m *match) letGoIfEmpty() {
 		}
 		deserted = deserted && !s.held
 	}
-	if deserted {
+	if deserted && !m.invitation() {
 		m.end(true)
 		return
 	}
-	m.stop()
+	m.stop() // the Store keeps it, for whoever comes back or joins
 }
 
 // letGo lets the match go if no one is in it here.
@@ -814,7 +849,7 @@ func (m *match) expireIdle() {
 // vanish ends the match here, which the Store does not have any more: it
 // expired, or another server closed it.
 func (m *match) vanish() {
-	m.each(func(c *Client) { c.conn.Close("This game is over.") })
+	m.each(func(c *Client) { c.conn.Close(protocol.CloseGameOver.Reason()) })
 	m.end(false)
 }
 

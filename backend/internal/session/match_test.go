@@ -139,9 +139,9 @@ func TestEnterRefused(t *testing.T) {
 		cmd  protocol.Command
 		want error
 	}{
-		{"unknown join key", protocol.Init{Join: "nope"}, protocol.ErrGameNotFound},
+		{"unknown join key", protocol.Init{Join: "nope"}, protocol.ErrInvitation},
 		{"unknown watch key", protocol.Init{Watch: "nope"}, protocol.ErrGameNotFound},
-		{"a watch key to join", protocol.Init{Join: m.rs.Watch}, protocol.ErrGameNotFound},
+		{"a watch key to join", protocol.Init{Join: m.rs.Watch}, protocol.ErrInvitation},
 		{"a third player", protocol.Init{Join: m.rs.Join}, protocol.ErrSeatTaken},
 		{"an unknown token", protocol.Resume{Token: "nope"}, protocol.ErrTokenExpired},
 		{"a join key as token", protocol.Resume{Token: m.rs.Join}, protocol.ErrTokenExpired},
@@ -381,7 +381,7 @@ func TestCleanup(t *testing.T) {
 	for _, cmd := range []protocol.Command{protocol.Init{Join: m.rs.Join}, protocol.Init{Watch: m.rs.Watch}, protocol.Resume{Token: m.ys.Token}} {
 		p.Handle(cmd)
 	}
-	p.expect(t, errorFor(protocol.ErrGameNotFound), errorFor(protocol.ErrGameNotFound), errorFor(protocol.ErrTokenExpired))
+	p.expect(t, errorFor(protocol.ErrInvitation), errorFor(protocol.ErrGameNotFound), errorFor(protocol.ErrTokenExpired))
 }
 
 func TestIdle(t *testing.T) {

@@ -495,7 +495,7 @@ func (c *Client) init(cmd protocol.Init) error {
 	c.version = max(cmd.Version, 1)
 	switch {
 	case cmd.Join != "":
-		return c.enter(JoinKey, cmd.Join, protocol.ErrGameNotFound, (*match).join)
+		return c.enter(JoinKey, cmd.Join, protocol.ErrInvitation, (*match).join)
 	case cmd.Watch != "":
 		return c.enter(WatchKey, cmd.Watch, protocol.ErrGameNotFound, (*match).follow)
 	}

@@ -1,6 +1,7 @@
 package socket_test
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -61,7 +62,7 @@ func TestHostileInput(t *testing.T) {
 		{"empty message", text(``), notValid, 0},
 		{"binary frame", func(ws *websocket.Conn) error { return ws.WriteMessage(websocket.BinaryMessage, []byte(play("3"))) }, errorEvent("Binary messages are not supported: send JSON text."), 0},
 		{"fragmented frames", fragmented(play("3"), 4), redPlays, 0},
-		{"an unknown watch key", text(`{"type":"init","watch":"no such key"}`), errorEvent("Game not found."), 0},
+		{"an unknown watch key", text(`{"type":"init","watch":"no such key"}`), errorEvent("This game has ended, or its link is wrong."), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,25 +122,50 @@ func expectCloseCode(t *testing.T, ws *websocket.Conn, code int) {
 	}
 }
 
-// A flood gets one error, the messages within the limit are played, and if it
-// goes on the connection is closed with 1008.
+// A flood is paced: the messages within the burst are answered at once, the
+// next ones at the rate, and once the client is more than the backlog ahead
+// the connection is closed with 1008.
 func TestFlood(t *testing.T) {
-	_, url := start(t, socket.Config{MessageRate: 1, MessageBurst: 5})
+	_, url := start(t, socket.Config{MessageRate: 10, MessageBurst: 5, MaxBacklog: 500 * time.Millisecond})
 	ws := dial(t, url)
 	go func() {
 		for range 100 {
-			if ws.WriteMessage(websocket.TextMessage, []byte(play("3"))) != nil {
+			if ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping"}`)) != nil {
 				return
 			}
 		}
 	}()
-	for i := range 5 {
-		if e := readJSON(t, ws); e["type"] != "play" {
-			t.Fatalf("message %d: %v, want a play", i, e)
+	// 5 in the burst and 5 more at 10/s fit in the backlog of 0.5 s; the
+	// next would wait longer.
+	start := time.Now()
+	for i := range 10 {
+		expect(t, ws, `{"type":"pong"}`)
+		if i == 4 && time.Since(start) > 300*time.Millisecond {
+			t.Errorf("the burst took %v", time.Since(start))
 		}
 	}
-	expect(t, ws, `{"type":"error","message":"Too many messages: slow down."}`)
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Errorf("10 messages at 10/s after a burst of 5 took %v, want about 0.5 s", d)
+	}
 	expectClose(t, ws, websocket.ClosePolicyViolation, "Too many messages.")
+}
+
+// An honest script that sends a whole hot-seat game back to back, 42 moves
+// with no wait, faster than the rate, gets every move answered, in order.
+func TestBackToBackGame(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	ws := dial(t, url)
+	moves := []int{0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 2, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3, 2, 4, 5, 4, 5, 4, 5, 5, 4, 5, 4, 5, 4, 6, 6, 6, 6, 6, 6}
+	for _, c := range moves {
+		send(t, ws, websocket.TextMessage, play(fmt.Sprint(c)))
+	}
+	heights := make([]int, 7)
+	for i, c := range moves {
+		player := []string{"red", "yellow"}[i%2]
+		expect(t, ws, fmt.Sprintf(`{"type":"play","player":%q,"column":%d,"row":%d}`, player, c, heights[c]))
+		heights[c]++
+	}
+	expect(t, ws, `{"type":"draw"}`)
 }
 
 // A client that says nothing after the handshake is let go.

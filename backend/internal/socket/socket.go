@@ -50,12 +50,15 @@ type Config struct {
 	// closing frame before it cuts the connection.
 	CloseGrace time.Duration
 	// MessageRate is how many messages a second a client may send on average,
-	// and MessageBurst how many in a row. A message past that is dropped, the
-	// first with an error event; after MessageBurst dropped in a row the
-	// connection is closed with 1008 (policy violation). A negative MessageRate
-	// means no limit.
+	// and MessageBurst how many in a row. A client that sends faster is paced,
+	// never dropped: its reader waits before it handles the next message (so
+	// TCP holds the sender back), and every message is answered, in order. A
+	// client so far ahead that it has kept the reader waiting for more than
+	// MaxBacklog in a row, with its messages already there, is closed with
+	// 1008 (policy violation). A negative MessageRate means no limit.
 	MessageRate  float64
 	MessageBurst int
+	MaxBacklog   time.Duration
 	// FirstMessageTimeout is how long a client may take after the handshake to
 	// send its first message before it is closed with 1008.
 	FirstMessageTimeout time.Duration
@@ -111,6 +114,7 @@ func DefaultConfig() Config {
 
 		MessageRate:             10,
 		MessageBurst:            20,
+		MaxBacklog:              3 * time.Second,
 		FirstMessageTimeout:     10 * time.Second,
 		MaxConnections:          20000,
 		MaxConnectionsPerClient: 32,
@@ -142,6 +146,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MessageBurst == 0 {
 		c.MessageBurst = d.MessageBurst
+	}
+	if c.MaxBacklog == 0 {
+		c.MaxBacklog = d.MaxBacklog
 	}
 	if c.MaxConnections == 0 {
 		c.MaxConnections = d.MaxConnections
@@ -287,12 +294,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ws:     ws,
 		cfg:    &s.cfg,
 		send:   make(chan outgoing, s.cfg.SendQueue),
+		wrote:  make(chan struct{}, 1),
 		stop:   make(chan struct{}),
 		opened: time.Now(),
 	}
 	c.log = s.log.With("conn", c.id)
 	if !s.track(c) {
-		c.closeWith(websocket.CloseGoingAway, "The server is shutting down.")
+		c.closeFor(protocol.CloseShutdown)
 	}
 	s.cfg.Observer.ConnectionOpened()
 	c.log.Info("connection opened", "remote", r.RemoteAddr, "client", client)
@@ -311,11 +319,11 @@ func (s *Server) admit(client string) (int, string) {
 	defer s.mu.Unlock()
 	switch {
 	case s.draining:
-		return http.StatusServiceUnavailable, "The server is shutting down."
+		return http.StatusServiceUnavailable, protocol.CloseShutdown.Reason()
 	case s.cfg.MaxConnections >= 0 && s.open >= s.cfg.MaxConnections:
-		return http.StatusServiceUnavailable, "The server is full: please try again in a minute."
+		return protocol.CloseFull.Code(), protocol.CloseFull.Reason()
 	case s.cfg.MaxConnectionsPerClient >= 0 && s.perClient[client] >= s.cfg.MaxConnectionsPerClient:
-		return http.StatusTooManyRequests, "Too many connections from your address."
+		return protocol.CloseTooManyFromYou.Code(), protocol.CloseTooManyFromYou.Reason()
 	}
 	s.open++
 	s.perClient[client]++
@@ -356,7 +364,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.draining = true
 	for c := range s.conns {
-		c.closeWith(websocket.CloseGoingAway, "The server is shutting down.")
+		c.closeFor(protocol.CloseShutdown)
 	}
 	s.mu.Unlock()
 
@@ -381,7 +389,8 @@ type conn struct {
 	log    *slog.Logger
 	opened time.Time
 
-	send chan outgoing // events for the writer; never closed
+	send  chan outgoing // events for the writer; never closed
+	wrote chan struct{} // ticks when the writer took an entry of send
 
 	stopOnce sync.Once
 	stop     chan struct{} // closed when the connection must end
@@ -414,13 +423,18 @@ func (c *conn) queue(o outgoing) {
 	case c.send <- o:
 	case <-c.stop:
 	default:
-		c.closeWith(websocket.ClosePolicyViolation, "Too slow: the client stopped reading.")
+		c.closeFor(protocol.CloseTooSlow)
 	}
 }
 
 // Close ends the connection normally (code 1000) once the queued events are
 // written, with reason in the closing frame.
 func (c *conn) Close(reason string) { c.closeWith(websocket.CloseNormalClosure, reason) }
+
+// closeFor ends the connection for reason c, with its code and sentence.
+func (c *conn) closeFor(why protocol.Close, arg ...any) {
+	c.closeWith(why.Code(), why.Reason(arg...))
+}
 
 // maxReason is the most a closing frame's reason may hold, in bytes.
 const maxReason = 123
@@ -472,12 +486,14 @@ func (c *conn) read(client *session.Client) string {
 		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
 	})
 	limit := bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
-	dropped := 0 // messages dropped in a row for going too fast
+	var behind time.Time // since when the client has kept the reader waiting
 	for first := true; ; first = false {
+		asked := time.Now()
 		kind, r, err := c.ws.NextReader()
+		idle := time.Since(asked)
 		var ne net.Error
 		if first && errors.As(err, &ne) && ne.Timeout() {
-			c.closeWith(websocket.ClosePolicyViolation, fmt.Sprintf("No message within %v of connecting.", c.cfg.FirstMessageTimeout))
+			c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
 			return "no first message"
 		}
 		if err != nil {
@@ -495,23 +511,29 @@ func (c *conn) read(client *session.Client) string {
 		c.in.Add(1)
 		c.cfg.Observer.MessageIn()
 		if int64(len(data)) > c.cfg.MaxMessageSize {
-			c.closeWith(websocket.CloseMessageTooBig, fmt.Sprintf("Message too big: the limit is %d bytes.", c.cfg.MaxMessageSize))
+			c.closeFor(protocol.CloseTooBig, c.cfg.MaxMessageSize)
 			return "message too big"
 		}
 		if c.log.Enabled(context.Background(), slog.LevelDebug) {
 			c.log.Debug("message in", "data", string(data), "binary", kind == websocket.BinaryMessage)
 		}
-		if !limit.allow(time.Now()) {
-			if dropped++; dropped == 1 {
-				client.Refuse(protocol.ErrTooFast)
-			}
-			if dropped >= c.cfg.MessageBurst {
-				c.closeWith(websocket.ClosePolicyViolation, "Too many messages.")
-				return "too many messages"
-			}
-			continue
+		now := time.Now()
+		wait := limit.take(now)
+		switch {
+		case wait == 0:
+			behind = time.Time{}
+		case behind.IsZero() || idle > time.Millisecond:
+			// The reader waited for this message: the client was not
+			// ahead until now.
+			behind = now
 		}
-		dropped = 0
+		if wait > 0 && now.Add(wait).Sub(behind) > c.cfg.MaxBacklog {
+			c.closeFor(protocol.CloseTooMany)
+			return "too many messages"
+		}
+		if !c.pause(wait) || !c.roomToAnswer() {
+			return "closed while pacing"
+		}
 		if kind != websocket.TextMessage {
 			client.Refuse(protocol.ErrBinary)
 			continue
@@ -528,25 +550,68 @@ func (c *conn) read(client *session.Client) string {
 	}
 }
 
-// bucket is a token bucket: it allows rate events a second on average and
-// burst in a row. A negative rate allows everything.
+// bucket is a token bucket: it lets rate events a second through on average
+// and burst in a row, and tells the others how long to wait for their token.
+// A negative rate lets everything through at once.
 type bucket struct {
-	rate, burst, tokens float64
+	rate, burst, tokens float64 // tokens below 0 are owed by those waiting
 	last                time.Time
 }
 
-func (b *bucket) allow(now time.Time) bool {
+// take takes a token for an event at now, and returns how long the event
+// must wait for it: 0 if a token was there.
+func (b *bucket) take(now time.Time) time.Duration {
 	if b.rate < 0 {
-		return true
+		return 0
 	}
 	if !b.last.IsZero() {
 		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	}
 	b.last = now
-	if b.tokens < 1 {
+	b.tokens--
+	if b.tokens >= 0 {
+		return 0
+	}
+	return time.Duration(-b.tokens / b.rate * float64(time.Second))
+}
+
+// pause waits d before the reader goes on, unless the connection stops
+// first; it reports whether it waited all of d.
+func (c *conn) pause(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-c.stop:
 		return false
 	}
-	b.tokens--
+}
+
+// roomToAnswer waits, before the reader handles a message, until the send
+// queue is at most half full: a client that sends without reading its
+// answers is held back by its own reader, never dropped for it. It reports
+// false if the connection stops meanwhile (a queue that the writer cannot
+// empty within WriteTimeout stops it).
+func (c *conn) roomToAnswer() bool {
+	if len(c.send) <= cap(c.send)/2 {
+		return true
+	}
+	t := time.NewTimer(c.cfg.WriteTimeout)
+	defer t.Stop()
+	for len(c.send) > cap(c.send)/2 {
+		select {
+		case <-c.wrote:
+		case <-c.stop:
+			return false
+		case <-t.C:
+			c.closeFor(protocol.CloseTooSlow)
+			return false
+		}
+	}
 	return true
 }
 
@@ -579,6 +644,10 @@ func (c *conn) write() {
 	for {
 		select {
 		case o := <-c.send:
+			select {
+			case c.wrote <- struct{}{}:
+			default:
+			}
 			if err := c.writeOutgoing(o); err != nil {
 				c.writeFailed(err)
 				return

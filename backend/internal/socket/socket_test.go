@@ -316,7 +316,7 @@ func TestTutorialPart2(t *testing.T) {
 	}
 	third := dial(t, url)
 	send(t, third, websocket.TextMessage, `{"type": "init", "join": "not-a-key"}`)
-	expect(t, third, `{"type":"error","message":"Game not found."}`)
+	expect(t, third, `{"type":"error","message":"This invitation has expired: ask your friend for a new link."}`)
 }
 
 // Spectators who connect while the players move see every move exactly once,

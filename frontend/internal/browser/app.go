@@ -65,7 +65,7 @@ func Run(ctx context.Context, selector string) error {
 	return run(ctx, root, config{
 		dial:         dialWebSocket,
 		addr:         windowAddress{},
-		store:        sessionStorage(),
+		store:        localStorage(),
 		copy:         clipboardCopy,
 		errorTimeout: errorTimeout,
 		copyTimeout:  copyTimeout,
@@ -218,11 +218,13 @@ func (l *loop) handle(m any) {
 // the tab's storage and the address, the connection and its heartbeat, the
 // timer of the countdowns and the page.
 func (l *loop) settle() {
-	l.keepToken()
 	if q := l.state.Query(); q != l.cfg.addr.query() {
+		// The seat moves to the new address: the old one, opened again,
+		// is what it names for anyone else.
+		l.cfg.store.remove(tokenKey(l.cfg.addr.query()))
 		l.cfg.addr.setQuery(q)
-		l.keepToken() // under the new address
 	}
+	l.keepToken()
 	l.follow()
 	l.heartbeat()
 	l.wake()

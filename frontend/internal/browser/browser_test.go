@@ -521,8 +521,8 @@ func TestBoard(t *testing.T) {
 	if got := h.text(h.query("button.home")); got != "Leave game" {
 		t.Errorf("the home button says %q", got)
 	}
-	// The tab keeps the seat for the address.
-	h.waitStored(map[string]string{"connect4.token": token})
+	// The browser keeps the seat for the address, which names the game now.
+	h.waitStored(map[string]string{"connect4.token?game=W4TCH": token})
 }
 
 func TestClickSendsPlay(t *testing.T) {
@@ -939,7 +939,7 @@ func TestClosedForGood(t *testing.T) {
 		t.Error("the connection banner shows after a normal closure")
 	}
 	h.noConn(700 * time.Millisecond) // more than the first retry
-	h.waitStored(map[string]string{"connect4.token": token})
+	h.waitStored(map[string]string{"connect4.token?game=W4TCH": token})
 
 	h.click(h.query("button.retake"))
 	c = h.open(`{"type":"resume","token":"tok"}`)

@@ -99,7 +99,7 @@ func TestComputerGame(t *testing.T) {
 			h.shown("button.new-game"), h.shown("button.rematch"), h.shown(".presence"), h.shown(".invite-panel"))
 	}
 	h.waitText("button.home", "Leave game")
-	h.waitStored(map[string]string{"connect4.token": token})
+	h.waitStored(map[string]string{"connect4.token?game=W4TCH": token})
 
 	c.receive(`{"type":"play","player":"red","column":3,"row":0}`)
 	h.waitStatus("Your turn", "status turn yellow you")

@@ -2,8 +2,8 @@
 // start screen and the board in the document, paints a [game.View] on them,
 // connects to the game server over a WebSocket when the page needs a game
 // (the page's own site, or the one its connect4-server meta tag names), pings
-// it as the game's heartbeat says, keeps the seat's resume token in the tab's
-// sessionStorage and copies links to the clipboard.
+// it as the game's heartbeat says, keeps the seat's resume token in the
+// browser's localStorage and copies links to the clipboard.
 //
 // It is the only package that touches JavaScript, through safejs, and it stays
 // thin: the rules of what to show, and when to ping, live in package game.

@@ -22,8 +22,8 @@ type address interface {
 	setQuery(q string)
 }
 
-// storage keeps strings for the browser tab, across reloads, as
-// sessionStorage does. Its methods never fail: a storage that the browser
+// storage keeps strings for the browser, across reloads and closed tabs, as
+// localStorage does. Its methods never fail: a storage that the browser
 // refuses keeps nothing.
 type storage interface {
 	get(key string) string // "" when there is nothing under key
@@ -37,7 +37,8 @@ type copier func(text string, done func(ok bool))
 
 // tokenKey returns the storage key of the resume token of the address with
 // query: each address keeps its own seat, so that a join link opened in the
-// tab that created the game takes the second seat.
+// browser that created the game takes the second seat, and the address of a
+// game opened again, after its tab was closed, takes its seat back.
 func tokenKey(query string) string {
 	return "connect4.token" + query
 }
@@ -87,19 +88,20 @@ func serverSetting() string {
 	return d.string(content)
 }
 
-// webStorage is a storage in the browser's sessionStorage.
+// webStorage is a storage in the browser's localStorage.
 type webStorage struct {
 	s safejs.Value
 }
 
 var _ storage = webStorage{}
 
-// sessionStorage returns the tab's sessionStorage. Reading it throws where the
+// localStorage returns the browser's localStorage, which the tabs of the
+// page's site share and which outlives them. Reading it throws where the
 // browser forbids storage: then the page forgets its seat on reload.
-func sessionStorage() storage {
-	s, err := safejs.Global().Get("sessionStorage")
+func localStorage() storage {
+	s, err := safejs.Global().Get("localStorage")
 	if err != nil || s.IsNull() || s.IsUndefined() {
-		log.Printf("browser: no sessionStorage: %v", err)
+		log.Printf("browser: no localStorage: %v", err)
 		return noStorage{}
 	}
 	return webStorage{s}

@@ -478,7 +478,7 @@ func TestRefused(t *testing.T) {
 	const (
 		dead    = "That game is over or no longer exists."
 		full    = "This game already has two players: you can watch it instead."
-		missing = "Game not found."
+		missing = "This invitation has expired: ask your friend for a new link."
 	)
 	tests := []struct {
 		name  string
@@ -668,5 +668,66 @@ func TestResumeSnapshot(t *testing.T) {
 	s.Apply(protocol.Snapshot{Moves: []int{0, 0, 0, 0, 0, 0, 0}}) // a seventh checker in column 0
 	if v := s.View(); v.Playable || !strings.Contains(v.Status, "Out of sync") {
 		t.Errorf("after an impossible snapshot: status %q, playable %v; want out of sync", v.Status, v.Playable)
+	}
+}
+
+// TestPassingRefusal checks that a refusal that may pass, such as the
+// server's store out of reach, keeps the page's plan and seat: it tries again
+// on a new connection after a wait that doubles, up to a bound.
+func TestPassingRefusal(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	unavailable, _ := protocol.ErrorFor(protocol.ErrUnavailable)
+	s := New(Page{Base: base, Query: "?join=" + join, Token: token})
+	s.Tick(t0)
+	n, _ := s.Dial()
+	now := t0
+	for i, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second} {
+		s.Opened()
+		s.Apply(unavailable)
+		if _, ok := s.Dial(); ok {
+			t.Fatalf("refusal %d: the page wants a connection at once", i+1)
+		}
+		if v := s.View(); !strings.Contains(v.Connection, "Trying again in") || s.Token() != token {
+			t.Errorf("refusal %d: banner %q, token %q; want a countdown and the seat kept", i+1, v.Connection, s.Token())
+		}
+		now = now.Add(wait - time.Millisecond)
+		s.Tick(now)
+		if _, ok := s.Dial(); ok {
+			t.Fatalf("refusal %d: the page wants a connection before %v", i+1, wait)
+		}
+		now = now.Add(time.Millisecond)
+		s.Tick(now)
+		m, ok := s.Dial()
+		if !ok || m == n {
+			t.Fatalf("refusal %d: after %v, Dial() = %d, %v; want a new connection", i+1, wait, m, ok)
+		}
+		n = m
+	}
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok"}` {
+		t.Errorf("after the refusals the page sends %s, want its resume", got)
+	}
+	// A refusal for good still ends the plan.
+	dead, _ := protocol.ErrorFor(protocol.ErrTokenExpired)
+	s.Apply(dead)
+	if s.Token() != "" {
+		t.Error("a dead token was kept")
+	}
+}
+
+// TestAddressNamesTheGame checks that a seat holder's address names its game
+// once it is in one, so that the browser's history takes the seat back.
+func TestAddressNamesTheGame(t *testing.T) {
+	s := New(Page{Base: base})
+	s.Start(protocol.HotSeat)
+	s.Opened()
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
+	if q := s.Query(); q != "?game="+watch {
+		t.Errorf("Query() = %q, want ?game=%s", q, watch)
+	}
+	j := New(Page{Base: base, Query: "?join=" + join})
+	j.Opened()
+	j.Apply(protocol.Started{Watch: watch, Mode: protocol.Friends, Player: connect4.Yellow, Token: token})
+	if q := j.Query(); q != "?join="+join {
+		t.Errorf("the joiner's Query() = %q, want its join link kept", q)
 	}
 }

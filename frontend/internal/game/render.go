@@ -265,6 +265,9 @@ func (s *State) connection() string {
 	if s.hello == nil || s.stopped != "" {
 		return ""
 	}
+	if s.retryAt.After(s.now) {
+		return s.refusal + " Trying again in " + fmt.Sprint(seconds(s.retryAt.Sub(s.now))) + " s…"
+	}
 	switch s.link {
 	case connecting:
 		if s.dropped {

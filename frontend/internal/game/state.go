@@ -42,10 +42,12 @@ type Page struct {
 	Base string
 	// Query is the address's query as the browser's location.search gives it:
 	// "?join=KEY" takes the second seat of a game, "?watch=KEY" follows one,
-	// and "" shows the start screen.
+	// "?game=KEY" is the address of a game whose seat the page held (it
+	// follows the game where the browser keeps no token for it), and ""
+	// shows the start screen.
 	Query string
-	// Token is the resume token that the tab keeps for this address, or "".
-	// It takes the seat back and wins over the query.
+	// Token is the resume token that the browser keeps for this address, or
+	// "". It takes the seat back and wins over the query.
 	Token string
 	// Server is the content of the page's [ServerMeta] tag, or "" when it
 	// has none: the WebSocket URL of the game server, if not on the page's
@@ -155,6 +157,14 @@ type State struct {
 	copyOK  bool // whether copying it worked
 	copySeq uint64
 
+	// After a passing refusal of the plan's first message, such as the
+	// server's store out of reach, the page waits until retryAt, then
+	// tries again on a new connection; refusals counts them, for the
+	// backoff, and refusal is the server's message.
+	refusal  string
+	refusals int
+	retryAt  time.Time
+
 	link    link
 	dropped bool          // the connection was lost since the plan began
 	retryIn time.Duration // while lost: how long until the next attempt
@@ -206,6 +216,8 @@ func (s *State) fromQuery() protocol.Command {
 		return protocol.Init{Join: q.Get("join"), Version: protocol.Version}
 	case q.Get("watch") != "":
 		return protocol.Init{Watch: q.Get("watch"), Version: protocol.Version}
+	case q.Get("game") != "":
+		return protocol.Init{Watch: q.Get("game"), Version: protocol.Version}
 	}
 	return nil
 }
@@ -275,7 +287,7 @@ func (s *State) Retake() {
 // seat to take back), so that a connection opened for an older n is to be
 // closed and a new one opened.
 func (s *State) Dial() (n int, ok bool) {
-	return s.dials, s.hello != nil && s.stopped == "" && s.fault == ""
+	return s.dials, s.hello != nil && s.stopped == "" && s.fault == "" && !s.now.Before(s.retryAt)
 }
 
 // ServerURL returns the URL of the game server's WebSocket, to connect to when
@@ -317,6 +329,14 @@ func (s *State) Tick(now time.Time) {
 // alone, if it will: a countdown showing a new number.
 func (s *State) NextChange() (time.Duration, bool) {
 	var next time.Duration
+	if left := s.retryAt.Sub(s.now); left > 0 {
+		// The countdown shows whole seconds; the page wants a connection
+		// again when it ends.
+		next = left % time.Second
+		if next == 0 {
+			next = time.Second
+		}
+	}
 	for _, p := range s.countdowns() {
 		left := s.seats[p].until.Sub(s.now)
 		// The number shown is left rounded up to whole seconds: it changes
@@ -492,6 +512,14 @@ func (s *State) enter(e protocol.Started) {
 	}
 	s.cur = round{}
 	s.desync = false
+	s.refusal, s.refusals = "", 0
+	if s.query == "" && e.Token != "" {
+		// The address names the game from now on: opened again in this
+		// browser, from its history, it takes the seat back with the
+		// token kept for it; elsewhere it watches the game. It is not the
+		// watch link, which another tab of this browser may open to watch.
+		s.query = "?game=" + e.Watch
+	}
 	s.mode, s.level, s.player, s.watch = e.Mode, e.Level, e.Player, e.Watch
 	s.spectator = e.Token == ""
 	if e.Join != "" {
@@ -504,8 +532,21 @@ func (s *State) enter(e protocol.Started) {
 	}
 }
 
-// refused handles the server's refusal of the page's first message.
+// maxBackoff bounds the wait after passing refusals.
+const maxBackoff = 30 * time.Second
+
+// refused handles the server's refusal of the page's first message: a
+// passing one is tried again after a while on a new connection, with the
+// same plan; a dead resume token is forgotten for the way in that the
+// address names; anything else shows the start screen with the message.
 func (s *State) refused(message string) {
+	if protocol.Temporary(message) {
+		s.refusal = message
+		s.refusals++
+		s.retryAt = s.now.Add(min(time.Second<<min(s.refusals-1, 5), maxBackoff))
+		s.dials++ // a new connection, once the wait is over
+		return
+	}
 	if _, ok := s.hello.(protocol.Resume); ok {
 		// The token is dead: try the way in that the address names.
 		if hello := s.fromQuery(); hello != nil {
