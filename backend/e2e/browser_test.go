@@ -38,11 +38,19 @@ func newTab(t *testing.T) context.Context {
 	if browserFailed != nil {
 		t.Fatalf("starting Chromium (make test installs it): %v", browserFailed)
 	}
+	ctx, _ := closableTab(t)
+	return ctx
+}
+
+// closableTab opens a tab, and returns it with a function that closes it,
+// as a person closes a tab; it is closed at the end of the test anyway.
+func closableTab(t *testing.T) (context.Context, func()) {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx)
 	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 30*time.Second)
 	t.Cleanup(cancelTimeout)
-	return ctx
+	return ctx, cancel
 }
 
 // run runs browser actions and fails the test on the first error.

@@ -86,3 +86,39 @@ func TestFriendsInBrowsers(t *testing.T) {
 		t.Error("the spectator's board takes clicks")
 	}
 }
+
+// A player who closes the tab and opens the join link again in the same
+// browser, from a chat or the history, takes the seat back and plays on.
+func TestClosedTabTakesTheSeatBack(t *testing.T) {
+	srv := startServer(t)
+	red := newTab(t)
+	var joinURL string
+	run(t, red,
+		chromedp.Navigate(srv.URL),
+		chromedp.Click(`button.invite`, chromedp.ByQuery),
+		waitFor(`(document.querySelector("input.join-link")?.value ?? "").includes("?join=")`),
+		chromedp.Value(`input.join-link`, &joinURL, chromedp.ByQuery),
+	)
+	yellow, closeYellow := closableTab(t)
+	run(t, yellow, chromedp.Navigate(joinURL))
+	clickColumn(t, red, 0)
+	clickColumn(t, yellow, 1)
+	clickColumn(t, red, 0)
+	closeYellow()
+	// Red is told that yellow is away.
+	run(t, red, waitFor(`(document.querySelector(".presence")?.textContent ?? "").includes("Waiting for yellow to reconnect")`))
+
+	again := newTab(t)
+	run(t, again, chromedp.Navigate(joinURL),
+		waitFor(`document.querySelectorAll(".cell.red, .cell.yellow").length === 3`))
+	var role string
+	run(t, again, chromedp.Text(`.role`, &role, chromedp.ByQuery))
+	if !strings.Contains(strings.ToLower(role), "you are yellow") {
+		t.Errorf("the reopened join link shows the role %q, want yellow's", role)
+	}
+	clickColumn(t, again, 1)
+	run(t, red, waitFor(`document.querySelectorAll(".cell.red, .cell.yellow").length === 4`))
+	if got, want := board(t, red), "RR....|YY....|......|......|......|......|......"; got != want {
+		t.Errorf("red's board: %s, want %s", got, want)
+	}
+}
