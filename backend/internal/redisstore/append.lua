@@ -3,15 +3,15 @@
 -- ARGV: the position to append at, the TTL in milliseconds, the match's id,
 -- then the records.
 -- Returns the position appended at, -1 if the match has more records, -2 if
--- it does not exist or has fewer. The records are published on the hash's name as the
--- position then the records, a line each.
+-- it does not exist, -3 if it has fewer (Redis lost some). The records are
+-- published on the hash's name as the position then the records, a line each.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return -2
 end
 local at = tonumber(ARGV[1])
 local n = redis.call('LLEN', KEYS[2])
 if n < at then
-  return -2 -- records lost, by a restart without persistence: the match is gone
+  return -3 -- records lost, by a restart without persistence: the server heals it
 end
 if n > at then
   return -1

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/connect4go/connect4/backend/internal/redisstore"
 	"github.com/connect4go/connect4/backend/internal/redistest"
 	"github.com/connect4go/connect4/backend/internal/session"
@@ -348,4 +350,81 @@ func TestRemoteSpectatorKeepsTheMatch(t *testing.T) {
 	if e, ok := again.next(t).(protocol.Started); !ok {
 		t.Errorf("resume with a spectator still in the match: %v", e)
 	}
+}
+
+// TestRedisLosesRecords has Redis lose the last records of a match, then the
+// whole match, as a restart without persistence does: the servers give them
+// back, and the game goes on for everyone, a late spectator included.
+func TestRedisLosesRecords(t *testing.T) {
+	srv := redistest.Start(t)
+	hubs := servers(t, srv, 2)
+	red, yellow, watcher, start := friends(t, hubs[0], hubs[1], hubs[1])
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	ctx := t.Context()
+	everyone := []client{red, yellow, watcher}
+	move := func(c client, p connect4.Player, col, row int) {
+		t.Helper()
+		c.Handle(protocol.Play{Column: col})
+		for _, c := range everyone {
+			c.expect(t, protocol.Played{Player: p, Column: col, Row: row})
+		}
+	}
+	move(red, connect4.Red, 3, 0)
+	move(yellow, connect4.Yellow, 3, 1)
+	// The last two records (the moves) are lost.
+	if err := rdb.LTrim(ctx, "c4:m:"+start.Watch+":log", 0, -3).Err(); err != nil {
+		t.Fatal(err)
+	}
+	move(red, connect4.Red, 4, 0)
+	// Then everything.
+	if err := rdb.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	move(yellow, connect4.Yellow, 4, 1)
+	late := connect(hubs[0])
+	late.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
+	late.expect(t, protocol.Started{Watch: start.Watch, Mode: protocol.Friends}, protocol.Snapshot{Moves: []int{3, 3, 4, 4}})
+	yellow.Client.Close() // the token was given back too
+	again := connect(hubs[0])
+	again.Handle(protocol.Resume{Token: start.Token})
+	if s, ok := again.next(t).(protocol.Started); !ok || s.Player != connect4.Red {
+		t.Fatalf("resume after the loss: %v", s)
+	}
+}
+
+// TestWronglyAway has another server record as away a player who is still
+// connected to its own server, as one whose sign of life lapsed while Redis
+// was slow would: the player's server takes the seat back at once, and the
+// player plays on.
+func TestWronglyAway(t *testing.T) {
+	srv := redistest.Start(t)
+	hubs, stores := serversWith(t, srv, 2, redisstore.Options{}, session.Config{})
+	red, yellow, _, start := friends(t, hubs[0], hubs[1], hubs[1])
+	ctx := t.Context()
+	_, recs, err := stores[1].Load(ctx, start.Watch, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := session.Record{Op: session.Left, Seat: 0, Until: time.Now().Add(time.Minute)}
+	if err := stores[1].Append(ctx, start.Watch, len(recs), left); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := yellow.next(t).(protocol.Presence); !ok || p.Online {
+		t.Fatalf("yellow told %v, want red away", p)
+	}
+	yellow.expect(t, protocol.Presence{Player: connect4.Red, Online: true})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		red.Handle(protocol.Play{Column: 3})
+		e := red.next(t)
+		if fmt.Sprint(e) == fmt.Sprint(protocol.Played{Player: connect4.Red, Column: 3}) {
+			break
+		}
+		if e != errorFor(protocol.ErrUnavailable) || time.Now().After(deadline) {
+			t.Fatalf("red's move after being taken back: %v", e)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	yellow.expect(t, protocol.Played{Player: connect4.Red, Column: 3})
 }

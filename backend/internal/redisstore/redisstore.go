@@ -75,6 +75,7 @@ var appendScript = redis.NewScript(appendLua)
 const (
 	appendConflict = -1
 	appendNotFound = -2
+	appendBehind   = -3
 )
 
 // quietly routes go-redis's own log lines, such as each failed dial while
@@ -349,6 +350,8 @@ func (s *Store) Append(ctx context.Context, id string, at int, recs ...session.R
 		return session.ErrConflict
 	case n == appendNotFound:
 		return session.ErrNotFound
+	case n == appendBehind:
+		return session.ErrBehind
 	}
 	return nil
 }

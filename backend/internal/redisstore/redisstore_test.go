@@ -89,9 +89,10 @@ func TestStore(t *testing.T) {
 		t.Errorf("Load after Drop: %v, want the match until it expires", err)
 	}
 
-	// A match with fewer records than a server has lost some: it is gone.
-	if err := s.Append(ctx, "w1", 5, session.Record{Op: session.NewRound}); !errors.Is(err, session.ErrNotFound) {
-		t.Errorf("Append past the end: %v, want ErrNotFound", err)
+	// A match with fewer records than a server has lost some: the server
+	// gives them back.
+	if err := s.Append(ctx, "w1", 5, session.Record{Op: session.NewRound}); !errors.Is(err, session.ErrBehind) {
+		t.Errorf("Append past the end: %v, want ErrBehind", err)
 	}
 }
 

@@ -42,6 +42,7 @@ type match struct {
 	opp      opponent // the computer, in a Computer match
 	unfollow func()   // stops news of other servers' records
 	n        int      // records applied
+	recs     []Record // the records applied, to heal a Store that lost some
 	game     *connect4.Game
 	round    int     // games started before this one; colours swap each round
 	seats    [2]seat // 0 started the match, 1 joined it
@@ -62,6 +63,10 @@ type seat struct {
 	away   int     // counts the holder's departures, to spot stale timers
 	grace  Timer   // running while the holder is away, or nil
 	until  time.Time
+	// reclaiming is the client connected here that another server wrongly
+	// recorded as away, while back runs to take its seat back.
+	reclaiming *Client
+	back       Timer
 }
 
 // errLetGo is returned for a match this server let go of while a client was
@@ -196,18 +201,50 @@ func (m *match) do(decide func() ([]Record, error)) error {
 				m.apply(r, true)
 			}
 			return nil
-		case errors.Is(err, ErrNotFound):
-			m.vanish()
-			return protocol.ErrGameNotFound
-		case !errors.Is(err, ErrConflict):
-			return unavailable(err)
 		case tries == 10:
 			return unavailable(err) // cannot happen but with a storm of appends
+		case errors.Is(err, ErrNotFound) || errors.Is(err, ErrBehind):
+			if err := m.heal(); err != nil {
+				return err
+			}
+		case !errors.Is(err, ErrConflict):
+			return unavailable(err)
 		}
 		if err := m.catchUp(); err != nil {
 			return err
 		}
 	}
+}
+
+// seatedHere reports whether a seat holder is connected here.
+func (m *match) seatedHere() bool {
+	return m.seats[0].holder != nil || m.seats[1].holder != nil
+}
+
+// heal gives the Store back the records it lost of a match this server
+// holds, as a Redis restarted without persistence does: the whole match if
+// it has none of it, else the records past those it has. The game goes on.
+func (m *match) heal() error {
+	ctx, cancel := m.hub.storeContext()
+	defer cancel()
+	_, recs, err := m.hub.store.Load(ctx, m.id, 0)
+	have := len(recs)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		if err := m.hub.store.Create(ctx, m.head); err != nil {
+			return unavailable(err)
+		}
+		have = 0
+	case err != nil:
+		return unavailable(err)
+	case have >= m.n:
+		return nil // another server appended meanwhile: catch up and decide again
+	}
+	if err := m.hub.store.Append(ctx, m.id, have, m.recs[have:]...); err != nil && !errors.Is(err, ErrConflict) {
+		return unavailable(err)
+	}
+	m.hub.log.Warn("the store had lost records of a match: given back", "match", m.num, "had", have, "records", m.n)
+	return nil
 }
 
 // catchUp applies the records that other servers appended since the last one
@@ -217,6 +254,13 @@ func (m *match) catchUp() error {
 	defer cancel()
 	_, recs, err := m.hub.store.Load(ctx, m.id, m.n)
 	switch {
+	case errors.Is(err, ErrNotFound) && m.seatedHere():
+		// Someone plays here: the Store lost the match, or its latest
+		// records.
+		if err := m.heal(); err != nil {
+			return err
+		}
+		return nil
 	case errors.Is(err, ErrNotFound):
 		m.vanish()
 		return protocol.ErrGameNotFound
@@ -269,6 +313,7 @@ func (m *match) resync() {
 // logs count.
 func (m *match) apply(r Record, local bool) {
 	m.n++
+	m.recs = append(m.recs, r)
 	defer func() {
 		if !m.closed {
 			m.active()
@@ -504,6 +549,8 @@ func (m *match) holds(c *Client) (*seat, error) {
 	switch {
 	case c.seat == spectator:
 		return nil, protocol.ErrSpectator
+	case m.seats[c.seat].reclaiming == c:
+		return nil, protocol.ErrUnavailable // in a moment
 	case m.seats[c.seat].holder != c:
 		return nil, protocol.ErrReplaced
 	case m.closed:
@@ -666,6 +713,12 @@ func (m *match) leave(c *Client) {
 		return
 	}
 	i, s := c.seat, &m.seats[c.seat]
+	if s.reclaiming == c {
+		// Recorded as away already, by another server: it stays away.
+		s.back.Stop()
+		s.reclaiming, s.back = nil, nil
+		return
+	}
 	if s.holder != c {
 		return // replaced by a newer connection
 	}
@@ -722,6 +775,13 @@ func (m *match) away(i int, until time.Time) {
 		until = now.Add(m.hub.cfg.Grace)
 	}
 	s := &m.seats[i]
+	if h := s.holder; h != nil && !m.loading {
+		// Another server took this one for dead, wrongly: its player is
+		// connected here, and takes the seat back at once.
+		m.hub.log.Warn("a player connected here was recorded as away: taking the seat back", "match", m.num)
+		s.reclaiming = h
+		s.back = m.later(func() { m.reclaim(i) })
+	}
 	s.held, s.conn, s.holder = false, "", nil
 	s.away++
 	s.until = until
@@ -731,6 +791,30 @@ func (m *match) away(i int, until time.Time) {
 	away, left := s.away, until.Sub(m.hub.cfg.Now())
 	s.grace = m.hub.cfg.AfterFunc(left, func() { m.expireGrace(i, away) })
 	m.broadcast(protocol.Presence{Player: m.colour(i), Grace: max(left, 0)}, nil)
+}
+
+// reclaim records that the client connected here that another server took
+// for gone holds seat i again, unless someone took it meanwhile.
+func (m *match) reclaim(i int) {
+	s := &m.seats[i]
+	c := s.reclaiming
+	s.reclaiming, s.back = nil, nil
+	if m.closed || c == nil || s.held {
+		return
+	}
+	err := m.do(func() ([]Record, error) {
+		if m.closed || s.held {
+			return nil, nil
+		}
+		return []Record{{Op: Held, Seat: i, Conn: c.id}}, nil
+	})
+	switch {
+	case errors.Is(err, protocol.ErrUnavailable):
+		s.reclaiming = c
+		s.back = m.later(func() { m.reclaim(i) })
+	case err == nil && s.conn == c.id:
+		s.holder = c
+	}
 }
 
 // expireGrace gives up on the holder of seat i who left for the away-th time:
@@ -810,7 +894,7 @@ func (m *match) letGoIfEmpty() {
 	}
 	deserted := true
 	for _, s := range m.seats {
-		if s.holder != nil || s.grace != nil {
+		if s.holder != nil || s.grace != nil || s.reclaiming != nil {
 			return
 		}
 		deserted = deserted && !s.held
@@ -870,8 +954,10 @@ func (m *match) stop() {
 	m.closed = true
 	m.idle.Stop()
 	for i := range m.seats {
-		if g := m.seats[i].grace; g != nil {
-			g.Stop()
+		for _, t := range []Timer{m.seats[i].grace, m.seats[i].back} {
+			if t != nil {
+				t.Stop()
+			}
 		}
 	}
 	m.unfollow()

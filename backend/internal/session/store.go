@@ -33,9 +33,9 @@ type Store interface {
 	// on, or ErrNotFound.
 	Load(ctx context.Context, id string, from int) (Header, []Record, error)
 	// Append adds recs to match id if it has exactly at records, fails with
-	// ErrConflict if it has more, and with ErrNotFound if it has ended or
-	// has fewer (the Store lost some). The tokens of Joined records become
-	// keys of the match.
+	// ErrConflict if it has more, with ErrBehind if it has fewer (the Store
+	// lost some), and with ErrNotFound if it has ended or has none. The
+	// tokens of Joined records become keys of the match.
 	Append(ctx context.Context, id string, at int, recs ...Record) error
 	// Follow tells f of the records other servers append to match id, until
 	// the returned stop is called. A Store that no other server shares may
@@ -74,6 +74,7 @@ type Follower interface {
 var (
 	ErrNotFound = errors.New("session: no such match")
 	ErrConflict = errors.New("session: match changed meanwhile")
+	ErrBehind   = errors.New("session: the store has fewer records than the server")
 )
 
 // KeyKind says what a key gives its holder.
@@ -344,8 +345,10 @@ func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) 
 	defer s.mu.Unlock()
 	m := s.matchLocked(id)
 	switch {
-	case m == nil || at > len(m.recs):
+	case m == nil:
 		return ErrNotFound
+	case at > len(m.recs):
+		return ErrBehind
 	case at < len(m.recs):
 		return ErrConflict
 	}

@@ -327,8 +327,11 @@ func (s *Store) commitBatch(batch []*request, matches map[string]*live, now time
 			switch {
 			case err != nil:
 				return errs, err
-			case m == nil || r.at > m.n:
+			case m == nil:
 				errs[i] = session.ErrNotFound
+				continue
+			case r.at > m.n:
+				errs[i] = session.ErrBehind
 				continue
 			case r.at < m.n:
 				errs[i] = session.ErrConflict

@@ -190,7 +190,7 @@ func (h Harness) appendAndLoad(t *testing.T) {
 	appendAt(t, s, head.ID, 0, nil, records[0])
 	find(t, s, session.TokenKey, records[0].Token, head.ID, nil) // a Joined record's token is a key
 	appendAt(t, s, head.ID, 0, session.ErrConflict, records[1])  // another server was first
-	appendAt(t, s, head.ID, 2, session.ErrNotFound, records[1])  // the Store has fewer
+	appendAt(t, s, head.ID, 2, session.ErrBehind, records[1])    // the Store has fewer
 	appendAt(t, s, head.ID, 1, nil, records[1:4]...)             // several at once
 	for i, r := range records[4:] {
 		appendAt(t, s, head.ID, 4+i, nil, r)
