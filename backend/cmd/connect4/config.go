@@ -48,7 +48,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		addr = ":" + port
 	}
 	var c config
-	sock := socket.DefaultConfig()
+	sock, games := socket.DefaultConfig(), session.DefaultConfig()
 	settings := []struct {
 		name, env, def, usage string
 		value                 flag.Value
@@ -64,10 +64,10 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		{"archive", "ARCHIVE", "720h", "how long the sqlite store keeps games that ended, with their moves", duration(&c.archive)},
 		{"redis", "REDIS_URL", "", "Redis `URL`, such as redis://localhost:6379/0, where instances share their games", str(&c.redisURL)},
 		{"instance", "INSTANCE", "", "`name` of this instance in logs and metrics; empty: host:port when -redis is set, else none", str(&c.instance)},
-		{"grace", "GRACE", "1m", "how long a player's seat is held after their connection drops", duration(&c.session.Grace)},
-		{"idle", "IDLE", "30m", "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
-		{"invitation", "INVITATION", "24h", "how long an invitation waits for the friend, even with its sender away", duration(&c.session.Invitation)},
-		{"max-games", "MAX_GAMES", "10000", "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},
+		{"grace", "GRACE", games.Grace.String(), "how long a player's seat is held after their connection drops", duration(&c.session.Grace)},
+		{"idle", "IDLE", games.Idle.String(), "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
+		{"invitation", "INVITATION", games.Invitation.String(), "how long an invitation waits for the friend, even with its sender away", duration(&c.session.Invitation)},
+		{"max-games", "MAX_GAMES", itoa(games.MaxMatches), "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},
 		{"max-message", "MAX_MESSAGE", itoa(sock.MaxMessageSize), "largest message a client may send, in `bytes`; larger ones close with 1009", parsed(&c.socket.MaxMessageSize, parseInt64)},
 		{"message-rate", "MESSAGE_RATE", ftoa(sock.MessageRate), "messages a second a client may send on average, the faster ones waiting their turn (-1: no limit)", parsed(&c.socket.MessageRate, parseFloat)},
 		{"message-burst", "MESSAGE_BURST", itoa(sock.MessageBurst), "messages a client may send in a row", integer(&c.socket.MessageBurst)},

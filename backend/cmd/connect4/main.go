@@ -25,11 +25,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/connect4go/connect4/backend/internal/metrics"
 	"github.com/connect4go/connect4/backend/internal/redisstore"
@@ -81,8 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	cfg.session.Observer, cfg.socket.Observer = stats, stats
 	cfg.session.Computer = computers(bot.New(bot.Options{}), stats.ComputerMoved)
 	var (
-		hub   atomic.Pointer[session.Hub]
-		ready = func() error { return nil }
+		ready  = func() error { return nil }
+		health interface{ OnHealth(func(error)) } // the Store's, if it tells
 	)
 	switch {
 	case cfg.redisURL != "":
@@ -92,22 +89,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		cfg.session.Server = serverName(cfg.instance)
 		store, err := redisstore.New(cfg.redisURL, redisstore.Options{
 			Server: cfg.session.Server,
-			// Longer than the idle time, so that the idle close finds
-			// the match and records it.
-			TTL: 2 * cfg.session.Idle,
-			OnHealth: func(err error) {
-				stats.StoreUp(err == nil)
-				if h := hub.Load(); h != nil && err != nil {
-					h.Tell(protocol.ErrUnavailable)
-				}
-			},
+			TTL:    cfg.session.Lifetimes().Match,
 		}, logger)
 		if err != nil {
 			return fmt.Errorf("-redis: %w", err)
 		}
 		defer store.Close()
 		stats.StoreUp(store.Ready() == nil)
-		cfg.session.Store, ready = stats.Store(store), store.Ready
+		cfg.session.Store, ready, health = stats.Store(store), store.Ready, store
 	case cfg.store == "sqlite":
 		life := cfg.session.Lifetimes()
 		life.Archive = cfg.archive
@@ -118,13 +107,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		defer store.Close()
 		logger.Info("games kept on disk", "path", filepath.Join(cfg.dataDir, sqlstore.FileName))
 		stats.StoreUp(true)
-		cfg.session.Store, ready = stats.Store(store), store.Ready
+		cfg.session.Store, ready, health = stats.Store(store), store.Ready, store
 	default:
 		logger.Warn("games kept in memory only: a restart loses them")
 	}
-	hub.Store(session.NewHub(cfg.session, logger))
-	defer hub.Load().Close()
-	sockets := socket.New(hub.Load(), cfg.socket, logger)
+	hub := session.NewHub(cfg.session, logger)
+	defer hub.Close()
+	if health != nil {
+		health.OnHealth(func(err error) {
+			stats.StoreUp(err == nil)
+			if err != nil {
+				hub.Tell(protocol.ErrUnavailable)
+			}
+		})
+	}
+	sockets := socket.New(hub, cfg.socket, logger)
 	site := server.New(pages, sockets, stats.Handler())
 	site.ReadyWhen(ready)
 	srv := &http.Server{
@@ -167,18 +164,11 @@ func instanceName(addr net.Addr) string {
 }
 
 // serverName returns the name of this run of instance among the servers
-// sharing a store: the instance's name, without spaces or slashes, and a
-// random suffix.
+// sharing a store: the instance's name and a random suffix.
 func serverName(instance string) string {
-	clean := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '/' {
-			return '_'
-		}
-		return r
-	}, instance)
 	b := make([]byte, 4)
 	rand.Read(b)
-	return clean + "~" + hex.EncodeToString(b)
+	return instance + "~" + hex.EncodeToString(b)
 }
 
 // pageURL returns the address to open in a browser for a server listening on

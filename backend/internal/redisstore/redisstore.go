@@ -42,9 +42,6 @@ type Options struct {
 	// CheckInterval is how often Redis is pinged for the health check; the
 	// default is a second.
 	CheckInterval time.Duration
-	// OnHealth is told, from a goroutine of the Store's, when Redis stops
-	// answering (err is why) and when it answers again (err is nil).
-	OnHealth func(err error)
 	// Server names this server for Alive, which says it runs as long as
 	// the Store checks Redis, and for three checks more. "" names none.
 	Server string
@@ -52,7 +49,8 @@ type Options struct {
 
 // Store is a session.Store in Redis. It is safe for concurrent use.
 type Store struct {
-	rdb    *redis.Client
+	session.Health // whether Redis answered the last check
+	rdb            *redis.Client
 	ps     *redis.PubSub
 	opt    Options
 	log    *slog.Logger
@@ -61,7 +59,6 @@ type Store struct {
 
 	mu        sync.Mutex
 	followers map[string]map[*session.Feed]struct{} // by channel
-	health    error                                 // nil while Redis answers
 }
 
 var _ session.Store = (*Store)(nil)
@@ -118,13 +115,10 @@ func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
 		log:       logger,
 		cancel:    cancel,
 		followers: make(map[string]map[*session.Feed]struct{}),
-		health:    errors.New("redis: not checked yet"),
 	}
+	s.SetHealth(errors.New("redis: not checked yet"))
 	s.ps = s.rdb.Subscribe(ctx)
-	// The first check tells only the log: OnHealth hears of changes.
-	s.opt.OnHealth = nil
-	s.check(ctx)
-	s.opt.OnHealth = opt.OnHealth
+	s.check(ctx) // before anyone listens: the first tells only the log
 	s.done.Add(2)
 	go s.receive(ctx)
 	go s.watch(ctx)
@@ -143,13 +137,6 @@ func (s *Store) Close() error {
 		cancel()
 	}
 	return errors.Join(err, s.rdb.Close())
-}
-
-// Ready returns nil if Redis answered the last check, or why not.
-func (s *Store) Ready() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.health
 }
 
 // watch pings Redis every CheckInterval until ctx is done.
@@ -181,21 +168,13 @@ func (s *Store) check(closing context.Context) {
 	if closing.Err() != nil {
 		return
 	}
-	s.mu.Lock()
-	was := s.health
-	s.health = err
-	s.mu.Unlock()
 	switch {
-	case err != nil && was == nil:
+	case err != nil && s.Ready() == nil:
 		s.log.Error("redis unreachable", "err", err)
-	case err == nil && was != nil:
+	case err == nil && s.Ready() != nil:
 		s.log.Info("redis reachable", "addr", s.rdb.Options().Addr)
-	default:
-		return
 	}
-	if s.opt.OnHealth != nil {
-		s.opt.OnHealth(err)
-	}
+	s.SetHealth(err)
 }
 
 // receive hands the news of the channels followed to their followers until

@@ -213,11 +213,12 @@ func TestFollow(t *testing.T) {
 	var health []error
 	var mu sync.Mutex
 	a := open(t, srv, redisstore.Options{CheckInterval: 50 * time.Millisecond})
-	b := open(t, srv, redisstore.Options{CheckInterval: 50 * time.Millisecond, OnHealth: func(err error) {
+	b := open(t, srv, redisstore.Options{CheckInterval: 50 * time.Millisecond})
+	b.OnHealth(func(err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		health = append(health, err)
-	}})
+	})
 	if err := a.Create(ctx, session.Header{ID: "f", Mode: protocol.HotSeat}); err != nil {
 		t.Fatal(err)
 	}

@@ -147,3 +147,43 @@ func (l *Local) Alive(_ context.Context, server string) (bool, error) {
 type Registry interface {
 	Register(server string) (unregister func())
 }
+
+// Health is whether a Store works, for the Stores that find out by
+// themselves (a health check, a failed commit): they embed it, and tell it.
+// Its zero value says that the Store works; it is safe for concurrent use.
+type Health struct {
+	mu        sync.Mutex
+	err       error
+	listeners []func(err error)
+}
+
+// Ready returns nil while the Store works, else why not.
+func (h *Health) Ready() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.err
+}
+
+// OnHealth has f told, from the Store's goroutine, when the Store stops
+// working (err says why) and when it works again (err is nil).
+func (h *Health) OnHealth(f func(err error)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.listeners = append(h.listeners, f)
+}
+
+// SetHealth records whether the Store works, tells the listeners of a
+// change, and reports whether it was one.
+func (h *Health) SetHealth(err error) (changed bool) {
+	h.mu.Lock()
+	changed = (err == nil) != (h.err == nil)
+	h.err = err
+	listeners := h.listeners
+	h.mu.Unlock()
+	if changed {
+		for _, f := range listeners {
+			f(err)
+		}
+	}
+	return changed
+}

@@ -134,18 +134,25 @@ func (nobody) GameEnded(protocol.Mode, string) {}
 func (nobody) MoveAccepted(protocol.Mode)      {}
 func (nobody) Refused(string)                  {}
 
+// DefaultConfig returns the defaults of the settings that people choose:
+// the grace, idle and invitation times and the cap on matches.
+func DefaultConfig() Config {
+	return Config{Grace: time.Minute, Idle: 30 * time.Minute, Invitation: 24 * time.Hour, MaxMatches: 10000}
+}
+
 func (c Config) withDefaults() Config {
+	d := DefaultConfig()
 	if c.Grace == 0 {
-		c.Grace = time.Minute
+		c.Grace = d.Grace
 	}
 	if c.Idle == 0 {
-		c.Idle = 30 * time.Minute
+		c.Idle = d.Idle
 	}
 	if c.Invitation == 0 {
-		c.Invitation = 24 * time.Hour
+		c.Invitation = d.Invitation
 	}
 	if c.MaxMatches == 0 {
-		c.MaxMatches = 10000
+		c.MaxMatches = d.MaxMatches
 	}
 	if c.AfterFunc == nil {
 		c.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

@@ -91,6 +91,7 @@ PRAGMA user_version = 1;
 // use; call Close when done.
 type Store struct {
 	session.Local
+	session.Health // whether the last commit worked
 	db   *sql.DB
 	life session.Lifetimes
 	log  *slog.Logger
@@ -99,9 +100,6 @@ type Store struct {
 	reqs    chan *request
 	stopped chan struct{}
 	closing sync.Once
-
-	mu     sync.Mutex
-	health error // the last commit's error, nil after a commit worked
 }
 
 var (
@@ -183,13 +181,6 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Ready returns nil while the database takes writes, else why not.
-func (s *Store) Ready() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.health
-}
-
 // do hands r to the committer and waits for its answer.
 func (s *Store) do(ctx context.Context, r *request) error {
 	r.done = make(chan error, 1)
@@ -260,7 +251,13 @@ func (s *Store) commit() {
 				errs[i] = err
 			}
 		}
-		s.setHealth(err)
+		if s.SetHealth(err) {
+			if err != nil {
+				s.log.Error("database unwritable", "err", err)
+			} else {
+				s.log.Info("database writable again")
+			}
+		}
 		for i, r := range batch {
 			r.done <- errs[i]
 			if errs[i] == nil && r.op == 'a' {
@@ -274,19 +271,6 @@ func (s *Store) commit() {
 			}
 		}
 	}
-}
-
-func (s *Store) setHealth(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if (err == nil) != (s.health == nil) {
-		if err != nil {
-			s.log.Error("database unwritable", "err", err)
-		} else {
-			s.log.Info("database writable again")
-		}
-	}
-	s.health = err
 }
 
 // commitBatch writes batch in one transaction and returns each request's
