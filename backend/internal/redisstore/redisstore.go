@@ -51,11 +51,11 @@ type Options struct {
 type Store struct {
 	session.Health // whether Redis answered the last check
 	rdb            *redis.Client
-	ps     *redis.PubSub
-	opt    Options
-	log    *slog.Logger
-	cancel context.CancelFunc
-	done   sync.WaitGroup
+	ps             *redis.PubSub
+	opt            Options
+	log            *slog.Logger
+	cancel         context.CancelFunc
+	done           sync.WaitGroup
 
 	mu        sync.Mutex
 	followers map[string]map[*session.Feed]struct{} // by channel

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,51 +17,47 @@ import (
 // matchIDs numbers the matches in the logs, which never show their keys.
 var matchIDs atomic.Uint64
 
-// match is this server's copy of two seats playing one game after another,
-// with spectators: the Store's header and records, applied in order, and the
-// clients connected here.
+// match is the shell around the core of one match (core.go): this server's
+// copy of two seats playing one game after another, with spectators, and the
+// clients connected here, the timers, the Store and the computer.
 //
-// A command decides, under mu, what records it adds; [match.do] appends them
-// to the Store at the end of the records applied so far, and applies them,
-// which sends the events to the clients here. Records that other servers
-// append arrive through [match.Appended] and are applied the same way. So all
-// clients, wherever they are connected, see the same events in the same
-// order, and a client that enters gets the moves so far and then every later
-// one, none lost and none twice.
+// Its concurrency is one lock a match, mu: every command, timer, news of
+// other servers' records and computer move takes it, decides on the core's
+// state what records to add, appends them to the Store at the end of the
+// records applied so far ([match.do]), applies them to the state and carries
+// out the effects, which send the events to the clients here. Records that
+// other servers append arrive through [match.Appended] and are applied the
+// same way. So all clients, wherever they are connected, see the same events
+// in the same order, and a client that enters gets the game so far and then
+// every later move, none lost and none twice. The methods whose names end
+// in Locked, and the unexported ones called from them, run with mu held.
+//
+// A lock rather than a goroutine a match: a match waits for nothing but its
+// Store, and most have nothing to do most of the time; the computer thinks
+// on a goroutine of its own without the lock.
 type match struct {
 	hub *Hub
 	id  string // the watch key, and the match's id in the Store
 	num uint64 // numbers the match in this server's logs
 
 	mu       sync.Mutex
-	loaded   bool // the header and records are applied
-	loading  bool // the records are being applied by load
-	closed   bool // ended, or let go by this server: refusing everything
-	head     Header
+	st       state    // the core's state: what the records say
+	loaded   bool     // the header and records are applied
+	loading  bool     // the records are being applied by load
+	closed   bool     // ended, or let go by this server: refusing everything
 	opp      opponent // the computer, in a Computer match
 	unfollow func()   // stops news of other servers' records
-	n        int      // records applied
 	recs     []Record // the records applied, to heal a Store that lost some
-	game     *connect4.Game
-	round    int     // games started before this one; colours swap each round
-	seats    [2]seat // 0 started the match, 1 joined it
+	here     [2]seatHere
 	watchers map[*Client]struct{}
-	offers   [2]bool         // which seats asked for a rematch
-	leaver   connect4.Player // who abandoned this game, or NoPlayer
-	playing  bool            // the game has started and not ended
-	idle     Timer           // closes the match when nothing happens
+	idle     Timer // closes the match when nothing happens
 }
 
-// seat is one side of a match.
-type seat struct {
-	token  string  // resumes the seat; "" for a tutorial hot-seat game
-	taken  bool    // someone has held the seat
-	held   bool    // someone holds it now, here or on another server
-	conn   string  // the id of the Client that holds it
-	holder *Client // the Client that holds it, if connected here
-	away   int     // counts the holder's departures, to spot stale timers
+// seatHere is what this server has of a seat besides its state: the client
+// connected here that holds it, and the timers.
+type seatHere struct {
+	holder *Client // the Client that holds the seat, if connected here
 	grace  Timer   // running while the holder is away, or nil
-	until  time.Time
 	// reclaiming is the client connected here that another server wrongly
 	// recorded as away, while back runs to take its seat back.
 	reclaiming *Client
@@ -98,8 +93,8 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announc
 	}
 	m.unfollow = h.store.Follow(m.id, m)
 	m.start(head, opp)
-	m.seats[0].holder = creator
-	m.startGame(true)
+	m.here[0].holder = creator
+	m.carry([]effect{{op: gameStarted}}, true)
 	if announce {
 		creator.send(m.started(0))
 	}
@@ -109,39 +104,25 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announc
 
 // start sets the match up as its header says, before any record.
 func (m *match) start(head Header, opp opponent) {
-	m.head, m.opp = head, opp
+	m.st, m.opp = newState(head), opp
 	m.loaded = true
-	m.game = connect4.NewGame()
 	m.watchers = make(map[*Client]struct{})
-	m.seats[0] = seat{token: head.Token, taken: true, held: true, conn: head.Conn}
-	if head.Mode == protocol.Computer {
-		m.seats[1].taken = true // by the computer, for good
-		if head.Yellow {
-			m.round = 1 // colours as after a rematch: the human is yellow
-		}
-	}
-	m.playing = true
 	m.idle = m.hub.cfg.AfterFunc(m.idleTime(), m.expireIdle)
-}
-
-// invitation reports whether the match is an invitation that no friend took
-// yet.
-func (m *match) invitation() bool {
-	return m.head.Mode == protocol.Friends && !m.seats[1].taken
 }
 
 // idleTime returns how long the match may go without a record before it is
 // closed: an invitation waits for the friend longer than a game waits for a
 // move.
 func (m *match) idleTime() time.Duration {
-	if m.invitation() {
+	if m.st.invitation() {
 		return m.hub.cfg.Invitation
 	}
 	return m.hub.cfg.Idle
 }
 
-// load sets up a match that another server started, from the Store. It starts
-// following the match first, so that no record is missed.
+// load sets up a match that another server started, or an earlier run of
+// this one, from the Store. It starts following the match first, so that no
+// record is missed.
 func (m *match) load() error {
 	h := m.hub
 	m.unfollow = h.store.Follow(m.id, m)
@@ -162,7 +143,9 @@ func (m *match) load() error {
 		opp = opponent{bot: bot, level: head.Level, yellow: head.Yellow}
 	}
 	m.start(head, opp)
-	m.seats[0].held = head.Token != "" // a tutorial hot-seat game has no one to come back
+	if head.Token == "" {
+		m.st.seats[0].phase = seatGone // a tutorial hot-seat game: no one comes back
+	}
 	m.loading = true
 	for _, r := range recs {
 		m.apply(r, false)
@@ -186,6 +169,7 @@ func unavailable(err error) error {
 
 // do appends the records that decide returns, if any, and applies them. When
 // another server changed the match first, it catches up and decides again.
+// decide sees m.closed, the match let go by this server, and says what then.
 func (m *match) do(decide func() ([]Record, error)) error {
 	for tries := 0; ; tries++ {
 		recs, err := decide()
@@ -193,7 +177,7 @@ func (m *match) do(decide func() ([]Record, error)) error {
 			return err
 		}
 		ctx, cancel := m.hub.storeContext()
-		err = m.hub.store.Append(ctx, m.id, m.n, recs...)
+		err = m.hub.store.Append(ctx, m.id, m.st.n, recs...)
 		cancel()
 		switch {
 		case err == nil:
@@ -218,7 +202,7 @@ func (m *match) do(decide func() ([]Record, error)) error {
 
 // seatedHere reports whether a seat holder is connected here.
 func (m *match) seatedHere() bool {
-	return m.seats[0].holder != nil || m.seats[1].holder != nil
+	return m.here[0].holder != nil || m.here[1].holder != nil
 }
 
 // heal gives the Store back the records it lost of a match this server
@@ -231,19 +215,19 @@ func (m *match) heal() error {
 	have := len(recs)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		if err := m.hub.store.Create(ctx, m.head); err != nil {
+		if err := m.hub.store.Create(ctx, m.st.head); err != nil {
 			return unavailable(err)
 		}
 		have = 0
 	case err != nil:
 		return unavailable(err)
-	case have >= m.n:
+	case have >= m.st.n:
 		return nil // another server appended meanwhile: catch up and decide again
 	}
 	if err := m.hub.store.Append(ctx, m.id, have, m.recs[have:]...); err != nil && !errors.Is(err, ErrConflict) {
 		return unavailable(err)
 	}
-	m.hub.log.Warn("the store had lost records of a match: given back", "match", m.num, "had", have, "records", m.n)
+	m.hub.log.Warn("the store had lost records of a match: given back", "match", m.num, "had", have, "records", m.st.n)
 	return nil
 }
 
@@ -252,15 +236,12 @@ func (m *match) heal() error {
 func (m *match) catchUp() error {
 	ctx, cancel := m.hub.storeContext()
 	defer cancel()
-	_, recs, err := m.hub.store.Load(ctx, m.id, m.n)
+	_, recs, err := m.hub.store.Load(ctx, m.id, m.st.n)
 	switch {
 	case errors.Is(err, ErrNotFound) && m.seatedHere():
 		// Someone plays here: the Store lost the match, or its latest
 		// records.
-		if err := m.heal(); err != nil {
-			return err
-		}
-		return nil
+		return m.heal()
 	case errors.Is(err, ErrNotFound):
 		m.vanish()
 		return protocol.ErrGameNotFound
@@ -278,14 +259,14 @@ func (m *match) catchUp() error {
 func (m *match) Appended(at int, recs []Record) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed || !m.loaded || at+len(recs) <= m.n {
+	if m.closed || !m.loaded || at+len(recs) <= m.st.n {
 		return // news of what this server has already
 	}
-	if at > m.n {
+	if at > m.st.n {
 		m.resync() // some were missed
 		return
 	}
-	for _, r := range recs[m.n-at:] {
+	for _, r := range recs[m.st.n-at:] {
 		m.apply(r, false)
 	}
 	m.letGoIfEmpty()
@@ -308,82 +289,85 @@ func (m *match) resync() {
 	m.letGoIfEmpty()
 }
 
-// apply applies one record: it changes the match and tells the clients here.
+// apply applies one record to the core's state and carries out its effects.
 // local is set for the records this server appended, which its metrics and
 // logs count.
 func (m *match) apply(r Record, local bool) {
-	m.n++
 	m.recs = append(m.recs, r)
-	defer func() {
-		if !m.closed {
-			m.active()
-		}
-	}()
-	switch r.Op {
-	case Joined:
-		s := &m.seats[1]
-		s.taken, s.token, s.held, s.conn = true, r.Token, true, r.Conn
-		m.broadcast(protocol.Presence{Player: m.colour(1), Online: true}, nil)
-	case Held:
-		m.hold(r.Seat, r.Conn)
-	case Left:
-		m.away(r.Seat, r.Until)
-	case Moved:
-		m.move(r.Column, local)
-	case Offered:
-		m.offers[r.Seat] = true
-		m.broadcast(protocol.RematchOffer{Player: m.colour(r.Seat)}, nil)
-		if m.offers[0] && m.offers[1] {
-			m.newRound(local)
-		}
-	case NewRound:
-		m.newRound(local)
-	case Abandoned:
-		m.leaver = m.colour(r.Seat)
-		m.each(m.sendAbandoned)
-		m.endGame(local, "abandoned", "leaver", m.leaver)
-	case Closed:
-		reason := protocol.CloseIdle.Reason(m.hub.cfg.Idle)
-		if m.invitation() {
-			reason = protocol.CloseInvitationExpired.Reason(m.hub.cfg.Invitation)
-		}
-		m.each(func(c *Client) { c.conn.Close(reason) })
-		m.end(local)
-	default:
-		m.hub.log.Error("unknown record", "match", m.num, "record", r.String())
+	m.carry(m.st.apply(r), local)
+	if !m.closed {
+		m.active()
 	}
 }
 
-// colour returns the colour of seat i in this round: the seats swap colours at
-// each rematch. In a hot-seat game the one seat plays both: NoPlayer.
-func (m *match) colour(i int) connect4.Player {
-	if m.head.Mode == protocol.HotSeat || i == spectator {
-		return connect4.NoPlayer
+// carry carries out the effects of a record.
+func (m *match) carry(fx []effect, local bool) {
+	for _, e := range fx {
+		switch e.op {
+		case tell:
+			m.broadcast(e.event)
+		case tellAbandon:
+			m.each(m.sendAbandoned)
+		case seatTaken:
+			m.taken(e.seat, e.conn)
+		case seatLeft:
+			m.away(e.seat, e.until, e.away)
+		case moveMade:
+			if local {
+				m.hub.cfg.Observer.MoveAccepted(m.st.head.Mode)
+			}
+		case gameStarted:
+			if local {
+				m.hub.cfg.Observer.GameStarted(m.st.head.Mode)
+				m.hub.log.Info("game started", "match", m.num, "mode", m.st.head.Mode, "round", m.st.round)
+			}
+		case gameEnded:
+			if local {
+				m.logEnd(e.how)
+			}
+		case roundStarted:
+			m.roundStarted()
+		case matchClosed:
+			reason := protocol.CloseIdle.Reason(m.hub.cfg.Idle)
+			if m.st.invitation() {
+				reason = protocol.CloseInvitationExpired.Reason(m.hub.cfg.Invitation)
+			}
+			m.each(func(c *Client) { c.conn.Close(reason) })
+			m.end(local)
+		case computerTurn:
+			m.computerTurn()
+		}
 	}
-	if (i+m.round)%2 == 0 {
-		return connect4.Red
+}
+
+// logEnd counts and logs the end of the current game.
+func (m *match) logEnd(how string) {
+	m.hub.cfg.Observer.GameEnded(m.st.head.Mode, how)
+	attrs := []any{"match", m.num, "mode", m.st.head.Mode, "round", m.st.round, "how", how, "moves", m.st.game.Len()}
+	switch how {
+	case "win":
+		attrs = append(attrs, "winner", m.st.game.Winner())
+	case "abandoned":
+		attrs = append(attrs, "leaver", m.st.leaver)
 	}
-	return connect4.Yellow
+	m.hub.log.Info("game ended", attrs...)
 }
 
 // started returns the Started event for seat i, or for a spectator.
 func (m *match) started(i int) protocol.Started {
-	e := protocol.Started{Watch: m.id, Mode: m.head.Mode, Level: m.head.Level, Player: m.colour(i)}
+	e := protocol.Started{Watch: m.id, Mode: m.st.head.Mode, Level: m.st.head.Level, Player: m.st.colour(i)}
 	if i != spectator {
-		e.Token = m.seats[i].token
+		e.Token = m.st.seats[i].token
 	}
 	if i == 0 {
-		e.Join = m.head.Join
+		e.Join = m.st.head.Join
 	}
 	return e
 }
 
-// over reports whether the current game has ended, by a result or abandoned.
-func (m *match) over() bool { return m.game.Over() || m.leaver != connect4.NoPlayer }
-
 // each calls f for every client of the match connected here.
 func (m *match) each(f func(*Client)) {
-	for _, s := range m.seats {
+	for _, s := range m.here {
 		if s.holder != nil {
 			f(s.holder)
 		}
@@ -393,17 +377,9 @@ func (m *match) each(f func(*Client)) {
 	}
 }
 
-// broadcast sends e to every client of the match connected here but skip. The
-// events of who comes and goes are for Friends matches only.
-func (m *match) broadcast(e protocol.Event, skip *Client) {
-	if _, ok := e.(protocol.Presence); ok && m.head.Mode != protocol.Friends {
-		return
-	}
-	m.each(func(c *Client) {
-		if c != skip {
-			c.send(e)
-		}
-	})
+// broadcast sends e to every client of the match connected here.
+func (m *match) broadcast(e protocol.Event) {
+	m.each(func(c *Client) { c.send(e) })
 }
 
 // replay sends c, in one batch after first, what it needs to catch up: the
@@ -411,21 +387,22 @@ func (m *match) broadcast(e protocol.Event, skip *Client) {
 // rematch offers. A replay of any length takes one place in the client's
 // send queue, so that a late spectator is never taken for a slow reader.
 func (m *match) replay(c *Client, first ...protocol.Event) {
-	events := append(first, protocol.Replay(m.game, c.version)...)
-	if m.leaver != connect4.NoPlayer {
+	st := &m.st
+	events := append(first, protocol.Replay(&st.game, c.version)...)
+	if st.leaver != connect4.NoPlayer {
 		events = append(events, m.abandoned(c))
 	}
-	if m.head.Mode == protocol.Friends { // else no one else comes and goes
-		for i, s := range m.seats {
+	if st.head.Mode == protocol.Friends { // else no one else comes and goes
+		for i, s := range st.seats {
 			switch {
-			case i == c.seat || !s.taken:
-			case s.held:
-				events = append(events, protocol.Presence{Player: m.colour(i), Online: true})
+			case i == c.seat || !s.taken():
+			case s.phase == seatHeld:
+				events = append(events, protocol.Presence{Player: st.colour(i), Online: true})
 			default:
-				events = append(events, protocol.Presence{Player: m.colour(i), Grace: max(s.until.Sub(m.hub.cfg.Now()), 0)})
+				events = append(events, protocol.Presence{Player: st.colour(i), Grace: max(s.until.Sub(m.hub.cfg.Now()), 0)})
 			}
-			if m.offers[i] {
-				events = append(events, protocol.RematchOffer{Player: m.colour(i)})
+			if st.offers[i] {
+				events = append(events, protocol.RematchOffer{Player: st.colour(i)})
 			}
 		}
 	}
@@ -439,7 +416,7 @@ func (m *match) abandoned(c *Client) protocol.Event {
 		e, _ := protocol.ErrorFor(protocol.ErrAbandoned)
 		return e
 	}
-	return protocol.Abandoned{Player: m.leaver}
+	return protocol.Abandoned{Player: m.st.leaver}
 }
 
 // sendAbandoned tells c that the game was abandoned.
@@ -453,26 +430,15 @@ func (m *match) join(c *Client) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	err := m.do(func() ([]Record, error) {
-		switch {
-		case m.closed:
+		if m.closed {
 			return nil, errLetGo
-		case m.head.Mode != protocol.Friends:
-			return nil, protocol.ErrGameNotFound
-		case m.seats[1].taken:
-			return nil, protocol.ErrSeatTaken
 		}
-		recs := []Record{{Op: Joined, Token: randomKey(18), Conn: c.id}}
-		if !m.seats[0].held {
-			// The inviter is away, maybe for hours: the game starts
-			// now, and so does the time to come back.
-			recs = append(recs, Record{Op: Left, Seat: 0, Until: m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond)})
-		}
-		return recs, nil
+		return m.st.decideJoin(c.id, randomKey(18), m.graceEnd())
 	})
 	if err != nil {
 		return err
 	}
-	m.seats[1].holder = c
+	m.here[1].holder = c
 	c.seat = 1
 	if c.version < protocol.Version {
 		m.replay(c) // the tutorial's joiner expects no init
@@ -480,6 +446,11 @@ func (m *match) join(c *Client) error {
 	}
 	m.replay(c, m.started(1))
 	return nil
+}
+
+// graceEnd returns when the grace of a player who leaves now ends.
+func (m *match) graceEnd() time.Time {
+	return m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond)
 }
 
 // follow makes c a spectator.
@@ -506,29 +477,30 @@ func (m *match) resume(c *Client, token string) error {
 	defer m.mu.Unlock()
 	i := -1
 	err := m.do(func() ([]Record, error) {
+		var (
+			recs []Record
+			err  error
+		)
 		if m.closed {
 			return nil, errLetGo
 		}
-		i = slices.IndexFunc(m.seats[:], func(s seat) bool { return s.token == token })
-		if i < 0 {
-			return nil, protocol.ErrTokenExpired
-		}
-		return []Record{{Op: Held, Seat: i, Conn: c.id}}, nil
+		i, recs, err = m.st.decideResume(token, c.id)
+		return recs, err
 	})
 	if err != nil {
 		return err
 	}
-	m.seats[i].holder = c
+	m.here[i].holder = c
 	c.seat = i
 	m.replay(c, m.started(i))
 	m.computerTurn()
 	return nil
 }
 
-// hold records that conn holds seat i now. A client here that held it before,
-// in another window, is closed.
-func (m *match) hold(i int, conn string) {
-	s := &m.seats[i]
+// taken records that conn holds seat i now. A client here that held it
+// before, in another window, is closed.
+func (m *match) taken(i int, conn string) {
+	s := &m.here[i]
 	if s.holder != nil && s.holder.id != conn {
 		s.holder.conn.Close(protocol.CloseReplaced.Reason())
 		s.holder = nil
@@ -537,26 +509,21 @@ func (m *match) hold(i int, conn string) {
 		s.grace.Stop()
 		s.grace = nil
 	}
-	was := s.held
-	s.held, s.conn = true, conn
-	if !was {
-		m.broadcast(protocol.Presence{Player: m.colour(i), Online: true}, nil)
-	}
 }
 
-// holds returns c's seat, or an error if c holds none.
-func (m *match) holds(c *Client) (*seat, error) {
+// holds returns an error if c holds no seat here.
+func (m *match) holds(c *Client) error {
 	switch {
 	case c.seat == spectator:
-		return nil, protocol.ErrSpectator
-	case m.seats[c.seat].reclaiming == c:
-		return nil, protocol.ErrUnavailable // in a moment
-	case m.seats[c.seat].holder != c:
-		return nil, protocol.ErrReplaced
+		return protocol.ErrSpectator
+	case m.here[c.seat].reclaiming == c:
+		return protocol.ErrUnavailable // in a moment
+	case m.here[c.seat].holder != c:
+		return protocol.ErrReplaced
 	case m.closed:
-		return nil, protocol.ErrGameNotFound
+		return protocol.ErrGameNotFound
 	}
-	return &m.seats[c.seat], nil
+	return nil
 }
 
 // play plays c's move and sends the result to everyone.
@@ -564,46 +531,11 @@ func (m *match) play(c *Client, column int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.do(func() ([]Record, error) {
-		if _, err := m.holds(c); err != nil {
+		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		if m.leaver != connect4.NoPlayer {
-			return nil, protocol.ErrAbandoned
-		}
-		p := m.colour(c.seat)
-		if m.head.Mode == protocol.HotSeat {
-			p = m.game.Turn()
-		}
-		trial := *m.game
-		if _, err := trial.Play(p, column); err != nil {
-			return nil, err
-		}
-		return []Record{{Op: Moved, Column: column}}, nil
+		return m.st.decidePlay(c.seat, column)
 	})
-}
-
-// move plays the move of a Moved record and tells everyone of it and what
-// follows from it: the end of the game, or the computer's turn.
-func (m *match) move(column int, local bool) {
-	mv, err := m.game.Play(m.game.Turn(), column)
-	if err != nil {
-		m.hub.log.Error("stored move", "match", m.num, "column", column, "err", err) // the Store checks
-		return
-	}
-	if local {
-		m.hub.cfg.Observer.MoveAccepted(m.head.Mode)
-	}
-	for _, e := range protocol.Result(m.game, mv) {
-		m.broadcast(e, nil)
-	}
-	switch {
-	case m.game.Winner() != connect4.NoPlayer:
-		m.endGame(local, "win", "winner", m.game.Winner())
-	case m.game.Draw():
-		m.endGame(local, "draw")
-	default:
-		m.computerTurn()
-	}
 }
 
 // computerTurn sets the computer thinking if it is to move and its opponent is
@@ -611,10 +543,10 @@ func (m *match) move(column int, local bool) {
 // Config.Thinkers, without the match's lock: no connection waits for it, and
 // no other game.
 func (m *match) computerTurn() {
-	if m.closed || m.head.Mode != protocol.Computer || m.over() || m.game.Turn() != m.colour(1) || m.seats[0].holder == nil {
+	if m.closed || !m.st.computerToMove() || m.here[0].holder == nil {
 		return
 	}
-	g, round, n := *m.game, m.round, m.game.Len()
+	g, round, n := m.st.game, m.st.round, m.st.game.Len()
 	h := m.hub
 	go func() {
 		h.thinkers <- struct{}{}
@@ -624,15 +556,15 @@ func (m *match) computerTurn() {
 		column, err := m.opp.bot.Move(ctx, &g)
 		m.mu.Lock()
 		defer m.mu.Unlock()
+		if err != nil || !g.CanPlay(column) {
+			h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
+			column = -1 // the core plays the first column that can be played
+		}
 		err = m.do(func() ([]Record, error) {
-			if m.closed || m.round != round || m.game.Len() != n {
-				return nil, nil // the game moved on while the computer thought
+			if m.closed {
+				return nil, nil
 			}
-			if err != nil || !m.game.CanPlay(column) {
-				h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
-				column, err = firstPlayable(m.game), nil
-			}
-			return []Record{{Op: Moved, Column: column}}, nil
+			return m.st.decideComputer(round, n, column), nil
 		})
 		if errors.Is(err, protocol.ErrUnavailable) {
 			h.log.Warn("computer move: trying again", "match", m.num, "err", err)
@@ -641,49 +573,23 @@ func (m *match) computerTurn() {
 	}()
 }
 
-// firstPlayable returns the column nearest the centre that can take a checker.
-func firstPlayable(g *connect4.Game) int {
-	for _, c := range [...]int{3, 2, 4, 1, 5, 0, 6} {
-		if g.CanPlay(c) {
-			return c
-		}
-	}
-	return 0
-}
-
 // rematch records c's wish for a new game, and starts it once both seats want
 // it; a hot-seat game starts over at once.
 func (m *match) rematch(c *Client) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.do(func() ([]Record, error) {
-		if _, err := m.holds(c); err != nil {
+		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		if m.head.Mode != protocol.Friends { // no one to agree with
-			return []Record{{Op: NewRound}}, nil
-		}
-		if !m.over() {
-			return nil, protocol.ErrNotOver
-		}
-		if m.offers[c.seat] {
-			return nil, nil
-		}
-		return []Record{{Op: Offered, Seat: c.seat}}, nil
+		return m.st.decideRematch(c.seat)
 	})
 }
 
-// newRound starts the next game, colours swapped, and tells everyone. The
-// tutorial's spectators cannot follow a new game on the same page: they are
-// let go.
-func (m *match) newRound(local bool) {
-	m.endGame(local, "unfinished")
-	m.round++
-	m.game = connect4.NewGame()
-	m.offers = [2]bool{}
-	m.leaver = connect4.NoPlayer
-	m.startGame(local)
-	for i, s := range m.seats {
+// roundStarted tells everyone here that the next game began. The tutorial's
+// spectators cannot follow a new game on the same page: they are let go.
+func (m *match) roundStarted() {
+	for i, s := range m.here {
 		if s.holder != nil {
 			s.holder.send(m.started(i))
 		}
@@ -696,7 +602,6 @@ func (m *match) newRound(local bool) {
 		}
 		c.send(m.started(spectator))
 	}
-	m.computerTurn()
 }
 
 // leave takes c out of the match. A seat is held for the grace time, if it has
@@ -712,7 +617,7 @@ func (m *match) leave(c *Client) {
 		delete(m.watchers, c)
 		return
 	}
-	i, s := c.seat, &m.seats[c.seat]
+	i, s := c.seat, &m.here[c.seat]
 	if s.reclaiming == c {
 		// Recorded as away already, by another server: it stays away.
 		s.back.Stop()
@@ -723,11 +628,13 @@ func (m *match) leave(c *Client) {
 		return // replaced by a newer connection
 	}
 	s.holder = nil
-	if s.token == "" {
-		s.held = false // no one can come back to it
+	if m.st.seats[i].token == "" {
+		// A tutorial hot-seat game: no one can come back to it, and no one
+		// else is told.
+		m.st.seats[i].phase = seatGone
 		return
 	}
-	m.recordLeft(i, c.id, m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond))
+	m.recordLeft(i, c.id, m.graceEnd())
 }
 
 // retryDelay is how long a server waits before it tries again a record that
@@ -748,17 +655,17 @@ func (m *match) later(f func()) Timer {
 // until then. While the Store cannot take the record, it tries again: the
 // opponent must learn of it, and the game may have to be abandoned.
 func (m *match) recordLeft(i int, conn string, until time.Time) {
-	s := &m.seats[i]
 	err := m.do(func() ([]Record, error) {
-		if m.closed || s.conn != conn {
+		if m.closed {
 			return nil, nil // taken back meanwhile, on another server
 		}
-		return []Record{{Op: Left, Seat: i, Until: until}}, nil
+		return m.st.decideLeave(i, conn, until), nil
 	})
 	if errors.Is(err, protocol.ErrUnavailable) {
 		m.hub.log.Warn("leaving: trying again", "match", m.num, "err", err)
 		// The timer keeps the match here until then; the seat's return
 		// stops it.
+		s := &m.here[i]
 		s.grace = m.later(func() {
 			s.grace = nil
 			m.recordLeft(i, conn, until)
@@ -767,14 +674,16 @@ func (m *match) recordLeft(i int, conn string, until time.Time) {
 	}
 }
 
-// away records that the holder of seat i left, and may come back until then.
-func (m *match) away(i int, until time.Time) {
+// away carries out a Left record: the holder of seat i left for the away-th
+// time, and may come back until then.
+func (m *match) away(i int, until time.Time, away int) {
 	if now := m.hub.cfg.Now(); m.loading && until.Before(now.Add(m.hub.cfg.Grace)) {
 		// No server held the match, as while this one restarted: the
 		// player has the whole grace to come back from now on.
 		until = now.Add(m.hub.cfg.Grace)
+		m.st.seats[i].until = until
 	}
-	s := &m.seats[i]
+	s := &m.here[i]
 	if h := s.holder; h != nil && !m.loading {
 		// Another server took this one for dead, wrongly: its player is
 		// connected here, and takes the seat back at once.
@@ -782,37 +691,37 @@ func (m *match) away(i int, until time.Time) {
 		s.reclaiming = h
 		s.back = m.later(func() { m.reclaim(i) })
 	}
-	s.held, s.conn, s.holder = false, "", nil
-	s.away++
-	s.until = until
+	s.holder = nil
 	if s.grace != nil {
 		s.grace.Stop()
 	}
-	away, left := s.away, until.Sub(m.hub.cfg.Now())
+	left := until.Sub(m.hub.cfg.Now())
 	s.grace = m.hub.cfg.AfterFunc(left, func() { m.expireGrace(i, away) })
-	m.broadcast(protocol.Presence{Player: m.colour(i), Grace: max(left, 0)}, nil)
+	if m.st.head.Mode == protocol.Friends {
+		m.broadcast(protocol.Presence{Player: m.st.colour(i), Grace: max(left, 0)})
+	}
 }
 
 // reclaim records that the client connected here that another server took
 // for gone holds seat i again, unless someone took it meanwhile.
 func (m *match) reclaim(i int) {
-	s := &m.seats[i]
+	s := &m.here[i]
 	c := s.reclaiming
 	s.reclaiming, s.back = nil, nil
-	if m.closed || c == nil || s.held {
+	if c == nil {
 		return
 	}
 	err := m.do(func() ([]Record, error) {
-		if m.closed || s.held {
+		if m.closed {
 			return nil, nil
 		}
-		return []Record{{Op: Held, Seat: i, Conn: c.id}}, nil
+		return m.st.decideHold(i, c.id), nil
 	})
 	switch {
 	case errors.Is(err, protocol.ErrUnavailable):
 		s.reclaiming = c
 		s.back = m.later(func() { m.reclaim(i) })
-	case err == nil && s.conn == c.id:
+	case err == nil && m.st.seats[i].conn == c.id:
 		s.holder = c
 	}
 }
@@ -822,20 +731,19 @@ func (m *match) reclaim(i int) {
 func (m *match) expireGrace(i, away int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := &m.seats[i]
-	if m.closed || s.held || s.away != away {
+	if s := m.st.seats[i]; m.closed || s.phase != seatAway || s.away != away {
 		return // back in time, or a stale timer
 	}
-	s.grace = nil
+	m.here[i].grace = nil
 	err := m.do(func() ([]Record, error) {
-		if m.closed || s.held || s.away != away || m.head.Mode != protocol.Friends || m.over() || !m.seats[1-i].taken {
+		if m.closed {
 			return nil, nil
 		}
-		return []Record{{Op: Abandoned, Seat: i}}, nil
+		return m.st.decideAbandon(i, away), nil
 	})
 	if errors.Is(err, protocol.ErrUnavailable) {
 		m.hub.log.Warn("abandoning: trying again", "match", m.num, "err", err)
-		s.grace = m.hub.cfg.AfterFunc(retryDelay, func() { m.expireGrace(i, away) })
+		m.here[i].grace = m.hub.cfg.AfterFunc(retryDelay, func() { m.expireGrace(i, away) })
 		return
 	}
 	m.letGoIfEmpty()
@@ -845,61 +753,49 @@ func (m *match) expireGrace(i, away int) {
 // the match; m.mu is held.
 func (m *match) othersLocked() []string {
 	var servers []string
-	for _, s := range m.seats {
-		if srv := serverOf(s.conn); s.held && s.holder == nil && srv != m.hub.cfg.Server && srv != "" && !slices.Contains(servers, srv) {
+	for i, s := range m.st.seats {
+		srv := serverOf(s.conn)
+		if s.phase == seatHeld && m.here[i].holder == nil && srv != m.hub.cfg.Server && srv != "" && !contains(servers, srv) {
 			servers = append(servers, srv)
 		}
 	}
 	return servers
 }
 
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 // awayFromLocked records as left the seats held by the connections of
 // server srv, which stopped running; m.mu is held.
 func (m *match) awayFromLocked(srv string) {
-	for i, s := range m.seats {
-		if serverOf(s.conn) == srv && s.held && s.holder == nil {
-			m.recordLeft(i, s.conn, m.hub.cfg.Now().Add(m.hub.cfg.Grace).Truncate(time.Millisecond))
+	for i, s := range m.st.seats {
+		if serverOf(s.conn) == srv && s.phase == seatHeld && m.here[i].holder == nil {
+			m.recordLeft(i, s.conn, m.graceEnd())
 		}
 	}
 }
 
-// startGame records the start of the current game.
-func (m *match) startGame(local bool) {
-	m.playing = true
-	if local {
-		m.hub.cfg.Observer.GameStarted(m.head.Mode)
-		m.hub.log.Info("game started", "match", m.num, "mode", m.head.Mode, "round", m.round)
-	}
-}
-
-// endGame records the end of the current game, how it ended, with more log
-// attributes; it does nothing if the game has ended already.
-func (m *match) endGame(local bool, how string, attrs ...any) {
-	if !m.playing {
-		return
-	}
-	m.playing = false
-	if local {
-		m.hub.cfg.Observer.GameEnded(m.head.Mode, how)
-		m.hub.log.Info("game ended", append([]any{"match", m.num, "mode", m.head.Mode, "round", m.round,
-			"how", how, "moves", m.game.Len()}, attrs...)...)
-	}
-}
-
 // letGoIfEmpty lets the match go once no one is in it here, nor may come back
-// to it here. The Store forgets it too if no one holds a seat anywhere.
+// to it here. The Store forgets it too if no one holds a seat anywhere, unless
+// it is an invitation that waits for the friend.
 func (m *match) letGoIfEmpty() {
 	if m.closed || len(m.watchers) > 0 {
 		return
 	}
 	deserted := true
-	for _, s := range m.seats {
+	for i, s := range m.here {
 		if s.holder != nil || s.grace != nil || s.reclaiming != nil {
 			return
 		}
-		deserted = deserted && !s.held
+		deserted = deserted && m.st.seats[i].phase != seatHeld
 	}
-	if deserted && !m.invitation() {
+	if deserted && !m.st.invitation() {
 		m.end(true)
 		return
 	}
@@ -922,7 +818,7 @@ func (m *match) expireIdle() {
 		if m.closed {
 			return nil, nil
 		}
-		return []Record{{Op: Closed}}, nil
+		return m.st.decideClose(), nil
 	})
 	if err != nil && !m.closed {
 		m.hub.log.Warn("closing an idle match: trying again", "match", m.num, "err", err)
@@ -939,13 +835,15 @@ func (m *match) vanish() {
 
 // end ends the match for good: the Store forgets it if drop is set.
 func (m *match) end(drop bool) {
-	m.endGame(drop, "unfinished")
+	if fx := m.st.endGame("unfinished"); len(fx) > 0 && drop {
+		m.logEnd("unfinished")
+	}
 	m.stop()
 	if drop {
 		ctx, cancel := m.hub.storeContext()
 		defer cancel()
 		m.hub.store.Drop(ctx, m.id)
-		m.hub.log.Info("match ended", "match", m.num, "mode", m.head.Mode, "games", m.round+1)
+		m.hub.log.Info("match ended", "match", m.num, "mode", m.st.head.Mode, "games", m.st.round+1)
 	}
 }
 
@@ -953,8 +851,8 @@ func (m *match) end(drop bool) {
 func (m *match) stop() {
 	m.closed = true
 	m.idle.Stop()
-	for i := range m.seats {
-		for _, t := range []Timer{m.seats[i].grace, m.seats[i].back} {
+	for i := range m.here {
+		for _, t := range []Timer{m.here[i].grace, m.here[i].back} {
 			if t != nil {
 				t.Stop()
 			}

@@ -319,7 +319,7 @@ func (w *world) check() {
 		dropped := c.dropped
 		c.mu.Unlock()
 		if dropped {
-			w.t.Fatal(c.name + " was dropped as a slow reader")
+			w.t.Fatalf("%s was dropped as a slow reader: %v", c.name, c.events)
 		}
 	}
 	deadline := time.Now().Add(3 * time.Second)

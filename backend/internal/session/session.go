@@ -392,7 +392,7 @@ func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
 		}
 		return nil, unavailable(err)
 	}
-	h.log.Debug("match loaded", "match", m.num, "mode", m.head.Mode, "records", m.n)
+	h.log.Debug("match loaded", "match", m.num, "mode", m.st.head.Mode, "records", m.st.n)
 	// The seats held by servers that stopped, such as an earlier run of
 	// this one, are empty.
 	for _, srv := range m.othersLocked() {

@@ -92,10 +92,10 @@ PRAGMA user_version = 1;
 type Store struct {
 	session.Local
 	session.Health // whether the last commit worked
-	db   *sql.DB
-	life session.Lifetimes
-	log  *slog.Logger
-	lock *os.File // flocked: one process a directory
+	db             *sql.DB
+	life           session.Lifetimes
+	log            *slog.Logger
+	lock           *os.File // flocked: one process a directory
 
 	reqs    chan *request
 	stopped chan struct{}

@@ -1,0 +1,329 @@
+package session
+
+import (
+	"slices"
+	"time"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// This file is the core of a match: what a command decides, and what a record
+// changes. It is plain Go on plain data: no locks, no timers, no I/O, no
+// goroutines. A command's decide method returns the records to append, or
+// why the command is refused; [state.apply] applies one record and returns
+// its effects, which the shell (match.go) carries out: the events to send,
+// the timers to arm or stop, the computer to set thinking, the metrics and
+// logs.
+
+// state is a match as its header and records make it.
+type state struct {
+	head    Header
+	n       int // records applied
+	game    connect4.Game
+	round   int          // games started before this one; colours swap each round
+	seats   [2]seatState // 0 started the match, 1 joined it
+	offers  [2]bool      // which seats asked for a rematch
+	leaver  connect4.Player
+	playing bool // the current game has started and not ended
+	closed  bool // a Closed record: the match is over for good
+}
+
+// seatPhase names the states of a seat.
+type seatPhase uint8
+
+const (
+	seatOpen     seatPhase = iota // no one took it yet
+	seatHeld                      // its holder is connected, here or on another server
+	seatAway                      // its holder left, and may come back with the token
+	seatGone                      // its holder left for good: a seat without a token
+	seatComputer                  // the computer's, for good
+)
+
+// seatState is one side of a match as the records say.
+type seatState struct {
+	phase seatPhase
+	token string    // resumes the seat; "" for a tutorial hot-seat game
+	conn  string    // the connection that holds it, while seatHeld
+	until time.Time // while seatAway: when the game is abandoned
+	away  int       // counts the holder's departures, to spot stale timers
+}
+
+// taken reports whether someone sat down, whether there now or not.
+func (s seatState) taken() bool { return s.phase != seatOpen }
+
+// newState returns the state of a match as its header starts it: the first
+// seat held by its creator, and the computer in the second seat of a game
+// against it.
+func newState(head Header) state {
+	st := state{head: head, game: *connect4.NewGame(), playing: true}
+	st.seats[0] = seatState{phase: seatHeld, token: head.Token, conn: head.Conn}
+	if head.Mode == protocol.Computer {
+		st.seats[1].phase = seatComputer
+		if head.Yellow {
+			st.round = 1 // colours as after a rematch: the human is yellow
+		}
+	}
+	return st
+}
+
+// colour returns the colour of seat i in this round: the seats swap colours
+// at each rematch. In a hot-seat game the one seat plays both: NoPlayer.
+func (st *state) colour(i int) connect4.Player {
+	if st.head.Mode == protocol.HotSeat || i == spectator {
+		return connect4.NoPlayer
+	}
+	if (i+st.round)%2 == 0 {
+		return connect4.Red
+	}
+	return connect4.Yellow
+}
+
+// over reports whether the current game has ended, by a result or abandoned.
+func (st *state) over() bool { return st.game.Over() || st.leaver != connect4.NoPlayer }
+
+// invitation reports whether the match is an invitation that no friend took
+// yet.
+func (st *state) invitation() bool {
+	return st.head.Mode == protocol.Friends && !st.seats[1].taken()
+}
+
+// computerToMove reports whether the computer is to move in a game against
+// it.
+func (st *state) computerToMove() bool {
+	return st.head.Mode == protocol.Computer && !st.closed && !st.over() && st.game.Turn() == st.colour(1)
+}
+
+// The commands' decisions. Each returns the records to append, none if the
+// command changes nothing, or the error that refuses it.
+
+// decideJoin gives the second seat to conn, with token. An inviter away,
+// maybe for hours, gets the grace from now, until, when the game starts.
+func (st *state) decideJoin(conn, token string, until time.Time) ([]Record, error) {
+	switch {
+	case st.head.Mode != protocol.Friends:
+		return nil, protocol.ErrInvitation
+	case st.seats[1].taken():
+		return nil, protocol.ErrSeatTaken
+	}
+	recs := []Record{{Op: Joined, Token: token, Conn: conn}}
+	if st.seats[0].phase != seatHeld {
+		recs = append(recs, Record{Op: Left, Seat: 0, Until: until})
+	}
+	return recs, nil
+}
+
+// decideResume gives the seat of token to conn, and returns the seat.
+func (st *state) decideResume(token, conn string) (int, []Record, error) {
+	i := slices.IndexFunc(st.seats[:], func(s seatState) bool { return s.token != "" && s.token == token })
+	if i < 0 {
+		return 0, nil, protocol.ErrTokenExpired
+	}
+	return i, []Record{{Op: Held, Seat: i, Conn: conn}}, nil
+}
+
+// decidePlay plays a checker of seat i in column.
+func (st *state) decidePlay(i, column int) ([]Record, error) {
+	if st.leaver != connect4.NoPlayer {
+		return nil, protocol.ErrAbandoned
+	}
+	p := st.colour(i)
+	if st.head.Mode == protocol.HotSeat {
+		p = st.game.Turn()
+	}
+	trial := st.game
+	if _, err := trial.Play(p, column); err != nil {
+		return nil, err
+	}
+	return []Record{{Op: Moved, Column: column}}, nil
+}
+
+// decideComputer plays the computer's choice of column, thought out in round
+// after n moves; a choice the game has moved past is dropped, and a column
+// that cannot be played is replaced by the first that can.
+func (st *state) decideComputer(round, n, column int) []Record {
+	if !st.computerToMove() || st.round != round || st.game.Len() != n {
+		return nil
+	}
+	if !st.game.CanPlay(column) {
+		column = firstPlayable(&st.game)
+	}
+	return []Record{{Op: Moved, Column: column}}
+}
+
+// decideRematch records seat i's wish for a new game; the second wish starts
+// it, and a game without a second person starts over at once.
+func (st *state) decideRematch(i int) ([]Record, error) {
+	switch {
+	case st.head.Mode != protocol.Friends: // no one to agree with
+		return []Record{{Op: NewRound}}, nil
+	case !st.over():
+		return nil, protocol.ErrNotOver
+	case st.offers[i]:
+		return nil, nil
+	}
+	return []Record{{Op: Offered, Seat: i}}, nil
+}
+
+// decideLeave records that conn, the holder of seat i, left and may come
+// back until then; nothing if someone took the seat back meanwhile.
+func (st *state) decideLeave(i int, conn string, until time.Time) []Record {
+	if s := st.seats[i]; st.closed || s.phase != seatHeld || s.conn != conn {
+		return nil
+	}
+	return []Record{{Op: Left, Seat: i, Until: until}}
+}
+
+// decideAbandon gives up on the holder of seat i, away for the away-th time:
+// a game in progress between friends ends, if the other seat was taken.
+func (st *state) decideAbandon(i, away int) []Record {
+	s := st.seats[i]
+	if st.closed || s.phase != seatAway || s.away != away || st.head.Mode != protocol.Friends || st.over() || !st.seats[1-i].taken() {
+		return nil
+	}
+	return []Record{{Op: Abandoned, Seat: i}}
+}
+
+// decideClose closes the match, which went without a record for too long.
+func (st *state) decideClose() []Record {
+	if st.closed {
+		return nil
+	}
+	return []Record{{Op: Closed}}
+}
+
+// decideHold records that conn holds seat i again, as its server knows and
+// another server doubted; nothing if the seat is held.
+func (st *state) decideHold(i int, conn string) []Record {
+	if st.closed || st.seats[i].phase == seatHeld {
+		return nil
+	}
+	return []Record{{Op: Held, Seat: i, Conn: conn}}
+}
+
+// effectOp is the kind of an effect.
+type effectOp uint8
+
+const (
+	tell         effectOp = iota + 1 // send event to everyone in the match
+	tellAbandon                      // tell everyone that the game was abandoned, in words their version knows
+	seatTaken                        // seat is held by conn now: a holder here on another connection is replaced
+	seatLeft                         // seat's holder left: arm the grace timer for until, the away-th departure
+	moveMade                         // a move was played (metrics)
+	gameStarted                      // a game began (metrics, logs)
+	gameEnded                        // the game ended, how (metrics, logs)
+	roundStarted                     // a new game of the match: tell each client here its Started
+	matchClosed                      // the match closed for idleness: close every connection, end the match
+	computerTurn                     // the computer may be to move
+)
+
+// effect is something the shell carries out after a record.
+type effect struct {
+	op    effectOp
+	event protocol.Event // tell
+	seat  int            // seatTaken, seatLeft
+	conn  string         // seatTaken
+	until time.Time      // seatLeft
+	away  int            // seatLeft
+	how   string         // gameEnded: win, draw, abandoned, unfinished
+}
+
+// apply applies one record and returns what follows from it. A record that
+// the state cannot apply, which the Store's order makes impossible, changes
+// nothing but the count.
+func (st *state) apply(r Record) []effect {
+	st.n++
+	switch r.Op {
+	case Joined:
+		st.seats[1] = seatState{phase: seatHeld, token: r.Token, conn: r.Conn}
+		return st.presence(1, true)
+	case Held:
+		s := &st.seats[r.Seat]
+		was := s.phase == seatHeld
+		s.phase, s.conn = seatHeld, r.Conn
+		fx := []effect{{op: seatTaken, seat: r.Seat, conn: r.Conn}}
+		if !was {
+			fx = append(fx, st.presence(r.Seat, true)...)
+		}
+		return append(fx, effect{op: computerTurn})
+	case Left:
+		s := &st.seats[r.Seat]
+		s.phase, s.conn, s.until = seatAway, "", r.Until
+		s.away++
+		return []effect{{op: seatLeft, seat: r.Seat, until: r.Until, away: s.away}}
+	case Moved:
+		mv, err := st.game.Play(st.game.Turn(), r.Column)
+		if err != nil {
+			return nil // the Store's order makes it impossible
+		}
+		fx := []effect{{op: moveMade}}
+		for _, e := range protocol.Result(&st.game, mv) {
+			fx = append(fx, effect{op: tell, event: e})
+		}
+		switch {
+		case st.game.Winner() != connect4.NoPlayer:
+			fx = append(fx, st.endGame("win")...)
+		case st.game.Draw():
+			fx = append(fx, st.endGame("draw")...)
+		default:
+			fx = append(fx, effect{op: computerTurn})
+		}
+		return fx
+	case Offered:
+		st.offers[r.Seat] = true
+		fx := []effect{{op: tell, event: protocol.RematchOffer{Player: st.colour(r.Seat)}}}
+		if st.offers[0] && st.offers[1] {
+			fx = append(fx, st.newRound()...)
+		}
+		return fx
+	case NewRound:
+		return st.newRound()
+	case Abandoned:
+		st.leaver = st.colour(r.Seat)
+		return append([]effect{{op: tellAbandon}}, st.endGame("abandoned")...)
+	case Closed:
+		fx := st.endGame("unfinished")
+		st.closed = true
+		return append(fx, effect{op: matchClosed})
+	}
+	return nil
+}
+
+// presence returns the event that seat i's holder came or went, for the
+// matches between friends: no one else sees who comes and goes.
+func (st *state) presence(i int, online bool) []effect {
+	if st.head.Mode != protocol.Friends {
+		return nil
+	}
+	return []effect{{op: tell, event: protocol.Presence{Player: st.colour(i), Online: online}}}
+}
+
+// endGame ends the current game, how; nothing if it has ended already.
+func (st *state) endGame(how string) []effect {
+	if !st.playing {
+		return nil
+	}
+	st.playing = false
+	return []effect{{op: gameEnded, how: how}}
+}
+
+// newRound starts the next game, colours swapped.
+func (st *state) newRound() []effect {
+	fx := st.endGame("unfinished")
+	st.round++
+	st.game = *connect4.NewGame()
+	st.offers = [2]bool{}
+	st.leaver = connect4.NoPlayer
+	st.playing = true
+	return append(fx, effect{op: gameStarted}, effect{op: roundStarted}, effect{op: computerTurn})
+}
+
+// firstPlayable returns the column nearest the centre that can take a checker.
+func firstPlayable(g *connect4.Game) int {
+	for _, c := range [...]int{3, 2, 4, 1, 5, 0, 6} {
+		if g.CanPlay(c) {
+			return c
+		}
+	}
+	return 0
+}
