@@ -58,16 +58,21 @@ func (c Close) Reason(arg ...any) string {
 	return fmt.Sprintf(f, arg...)
 }
 
-// Sentences returns every sentence the server may show a client, as the
-// README's tables give them: the error messages, then the close reasons
-// (with their arguments as %v or %d).
-func Sentences() []string {
-	var all []string
-	for _, m := range messages {
-		all = append(all, m.message)
-	}
+// Closes returns every reason to close, in the order of their values.
+func Closes() []Close {
+	all := make([]Close, 0, len(closes))
 	for c := Close(1); c <= CloseTooManyFromYou; c++ {
-		all = append(all, closes[c].format)
+		all = append(all, c)
+	}
+	return all
+}
+
+// Messages returns the sentence of every error a client can cause, as
+// ErrorFor gives them.
+func Messages() []string {
+	all := make([]string, len(messages))
+	for i, m := range messages {
+		all[i] = m.message
 	}
 	return all
 }
