@@ -31,6 +31,20 @@ func clickColumn(t *testing.T, ctx context.Context, c int) {
 	)
 }
 
+// invite opens the page at pageURL in the tab, starts a game for a friend and
+// returns its join link.
+func invite(t *testing.T, tab context.Context, pageURL string) string {
+	t.Helper()
+	var joinURL string
+	run(t, tab,
+		chromedp.Navigate(pageURL),
+		chromedp.Click(`button.invite`, chromedp.ByQuery),
+		waitFor(`(document.querySelector("input.join-link")?.value ?? "").includes("?join=")`),
+		chromedp.Value(`input.join-link`, &joinURL, chromedp.ByQuery),
+	)
+	return joinURL
+}
+
 // Two browsers play a whole game through the join link while a third watches;
 // one player reloads mid-game and carries on in the same seat; all three end
 // with the same board.
@@ -92,13 +106,7 @@ func TestFriendsInBrowsers(t *testing.T) {
 func TestClosedTabTakesTheSeatBack(t *testing.T) {
 	srv := startServer(t)
 	red := newTab(t)
-	var joinURL string
-	run(t, red,
-		chromedp.Navigate(srv.URL),
-		chromedp.Click(`button.invite`, chromedp.ByQuery),
-		waitFor(`(document.querySelector("input.join-link")?.value ?? "").includes("?join=")`),
-		chromedp.Value(`input.join-link`, &joinURL, chromedp.ByQuery),
-	)
+	joinURL := invite(t, red, srv.URL)
 	yellow, closeYellow := closableTab(t)
 	run(t, yellow, chromedp.Navigate(joinURL))
 	clickColumn(t, red, 0)

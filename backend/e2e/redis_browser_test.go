@@ -19,13 +19,7 @@ func TestBrowsersAcrossInstances(t *testing.T) {
 	a, b := startServer(t, "-redis", rds.URL()), startServer(t, "-redis", rds.URL())
 	red, yellow := newTab(t), newTab(t)
 
-	var joinURL string
-	run(t, red,
-		chromedp.Navigate(a.URL),
-		chromedp.Click(`button.invite`, chromedp.ByQuery),
-		waitFor(`(document.querySelector("input.join-link")?.value ?? "").includes("?join=")`),
-		chromedp.Value(`input.join-link`, &joinURL, chromedp.ByQuery),
-	)
+	joinURL := invite(t, red, a.URL)
 	// The same link, through the other instance.
 	link, err := url.Parse(joinURL)
 	if err != nil {

@@ -1,44 +1,33 @@
 package session_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/backend/internal/session/storetest"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // invitation is how long a Config of these tests keeps an invitation.
 const invitation = 24 * time.Hour
 
-// sharedHubs returns a Config whose hubs share one Store in memory and the
-// test's clock, whose time moves only by pass.
+// sharedHubs makes hubs that share one Store in memory, the test's timers,
+// and a time that moves only by pass.
 type sharedHubs struct {
 	clock *clock
+	time  *storetest.Clock
 	cfg   session.Config
-	mu    sync.Mutex
-	now   time.Time
 }
 
 func newShared() *sharedHubs {
-	s := &sharedHubs{clock: &clock{}, now: epoch}
-	s.cfg = session.Config{Grace: grace, Idle: idle, Invitation: invitation, AfterFunc: s.clock.AfterFunc, Now: s.Now}
+	s := &sharedHubs{clock: &clock{}, time: storetest.NewClock(epoch)}
+	s.cfg = session.Config{Grace: grace, Idle: idle, Invitation: invitation, AfterFunc: s.clock.AfterFunc, Now: s.time.Now}
 	s.cfg.Store = session.NewMemStore(s.cfg.Lifetimes())
 	return s
 }
 
-func (s *sharedHubs) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.now
-}
-
-func (s *sharedHubs) pass(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = s.now.Add(d)
-}
+func (s *sharedHubs) pass(d time.Duration) { s.time.Pass(d) }
 
 func (s *sharedHubs) hub() *session.Hub { return session.NewHub(s.cfg, discard) }
 
@@ -103,13 +92,7 @@ func TestRestartAfterAStop(t *testing.T) {
 func TestInvitationWaits(t *testing.T) {
 	s := newShared()
 	h := s.hub()
-	r := connect(h)
-	r.Handle(protocol.Init{Version: 2})
-	start := r.take()[0].(protocol.Started)
-	r.Close()
-	if n := s.clock.fire(grace); n != 1 {
-		t.Fatalf("%d grace timers fired, want 1", n)
-	}
+	start := s.inviteAndLeave(t, h)
 	s.pass(10 * time.Hour)
 
 	y := connect(h)
@@ -134,18 +117,14 @@ func TestInvitationWaits(t *testing.T) {
 func TestInvitationExpires(t *testing.T) {
 	s := newShared()
 	h := s.hub()
-	r := connect(h)
-	r.Handle(protocol.Init{Version: 2})
-	start := r.take()[0].(protocol.Started)
-	r.Close()
-	s.clock.fire(grace)
+	start := s.inviteAndLeave(t, h)
 	s.pass(invitation + idle)
 	y := connect(h)
 	y.Handle(protocol.Init{Join: start.Join, Version: 2})
 	y.expect(t, errorFor(protocol.ErrInvitation))
 
 	// One whose sender stays: it is closed after the invitation's time.
-	r = connect(h)
+	r := connect(h)
 	r.Handle(protocol.Init{Version: 2})
 	r.take()
 	if n := s.clock.fire(invitation); n != 1 {
@@ -154,6 +133,20 @@ func TestInvitationExpires(t *testing.T) {
 	if want := "This invitation expired after 24h0m0s without a friend joining: start a new game for a new link."; r.closed != want {
 		t.Errorf("closed with %q, want %q", r.closed, want)
 	}
+}
+
+// inviteAndLeave starts a game for a friend on h, whose creator then leaves
+// for longer than the grace, and returns the creator's Started.
+func (s *sharedHubs) inviteAndLeave(t *testing.T, h *session.Hub) protocol.Started {
+	t.Helper()
+	r := connect(h)
+	r.Handle(protocol.Init{Version: 2})
+	start := r.take()[0].(protocol.Started)
+	r.Close()
+	if n := s.clock.fire(grace); n != 1 {
+		t.Fatalf("%d grace timers fired, want 1", n)
+	}
+	return start
 }
 
 // same reports whether two lists of events are the same.

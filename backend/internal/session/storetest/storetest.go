@@ -43,28 +43,34 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Expiry", h.expiry)
 }
 
-// clock is a Lifetimes.Now that moves when the test says.
-type clock struct {
+// Clock is a Lifetimes.Now, or a session.Config.Now, whose time moves only
+// when the test says. It is safe for concurrent use.
+type Clock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newClock() *clock { return &clock{now: time.UnixMilli(1_800_000_000_000)} }
+// NewClock returns a Clock that says start.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
 
-func (c *clock) Now() time.Time {
+func newClock() *Clock { return NewClock(time.UnixMilli(1_800_000_000_000)) }
+
+// Now returns the Clock's time.
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *clock) pass(d time.Duration) {
+// Pass moves the Clock's time on by d.
+func (c *Clock) Pass(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
 // open returns a Store with long lifetimes, on a clock of the test's.
-func (h Harness) open(t *testing.T) (session.Store, *clock) {
+func (h Harness) open(t *testing.T) (session.Store, *Clock) {
 	c := newClock()
 	return h.Open(t, session.Lifetimes{Match: time.Hour, Invitation: 24 * time.Hour, Archive: 30 * 24 * time.Hour, Now: c.Now}), c
 }
@@ -361,9 +367,9 @@ func (h Harness) expiry(t *testing.T) {
 		create(t, s, head)
 	}
 	appendAt(t, s, joined.ID, 0, nil, records[0])
-	c.pass(59 * time.Minute)
+	c.Pass(59 * time.Minute)
 	appendAt(t, s, hot.ID, 0, nil, records[1]) // a record puts off expiry
-	c.pass(time.Minute)
+	c.Pass(time.Minute)
 	find(t, s, session.WatchKey, joined.ID, "", session.ErrNotFound)
 	find(t, s, session.TokenKey, records[0].Token, "", session.ErrNotFound)
 	appendAt(t, s, joined.ID, 1, session.ErrNotFound, records[1])
@@ -373,14 +379,14 @@ func (h Harness) expiry(t *testing.T) {
 		wantInvite = session.ErrNotFound
 	}
 	find(t, s, session.JoinKey, invite.Join, invite.ID, wantInvite)
-	c.pass(59 * time.Minute)
+	c.Pass(59 * time.Minute)
 	find(t, s, session.WatchKey, hot.ID, "", session.ErrNotFound)
 	if !h.Invitations {
 		return
 	}
-	c.pass(22*time.Hour + time.Minute - time.Millisecond)
+	c.Pass(22*time.Hour + time.Minute - time.Millisecond)
 	find(t, s, session.JoinKey, invite.Join, invite.ID, nil)
-	c.pass(time.Millisecond)
+	c.Pass(time.Millisecond)
 	find(t, s, session.JoinKey, invite.Join, "", session.ErrNotFound)
 	if _, _, err := s.Load(ctx(t), invite.ID, 0); !errors.Is(err, session.ErrNotFound) {
 		t.Errorf("Load of an expired invitation: %v, want ErrNotFound", err)
@@ -395,9 +401,9 @@ func (h Harness) expiry(t *testing.T) {
 		t.Errorf("Archived(an expired match) = %v, %v; want its records", recs, err)
 	}
 	// A write lets the Store sweep, once a minute at most, after it answers.
-	c.pass(time.Minute)
+	c.Pass(time.Minute)
 	create(t, s, header(protocol.HotSeat))
-	c.pass(49 * time.Hour)
+	c.Pass(49 * time.Hour)
 	create(t, s, header(protocol.HotSeat))
 	deadline := time.Now().Add(5 * time.Second)
 	for {
