@@ -302,7 +302,7 @@ func (s *Store) Load(ctx context.Context, id string, from int) (session.Header, 
 		Conn: f["conn"], Level: f["level"], Yellow: f["yellow"] == "true"}
 	recs := make([]session.Record, len(list.Val()))
 	for i, text := range list.Val() {
-		if recs[i], err = session.ParseRecord(text); err != nil {
+		if recs[i], err = decode(text); err != nil {
 			return session.Header{}, nil, fmt.Errorf("match %s: %w", id, err)
 		}
 	}
@@ -319,7 +319,7 @@ func (s *Store) Append(ctx context.Context, id string, at int, recs ...session.R
 		}
 	}
 	for _, r := range recs {
-		args = append(args, r.String())
+		args = append(args, encode(r))
 	}
 	n, err := appendScript.Run(ctx, s.rdb, keys, args...).Int()
 	switch {
@@ -345,7 +345,7 @@ func parseNews(payload string) (int, []session.Record, error) {
 	}
 	recs := make([]session.Record, len(lines)-1)
 	for i, text := range lines[1:] {
-		if recs[i], err = session.ParseRecord(text); err != nil {
+		if recs[i], err = decode(text); err != nil {
 			return 0, nil, err
 		}
 	}

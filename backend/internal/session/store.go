@@ -3,10 +3,7 @@ package session
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -124,75 +121,8 @@ type Record struct {
 	Until  time.Time // to the millisecond
 }
 
-// String returns the record's text, from which [ParseRecord] reads it back.
-func (r Record) String() string {
-	s := string(r.Op)
-	switch r.Op {
-	case Joined:
-		s += r.Token + " " + r.Conn
-	case Held:
-		s += strconv.Itoa(r.Seat) + " " + r.Conn
-	case Left:
-		s += strconv.Itoa(r.Seat) + " " + strconv.FormatInt(r.Until.UnixMilli(), 10)
-	case Moved:
-		s += strconv.Itoa(r.Column)
-	case Offered, Abandoned:
-		s += strconv.Itoa(r.Seat)
-	}
-	return s
-}
-
-// arity counts the fields of each kind of record.
-var arity = map[Op]int{Joined: 2, Held: 2, Left: 2, Moved: 1, Offered: 1, Abandoned: 1, NewRound: 0, Closed: 0}
-
-// ErrBadRecord is returned by ParseRecord.
+// ErrBadRecord is returned by a Store that holds a record it cannot read.
 var ErrBadRecord = errors.New("session: malformed record")
-
-// ParseRecord reads back a record from its text.
-func ParseRecord(s string) (Record, error) {
-	if s == "" {
-		return Record{}, ErrBadRecord
-	}
-	r := Record{Op: Op(s[0])}
-	args := strings.Fields(s[1:])
-	n, ok := arity[r.Op]
-	if !ok || len(args) != n || strings.ContainsAny(s, "\n") {
-		return Record{}, fmt.Errorf("%w: %q", ErrBadRecord, s)
-	}
-	var err error
-	switch r.Op {
-	case Joined:
-		r.Token, r.Conn = args[0], args[1]
-	case Held:
-		r.Seat, err = seatOf(args[0])
-		r.Conn = args[1]
-	case Left:
-		r.Seat, err = seatOf(args[0])
-		var ms int64
-		if err == nil {
-			ms, err = strconv.ParseInt(args[1], 10, 64)
-		}
-		r.Until = time.UnixMilli(ms)
-	case Moved:
-		r.Column, err = strconv.Atoi(args[0])
-	case Offered, Abandoned:
-		r.Seat, err = seatOf(args[0])
-	}
-	if err != nil {
-		return Record{}, fmt.Errorf("%w: %q", ErrBadRecord, s)
-	}
-	return r, nil
-}
-
-func seatOf(s string) (int, error) {
-	switch s {
-	case "0":
-		return 0, nil
-	case "1":
-		return 1, nil
-	}
-	return 0, ErrBadRecord
-}
 
 // Lifetimes says how long a Store of one machine keeps a match that no
 // server holds. The zero value of a field means its default.

@@ -1,52 +1,11 @@
 package session_test
 
 import (
-	"errors"
 	"testing"
-	"time"
 
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/session/storetest"
 )
-
-func TestRecordText(t *testing.T) {
-	until := time.UnixMilli(1_700_000_060_000)
-	tests := []struct {
-		r    session.Record
-		text string
-	}{
-		{session.Record{Op: session.Joined, Token: "tok-en_1", Conn: "c1"}, "Jtok-en_1 c1"},
-		{session.Record{Op: session.Held, Seat: 1, Conn: "c2"}, "H1 c2"},
-		{session.Record{Op: session.Left, Seat: 0, Until: until}, "L0 1700000060000"},
-		{session.Record{Op: session.Moved, Column: 6}, "M6"},
-		{session.Record{Op: session.Offered, Seat: 1}, "O1"},
-		{session.Record{Op: session.NewRound}, "N"},
-		{session.Record{Op: session.Abandoned, Seat: 0}, "A0"},
-		{session.Record{Op: session.Closed}, "C"},
-	}
-	for _, tt := range tests {
-		if got := tt.r.String(); got != tt.text {
-			t.Errorf("%+v.String() = %q, want %q", tt.r, got, tt.text)
-		}
-		got, err := session.ParseRecord(tt.text)
-		if err != nil || !got.Until.Equal(tt.r.Until) {
-			t.Errorf("ParseRecord(%q) = %+v, %v; want %+v", tt.text, got, err, tt.r)
-			continue
-		}
-		got.Until = tt.r.Until
-		if got != tt.r {
-			t.Errorf("ParseRecord(%q) = %+v, want %+v", tt.text, got, tt.r)
-		}
-	}
-}
-
-func TestParseRecordRefuses(t *testing.T) {
-	for _, text := range []string{"", "X", "M", "Mx", "H2 c", "H0", "L0 soon", "Jtoken", "N extra", "O1 2", "M3\nM4"} {
-		if r, err := session.ParseRecord(text); !errors.Is(err, session.ErrBadRecord) {
-			t.Errorf("ParseRecord(%q) = %+v, %v; want ErrBadRecord", text, r, err)
-		}
-	}
-}
 
 func TestMemStoreConformance(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
