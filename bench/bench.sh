@@ -10,7 +10,10 @@
 # redis-server. The server runs pinned to CPU 0 and the load tool to CPU 1
 # with taskset, with the server's limits for one client lifted; with several
 # instances, every instance and their private redis-server share CPU 0, so
-# that the cost of more instances shows as fewer moves on the same core.
+# that the cost of more instances shows as fewer moves on the same core. The
+# closed loop and the open loop at 10,000 players run twice, with the default
+# store (SQLite, in a fresh directory under a temporary one for every server
+# start) and with -store memory, to show what durability costs.
 # About five minutes in all. It exits 1 if a run failed its checks.
 # Environment:
 #
@@ -37,34 +40,53 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 else
   pin_server="" pin_load=""
 fi
-server="${pin_server}$bin -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -first-message-timeout 1m -log-level warn"
-# The same with its games in Redis, and the private redis-server the load tool
-# starts for it: no append-only file, so that the figures are the CPU and the
-# round trips of the store, not this machine's disk (the tests' appendfsync
-# always would put an fsync in every move).
+base="${pin_server}$bin -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -first-message-timeout 1m -log-level warn"
+# The server with its default store, SQLite, in a fresh data directory for
+# every start ({data}, which load replaces), so that no run reuses a
+# database and nothing is written into the repository; and the same server
+# with its games in memory, to see what durability costs.
+server="$base -data {data}"
+memory="$base -store memory"
+# The same with its games in Redis (-redis overrides -store; -store memory
+# so that it opens no data directory either), and the private redis-server
+# the load tool starts for it: no append-only file, so that the figures are
+# the CPU and the round trips of the store, not this machine's disk (the
+# tests' appendfsync always would put an fsync in every move).
 with_redis="-addr {addr} -redis {redis}"
-redis_server=${server/"-addr {addr}"/$with_redis}
+redis_server=${memory/"-addr {addr}"/$with_redis}
 redis="${pin_server}redis-server --appendonly no"
 
 long=10s open=15s
 if [ "${BENCH_QUICK:-}" = 1 ]; then long=2s open=3s; fi
 
-failed=0
+failed=0 starts=0
 # load runs the load tool against the server command $1 with the other
-# arguments, and adds its markdown row to $tmp/load.md and its command to
-# $tmp/commands.
+# arguments, and adds its markdown row to $tmp/load.md, labelled with the
+# server's store (sqlite, memory, redis; echo for the calibration), and its
+# command to $tmp/commands. A {data} in the command becomes a new directory
+# under $tmp (one server a run: a data directory takes one process).
 load() {
-  local srv=$1
+  local srv=$1 label
   shift
+  starts=$((starts + 1))
+  srv=${srv//"{data}"/"$tmp/data$starts"}
+  case $srv in
+    *"-serve-echo"*) label=echo ;;
+    *"-redis "*) label=redis ;;
+    *"-store memory"*) label=memory ;;
+    *) label=sqlite ;;
+  esac
   local shown="" a
   for a in "$@"; do
     case $a in *" "*) shown+=" '$a'" ;; *) shown+=" $a" ;; esac
   done
-  echo "${pin_load}\$LOAD${shown} -server '$srv'" | sed "s#$root/##g; s#$tmp/load#\$LOAD#g" >> "$tmp/commands"
-  echo "bench: load $*" >&2
-  if ! $pin_load "$tmp/load" "$@" -server "$srv" -markdown "$tmp/load.md" >&2; then
+  echo "${pin_load}\$LOAD${shown} -server '$srv'" | sed "s#$root/##g; s#$tmp/load#\$LOAD#g; s#$tmp/#\$TMP/#g" >> "$tmp/commands"
+  echo "bench: load ($label) $*" >&2
+  : > "$tmp/row.md"
+  if ! $pin_load "$tmp/load" "$@" -server "$srv" -markdown "$tmp/row.md" >&2; then
     failed=1
   fi
+  sed "s/^| /| **$label** /" "$tmp/row.md" >> "$tmp/load.md"
 }
 
 # gobench turns `go test -bench` output into markdown table rows.
@@ -116,10 +138,16 @@ echo | tee -a "$out"
 # First the machine's calibration: a bare Go TCP echo server (the load tool
 # serves it) with as many clients as the closed loop has games.
 load "${pin_server}$tmp/load -serve-echo {addr}" -mode echo -games 100 -duration "$long"
-load "$server" -mode closed -games 100 -warmup 1s -duration "$long"
+# The closed loop and the open loop at 10,000 players with each store, the
+# default (SQLite) and memory, side by side: what durability costs.
+for srv in "$server" "$memory"; do
+  load "$srv" -mode closed -games 100 -warmup 1s -duration "$long"
+done
+for srv in "$server" "$memory"; do
+  load "$srv" -mode open -players 10000 -rate 1 -duration "$open"
+done
 load "$server" -mode closed -games 100 -warmup 1s -duration "$long" -rematch
 load "$server" -mode open -players 1000 -rate 1 -duration "$open"
-load "$server" -mode open -players 10000 -rate 1 -duration "$open"
 # Games for two, the players on different instances when there are several:
 # in this process, then through Redis on 1, 2 and 3 instances.
 load "$server" -mode closed -games 100 -warmup 1s -duration "$long" -duel
@@ -134,7 +162,7 @@ load "$server" -mode fanout -games 100 -spectators 10 -interval 100ms -duration 
 {
   echo "## Load"
   echo
-  echo "The server (\`$(basename "$bin")\`) and the load tool on loopback, started as below; a fresh server for each run (and a fresh redis-server, \`--appendonly no\`, for the runs through Redis, on the same CPU as the instances). CPU is in cores (100% = one core busy throughout the measured time; the server's summed over its instances, Redis's apart); the rest of the machine is every other process plus kernel work charged to neither. Latency quantiles are upper bounds within 0.8% (HDR-style histogram); max is exact."
+  echo "The server (\`$(basename "$bin")\`) and the load tool on loopback, started as below; a fresh server for each run, with its store in bold: **sqlite** (the default, in a new data directory \`\$TMP/dataN\` each run), **memory** (\`-store memory\`) or **redis** (\`-redis\`, with a fresh redis-server, \`--appendonly no\`, on the same CPU as the instances). CPU is in cores (100% = one core busy throughout the measured time; the server's summed over its instances, Redis's apart); the rest of the machine is every other process plus kernel work charged to neither. Latency quantiles are upper bounds within 0.8% (HDR-style histogram); max is exact."
   echo
   echo '```sh'
   echo "go build -o load ./backend/cmd/load   # \$LOAD"
