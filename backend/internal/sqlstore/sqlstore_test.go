@@ -15,7 +15,7 @@ import (
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func open(t *testing.T, dir string, life session.Lifetimes) *sqlstore.Store {
+func open(t testing.TB, dir string, life session.Lifetimes) *sqlstore.Store {
 	t.Helper()
 	s, err := sqlstore.Open(dir, life, discard)
 	if err != nil {
