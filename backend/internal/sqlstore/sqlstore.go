@@ -7,13 +7,18 @@
 // github.com/ncruces/go-sqlite3 (SQLite compiled to wasm, run by wazero):
 // about 60 µs for a one-row transaction and 21-22 µs a row at 100 rows a
 // transaction with either, in WAL mode with synchronous=NORMAL on the
-// project's 2-core machine. Neither can commit a transaction per move at the
-// server's speed (about 20 µs a move in memory), so the Store groups commits:
-// one goroutine, the committer, takes every append waiting at once and
-// commits them in one transaction of a few statements (one multi-row INSERT
-// of the records, one UPDATE of the matches touched), then answers each. A
-// move is thus committed before anyone is told of it, and under load a
-// commit carries the moves of many matches.
+// project's 2-core machine (figures from the team's toolchain notes; the
+// project's own measurements are in BENCHMARKS.md).
+//
+// Neither can afford a row a move: a whole move costs the server about 25 µs
+// in memory. So the Store is log-structured. One goroutine, the committer,
+// takes every write waiting at once into one transaction, and the moves of
+// all the matches in it go into one row of a journal, a blob, in one INSERT
+// of a fixed, prepared statement: a transaction costs about the same for one
+// move or for a hundred. A move is thus committed before anyone is told of
+// it. Every few seconds, and when the store opens, closes or sweeps, the
+// committer folds the journal into the matches' own logs (a blob a match,
+// one UPDATE a match for all its moves since), off the moves' path.
 //
 // The database is in WAL mode with synchronous=NORMAL: a committed move
 // survives the server's crash or kill -9; an operating system crash or a
@@ -33,6 +38,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -53,30 +59,26 @@ const maxBatch = 1024
 // schema creates the tables. Times are Unix milliseconds.
 const schema = `
 CREATE TABLE IF NOT EXISTS matches (
-	id      TEXT PRIMARY KEY,
-	mode    TEXT NOT NULL,
+	id       TEXT PRIMARY KEY,
+	mode     TEXT NOT NULL,
 	join_key TEXT NOT NULL,
-	token   TEXT NOT NULL,
-	conn    TEXT NOT NULL,
-	level   TEXT NOT NULL,
-	yellow  INTEGER NOT NULL,
-	created INTEGER NOT NULL,
-	last    INTEGER NOT NULL, -- the last record, or the creation
-	joined  INTEGER NOT NULL DEFAULT 0, -- a Joined record is among the records
-	ended   INTEGER -- when the match ended, for the archive; NULL while it lasts
+	token    TEXT NOT NULL,
+	conn     TEXT NOT NULL,
+	level    TEXT NOT NULL,
+	yellow   INTEGER NOT NULL,
+	created  INTEGER NOT NULL,
+	last     INTEGER NOT NULL, -- the last record folded in, or the creation
+	joined   INTEGER NOT NULL DEFAULT 0, -- a Joined record is among the records
+	ended    INTEGER, -- when the match ended, for the archive; NULL while it lasts
+	n        INTEGER NOT NULL DEFAULT 0, -- records in log
+	log      BLOB NOT NULL DEFAULT x'' -- the records folded in, one after the other
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS matches_ended ON matches (ended, last);
-CREATE TABLE IF NOT EXISTS records (
-	match TEXT NOT NULL,
-	seq   INTEGER NOT NULL,
-	op    TEXT NOT NULL,
-	seat  INTEGER NOT NULL,
-	col   INTEGER NOT NULL,
-	token TEXT NOT NULL,
-	conn  TEXT NOT NULL,
-	until INTEGER NOT NULL,
-	PRIMARY KEY (match, seq)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+	seq  INTEGER PRIMARY KEY, -- in the order committed
+	at   INTEGER NOT NULL,    -- when
+	data BLOB NOT NULL        -- the records of one transaction, with their matches and positions
+);
 CREATE TABLE IF NOT EXISTS keys (
 	key   TEXT NOT NULL,
 	kind  TEXT NOT NULL,
@@ -84,8 +86,11 @@ CREATE TABLE IF NOT EXISTS keys (
 	PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_match ON keys (match);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 `
+
+// foldEvery is how often the committer folds the journal into the matches.
+const foldEvery = 2 * time.Second
 
 // Store is a session.Store in a SQLite database. It is safe for concurrent
 // use; call Close when done.
@@ -100,6 +105,12 @@ type Store struct {
 	reqs    chan *request
 	stopped chan struct{}
 	closing sync.Once
+
+	// mu guards matches, what the committer knows of the matches that last
+	// and were written to since the store opened, which the readers
+	// consult for the records and times not yet folded in.
+	mu      sync.Mutex
+	matches map[string]*live
 }
 
 var (
@@ -144,6 +155,7 @@ func Open(dir string, life session.Lifetimes, logger *slog.Logger) (*Store, erro
 	s := &Store{
 		db: db, life: life.WithDefaults(), log: logger, lock: lock,
 		reqs: make(chan *request, maxBatch), stopped: make(chan struct{}),
+		matches: make(map[string]*live),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -165,10 +177,17 @@ func (s *Store) setUp(ctx context.Context) error {
 	if check != "ok" {
 		return fmt.Errorf("the database is damaged: %s", check)
 	}
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version != 0 && version != 2 {
+		return fmt.Errorf("the database has version %d of the tables, this server knows version 2", version)
+	}
 	if _, err := s.db.ExecContext(ctx, schema); err != nil {
 		return err
 	}
-	return nil
+	return s.fold(ctx) // what a crash left in the journal
 }
 
 // Close stops the committer once the writes already asked for are done, and
@@ -215,21 +234,25 @@ func (s *Store) Drop(ctx context.Context, id string) {
 	}
 }
 
-// live is what the committer knows of a match that lasts.
+// live is what the committer knows of a match that lasts, written to since
+// the store opened.
 type live struct {
-	n      int // records
+	n      int // records, folded in or not
 	mode   protocol.Mode
 	joined bool
-	last   time.Time
+	last   time.Time // of the last record
 }
 
 // commit is the committer: it runs until Close, taking the requests waiting
-// at once into one transaction.
+// at once into one transaction, and folding the journal in now and then.
 func (s *Store) commit() {
 	defer close(s.stopped)
-	matches := make(map[string]*live) // a cache of what the database says
-	var swept time.Time
+	var swept, folded time.Time
 	for r := range s.reqs {
+		// Let the goroutines that the last answers woke send their next
+		// writes before the batch is taken: on one core, the committer
+		// would otherwise run before any of them, one write a commit.
+		runtime.Gosched()
 		batch := []*request{r}
 	more:
 		for len(batch) < maxBatch {
@@ -244,9 +267,9 @@ func (s *Store) commit() {
 			}
 		}
 		now := s.life.Now()
-		errs, err := s.commitBatch(batch, matches, now)
+		errs, err := s.commitBatch(batch, now)
 		if err != nil {
-			clear(matches) // what the cache says may not have been committed
+			s.forget() // what the cache says may not have been committed
 			for i := range errs {
 				errs[i] = err
 			}
@@ -266,29 +289,49 @@ func (s *Store) commit() {
 		}
 		if now.Sub(swept) >= time.Minute {
 			swept = now
-			if err := s.sweep(now, matches); err != nil {
+			if err := s.sweep(now); err != nil {
 				s.log.Warn("removing expired matches", "err", err)
 			}
 		}
+		if time.Since(folded) >= foldEvery {
+			folded = time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			if err := s.fold(ctx); err != nil {
+				s.log.Warn("folding the journal in", "err", err)
+			}
+			cancel()
+		}
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.fold(ctx); err != nil {
+		s.log.Warn("folding the journal in", "err", err)
+	}
+}
+
+// forget empties the cache, which then fills again from the database once
+// the journal is folded in.
+func (s *Store) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.matches)
 }
 
 // commitBatch writes batch in one transaction and returns each request's
 // answer, or the error that failed the transaction.
-func (s *Store) commitBatch(batch []*request, matches map[string]*live, now time.Time) ([]error, error) {
+func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	errs := make([]error, len(batch))
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return make([]error, len(batch)), err
+		return errs, err
 	}
 	defer tx.Rollback()
-	errs := make([]error, len(batch))
 	var (
-		rows    []any    // the records' columns
-		touched []string // matches appended to
-		joined  []string // matches whose second seat was taken
-		keys    []any    // new keys: key, kind, match
+		journal []byte // the records appended
+		keys    []any  // new keys: key, kind, match
+		updates = make(map[string]live)
 	)
 	for i, r := range batch {
 		switch r.op {
@@ -305,13 +348,22 @@ func (s *Store) commitBatch(batch []*request, matches map[string]*live, now time
 			if h.Token != "" {
 				keys = append(keys, h.Token, string(session.TokenKey), h.ID)
 			}
-			matches[h.ID] = &live{mode: h.Mode, last: now}
+			updates[h.ID] = live{mode: h.Mode, last: now}
 		case 'a':
-			m, err := s.match(ctx, tx, r.id, matches, now)
+			m, ok := updates[r.id]
+			if !ok {
+				known, err := s.match(ctx, tx, r.id)
+				if err != nil {
+					return errs, err
+				}
+				if known == nil {
+					errs[i] = session.ErrNotFound
+					continue
+				}
+				m = *known
+			}
 			switch {
-			case err != nil:
-				return errs, err
-			case m == nil:
+			case s.expired(m.mode, m.joined, m.last, now):
 				errs[i] = session.ErrNotFound
 				continue
 			case r.at > m.n:
@@ -322,18 +374,15 @@ func (s *Store) commitBatch(batch []*request, matches map[string]*live, now time
 				continue
 			}
 			for j, rec := range r.recs {
-				rows = append(rows, r.id, r.at+j, string(rec.Op), rec.Seat, rec.Column, rec.Token, rec.Conn, millis(rec.Until))
+				journal = appendEntry(journal, entry{match: r.id, seq: r.at + j, rec: rec})
 				if rec.Op == session.Joined {
 					keys = append(keys, rec.Token, string(session.TokenKey), r.id)
-					if !m.joined {
-						m.joined = true
-						joined = append(joined, r.id)
-					}
+					m.joined = true
 				}
 			}
 			m.n += len(r.recs)
 			m.last = now
-			touched = append(touched, r.id)
+			updates[r.id] = m
 		case 'd':
 			if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended = ? WHERE id = ? AND ended IS NULL`, now.UnixMilli(), r.id); err != nil {
 				return errs, err
@@ -341,50 +390,130 @@ func (s *Store) commitBatch(batch []*request, matches map[string]*live, now time
 			if _, err := tx.ExecContext(ctx, `DELETE FROM keys WHERE match = ?`, r.id); err != nil {
 				return errs, err
 			}
-			delete(matches, r.id)
+			updates[r.id] = live{n: -1} // gone
 		}
 	}
-	if err := insert(ctx, tx, "records (match, seq, op, seat, col, token, conn, until)", 8, rows); err != nil {
+	if len(journal) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO journal (at, data) VALUES (?, ?)`, now.UnixMilli(), journal); err != nil {
+			return errs, err
+		}
+	}
+	if err := insertKeys(ctx, tx, keys); err != nil {
 		return errs, err
 	}
-	if err := insert(ctx, tx, "keys (key, kind, match)", 3, keys); err != nil {
+	if err := tx.Commit(); err != nil {
 		return errs, err
 	}
-	if err := update(ctx, tx, "last = "+fmt.Sprint(now.UnixMilli()), touched); err != nil {
-		return errs, err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, m := range updates {
+		if m.n < 0 {
+			delete(s.matches, id)
+			continue
+		}
+		s.matches[id] = &m
 	}
-	if err := update(ctx, tx, "joined = 1", joined); err != nil {
-		return errs, err
-	}
-	return errs, tx.Commit()
+	return errs, nil
 }
 
-// match returns what is known of match id from the cache, or the database,
-// or nil if it ended or expired.
-func (s *Store) match(ctx context.Context, tx *sql.Tx, id string, matches map[string]*live, now time.Time) (*live, error) {
-	m := matches[id]
-	if m == nil {
-		var (
-			mode        string
-			joined      bool
-			last, count int64
-			ended       sql.NullInt64
-		)
-		err := tx.QueryRowContext(ctx, `SELECT mode, joined, last, ended, (SELECT count(*) FROM records WHERE match = ?1) FROM matches WHERE id = ?1`, id).
-			Scan(&mode, &joined, &last, &ended, &count)
-		switch {
-		case errors.Is(err, sql.ErrNoRows) || ended.Valid:
-			return nil, nil
-		case err != nil:
-			return nil, err
-		}
-		m = &live{n: int(count), mode: protocol.Mode(mode), joined: joined, last: time.UnixMilli(last)}
-		matches[id] = m
+// match returns what is known of match id, from the cache or, for a match
+// not written to since the store opened, whose records are all folded in,
+// from the database; nil if it ended.
+func (s *Store) match(ctx context.Context, tx *sql.Tx, id string) (*live, error) {
+	s.mu.Lock()
+	m := s.matches[id]
+	s.mu.Unlock()
+	if m != nil {
+		c := *m
+		return &c, nil
 	}
-	if s.expired(m.mode, m.joined, m.last, now) {
+	var (
+		mode    string
+		joined  bool
+		last, n int64
+		ended   sql.NullInt64
+	)
+	err := tx.QueryRowContext(ctx, `SELECT mode, joined, last, ended, n FROM matches WHERE id = ?`, id).Scan(&mode, &joined, &last, &ended, &n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || ended.Valid:
 		return nil, nil
+	case err != nil:
+		return nil, err
 	}
-	return m, nil
+	return &live{n: int(n), mode: protocol.Mode(mode), joined: joined, last: time.UnixMilli(last)}, nil
+}
+
+// fold folds the journal into the matches' logs, in one transaction: each
+// match's new records go to the end of its log in one UPDATE.
+func (s *Store) fold(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT seq, at, data FROM journal ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	type news struct {
+		log    []byte
+		n      int
+		last   int64
+		joined bool
+	}
+	byMatch := make(map[string]*news)
+	var order []string
+	var top int64 = -1
+	for rows.Next() {
+		var (
+			seq, at int64
+			data    []byte
+		)
+		if err := rows.Scan(&seq, &at, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		es, err := entries(data)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("journal entry %d: %w", seq, err)
+		}
+		for _, e := range es {
+			m := byMatch[e.match]
+			if m == nil {
+				m = &news{}
+				byMatch[e.match] = m
+				order = append(order, e.match)
+			}
+			m.log = appendRecord(m.log, e.rec)
+			m.n++
+			m.last = at
+			m.joined = m.joined || e.rec.Op == session.Joined
+		}
+		top = seq
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if top < 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `UPDATE matches SET log = log || ?, n = n + ?, last = max(last, ?), joined = joined OR ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, id := range order {
+		m := byMatch[id]
+		if _, err := stmt.ExecContext(ctx, m.log, m.n, m.last, m.joined, id); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM journal WHERE seq <= ?`, top); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // expired reports whether a match whose last record was at last expired by
@@ -401,45 +530,26 @@ func millis(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
-// insert inserts rows, of width columns each, into table in multi-row
-// statements.
-func insert(ctx context.Context, tx *sql.Tx, table string, width int, rows []any) error {
-	// SQLite takes at most 32,766 parameters a statement.
-	per := 32766 / width
-	for len(rows) > 0 {
-		n := min(len(rows)/width, per)
-		row := "(?" + strings.Repeat(", ?", width-1) + ")"
-		q := "INSERT INTO " + table + " VALUES " + row + strings.Repeat(", "+row, n-1)
-		if _, err := tx.ExecContext(ctx, q, rows[:n*width]...); err != nil {
-			return err
-		}
-		rows = rows[n*width:]
+// insertKeys inserts keys, three values each (key, kind, match), in one
+// statement; there are few: a new match's, and a joiner's token.
+func insertKeys(ctx context.Context, tx *sql.Tx, keys []any) error {
+	if len(keys) == 0 {
+		return nil
 	}
-	return nil
-}
-
-// update sets set on the matches of ids, in statements of many ids.
-func update(ctx context.Context, tx *sql.Tx, set string, ids []string) error {
-	for len(ids) > 0 {
-		n := min(len(ids), 32766)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		q := "UPDATE matches SET " + set + " WHERE id IN (?" + strings.Repeat(", ?", n-1) + ")"
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return err
-		}
-		ids = ids[n:]
-	}
-	return nil
+	q := "INSERT INTO keys (key, kind, match) VALUES (?, ?, ?)" + strings.Repeat(", (?, ?, ?)", len(keys)/3-1)
+	_, err := tx.ExecContext(ctx, q, keys...)
+	return err
 }
 
 // sweep ends the matches that expired, which join the archive, and removes
-// those of the archive older than Lifetimes.Archive.
-func (s *Store) sweep(now time.Time, matches map[string]*live) error {
+// those of the archive older than Lifetimes.Archive. It folds the journal in
+// first, so that the matches' times are the latest.
+func (s *Store) sweep(now time.Time) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	if err := s.fold(ctx); err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -454,22 +564,32 @@ func (s *Store) sweep(now time.Time, matches map[string]*live) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended = ? WHERE `+expired, append([]any{ms}, args...)...); err != nil {
 		return err
 	}
-	old := ms - s.life.Archive.Milliseconds()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE match IN (SELECT id FROM matches WHERE ended <= ?)`, old); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE ended <= ?`, old); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE ended <= ?`, ms-s.life.Archive.Milliseconds()); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	for id, m := range matches {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, m := range s.matches {
 		if s.expired(m.mode, m.joined, m.last, now) {
-			delete(matches, id)
+			delete(s.matches, id)
 		}
 	}
 	return nil
+}
+
+// latest returns a match's last record time and whether its second seat was
+// taken, from the database's figures and the cache's, which may be newer.
+func (s *Store) latest(id string, last int64, joined bool) (time.Time, bool) {
+	t := time.UnixMilli(last)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m := s.matches[id]; m != nil && m.last.After(t) {
+		return m.last, m.joined || joined
+	}
+	return t, joined
 }
 
 // Find implements session.Store.
@@ -491,7 +611,9 @@ func (s *Store) Find(ctx context.Context, kind session.KeyKind, key string) (str
 		return "", session.ErrNotFound
 	case err != nil:
 		return "", err
-	case s.expired(protocol.Mode(mode), joined, time.UnixMilli(last), s.life.Now()):
+	}
+	at, joined := s.latest(id, last, joined)
+	if s.expired(protocol.Mode(mode), joined, at, s.life.Now()) {
 		return "", session.ErrNotFound
 	}
 	return id, nil
@@ -499,26 +621,29 @@ func (s *Store) Find(ctx context.Context, kind session.KeyKind, key string) (str
 
 // Load implements session.Store.
 func (s *Store) Load(ctx context.Context, id string, from int) (session.Header, []session.Record, error) {
-	h, recs, ended, err := s.load(ctx, id, from)
-	if err == nil && ended {
-		err = session.ErrNotFound
+	h, recs, ended, err := s.load(ctx, id)
+	switch {
+	case err != nil:
+		return h, nil, err
+	case ended || from > len(recs):
+		return h, nil, session.ErrNotFound
 	}
-	return h, recs, err
+	return h, recs[from:], nil
 }
 
 // Archived returns the header and records of a match that ended, or
 // session.ErrNotFound. It implements session.Archive.
 func (s *Store) Archived(ctx context.Context, id string) (session.Header, []session.Record, error) {
-	h, recs, ended, err := s.load(ctx, id, 0)
+	h, recs, ended, err := s.load(ctx, id)
 	if err == nil && !ended {
 		err = session.ErrNotFound
 	}
 	return h, recs, err
 }
 
-// load reads match id from its from-th record on, in one read transaction,
-// and whether it ended (or expired).
-func (s *Store) load(ctx context.Context, id string, from int) (session.Header, []session.Record, bool, error) {
+// load reads match id and all its records, folded in or still in the
+// journal, in one read transaction, and whether it ended (or expired).
+func (s *Store) load(ctx context.Context, id string) (session.Header, []session.Record, bool, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return session.Header{}, nil, false, err
@@ -530,9 +655,10 @@ func (s *Store) load(ctx context.Context, id string, from int) (session.Header, 
 		joined bool
 		last   int64
 		ended  sql.NullInt64
+		log    []byte
 	)
-	err = tx.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, joined, last, ended FROM matches WHERE id = ?`, id).
-		Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &joined, &last, &ended)
+	err = tx.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, joined, last, ended, log FROM matches WHERE id = ?`, id).
+		Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &joined, &last, &ended, &log)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return h, nil, false, session.ErrNotFound
@@ -540,44 +666,42 @@ func (s *Store) load(ctx context.Context, id string, from int) (session.Header, 
 		return h, nil, false, err
 	}
 	h.Mode = protocol.Mode(mode)
-	over := ended.Valid || s.expired(h.Mode, joined, time.UnixMilli(last), s.life.Now())
-	rows, err := tx.QueryContext(ctx, `SELECT seq, op, seat, col, token, conn, until FROM records WHERE match = ? AND seq >= ? ORDER BY seq`, id, from)
+	recs, err := records(log)
+	if err != nil {
+		return h, nil, false, fmt.Errorf("match %s: %w", id, err)
+	}
+	// The journal holds the last seconds' records of every match.
+	rows, err := tx.QueryContext(ctx, `SELECT seq, data FROM journal ORDER BY seq`)
 	if err != nil {
 		return h, nil, false, err
 	}
 	defer rows.Close()
-	var recs []session.Record
-	for want := from; rows.Next(); want++ {
+	for rows.Next() {
 		var (
-			r     session.Record
-			seq   int
-			op    string
-			until int64
+			seq  int64
+			data []byte
 		)
-		if err := rows.Scan(&seq, &op, &r.Seat, &r.Column, &r.Token, &r.Conn, &until); err != nil {
+		if err := rows.Scan(&seq, &data); err != nil {
 			return h, nil, false, err
 		}
-		if seq != want || len(op) != 1 {
-			return h, nil, false, fmt.Errorf("match %s: record %d: %w", id, seq, session.ErrBadRecord)
+		es, err := entries(data)
+		if err != nil {
+			return h, nil, false, fmt.Errorf("journal entry %d: %w", seq, err)
 		}
-		r.Op = session.Op(op[0])
-		if until != 0 {
-			r.Until = time.UnixMilli(until)
+		for _, e := range es {
+			if e.match != id {
+				continue
+			}
+			if e.seq != len(recs) {
+				return h, nil, false, fmt.Errorf("match %s: record %d where %d was due: %w", id, e.seq, len(recs), session.ErrBadRecord)
+			}
+			recs = append(recs, e.rec)
 		}
-		recs = append(recs, r)
 	}
 	if err := rows.Err(); err != nil {
 		return h, nil, false, err
 	}
-	if from > 0 && len(recs) == 0 {
-		// from may be past the end: the match has fewer records.
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE match = ?`, id).Scan(&n); err != nil {
-			return h, nil, false, err
-		}
-		if from > n {
-			return h, nil, false, session.ErrNotFound
-		}
-	}
+	at, joined := s.latest(id, last, joined)
+	over := ended.Valid || s.expired(h.Mode, joined, at, s.life.Now())
 	return h, recs, over, nil
 }
