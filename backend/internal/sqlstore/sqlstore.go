@@ -366,40 +366,8 @@ func (s *Store) gather(first *request) []*request {
 			break // no one else had anything to write
 		}
 	}
-	// Then it waits for more while they come close together, up to
-	// gatherMax: writes that arrive one by one, as a busy server's moves
-	// do, share a commit instead of paying one each. A commit costs tens
-	// of microseconds whatever it carries.
-	deadline := time.Now().Add(gatherMax)
-	t := time.NewTimer(gatherGap)
-	defer t.Stop()
-	for len(batch) < maxBatch {
-		wait := min(gatherGap, time.Until(deadline))
-		if wait <= 0 {
-			break
-		}
-		t.Reset(wait)
-		select {
-		case r, ok := <-s.reqs:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, r)
-			continue
-		case <-t.C:
-		}
-		break
-	}
 	return batch
 }
-
-// A batch waits for more writes while they come within gatherGap of each
-// other, for gatherMax at the most: what a move's answer may wait for
-// others to share its commit.
-const (
-	gatherGap = 100 * time.Microsecond
-	gatherMax = 500 * time.Microsecond
-)
 
 // forget empties the cache, which then fills again from the database once
 // the journal is folded in.
