@@ -190,7 +190,11 @@ func DecodeEvent(data []byte) (Event, error) {
 		if err != nil || !ok {
 			return nil, fmt.Errorf("%w: \"message\" must be a string", ErrMalformed)
 		}
-		return Error{Message: msg}, nil
+		watch, _, err := decodeString(w.Watch)
+		if err != nil {
+			return nil, fmt.Errorf("%w: \"watch\" must be a string", ErrMalformed)
+		}
+		return Error{Message: msg, Watch: watch}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }

@@ -72,6 +72,7 @@ func EncodeEvent(e Event) ([]byte, error) {
 	case Error:
 		o := newObject("error")
 		o.string("message", e.Message)
+		o.stringIf("watch", e.Watch)
 		return o.done(), nil
 	case Started:
 		o := newObject("init")

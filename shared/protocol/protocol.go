@@ -166,8 +166,12 @@ type Draw struct{}
 
 // Error tells one client why its last message was refused, in a sentence fit to
 // show the player. On the wire: {"type": "error", "message": "This slot is full."}.
+// A join refused because both seats are taken also gives the game's watch
+// key, so that the page can offer to watch it instead:
+// {"type": "error", "message": "…", "watch": KEY}.
 type Error struct {
 	Message string
+	Watch   string
 }
 
 func (Init) command()    {}

@@ -35,6 +35,7 @@ func TestEncodeEvent(t *testing.T) {
 		{protocol.Draw{}, `{"type":"draw"}`},
 		{protocol.Error{Message: "This slot is full."}, `{"type":"error","message":"This slot is full."}`},
 		{protocol.Error{Message: `"quoted" <b> & é`}, `{"type":"error","message":"\"quoted\" \u003cb\u003e \u0026 é"}`},
+		{protocol.Error{Message: "Taken.", Watch: "W"}, `{"type":"error","message":"Taken.","watch":"W"}`},
 		// The tutorial's init, then what version 2 clients get.
 		{protocol.Started{Join: "J", Watch: "W"}, `{"type":"init","join":"J","watch":"W"}`},
 		{

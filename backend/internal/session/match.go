@@ -64,6 +64,13 @@ type seatHere struct {
 	back       Timer
 }
 
+// takenError refuses a join to a match whose seats are taken, and names the
+// match, to watch instead.
+type takenError struct{ watch string }
+
+func (takenError) Error() string { return protocol.ErrSeatTaken.Error() }
+func (takenError) Unwrap() error { return protocol.ErrSeatTaken }
+
 // errLetGo is returned for a match this server let go of while a client was
 // entering it: the client finds it again in the Store.
 var errLetGo = errors.New("session: match let go")
@@ -435,6 +442,9 @@ func (m *match) join(c *Client) error {
 		}
 		return m.st.decideJoin(c.id, randomKey(18), m.graceEnd())
 	})
+	if errors.Is(err, protocol.ErrSeatTaken) {
+		return takenError{watch: m.id}
+	}
 	if err != nil {
 		return err
 	}

@@ -134,25 +134,28 @@ func TestTutorialPart2(t *testing.T) {
 func TestEnterRefused(t *testing.T) {
 	h, _ := newHub()
 	m := friends(t, h)
+	// A third player is offered to watch instead.
+	taken := errorFor(protocol.ErrSeatTaken).(protocol.Error)
+	taken.Watch = m.rs.Watch
 	tests := []struct {
 		name string
 		cmd  protocol.Command
-		want error
+		want protocol.Event
 	}{
-		{"unknown join key", protocol.Init{Join: "nope"}, protocol.ErrInvitation},
-		{"unknown watch key", protocol.Init{Watch: "nope"}, protocol.ErrGameNotFound},
-		{"a watch key to join", protocol.Init{Join: m.rs.Watch}, protocol.ErrInvitation},
-		{"a third player", protocol.Init{Join: m.rs.Join}, protocol.ErrSeatTaken},
-		{"an unknown token", protocol.Resume{Token: "nope"}, protocol.ErrTokenExpired},
-		{"a join key as token", protocol.Resume{Token: m.rs.Join}, protocol.ErrTokenExpired},
-		{"a rematch outside a game", protocol.Rematch{}, protocol.ErrNotInGame},
+		{"unknown join key", protocol.Init{Join: "nope"}, errorFor(protocol.ErrInvitation)},
+		{"unknown watch key", protocol.Init{Watch: "nope"}, errorFor(protocol.ErrGameNotFound)},
+		{"a watch key to join", protocol.Init{Join: m.rs.Watch}, errorFor(protocol.ErrInvitation)},
+		{"a third player", protocol.Init{Join: m.rs.Join}, taken},
+		{"an unknown token", protocol.Resume{Token: "nope"}, errorFor(protocol.ErrTokenExpired)},
+		{"a join key as token", protocol.Resume{Token: m.rs.Join}, errorFor(protocol.ErrTokenExpired)},
+		{"a rematch outside a game", protocol.Rematch{}, errorFor(protocol.ErrNotInGame)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := connect(h)
 			defer p.Close()
 			p.Handle(tt.cmd)
-			p.expect(t, errorFor(tt.want))
+			p.expect(t, tt.want)
 			// Refused, the client may still watch.
 			p.Handle(protocol.Init{Watch: m.rs.Watch})
 			if got := p.take(); len(got) != 0 {

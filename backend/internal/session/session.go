@@ -491,6 +491,9 @@ func (c *Client) Refuse(err error) {
 	case errors.Is(err, protocol.ErrUnavailable):
 		c.hub.log.Warn("store unavailable", "err", err)
 	}
+	if st, ok := errors.AsType[takenError](err); ok {
+		e.Watch = st.watch
+	}
 	c.hub.cfg.Observer.Refused(protocol.Reason(err))
 	c.conn.Send(e)
 }

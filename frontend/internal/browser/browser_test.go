@@ -774,9 +774,13 @@ func TestJoinLink(t *testing.T) {
 func TestJoinRefused(t *testing.T) {
 	h := start(t, "?join="+joinKey, "")
 	c := h.open(`{"type":"init","join":"J0IN","version":2}`)
-	c.receive(`{"type":"error","message":"This game already has two players: you can watch it instead."}`)
+	c.receive(`{"type":"error","message":"This game already has two players: you can watch it instead.","watch":"W4TCH"}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "This game already has two players: you can watch it instead.")
+	h.waitShown("a.watch-instead", true)
+	if href := h.attr(h.query("a.watch-instead"), "href"); href != "?watch=W4TCH" {
+		t.Errorf("the link to watch instead goes to %q", href)
+	}
 	c.expectClosed(t)
 	if q := h.addr.query(); q != "" {
 		t.Errorf("the address keeps the query %q", q)

@@ -37,7 +37,8 @@ type (
 //	<p class="fault" role="alert">This page cannot reach its game server: …</p>
 //	<section class="start">
 //	  <p class="pitch">…</p>
-//	  <p class="start-note">Game not found.</p>
+//	  <p class="start-note">This game already has two players: …</p>
+//	  <a class="watch-instead" href="?watch=KEY">Watch this game</a>
 //	  <div class="choices">
 //	    <button class="choice play-here">Play here <span class="choice-detail">…</span></button>
 //	    <button class="choice invite">Invite a friend <span class="choice-detail">…</span></button>
@@ -83,6 +84,7 @@ type page struct {
 
 	connection, fault           safejs.Value
 	start, startNote            safejs.Value
+	watchInstead                safejs.Value
 	computer, chooser           safejs.Value
 	levels                      []radio
 	colours                     []radio
@@ -162,6 +164,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p.fault = el("p", "fault", "role", "alert")
 
 	p.startNote = el("p", "start-note", "role", "alert")
+	p.watchInstead = withText(el("a", "watch-instead"), "Watch this game")
 	p.computer = choice("computer", "Play the computer", "Easy, medium or perfect")
 	d.call(p.computer, "setAttribute", "aria-controls", chooserID)
 	choices := el("div", "choices")
@@ -199,7 +202,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.chooser, "append", levels, colours, button("start-computer", "Start"))
 
 	p.start = el("section", "start", "aria-label", "New game")
-	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, choices, p.chooser)
+	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.chooser)
 
 	p.role = el("p", "role")
 	p.status = el("p", "status", "role", "status", "aria-live", "polite")
@@ -482,6 +485,8 @@ func (p *page) paint(v game.View) error {
 	hide(p.start, !v.Start, !old.Start)
 	hide(p.game, v.Start || v.Fault != "", old.Start || old.Fault != "")
 	textOrHide(p.startNote, v.StartNote, old.StartNote)
+	attr(p.watchInstead, "href", v.WatchInstead, old.WatchInstead)
+	hide(p.watchInstead, v.WatchInstead == "", old.WatchInstead == "")
 
 	hide(p.chooser, !v.Chooser, !old.Chooser)
 	attr(p.computer, "aria-expanded", strconv.FormatBool(v.Chooser), strconv.FormatBool(old.Chooser))

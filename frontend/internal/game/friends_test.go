@@ -731,3 +731,19 @@ func TestAddressNamesTheGame(t *testing.T) {
 		t.Errorf("the joiner's Query() = %q, want its join link kept", q)
 	}
 }
+
+// TestSeatsTaken checks that a join refused because both seats are taken
+// offers to watch the game instead, and that the offer goes with the note.
+func TestSeatsTaken(t *testing.T) {
+	s := New(Page{Base: base, Query: "?join=" + join})
+	s.Opened()
+	s.Apply(protocol.Error{Message: "This game already has two players: you can watch it instead.", Watch: "W 1"})
+	if v := s.View(); !v.Start || v.WatchInstead != "?watch=W+1" {
+		t.Errorf("start %v, watch instead %q; want the start screen and ?watch=W+1", v.Start, v.WatchInstead)
+	}
+	s.Start(protocol.HotSeat)
+	s.Home()
+	if v := s.View(); v.WatchInstead != "" {
+		t.Errorf("watch instead %q after leaving the note", v.WatchInstead)
+	}
+}

@@ -32,6 +32,9 @@ func (s *State) View() View {
 	v.Level, v.Colour = s.chooser.choice()
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
+		if s.watchInstead != "" {
+			v.WatchInstead = "?watch=" + url.QueryEscape(s.watchInstead)
+		}
 		return v
 	}
 	r := s.shown()

@@ -124,6 +124,9 @@ type State struct {
 	hello    protocol.Command
 	dials    int    // counts the plans that needed a new connection
 	homeNote string // why the start screen shows, or ""
+	// watchInstead is the watch key of the game the page could not join,
+	// whose seats were taken, while the start screen says so; or "".
+	watchInstead string
 
 	// From the last Started of this plan: "" watch means none came yet.
 	mode      protocol.Mode
@@ -486,7 +489,7 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 		s.cur.offers[e.Player] = true
 	case protocol.Error:
 		if !s.started {
-			s.refused(e.Message)
+			s.refused(e)
 			return 0
 		}
 		return s.ShowError(e.Message)
@@ -538,10 +541,11 @@ const maxBackoff = 30 * time.Second
 // refused handles the server's refusal of the page's first message: a
 // passing one is tried again after a while on a new connection, with the
 // same plan; a dead resume token is forgotten for the way in that the
-// address names; anything else shows the start screen with the message.
-func (s *State) refused(message string) {
-	if protocol.Temporary(message) {
-		s.refusal = message
+// address names; anything else shows the start screen with the message, and
+// for a game whose seats are taken a link to watch it.
+func (s *State) refused(e protocol.Error) {
+	if protocol.Temporary(e.Message) {
+		s.refusal = e.Message
 		s.refusals++
 		s.retryAt = s.now.Add(min(time.Second<<min(s.refusals-1, 5), maxBackoff))
 		s.dials++ // a new connection, once the wait is over
@@ -554,7 +558,8 @@ func (s *State) refused(message string) {
 			return
 		}
 	}
-	s.home(message)
+	s.home(e.Message)
+	s.watchInstead = e.Watch
 }
 
 // played applies an accepted move to the mirror.

@@ -23,6 +23,10 @@ type View struct {
 	// StartNote tells on the start screen why the page is back there, such as
 	// "Game not found."; "" for none.
 	StartNote string
+	// WatchInstead is the address that watches the game the page could not
+	// join because its seats were taken, such as "?watch=KEY", while
+	// StartNote says so; "" otherwise.
+	WatchInstead string
 	// Chooser reports that the start screen shows the chooser of a game
 	// against the computer. Level (one of [Levels]) and Colour (the
 	// player's: red moves first) are its choices, kept while it is hidden.
