@@ -41,6 +41,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -385,15 +386,23 @@ func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	errs := make([]error, len(batch))
-	if _, err := s.begin.ExecContext(ctx); err != nil {
-		return errs, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			s.rollback.ExecContext(ctx)
+	// A batch of moves alone writes one row: that INSERT is a transaction
+	// of its own. Anything else (a new match, an end, a new key) takes an
+	// explicit one, so that all of it is committed, or none.
+	explicit := slices.ContainsFunc(batch, func(r *request) bool {
+		return r.op != 'a' || slices.ContainsFunc(r.recs, func(rec session.Record) bool { return rec.Op == session.Joined })
+	})
+	committed := !explicit
+	if explicit {
+		if _, err := s.begin.ExecContext(ctx); err != nil {
+			return errs, err
 		}
-	}()
+		defer func() {
+			if !committed {
+				s.rollback.ExecContext(ctx)
+			}
+		}()
+	}
 	tx := s.w
 	var (
 		journal []byte // the records appended
@@ -468,10 +477,12 @@ func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
 	if err := insertKeys(ctx, tx, keys); err != nil {
 		return errs, err
 	}
-	if _, err := s.end.ExecContext(ctx); err != nil {
-		return errs, err
+	if explicit {
+		if _, err := s.end.ExecContext(ctx); err != nil {
+			return errs, err
+		}
+		committed = true
 	}
-	committed = true
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, m := range updates {
@@ -654,8 +665,11 @@ func (s *Store) latest(id string, last int64, joined bool) (time.Time, bool) {
 	t := time.UnixMilli(last)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m := s.matches[id]; m != nil && m.last.After(t) {
-		return m.last, m.joined || joined
+	if m := s.matches[id]; m != nil {
+		joined = joined || m.joined
+		if m.last.After(t) {
+			t = m.last
+		}
 	}
 	return t, joined
 }
