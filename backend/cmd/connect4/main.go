@@ -124,10 +124,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	sockets := socket.New(hub, cfg.socket, logger)
 	site := server.New(pages, sockets, stats.Handler())
 	site.ReadyWhen(ready)
+	site.Secure(pages.Policy())
 	srv := &http.Server{
 		Handler:           site,
 		ReadHeaderTimeout: cfg.handshakeTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Requests carry little: a cookie-less page and its socket.
+		// Larger headers get 431.
+		MaxHeaderBytes: 16 << 10,
+		// A browser's idle keep-alive connection is let go.
+		IdleTimeout: time.Minute,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -16,6 +16,7 @@ type Server struct {
 	sockets  http.Handler
 	draining atomic.Bool
 	ready    func() error
+	policy   string // Content-Security-Policy
 }
 
 // New returns a Server that serves pages at the root of the site, hands
@@ -38,11 +39,23 @@ func New(pages, sockets, metrics http.Handler) *Server {
 	return s
 }
 
-// ServeHTTP routes r.
+// ServeHTTP routes r. Every response says not to guess content types, not to
+// send the address (join keys travel in it) to other sites, not to be framed,
+// and carries the Content-Security-Policy, if set.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	if s.policy != "" {
+		h.Set("Content-Security-Policy", s.policy)
+	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// Secure sets the Content-Security-Policy of every response, such as the
+// page's static.Handler.Policy. Call it before serving.
+func (s *Server) Secure(policy string) { s.policy = policy }
 
 // ReadyWhen makes the health check fail while ready returns an error, such as
 // while the game store cannot be reached. Call it before serving.

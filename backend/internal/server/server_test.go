@@ -107,3 +107,29 @@ func TestHealth(t *testing.T) {
 	s.Drain()
 	check(http.StatusServiceUnavailable, "shutting down\n")
 }
+
+// Every response, the page's and the others', carries the security headers.
+func TestSecurityHeaders(t *testing.T) {
+	files := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Connect Four</title>")}}
+	site := server.New(http.FileServerFS(files), socketStub, metricsStub)
+	site.Secure("default-src 'self'")
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	for _, path := range []string{"/", "/healthz", "/nope"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for name, want := range map[string]string{
+			"Content-Security-Policy": "default-src 'self'",
+			"Referrer-Policy":         "no-referrer",
+			"X-Content-Type-Options":  "nosniff",
+			"X-Frame-Options":         "DENY",
+		} {
+			if got := resp.Header.Get(name); got != want {
+				t.Errorf("%s: %s = %q, want %q", path, name, got, want)
+			}
+		}
+	}
+}

@@ -9,12 +9,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -143,6 +145,33 @@ func (h *Handler) finish(copies map[string][]byte) error {
 	index.hash = hash(index.body)
 	index.encoded = nil // copies made before the rewriting would be stale
 	return nil
+}
+
+// inlineScript matches the scripts written in Index itself, comments
+// matches its comments, and serverMeta the game server that it names.
+var (
+	inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+	comments     = regexp.MustCompile(`(?s)<!--.*?-->`)
+	serverMeta   = regexp.MustCompile(`<meta name="connect4-server" content="([^"]*)"`)
+)
+
+// Policy returns the Content-Security-Policy of the page: its own files, the
+// scripts written in Index by their hashes, WebAssembly, and WebSocket
+// connections to its own site and to the game server that Index names in a
+// connect4-server meta tag, if any; no plugins, no framing, no other origin.
+func (h *Handler) Policy() string {
+	index := string(h.files[Index].body)
+	scripts := "'self' 'wasm-unsafe-eval'"
+	for _, m := range inlineScript.FindAllStringSubmatch(index, -1) {
+		sum := sha256.Sum256([]byte(m[1]))
+		scripts += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	connect := "'self'"
+	if m := serverMeta.FindStringSubmatch(comments.ReplaceAllString(index, "")); m != nil {
+		connect += " " + m[1]
+	}
+	return "default-src 'self'; script-src " + scripts + "; connect-src " + connect +
+		"; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }
 
 // hash returns a short hex digest of body: 64 bits tell releases apart.

@@ -1,11 +1,14 @@
 package static_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -158,5 +161,41 @@ func TestNewRefuses(t *testing.T) {
 	}
 	if _, err := static.New(site, fstest.MapFS{"app.wasm": {Data: []byte("x")}}); err == nil {
 		t.Error("New with app.wasm twice: no error")
+	}
+}
+
+// The policy names the page's own inline script by its hash, and a game
+// server that a meta tag names outside a comment.
+func TestPolicy(t *testing.T) {
+	loader := "\n    go.run();\n  "
+	page := func(meta string) fstest.MapFS {
+		return fstest.MapFS{"index.html": {Data: []byte("<!doctype html><head>" + meta +
+			"<!-- <meta name=\"connect4-server\" content=\"wss://commented.example/\"> -->" +
+			"</head><script src=\"wasm_exec.js\"></script><script>" + loader + "</script>")}}
+	}
+	sum := sha256.Sum256([]byte(loader))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	tests := []struct {
+		name, meta, connect string
+	}{
+		{"its own server", "", "connect-src 'self';"},
+		{"another game server", `<meta name="connect4-server" content="wss://game.example.com/">`, "connect-src 'self' wss://game.example.com/;"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := static.New(page(tt.meta))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := h.Policy()
+			for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval' " + hash + ";", tt.connect, "object-src 'none'", "frame-ancestors 'none'"} {
+				if !strings.Contains(p, want) {
+					t.Errorf("policy %q lacks %q", p, want)
+				}
+			}
+			if strings.Contains(p, "commented") {
+				t.Errorf("policy %q names the server of a comment", p)
+			}
+		})
 	}
 }
