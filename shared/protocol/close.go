@@ -58,6 +58,22 @@ func (c Close) Reason(arg ...any) string {
 	return fmt.Sprintf(f, arg...)
 }
 
+// Final reports whether a connection that the server closed with code and
+// reason would be closed the same way again, so that a client should show
+// the reason and not reconnect by itself: a normal closure (1000) is the
+// server's decision, and a message too big (1009) or a client that sends too
+// much or nothing (1008) would do the same again. A slow reader (1008 too),
+// a server going away (1001) or a lost connection (1006) would not.
+func Final(code int, reason string) bool {
+	switch code {
+	case 1000, CloseTooBig.Code():
+		return true
+	case CloseTooMany.Code():
+		return reason != CloseTooSlow.Reason()
+	}
+	return false
+}
+
 // Closes returns every reason to close, in the order of their values.
 func Closes() []Close {
 	all := make([]Close, 0, len(closes))

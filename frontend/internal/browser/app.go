@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"math/rand/v2"
 	"time"
 
 	"github.com/connect4go/connect4/frontend/internal/game"
@@ -318,7 +319,9 @@ func (l *loop) socket(e socketEvent) {
 		if !l.state.Closed(e.code, e.reason) {
 			return // for good: follow hangs up
 		}
-		l.redialAt = time.Now().Add(l.retry)
+		// A quarter of jitter, so that the pages a restarted server
+		// dropped do not all come back at the same instant.
+		l.redialAt = time.Now().Add(l.retry - time.Duration(rand.Int64N(int64(l.retry)/4+1)))
 		l.retry = min(2*l.retry, l.cfg.maxRetry)
 		l.countdown()
 	}

@@ -419,15 +419,17 @@ func (s *State) Lost(retryIn time.Duration) {
 }
 
 // Closed records that the server closed the connection with the WebSocket
-// close code and reason, and reports whether to reconnect. A normal closure
-// (1000) is the server's decision, such as the seat taken back in another
-// window: the page shows the reason and waits for [State.Retake] or
-// [State.Home]. Anything else (1001 for a server restarting, 1006 for a
-// connection lost) is worth reconnecting after, with [State.Lost].
+// close code and reason, and reports whether to reconnect. A close the
+// server would repeat ([protocol.Final]: a normal closure, 1000, such as the
+// seat taken back in another window; a message too big, 1009; too many
+// messages, 1008) stops the page: it shows the reason and waits for
+// [State.Retake] or [State.Home]. Anything else (1001 for a server
+// restarting, 1006 for a connection lost, a slow reader's 1008) is worth
+// reconnecting after, with [State.Lost].
 func (s *State) Closed(code int, reason string) (reconnect bool) {
 	s.started = false
 	s.beat = beat{}
-	if code != 1000 {
+	if !protocol.Final(code, reason) {
 		return true
 	}
 	if reason == "" {

@@ -613,3 +613,28 @@ func TestDoubleClick(t *testing.T) {
 		t.Error("no click after reconnecting")
 	}
 }
+
+// TestClosedFinal checks which closes the page reconnects after, and which
+// it shows and stops at, since the server would close it the same way again.
+func TestClosedFinal(t *testing.T) {
+	for _, tt := range []struct {
+		code      int
+		reason    string
+		reconnect bool
+	}{
+		{1000, "You took your seat back in another window.", false},
+		{1001, "The server is shutting down.", true},
+		{1006, "", true},
+		{1008, "Too slow: the client stopped reading.", true},
+		{1008, "Too many messages.", false},
+		{1009, "Message too big: the limit is 512 bytes.", false},
+	} {
+		s := seated(connect4.Red)
+		if got := s.Closed(tt.code, tt.reason); got != tt.reconnect {
+			t.Errorf("Closed(%d, %q) = %v, want %v", tt.code, tt.reason, got, tt.reconnect)
+		}
+		if v := s.View(); !tt.reconnect && !strings.Contains(v.Status+v.Connection+v.Retake, tt.reason) {
+			t.Errorf("after %d %q the page shows %q / %q", tt.code, tt.reason, v.Status, v.Connection)
+		}
+	}
+}
