@@ -304,7 +304,11 @@ func (s *Store) commit() {
 		now := s.life.Now()
 		errs, err := s.commitBatch(batch, now)
 		if err != nil {
-			s.forget() // what the cache says may not have been committed
+			// What the cache says may not have been committed: forget it,
+			// and fold the journal in at once, so that the database's
+			// counts are whole when the cache fills again from them.
+			s.forget()
+			folded = time.Time{}
 			for i := range errs {
 				errs[i] = err
 			}
