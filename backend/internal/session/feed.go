@@ -155,6 +155,8 @@ type Health struct {
 	mu        sync.Mutex
 	err       error
 	listeners []func(err error)
+	changes   []error // told to the listeners, in order, by one goroutine
+	telling   bool
 }
 
 // Ready returns nil while the Store works, else why not.
@@ -164,26 +166,49 @@ func (h *Health) Ready() error {
 	return h.err
 }
 
-// OnHealth has f told, from the Store's goroutine, when the Store stops
-// working (err says why) and when it works again (err is nil).
+// OnHealth has f told, in order and from a goroutine of its own, when the
+// Store stops working (err says why) and when it works again (err is nil).
+// f may take any lock: the Store does not wait for it.
 func (h *Health) OnHealth(f func(err error)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.listeners = append(h.listeners, f)
 }
 
-// SetHealth records whether the Store works, tells the listeners of a
-// change, and reports whether it was one.
+// SetHealth records whether the Store works, has the listeners told of a
+// change, and reports whether it was one. It does not wait for them: a
+// listener that takes the locks of matches waiting on the Store would
+// otherwise stall it.
 func (h *Health) SetHealth(err error) (changed bool) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	changed = (err == nil) != (h.err == nil)
 	h.err = err
-	listeners := h.listeners
-	h.mu.Unlock()
-	if changed {
+	if changed && len(h.listeners) > 0 {
+		h.changes = append(h.changes, err)
+		if !h.telling {
+			h.telling = true
+			go h.tell()
+		}
+	}
+	return changed
+}
+
+// tell tells the listeners of the changes queued until none is left.
+func (h *Health) tell() {
+	for {
+		h.mu.Lock()
+		if len(h.changes) == 0 {
+			h.telling = false
+			h.mu.Unlock()
+			return
+		}
+		err := h.changes[0]
+		h.changes = h.changes[1:]
+		listeners := h.listeners
+		h.mu.Unlock()
 		for _, f := range listeners {
 			f(err)
 		}
 	}
-	return changed
 }

@@ -194,10 +194,13 @@ func (m *match) do(decide func() ([]Record, error)) error {
 			return nil
 		case tries == 10:
 			return unavailable(err) // cannot happen but with a storm of appends
-		case errors.Is(err, ErrNotFound) || errors.Is(err, ErrBehind):
+		case errors.Is(err, ErrBehind) || errors.Is(err, ErrNotFound) && m.hub.shared():
 			if err := m.heal(); err != nil {
 				return err
 			}
+		case errors.Is(err, ErrNotFound):
+			m.vanish() // it expired, or ended
+			return protocol.ErrGameNotFound
 		case !errors.Is(err, ErrConflict):
 			return unavailable(err)
 		}
@@ -245,9 +248,9 @@ func (m *match) catchUp() error {
 	defer cancel()
 	_, recs, err := m.hub.store.Load(ctx, m.id, m.st.n)
 	switch {
-	case errors.Is(err, ErrNotFound) && m.seatedHere():
-		// Someone plays here: the Store lost the match, or its latest
-		// records.
+	case errors.Is(err, ErrNotFound) && m.seatedHere() && m.hub.shared():
+		// Someone plays here: the shared Store lost the match, or its
+		// latest records, as a Redis restarted without persistence does.
 		return m.heal()
 	case errors.Is(err, ErrNotFound):
 		m.vanish()

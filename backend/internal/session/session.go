@@ -315,6 +315,11 @@ func (h *Hub) snapshot() []*match {
 	return matches
 }
 
+// shared reports whether other processes share the Store, which may then
+// lose what this server holds (a Redis restarted without persistence); a
+// Store of one process, a Registry, loses nothing that it answered for.
+func (h *Hub) shared() bool { return h.stopServer == nil }
+
 // storeContext returns the context of one call to the Store.
 func (h *Hub) storeContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), h.cfg.StoreTimeout)

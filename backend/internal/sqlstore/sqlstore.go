@@ -35,6 +35,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -107,6 +108,7 @@ type Store struct {
 
 	reqs    chan *request
 	stopped chan struct{}
+	quit    chan struct{} // closed by Close: the committer finishes
 	closing sync.Once
 
 	// w is the committer's own connection, and its statements prepared
@@ -137,6 +139,10 @@ type request struct {
 	done chan error
 }
 
+// ErrExists is returned by Create for an id that the database has, if only
+// in its archive.
+var ErrExists = errors.New("sqlstore: a match with this id exists")
+
 // ErrLocked is returned by Open when another process uses the directory.
 var ErrLocked = errors.New("sqlstore: the data directory is in use by another process")
 
@@ -163,7 +169,7 @@ func Open(dir string, life session.Lifetimes, logger *slog.Logger) (*Store, erro
 	}
 	s := &Store{
 		db: db, life: life.WithDefaults(), log: logger, lock: lock,
-		reqs: make(chan *request, maxBatch), stopped: make(chan struct{}),
+		reqs: make(chan *request, maxBatch), stopped: make(chan struct{}), quit: make(chan struct{}),
 		matches: make(map[string]*live),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -208,15 +214,33 @@ func (s *Store) prepare(ctx context.Context) error {
 // closeDB closes the committer's statements and connection, then the
 // database.
 func (s *Store) closeDB() error {
+	s.closeConn()
+	return s.db.Close()
+}
+
+// closeConn closes the committer's statements and connection.
+func (s *Store) closeConn() {
 	for _, stmt := range []*sql.Stmt{s.begin, s.end, s.rollback, s.appendJournal} {
 		if stmt != nil {
 			stmt.Close()
 		}
 	}
 	if s.w != nil {
+		// Not back to the pool: it may be inside a transaction.
+		s.w.Raw(func(any) error { return driver.ErrBadConn })
 		s.w.Close()
 	}
-	return s.db.Close()
+}
+
+// reconnect gives the committer a new connection. If it fails, the next
+// batches fail too, and say so; none is acknowledged.
+func (s *Store) reconnect() {
+	s.closeConn()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.prepare(ctx); err != nil {
+		s.log.Error("reconnecting to the database", "err", err)
+	}
 }
 
 // setUp creates the tables and checks that the database can be written.
@@ -241,10 +265,13 @@ func (s *Store) setUp(ctx context.Context) error {
 	return s.fold(ctx) // what a crash left in the journal
 }
 
+// ErrClosed is returned for a write asked for after Close.
+var ErrClosed = errors.New("sqlstore: closed")
+
 // Close stops the committer once the writes already asked for are done, and
-// closes the database.
+// closes the database. Writes asked for later fail with ErrClosed.
 func (s *Store) Close() error {
-	s.closing.Do(func() { close(s.reqs) })
+	s.closing.Do(func() { close(s.quit) })
 	<-s.stopped
 	err := s.closeDB()
 	s.lock.Close()
@@ -256,12 +283,21 @@ func (s *Store) do(ctx context.Context, r *request) error {
 	r.done = make(chan error, 1)
 	select {
 	case s.reqs <- r:
+	case <-s.quit:
+		return ErrClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
 	case err := <-r.done:
 		return err
+	case <-s.stopped:
+		select {
+		case err := <-r.done: // answered on the way out
+			return err
+		default:
+			return ErrClosed
+		}
 	case <-ctx.Done():
 		return ctx.Err() // it may still be committed: the caller catches up
 	}
@@ -299,16 +335,25 @@ type live struct {
 func (s *Store) commit() {
 	defer close(s.stopped)
 	var swept, folded time.Time
-	for r := range s.reqs {
+	for {
+		var r *request
+		select {
+		case r = <-s.reqs:
+		case <-s.quit:
+			// The writes asked for before Close are done, then no more.
+			select {
+			case r = <-s.reqs:
+			default:
+			}
+		}
+		if r == nil {
+			break
+		}
 		batch := s.gather(r)
 		now := s.life.Now()
 		errs, err := s.commitBatch(batch, now)
 		if err != nil {
-			// What the cache says may not have been committed: forget it,
-			// and fold the journal in at once, so that the database's
-			// counts are whole when the cache fills again from them.
-			s.forget()
-			folded = time.Time{}
+			// The cache changes only after a commit: nothing to undo.
 			for i := range errs {
 				errs[i] = err
 			}
@@ -360,10 +405,7 @@ func (s *Store) gather(first *request) []*request {
 	more:
 		for len(batch) < maxBatch {
 			select {
-			case r, ok := <-s.reqs:
-				if !ok {
-					break more
-				}
+			case r := <-s.reqs:
 				batch = append(batch, r)
 			default:
 				break more
@@ -374,14 +416,6 @@ func (s *Store) gather(first *request) []*request {
 		}
 	}
 	return batch
-}
-
-// forget empties the cache, which then fills again from the database once
-// the journal is folded in.
-func (s *Store) forget() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	clear(s.matches)
 }
 
 // commitBatch writes batch in one transaction and returns each request's
@@ -403,7 +437,15 @@ func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
 		}
 		defer func() {
 			if !committed {
-				s.rollback.ExecContext(ctx)
+				// Not ctx, which may be what ended the batch: the driver
+				// would not even try.
+				if _, err := s.rollback.ExecContext(context.Background()); err != nil {
+					// The connection may be left in the transaction, where
+					// a later INSERT would seem to work and never be
+					// committed: take a new one.
+					s.log.Error("rolling back a failed commit: reconnecting", "err", err)
+					s.reconnect()
+				}
 			}
 		}()
 	}
@@ -417,10 +459,14 @@ func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
 		switch r.op {
 		case 'c':
 			h := r.head
-			_, err := tx.ExecContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, created, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			res, err := tx.ExecContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, created, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 				h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, now.UnixMilli(), now.UnixMilli())
 			if err != nil {
 				return errs, err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				errs[i] = ErrExists // this request alone
+				continue
 			}
 			if h.Join != "" {
 				keys = append(keys, h.Join, string(session.JoinKey), h.ID)

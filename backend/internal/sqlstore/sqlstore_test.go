@@ -100,3 +100,34 @@ func TestReopen(t *testing.T) {
 		t.Errorf("Find(token) after reopening = %q, %v", id, err)
 	}
 }
+
+// A write after Close is refused, never a panic; a second match of an id
+// that the database has, if only in its archive, is refused alone.
+func TestClosedAndTwice(t *testing.T) {
+	dir := t.TempDir()
+	s, err := sqlstore.Open(dir, session.Lifetimes{}, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	h := session.Header{ID: "w", Mode: "hotseat", Token: "t", Conn: "a/c"}
+	if err := s.Create(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	s.Drop(ctx, "w")
+	if err := s.Create(ctx, h); !errors.Is(err, sqlstore.ErrExists) {
+		t.Errorf("Create of an archived id: %v, want ErrExists", err)
+	}
+	if err := s.Create(ctx, session.Header{ID: "v", Mode: "hotseat", Token: "u", Conn: "a/c"}); err != nil {
+		t.Errorf("Create after a refused one: %v", err)
+	}
+	if err := s.Ready(); err != nil {
+		t.Errorf("Ready after a refused Create: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Append(ctx, "v", 0, session.Record{Op: session.Moved, Column: 3}); !errors.Is(err, sqlstore.ErrClosed) {
+		t.Errorf("Append after Close: %v, want ErrClosed", err)
+	}
+}
