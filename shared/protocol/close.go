@@ -21,6 +21,7 @@ const (
 	CloseTooMany                            // messages past the rate limit, again and again
 	CloseFull                               // connections at the server's limit (HTTP)
 	CloseTooManyFromYou                     // connections at the limit of one address (HTTP)
+	CloseInternal                           // a bug of the server ended the game
 )
 
 // closes is the table of the reasons: the code (a WebSocket close code, or
@@ -42,6 +43,7 @@ var closes = map[Close]struct {
 	CloseTooMany:           {1008, "Too many messages."},
 	CloseFull:              {503, "The server is full: please try again in a minute."},
 	CloseTooManyFromYou:    {429, "Too many connections from your address."},
+	CloseInternal:          {1011, "Something went wrong on the server: this game has ended."},
 }
 
 // Code returns the WebSocket close code of c, or the HTTP status of a
@@ -61,12 +63,13 @@ func (c Close) Reason(arg ...any) string {
 // Final reports whether a connection that the server closed with code and
 // reason would be closed the same way again, so that a client should show
 // the reason and not reconnect by itself: a normal closure (1000) is the
-// server's decision, and a message too big (1009) or a client that sends too
-// much or nothing (1008) would do the same again. A slow reader (1008 too),
+// server's decision, a game ended by a bug (1011) is over, and a message too
+// big (1009) or a client that sends too much or nothing (1008) would do the
+// same again. A slow reader (1008 too),
 // a server going away (1001) or a lost connection (1006) would not.
 func Final(code int, reason string) bool {
 	switch code {
-	case 1000, CloseTooBig.Code():
+	case 1000, CloseTooBig.Code(), CloseInternal.Code():
 		return true
 	case CloseTooMany.Code():
 		return reason != CloseTooSlow.Reason()
@@ -77,7 +80,7 @@ func Final(code int, reason string) bool {
 // Closes returns every reason to close, in the order of their values.
 func Closes() []Close {
 	all := make([]Close, 0, len(closes))
-	for c := Close(1); c <= CloseTooManyFromYou; c++ {
+	for c := Close(1); c <= CloseInternal; c++ {
 		all = append(all, c)
 	}
 	return all

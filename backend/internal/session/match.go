@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -267,6 +268,7 @@ func (m *match) catchUp() error {
 // Appended applies the records other servers appended; it implements
 // Follower.
 func (m *match) Appended(at int, recs []Record) {
+	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed || !m.loaded || at+len(recs) <= m.st.n {
@@ -284,6 +286,7 @@ func (m *match) Appended(at int, recs []Record) {
 
 // Resync catches up with the Store; it implements Follower.
 func (m *match) Resync() {
+	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed || !m.loaded {
@@ -348,6 +351,34 @@ func (m *match) carry(fx []effect, local bool) {
 			m.computerTurn()
 		}
 	}
+}
+
+// guard recovers a panic in the match's code, on any of its goroutines: it
+// logs it with the match's number and ends this match only, closing the
+// connections of everyone in it here; every other game goes on. Each entry
+// point defers it before it takes the lock, so that it runs once the lock
+// is released; err, if not nil, is set to say that the command failed.
+func (m *match) guard(err *error) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	m.hub.log.Error("panic in a match: ending it", "match", m.num, "panic", p, "stack", string(debug.Stack()))
+	if err != nil {
+		*err = fmt.Errorf("session: panic in match %d: %v", m.num, p)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			m.hub.log.Error("panic ending a match", "match", m.num, "panic", p)
+		}
+	}()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
+	m.each(func(c *Client) { c.conn.Close(protocol.CloseInternal.Reason()) })
+	m.end(true)
 }
 
 // logEnd counts and logs the end of the current game.
@@ -436,10 +467,11 @@ func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
 func (m *match) active() { m.idle.Reset(m.idleTime()) }
 
 // join gives c the second seat.
-func (m *match) join(c *Client) error {
+func (m *match) join(c *Client) (err error) {
+	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	err := m.do(func() ([]Record, error) {
+	err = m.do(func() ([]Record, error) {
 		if m.closed {
 			return nil, errLetGo
 		}
@@ -467,7 +499,8 @@ func (m *match) graceEnd() time.Time {
 }
 
 // follow makes c a spectator.
-func (m *match) follow(c *Client) error {
+func (m *match) follow(c *Client) (err error) {
+	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
@@ -485,11 +518,12 @@ func (m *match) follow(c *Client) error {
 
 // resume gives c the seat of token back. A connection that still holds the
 // seat, in another window, is closed.
-func (m *match) resume(c *Client, token string) error {
+func (m *match) resume(c *Client, token string) (err error) {
+	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	i := -1
-	err := m.do(func() ([]Record, error) {
+	err = m.do(func() ([]Record, error) {
 		var (
 			recs []Record
 			err  error
@@ -540,7 +574,8 @@ func (m *match) holds(c *Client) error {
 }
 
 // play plays c's move and sends the result to everyone.
-func (m *match) play(c *Client, column int) error {
+func (m *match) play(c *Client, column int) (err error) {
+	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.do(func() ([]Record, error) {
@@ -562,6 +597,7 @@ func (m *match) computerTurn() {
 	g, round, n := m.st.game, m.st.round, m.st.game.Len()
 	h := m.hub
 	go func() {
+		defer m.guard(nil)
 		h.thinkers <- struct{}{}
 		defer func() { <-h.thinkers }()
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.ThinkTime)
@@ -588,7 +624,8 @@ func (m *match) computerTurn() {
 
 // rematch records c's wish for a new game, and starts it once both seats want
 // it; a hot-seat game starts over at once.
-func (m *match) rematch(c *Client) error {
+func (m *match) rematch(c *Client) (err error) {
+	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.do(func() ([]Record, error) {
@@ -620,6 +657,7 @@ func (m *match) roundStarted() {
 // leave takes c out of the match. A seat is held for the grace time, if it has
 // a token to come back with.
 func (m *match) leave(c *Client) {
+	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	defer m.letGoIfEmpty()
@@ -658,6 +696,7 @@ const retryDelay = time.Second
 // timer.
 func (m *match) later(f func()) Timer {
 	return m.hub.cfg.AfterFunc(retryDelay, func() {
+		defer m.guard(nil)
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		f()
@@ -742,6 +781,7 @@ func (m *match) reclaim(i int) {
 // expireGrace gives up on the holder of seat i who left for the away-th time:
 // a game in progress against a present opponent is abandoned.
 func (m *match) expireGrace(i, away int) {
+	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if s := m.st.seats[i]; m.closed || s.phase != seatAway || s.away != away {
@@ -817,6 +857,7 @@ func (m *match) letGoIfEmpty() {
 
 // letGo lets the match go if no one is in it here.
 func (m *match) letGo() {
+	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.letGoIfEmpty()
@@ -825,6 +866,7 @@ func (m *match) letGo() {
 // expireIdle closes the match, and the connections of everyone in it, after
 // the idle time without a command.
 func (m *match) expireIdle() {
+	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	err := m.do(func() ([]Record, error) {
