@@ -1,15 +1,21 @@
 package socket_test
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/socket"
+	"github.com/connect4go/connect4/shared/protocol"
 	"github.com/gorilla/websocket"
 )
 
@@ -270,4 +276,34 @@ func TestStuckReader(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// panicky is a session Observer whose count of refusals panics, as a bug in
+// the code around a connection would.
+type panicky struct{}
+
+func (panicky) GameStarted(protocol.Mode)       {}
+func (panicky) GameEnded(protocol.Mode, string) {}
+func (panicky) MoveAccepted(protocol.Mode)      {}
+func (panicky) Refused(string)                  { panic("a bug, refusing") }
+
+// A panic in a connection's goroutine ends that connection only, with 1011,
+// and every other connection goes on.
+func TestPanicEndsOneConnection(t *testing.T) {
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub := session.NewHub(session.Config{Observer: panicky{}}, discard)
+	sockets := socket.New(hub, socket.Config{}, discard)
+	srv := httptest.NewServer(sockets)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sockets.Shutdown(ctx)
+		srv.Close()
+	})
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+	bad, good := dial(t, url), dial(t, url)
+	send(t, bad, websocket.TextMessage, `{"type": "nonsense"}`)
+	expectClose(t, bad, websocket.CloseInternalServerErr, "Something went wrong on the server")
+	send(t, good, websocket.TextMessage, play("3"))
+	expect(t, good, `{"type":"play","player":"red","column":3,"row":0}`)
 }

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -463,10 +464,11 @@ func (c *conn) serve(hub *session.Hub) {
 	wrote := make(chan struct{})
 	go func() {
 		defer close(wrote)
+		defer c.recover("writer", nil)
 		c.write()
 	}()
 
-	reason := c.read(client)
+	reason := c.readSafely(client)
 	client.Close()
 	c.end(nil) // the reader is done: stop the writer if nothing else has
 	<-wrote
@@ -476,6 +478,31 @@ func (c *conn) serve(hub *session.Hub) {
 	c.ws.Close()
 	c.log.Info("connection closed", "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
 		"duration", time.Since(c.opened).Round(time.Millisecond))
+}
+
+// readSafely is read, but a panic in it ends this connection only, with
+// 1011, and is logged.
+func (c *conn) readSafely(client *session.Client) (reason string) {
+	defer c.recover("reader", &reason)
+	return c.read(client)
+}
+
+// recover recovers a panic of the connection's goroutine named who: it logs
+// it with its stack and ends the connection with 1011, saying so in reason if
+// not nil. Every other connection goes on.
+func (c *conn) recover(who string, reason *string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	c.log.Error("panic in a connection", "goroutine", who, "panic", p, "stack", string(debug.Stack()))
+	c.closeFor(protocol.CloseInternal)
+	if who == "writer" {
+		c.ws.NetConn().Close() // no writer is left to send the closing frame
+	}
+	if reason != nil {
+		*reason = fmt.Sprint("panic: ", p)
+	}
 }
 
 // read feeds the client's messages to the session until the connection ends, and
