@@ -86,15 +86,22 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		if err := s.value.Set(s.def); err != nil {
 			panic(fmt.Sprintf("default of -%s: %v", s.name, err)) // a bug in the table above
 		}
-		if v := getenv(s.env); v != "" {
-			if err := s.value.Set(v); err != nil {
-				return c, fmt.Errorf("%s=%q: %w", s.env, v, err)
-			}
-		}
 		fs.Var(s.value, s.name, s.usage+" (env "+s.env+")")
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	// The environment, for the flags not given, once the flags are defined:
+	// -help shows the defaults, never what the environment holds (such as
+	// a password in REDIS_URL).
+	given := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range settings {
+		if v := getenv(s.env); v != "" && !given[s.name] {
+			if err := s.value.Set(v); err != nil {
+				return c, fmt.Errorf("%s: %w", s.env, err)
+			}
+		}
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -108,5 +110,24 @@ func TestLimits(t *testing.T) {
 	}
 	if c.socket.MessageBurst != 20 || c.handshakeTimeout != 10*time.Second {
 		t.Errorf("defaults: burst %d, handshake %v", c.socket.MessageBurst, c.handshakeTimeout)
+	}
+}
+
+// Neither -help nor a malformed Redis URL shows a password from the
+// environment.
+func TestSecretsStayOut(t *testing.T) {
+	env := map[string]string{"REDIS_URL": "redis://:s3cret@127.0.0.1:notaport/0"}
+	getenv := func(k string) string { return env[k] }
+	var help strings.Builder
+	if _, err := parseConfig([]string{"-help"}, getenv, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-help: %v", err)
+	}
+	if strings.Contains(help.String(), "s3cret") {
+		t.Errorf("-help shows the password:\n%s", help.String())
+	}
+	var logs strings.Builder
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0"}, getenv, &logs)
+	if err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(logs.String(), "s3cret") {
+		t.Errorf("a malformed REDIS_URL: %v; logs %q; want an error without the password", err, logs.String())
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,13 +88,22 @@ func (l goRedisLog) Printf(ctx context.Context, format string, v ...any) {
 	l.DebugContext(ctx, fmt.Sprintf(format, v...), "from", "go-redis")
 }
 
+// userinfo matches the user and password of a URL, as in
+// redis://user:password@host.
+var userinfo = regexp.MustCompile(`//([^/@:]*):([^/@]*)@`)
+
+// Redact returns s with the password of every URL in it replaced by
+// "xxxxx", for logs and errors.
+func Redact(s string) string { return userinfo.ReplaceAllString(s, "//$1:xxxxx@") }
+
 // New returns a Store on the Redis at url, such as redis://localhost:6379/0,
 // and logs to logger. It does not wait for Redis: until Redis answers, Ready
 // says why not and every call fails. Close releases it.
 func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
 	ro, err := redis.ParseURL(url)
 	if err != nil {
-		return nil, err
+		// The error quotes the URL: not its password.
+		return nil, fmt.Errorf("redisstore: %s", Redact(err.Error()))
 	}
 	quietly.Do(func() { redis.SetLogger(goRedisLog{logger}) })
 	if opt.Prefix == "" {

@@ -3,7 +3,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"sync/atomic"
 
@@ -74,8 +73,10 @@ func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	if err := s.ready(); err != nil {
+		// Why stays in the logs (the store logs it when it changes): it
+		// may name addresses and users that the public need not see.
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "not ready: %v\n", err)
+		w.Write([]byte("not ready\n"))
 		return
 	}
 	w.Write([]byte("OK\n"))

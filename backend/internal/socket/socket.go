@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -480,6 +481,15 @@ func (c *conn) serve(hub *session.Hub) {
 		"duration", time.Since(c.opened).Round(time.Millisecond))
 }
 
+// keys matches the keys and tokens in a message's JSON, which take a seat or
+// follow a game: the logs never show them.
+var keys = regexp.MustCompile(`("(?:token|join|watch)"\s*:\s*")[^"]*"`)
+
+// redact returns a message for the logs, its keys and tokens hidden.
+func redact(data []byte) string {
+	return keys.ReplaceAllString(string(data), `${1}…"`)
+}
+
 // readSafely is read, but a panic in it ends this connection only, with
 // 1011, and is logged.
 func (c *conn) readSafely(client *session.Client) (reason string) {
@@ -542,7 +552,7 @@ func (c *conn) read(client *session.Client) string {
 			return "message too big"
 		}
 		if c.log.Enabled(context.Background(), slog.LevelDebug) {
-			c.log.Debug("message in", "data", string(data), "binary", kind == websocket.BinaryMessage)
+			c.log.Debug("message in", "data", redact(data), "binary", kind == websocket.BinaryMessage)
 		}
 		now := time.Now()
 		wait := limit.take(now)
@@ -730,7 +740,7 @@ func (c *conn) writeEvent(e protocol.Event) error {
 		return err
 	}
 	if c.log.Enabled(context.Background(), slog.LevelDebug) {
-		c.log.Debug("message out", "data", string(data))
+		c.log.Debug("message out", "data", redact(data))
 	}
 	// Claim the pending play before writing: once written, the client may
 	// answer with its next play before this goroutine runs again.
