@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"syscall"
@@ -187,4 +189,61 @@ func TestHandshakeNeverFinishes(t *testing.T) {
 		t.Fatalf("the half-open request was not closed: %v", err)
 	}
 	t.Logf("closed %v after the last byte", time.Since(start).Round(time.Millisecond))
+}
+
+// SIGTERM during a slow download of the wasm: the games are closed with
+// 1001 at once, not after the download, and the process still exits 0 once
+// the shutdown timeout cuts the download.
+func TestShutdownDuringASlowDownload(t *testing.T) {
+	srv := startServer(t, "-shutdown-timeout", "2s")
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	slow.(*net.TCPConn).SetReadBuffer(4096)
+	// Twenty requests at once, then not a byte read: 70 MB to write, more
+	// than loopback's buffers hold, so the server's writes block.
+	for range 20 {
+		fmt.Fprintf(slow, "GET /app.wasm HTTP/1.1\r\nHost: %s\r\nAccept-Encoding: identity\r\n\r\n", u.Host)
+	}
+	time.Sleep(200 * time.Millisecond)
+
+	ws, resp, err := websocket.DefaultDialer.Dial(srv.wsURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	defer ws.Close()
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"play","column":3}`))
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := ws.ReadMessage(); err != nil {
+		t.Fatal(err)
+	}
+
+	start := time.Now()
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Errorf("the game: %v, want close 1001", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the game was closed %v after SIGTERM, want at once, whatever the download", d)
+	}
+	select {
+	case <-srv.done:
+		if srv.err != nil {
+			t.Errorf("exit: %v, want status 0", srv.err)
+		}
+	case <-time.After(6 * time.Second):
+		t.Fatal("still running 6 s after SIGTERM")
+	}
 }

@@ -150,8 +150,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	time.Sleep(cfg.drainDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
-	err = errors.Join(srv.Shutdown(shutdownCtx), sockets.Shutdown(shutdownCtx))
-	if err != nil {
+	// The game sockets close at once, in parallel with the plain HTTP
+	// requests: a slow download never holds up the 1001 of a game.
+	games := make(chan error, 1)
+	go func() { games <- sockets.Shutdown(shutdownCtx) }()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Downloads still going at the deadline are cut: they are not
+		// games, and the next request starts them again.
+		logger.Warn("cutting the requests still in flight", "err", err)
+		srv.Close()
+	}
+	if err := <-games; err != nil {
 		return err
 	}
 	logger.Info("stopped")
