@@ -52,6 +52,7 @@ type match struct {
 	here     [2]seatHere
 	watchers map[*Client]struct{}
 	idle     Timer // closes the match when nothing happens
+	thinking bool  // the computer thinks of a move for this match
 }
 
 // seatHere is what this server has of a seat besides its state: the client
@@ -590,21 +591,32 @@ func (m *match) play(c *Client, column int) (err error) {
 // connected here. It thinks on a goroutine of its own, among at most
 // Config.Thinkers, without the match's lock: no connection waits for it, and
 // no other game.
+//
+// A match thinks once at a time: a resume or a rematch while the computer
+// thinks starts no other think, and the one under way, when it ends, looks
+// again. A think whose game moved on while it waited for its turn among the
+// thinkers is dropped before it starts.
 func (m *match) computerTurn() {
-	if m.closed || !m.st.computerToMove() || m.here[0].holder == nil {
+	if m.closed || m.thinking || !m.st.computerToMove() || m.here[0].holder == nil {
 		return
 	}
+	m.thinking = true
 	g, round, n := m.st.game, m.st.round, m.st.game.Len()
 	h := m.hub
 	go func() {
 		defer m.guard(nil)
 		h.thinkers <- struct{}{}
 		defer func() { <-h.thinkers }()
+		if m.stale(round, n) {
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.ThinkTime)
 		defer cancel()
 		column, err := m.opp.bot.Move(ctx, &g)
 		m.mu.Lock()
 		defer m.mu.Unlock()
+		m.thinking = false
+		defer m.computerTurn() // the game may have moved on to another turn of the computer's
 		if err != nil || !g.CanPlay(column) {
 			h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
 			column = -1 // the core plays the first column that can be played
@@ -620,6 +632,19 @@ func (m *match) computerTurn() {
 			m.later(m.computerTurn)
 		}
 	}()
+}
+
+// stale reports, and then ends the think, if the game moved on from round
+// after n moves: the computer's think of it is worth nothing.
+func (m *match) stale(round, n int) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed && m.st.round == round && m.st.game.Len() == n {
+		return false
+	}
+	m.thinking = false
+	m.computerTurn() // the turn it has now, if any
+	return true
 }
 
 // rematch records c's wish for a new game, and starts it once both seats want

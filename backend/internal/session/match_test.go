@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -730,15 +731,17 @@ func TestComputerBlocksNoOne(t *testing.T) {
 
 // A computer move chosen for a game that has since started over is dropped.
 func TestComputerStaleMove(t *testing.T) {
-	bot := &scriptedBot{columns: []int{6}, release: make(chan struct{})}
+	bot := &scriptedBot{columns: []int{6}, release: make(chan struct{}, 2)}
 	h := computerHub(bot)
 	p := connect(h)
 	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Version: 2})
 	p.take()
 	p.Handle(protocol.Play{Column: 0})
 	p.Handle(protocol.Rematch{}) // the human is yellow now: the computer opens
-	bot.release <- struct{}{}    // the first move, for the old game: dropped
-	bot.release <- struct{}{}    // the opening of the new game
+	// The think for the old game, dropped before or after it thinks, and
+	// the opening of the new game.
+	bot.release <- struct{}{}
+	bot.release <- struct{}{}
 	got := await(t, p, 3)
 	if got[0] != played(red, 0, 0) || got[2] != played(red, 6, 0) {
 		t.Fatalf("got %v", got)
@@ -747,6 +750,79 @@ func TestComputerStaleMove(t *testing.T) {
 	if extra := p.take(); len(extra) != 0 {
 		t.Errorf("the stale move was played: %v", extra)
 	}
+}
+
+// Resumes and rematches spammed at a game against the computer start one
+// think at a time, never more, and the thinks of a game gone by are dropped.
+func TestComputerThinksOnceAtATime(t *testing.T) {
+	bot := &countingBot{release: make(chan struct{})}
+	h := computerHub(bot)
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Player: yellow, Version: 2})
+	start := p.take()[0].(protocol.Started)
+	for range 10 {
+		p.Handle(protocol.Rematch{})
+		again := connect(h)
+		again.Handle(protocol.Resume{Token: start.Token})
+		p = again
+	}
+	// One think at a time, whatever came meanwhile.
+	for bot.calls.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	close(bot.release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		events := p.take()
+		if slices.ContainsFunc(events, func(e protocol.Event) bool { _, ok := e.(protocol.Played); return ok }) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no computer move in 5 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if n := bot.most.Load(); n != 1 {
+		t.Errorf("%d thinks at once for one game, want 1", n)
+	}
+	if n := bot.calls.Load(); n > 2 {
+		t.Errorf("%d thinks for one move after 10 rematches and 10 resumes, want at most 2", n)
+	}
+}
+
+// countingBot counts its thinks, at once and in all, and waits for release.
+type countingBot struct {
+	release    chan struct{}
+	calls, now atomic.Int32
+	most       atomic.Int32
+}
+
+func (b *countingBot) Move(ctx context.Context, g *connect4.Game) (int, error) {
+	b.calls.Add(1)
+	n := b.now.Add(1)
+	defer b.now.Add(-1)
+	for {
+		m := b.most.Load()
+		if n <= m || b.most.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	return firstFree(g), nil
+}
+
+// firstFree returns the first column that can take a checker.
+func firstFree(g *connect4.Game) int {
+	for c := range connect4.Columns {
+		if g.CanPlay(c) {
+			return c
+		}
+	}
+	return 0
 }
 
 func TestComputerLevels(t *testing.T) {
