@@ -90,24 +90,31 @@ func TestAllowedOrigins(t *testing.T) {
 	}
 }
 
+// hotSeatMove opens a game socket on srv, closed at the end of the test,
+// plays a tutorial hot-seat game's first move on it and reads the answer.
+func hotSeatMove(t *testing.T, srv *server) *websocket.Conn {
+	t.Helper()
+	ws, resp, err := websocket.DefaultDialer.Dial(srv.wsURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	t.Cleanup(func() { ws.Close() })
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"play","column":3}`))
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := ws.ReadMessage(); err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
 // SIGTERM: the health check fails first, then every open game is closed with
 // 1001 and the process exits 0 in time.
 func TestGracefulShutdown(t *testing.T) {
 	srv := startServer(t, "-drain-delay", "500ms", "-shutdown-timeout", "5s")
 	var players []*websocket.Conn
 	for range 3 {
-		ws, resp, err := websocket.DefaultDialer.Dial(srv.wsURL(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		defer ws.Close()
-		ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"play","column":3}`))
-		ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, _, err := ws.ReadMessage(); err != nil {
-			t.Fatal(err)
-		}
-		players = append(players, ws)
+		players = append(players, hotSeatMove(t, srv))
 	}
 	start := time.Now()
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -213,17 +220,7 @@ func TestShutdownDuringASlowDownload(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond)
 
-	ws, resp, err := websocket.DefaultDialer.Dial(srv.wsURL(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	defer ws.Close()
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"play","column":3}`))
-	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, _, err := ws.ReadMessage(); err != nil {
-		t.Fatal(err)
-	}
+	ws := hotSeatMove(t, srv)
 
 	start := time.Now()
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {

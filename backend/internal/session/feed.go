@@ -14,11 +14,8 @@ import (
 // A Feed is itself a Follower whose methods return at once. It is safe for
 // concurrent use.
 type Feed struct {
-	f Follower
-
-	mu      sync.Mutex
-	queue   []news
-	running bool
+	f    Follower
+	news serial[news]
 }
 
 // news is what a follower is told: records appended, or to resync (recs nil).
@@ -31,39 +28,55 @@ type news struct {
 func NewFeed(f Follower) *Feed { return &Feed{f: f} }
 
 // Appended queues the records appended from position at for the follower.
-func (e *Feed) Appended(at int, recs []Record) { e.post(news{at: at, recs: recs}) }
+func (e *Feed) Appended(at int, recs []Record) { e.news.post(news{at: at, recs: recs}, e.hand) }
 
 // Resync queues a resync for the follower.
-func (e *Feed) Resync() { e.post(news{}) }
+func (e *Feed) Resync() { e.news.post(news{}, e.hand) }
 
-func (e *Feed) post(n news) {
-	e.mu.Lock()
-	e.queue = append(e.queue, n)
-	start := !e.running
-	e.running = true
-	e.mu.Unlock()
-	if start {
-		go e.hand()
+// hand hands one piece of news over.
+func (e *Feed) hand(n news) {
+	if n.recs == nil {
+		e.f.Resync()
+	} else {
+		e.f.Appended(n.at, n.recs)
 	}
 }
 
-// hand hands the queued news over until none is left.
-func (e *Feed) hand() {
+// serial hands values to a function one at a time, in order, on one
+// short-lived goroutine, started when a value comes and ended when none is
+// left: whoever posts never waits for the function. Its zero value is ready
+// to use, and it is safe for concurrent use.
+type serial[T any] struct {
+	mu      sync.Mutex
+	queue   []T
+	running bool
+}
+
+// post queues v for f, the same function at every post.
+func (q *serial[T]) post(v T, f func(T)) {
+	q.mu.Lock()
+	q.queue = append(q.queue, v)
+	start := !q.running
+	q.running = true
+	q.mu.Unlock()
+	if start {
+		go q.hand(f)
+	}
+}
+
+// hand calls f with the queued values until none is left.
+func (q *serial[T]) hand(f func(T)) {
 	for {
-		e.mu.Lock()
-		if len(e.queue) == 0 {
-			e.running = false
-			e.mu.Unlock()
+		q.mu.Lock()
+		if len(q.queue) == 0 {
+			q.running = false
+			q.mu.Unlock()
 			return
 		}
-		n := e.queue[0]
-		e.queue = e.queue[1:]
-		e.mu.Unlock()
-		if n.recs == nil {
-			e.f.Resync()
-		} else {
-			e.f.Appended(n.at, n.recs)
-		}
+		v := q.queue[0]
+		q.queue = q.queue[1:]
+		q.mu.Unlock()
+		f(v)
 	}
 }
 
@@ -155,8 +168,7 @@ type Health struct {
 	mu        sync.Mutex
 	err       error
 	listeners []func(err error)
-	changes   []error // told to the listeners, in order, by one goroutine
-	telling   bool
+	changes   serial[error] // told to the listeners, in order
 }
 
 // Ready returns nil while the Store works, else why not.
@@ -185,30 +197,17 @@ func (h *Health) SetHealth(err error) (changed bool) {
 	changed = (err == nil) != (h.err == nil)
 	h.err = err
 	if changed && len(h.listeners) > 0 {
-		h.changes = append(h.changes, err)
-		if !h.telling {
-			h.telling = true
-			go h.tell()
-		}
+		h.changes.post(err, h.tell) // under h.mu, so that changes keep their order
 	}
 	return changed
 }
 
-// tell tells the listeners of the changes queued until none is left.
-func (h *Health) tell() {
-	for {
-		h.mu.Lock()
-		if len(h.changes) == 0 {
-			h.telling = false
-			h.mu.Unlock()
-			return
-		}
-		err := h.changes[0]
-		h.changes = h.changes[1:]
-		listeners := h.listeners
-		h.mu.Unlock()
-		for _, f := range listeners {
-			f(err)
-		}
+// tell tells the listeners of one change.
+func (h *Health) tell(err error) {
+	h.mu.Lock()
+	listeners := h.listeners
+	h.mu.Unlock()
+	for _, f := range listeners {
+		f(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -833,20 +834,11 @@ func (m *match) othersLocked() []string {
 	var servers []string
 	for i, s := range m.st.seats {
 		srv := serverOf(s.conn)
-		if s.phase == seatHeld && m.here[i].holder == nil && srv != m.hub.cfg.Server && srv != "" && !contains(servers, srv) {
+		if s.phase == seatHeld && m.here[i].holder == nil && srv != m.hub.cfg.Server && srv != "" && !slices.Contains(servers, srv) {
 			servers = append(servers, srv)
 		}
 	}
 	return servers
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // awayFromLocked records as left the seats held by the connections of

@@ -465,7 +465,7 @@ func (c *conn) serve(hub *session.Hub) {
 	wrote := make(chan struct{})
 	go func() {
 		defer close(wrote)
-		defer c.recover("writer", nil)
+		defer c.rescue("writer", nil)
 		c.write()
 	}()
 
@@ -493,14 +493,14 @@ func redact(data []byte) string {
 // readSafely is read, but a panic in it ends this connection only, with
 // 1011, and is logged.
 func (c *conn) readSafely(client *session.Client) (reason string) {
-	defer c.recover("reader", &reason)
+	defer c.rescue("reader", &reason)
 	return c.read(client)
 }
 
-// recover recovers a panic of the connection's goroutine named who: it logs
+// rescue recovers a panic of the connection's goroutine named who: it logs
 // it with its stack and ends the connection with 1011, saying so in reason if
 // not nil. Every other connection goes on.
-func (c *conn) recover(who string, reason *string) {
+func (c *conn) rescue(who string, reason *string) {
 	p := recover()
 	if p == nil {
 		return

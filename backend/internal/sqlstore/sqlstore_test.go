@@ -71,18 +71,26 @@ func TestUnusable(t *testing.T) {
 	}
 }
 
-// Whatever was appended before Close is there after the next Open.
-func TestReopen(t *testing.T) {
+// withMatch opens a store in a new directory, which it returns, and creates
+// a match in it; the test closes the store.
+func withMatch(t *testing.T) (*sqlstore.Store, string, session.Header) {
+	t.Helper()
 	dir := t.TempDir()
 	s, err := sqlstore.Open(dir, session.Lifetimes{}, discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := t.Context()
 	h := session.Header{ID: "w", Mode: "hotseat", Token: "t", Conn: "a/c"}
-	if err := s.Create(ctx, h); err != nil {
+	if err := s.Create(t.Context(), h); err != nil {
 		t.Fatal(err)
 	}
+	return s, dir, h
+}
+
+// Whatever was appended before Close is there after the next Open.
+func TestReopen(t *testing.T) {
+	s, dir, h := withMatch(t)
+	ctx := t.Context()
 	for i := range 42 {
 		if err := s.Append(ctx, "w", i, session.Record{Op: session.Moved, Column: i % 7}); err != nil {
 			t.Fatal(err)
@@ -104,16 +112,8 @@ func TestReopen(t *testing.T) {
 // A write after Close is refused, never a panic; a second match of an id
 // that the database has, if only in its archive, is refused alone.
 func TestClosedAndTwice(t *testing.T) {
-	dir := t.TempDir()
-	s, err := sqlstore.Open(dir, session.Lifetimes{}, discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _, h := withMatch(t)
 	ctx := t.Context()
-	h := session.Header{ID: "w", Mode: "hotseat", Token: "t", Conn: "a/c"}
-	if err := s.Create(ctx, h); err != nil {
-		t.Fatal(err)
-	}
 	s.Drop(ctx, "w")
 	if err := s.Create(ctx, h); !errors.Is(err, sqlstore.ErrExists) {
 		t.Errorf("Create of an archived id: %v, want ErrExists", err)
