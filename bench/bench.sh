@@ -40,7 +40,7 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 else
   pin_server="" pin_load=""
 fi
-base="${pin_server}$bin -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -first-message-timeout 1m -log-level warn"
+base="${pin_server}$bin -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -connection-rate -1 -max-games-per-client -1 -max-sockets -1 -max-sockets-per-client -1 -first-message-timeout 1m -log-level warn"
 # The server with its default store, SQLite, in a fresh data directory for
 # every start ({data}, which load replaces), so that no run reuses a
 # database and nothing is written into the repository; and the same server

@@ -20,7 +20,8 @@ go build -o "$tmp/load" ./backend/cmd/load
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18765)
 taskset -c 0 "$bin" -addr "127.0.0.1:$port" -message-rate -1 -max-connections -1 -max-connections-per-client -1 \
-  -max-games -1 -first-message-timeout 1m -log-level warn -data "$tmp/data" &
+  -max-games -1 -connection-rate -1 -max-games-per-client -1 -max-sockets -1 -max-sockets-per-client -1 \
+  -first-message-timeout 1m -log-level warn -data "$tmp/data" &
 server=$!
 for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 

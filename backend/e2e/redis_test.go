@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -23,7 +24,9 @@ import (
 func instances(t *testing.T, rds *redistest.Server, n int) []*server {
 	srvs := make([]*server, n)
 	for i := range srvs {
-		srvs[i] = startServer(t, "-redis", rds.URL())
+		// Every player of these tests comes from one address, many a
+		// second.
+		srvs[i] = startServer(t, "-redis", rds.URL(), "-connection-rate", "-1", "-max-games-per-client", "-1")
 	}
 	return srvs
 }
@@ -37,25 +40,40 @@ type gamer struct {
 	watch  string
 	player string // its colour in the current game
 	played int    // moves seen in the current game
+	from   string // the loopback address it connects from; empty: any
 }
 
 // dial connects to srv.
-func dial(t *testing.T, srv *server) *gamer {
+func dial(t *testing.T, srv *server) *gamer { return dialFrom(t, srv, "") }
+
+// dialFrom connects to srv from the loopback address from, such as
+// 127.0.0.2, for the limits per client address.
+func dialFrom(t *testing.T, srv *server, from string) *gamer {
 	t.Helper()
-	g := &gamer{t: t}
+	g := &gamer{t: t, from: from}
 	g.connect(srv)
 	return g
 }
 
 func (g *gamer) connect(srv *server) {
 	g.t.Helper()
-	ws, resp, err := websocket.DefaultDialer.Dial(srv.wsURL(), nil)
+	ws, resp, err := g.dial(srv)
 	if err != nil {
 		g.t.Fatal(err)
 	}
 	resp.Body.Close()
 	g.ws = ws
 	g.t.Cleanup(func() { ws.Close() })
+}
+
+// dial opens a game socket to srv from g.from, returning the response to
+// the handshake.
+func (g *gamer) dial(srv *server) (*websocket.Conn, *http.Response, error) {
+	d := *websocket.DefaultDialer
+	if g.from != "" {
+		d.NetDialContext = (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(g.from)}}).DialContext
+	}
+	return d.Dial(srv.wsURL(), nil)
 }
 
 func (g *gamer) send(msg string) {

@@ -205,6 +205,34 @@ func (e *Engine) Move(ctx context.Context, g *connect4.Game, level Level, rng *r
 	return Choice{Column: -1}, fmt.Errorf("%w: %v", ErrUnknownLevel, level)
 }
 
+// Quick returns the move that level plays in g when choosing it takes no
+// search, and true: Easy's move, or Perfect's from the opening book. For
+// Medium, and for Perfect past the book, it reports false: Move searches.
+// A server plays those at once, without waiting for a solver.
+func (e *Engine) Quick(g *connect4.Game, level Level, rng *rand.Rand) (Choice, bool) {
+	p, err := solver.FromGame(g)
+	if err != nil {
+		return Choice{Column: -1}, false
+	}
+	switch level {
+	case Easy:
+		return easy(p, rng), true
+	case Perfect:
+		return e.fromBook(p)
+	}
+	return Choice{Column: -1}, false
+}
+
+// fromBook returns Perfect's move in p from the opening book, if it has one.
+func (e *Engine) fromBook(p solver.Position) (Choice, bool) {
+	if e.opts.Book != nil {
+		if c, score, ok := e.opts.Book.Lookup(p); ok {
+			return Choice{Column: c, Source: ByBook, Score: score}, true
+		}
+	}
+	return Choice{Column: -1}, false
+}
+
 // forced returns a winning column, or else the column of the opponent's
 // immediate win, and false if there is neither.
 func forced(p solver.Position) (int, bool) {
@@ -286,10 +314,8 @@ func intN(rng *rand.Rand, n int) int {
 }
 
 func (e *Engine) perfect(ctx context.Context, p solver.Position) (Choice, error) {
-	if e.opts.Book != nil {
-		if c, score, ok := e.opts.Book.Lookup(p); ok {
-			return Choice{Column: c, Source: ByBook, Score: score}, nil
-		}
+	if choice, ok := e.fromBook(p); ok {
+		return choice, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return Choice{Column: -1}, err

@@ -143,6 +143,42 @@ func TestPerfectOpening(t *testing.T) {
 	}
 }
 
+// Quick answers without a search exactly when Move would: Easy always,
+// Perfect from the book, and agrees with Move then.
+func TestQuick(t *testing.T) {
+	e := bot.New(bot.Options{})
+	deep := "52753311433677442422121" // past the book (Test_L2_R1)
+	tests := []struct {
+		name   string
+		moves  string
+		level  bot.Level
+		ok     bool
+		source bot.Source
+	}{
+		{"perfect, empty board", "", bot.Perfect, true, bot.ByBook},
+		{"perfect, in the book", "4", bot.Perfect, true, bot.ByBook},
+		{"perfect, past the book", deep, bot.Perfect, false, 0},
+		{"easy", deep, bot.Easy, true, bot.ByChance},
+		{"medium", "", bot.Medium, false, 0},
+		{"game over", "4455667", bot.Perfect, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := game(t, tt.moves)
+			c, ok := e.Quick(g, tt.level, rand.New(rand.NewPCG(1, 2)))
+			if ok != tt.ok || (ok && c.Source != tt.source && c.Source != bot.ByRule) {
+				t.Fatalf("Quick = %+v, %v; want %v from %v", c, ok, tt.ok, tt.source)
+			}
+			if ok && tt.level == bot.Perfect {
+				m, err := e.Move(context.Background(), g, tt.level, nil)
+				if err != nil || m != c {
+					t.Errorf("Move = %+v, %v; Quick said %+v", m, err, c)
+				}
+			}
+		})
+	}
+}
+
 func TestPerfectFallback(t *testing.T) {
 	// Without the book, the empty board takes minutes to solve: Perfect must
 	// fall back within its budget, and to a sensible move.

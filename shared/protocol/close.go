@@ -21,6 +21,7 @@ const (
 	CloseTooMany                            // messages past the rate limit, again and again
 	CloseFull                               // connections at the server's limit (HTTP)
 	CloseTooManyFromYou                     // connections at the limit of one address (HTTP)
+	CloseTooFast                            // new connections past the rate of one address (HTTP)
 	CloseInternal                           // a bug of the server ended the game
 )
 
@@ -43,11 +44,12 @@ var closes = map[Close]struct {
 	CloseTooMany:           {1008, "Too many messages."},
 	CloseFull:              {503, "The server is full: please try again in a minute."},
 	CloseTooManyFromYou:    {429, "Too many connections from your address."},
+	CloseTooFast:           {429, "Too many new connections from your address: wait a moment."},
 	CloseInternal:          {1011, "Something went wrong on the server: this game has ended."},
 }
 
 // Code returns the WebSocket close code of c, or the HTTP status of a
-// refusal before the upgrade (CloseFull, CloseTooManyFromYou).
+// refusal before the upgrade (CloseFull, CloseTooManyFromYou, CloseTooFast).
 func (c Close) Code() int { return closes[c].code }
 
 // Reason returns the sentence of c, with the argument that its sentence

@@ -34,6 +34,7 @@ var (
 	ErrAbandoned    = errors.New("protocol: the game was abandoned")
 	ErrReplaced     = errors.New("protocol: the seat was taken back elsewhere")
 	ErrServerFull   = errors.New("protocol: too many games in progress")
+	ErrTooManyGames = errors.New("protocol: too many games from one address")
 	ErrBadLevel     = errors.New("protocol: unknown level")
 	ErrUnavailable  = errors.New("protocol: game store unavailable")
 )
@@ -71,6 +72,7 @@ var messages = []struct {
 	{ErrAbandoned, "abandoned", "The game was abandoned.", false},
 	{ErrReplaced, "replaced", "You took your seat back in another window.", false},
 	{ErrServerFull, "server_full", "The server is full: please try again in a minute.", true},
+	{ErrTooManyGames, "too_many_games", "Too many games from your address: finish one, or let an invitation expire, before you start another.", false},
 	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect.", false},
 	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: try again in a moment.", true},
 }

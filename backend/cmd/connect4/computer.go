@@ -16,7 +16,7 @@ type computer struct {
 	chose  func(level, source string)
 }
 
-var _ session.Bot = computer{}
+var _ session.QuickBot = computer{}
 
 // Move implements session.Bot.
 func (c computer) Move(ctx context.Context, g *connect4.Game) (int, error) {
@@ -26,6 +26,15 @@ func (c computer) Move(ctx context.Context, g *connect4.Game) (int, error) {
 	}
 	c.chose(c.level.String(), choice.Source.String())
 	return choice.Column, nil
+}
+
+// QuickMove implements session.QuickBot: the move from the book, or Easy's.
+func (c computer) QuickMove(g *connect4.Game) (int, bool) {
+	choice, ok := c.engine.Quick(g, c.level, nil)
+	if ok {
+		c.chose(c.level.String(), choice.Source.String())
+	}
+	return choice.Column, ok
 }
 
 // computers returns the session.Config.Computer of an engine: a player for

@@ -21,6 +21,10 @@ type config struct {
 	shutdownTimeout  time.Duration
 	drainDelay       time.Duration
 	handshakeTimeout time.Duration
+	downloadTimeout  time.Duration
+	maxSockets       int
+	maxSocketsPer    int
+	metricsAddr      string
 	origins          []string
 	clientIPHeader   string
 	redisURL         string
@@ -68,14 +72,21 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		{"idle", "IDLE", games.Idle.String(), "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
 		{"invitation", "INVITATION", games.Invitation.String(), "how long an invitation waits for the friend, even with its sender away", duration(&c.session.Invitation)},
 		{"max-games", "MAX_GAMES", itoa(games.MaxMatches), "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},
+		{"max-games-per-client", "MAX_GAMES_PER_CLIENT", itoa(games.MaxMatchesPerClient), "games one client address may hold, its invitations waiting for a friend included (-1: no limit)", integer(&c.session.MaxMatchesPerClient)},
 		{"max-message", "MAX_MESSAGE", itoa(sock.MaxMessageSize), "largest message a client may send, in `bytes`; larger ones close with 1009", parsed(&c.socket.MaxMessageSize, parseInt64)},
 		{"message-rate", "MESSAGE_RATE", ftoa(sock.MessageRate), "messages a second a client may send on average, the faster ones waiting their turn (-1: no limit)", parsed(&c.socket.MessageRate, parseFloat)},
 		{"message-burst", "MESSAGE_BURST", itoa(sock.MessageBurst), "messages a client may send in a row", integer(&c.socket.MessageBurst)},
 		{"max-backlog", "MAX_BACKLOG", sock.MaxBacklog.String(), "how long a client sending faster than -message-rate may keep its messages waiting before it is closed with 1008", duration(&c.socket.MaxBacklog)},
 		{"first-message-timeout", "FIRST_MESSAGE_TIMEOUT", sock.FirstMessageTimeout.String(), "how long a client may take to send its first message", duration(&c.socket.FirstMessageTimeout)},
-		{"handshake-timeout", "HANDSHAKE_TIMEOUT", sock.HandshakeTimeout.String(), "how long a client may take to send its request headers and finish the WebSocket handshake", duration(&c.handshakeTimeout)},
+		{"handshake-timeout", "HANDSHAKE_TIMEOUT", sock.HandshakeTimeout.String(), "how long a client may take to send a request, its headers included, and to finish the WebSocket handshake: a slower one is cut off", duration(&c.handshakeTimeout)},
 		{"max-connections", "MAX_CONNECTIONS", itoa(sock.MaxConnections), "connections open at once, at most (-1: no limit)", integer(&c.socket.MaxConnections)},
 		{"max-connections-per-client", "MAX_CONNECTIONS_PER_CLIENT", itoa(sock.MaxConnectionsPerClient), "connections from one client address, at most (-1: no limit)", integer(&c.socket.MaxConnectionsPerClient)},
+		{"connection-rate", "CONNECTION_RATE", ftoa(sock.ConnectionRate), "new game connections a second one client address may open on average; past it and -connection-burst, 429 (-1: no limit)", parsed(&c.socket.ConnectionRate, parseFloat)},
+		{"connection-burst", "CONNECTION_BURST", itoa(sock.ConnectionBurst), "new game connections one client address may open in a row", integer(&c.socket.ConnectionBurst)},
+		{"max-sockets", "MAX_SOCKETS", "25000", "TCP connections open at once, of every kind (downloads, idle keep-alives, games); past it, new ones wait to be accepted (-1: no limit)", integer(&c.maxSockets)},
+		{"max-sockets-per-client", "MAX_SOCKETS_PER_CLIENT", "64", "TCP connections open at once from one peer address; past it, new ones are closed at once; not applied with -client-ip-header, where the peer is the proxy (-1: no limit)", integer(&c.maxSocketsPer)},
+		{"download-timeout", "DOWNLOAD_TIMEOUT", "1m", "how long sending one file of the page may take", duration(&c.downloadTimeout)},
+		{"metrics-addr", "METRICS_ADDR", "", "`address` of a listener of its own for /metrics, such as 127.0.0.1:9100; empty: /metrics on -addr", str(&c.metricsAddr)},
 		{"client-ip-header", "CLIENT_IP_HEADER", "", "request `header` in which a trusted reverse proxy names the client (X-Real-IP or X-Forwarded-For); empty: the peer's address", str(&c.clientIPHeader)},
 		{"send-queue", "SEND_QUEUE", itoa(sock.SendQueue), "events that may wait for a slow client before it is dropped", integer(&c.socket.SendQueue)},
 		{"write-timeout", "WRITE_TIMEOUT", sock.WriteTimeout.String(), "how long writing one message may take before the client is dropped", duration(&c.socket.WriteTimeout)},

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/metrics"
+	"github.com/connect4go/connect4/backend/internal/netlimit"
 	"github.com/connect4go/connect4/backend/internal/redisstore"
 	"github.com/connect4go/connect4/backend/internal/server"
 	"github.com/connect4go/connect4/backend/internal/session"
@@ -61,6 +62,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
+	}
+	defer ln.Close()
+	var mln net.Listener // for /metrics, if on a port of its own
+	if cfg.metricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.metricsAddr); err != nil {
+			return fmt.Errorf("-metrics-addr: %w", err)
+		}
+		defer mln.Close()
 	}
 	if cfg.instance == "" && cfg.redisURL != "" {
 		cfg.instance = instanceName(ln.Addr())
@@ -122,22 +131,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		})
 	}
 	sockets := socket.New(hub, cfg.socket, logger)
-	site := server.New(pages, sockets, stats.Handler())
+	publicMetrics := stats.Handler()
+	if mln != nil {
+		publicMetrics = nil
+	}
+	site := server.New(pages, sockets, publicMetrics)
 	site.ReadyWhen(ready)
 	site.Secure(pages.Policy())
-	srv := &http.Server{
-		Handler:           site,
-		ReadHeaderTimeout: cfg.handshakeTimeout,
-		// Requests carry little: a cookie-less page and its socket.
-		// Larger headers get 431.
-		MaxHeaderBytes: 16 << 10,
-		// A browser's idle keep-alive connection is let go.
-		IdleTimeout: time.Minute,
-		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	srv := newHTTPServer(cfg, site, logger)
+	served := make(chan error, 2)
+	go func() { served <- srv.Serve(limitListener(ln, cfg, logger)) }()
 	logger.Info("serving Connect Four", "url", pageURL(ln.Addr()), "addr", ln.Addr().String())
+	if mln != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", stats.Handler())
+		metricsSrv := newHTTPServer(cfg, mux, logger)
+		go func() { served <- metricsSrv.Serve(mln) }()
+		defer metricsSrv.Close()
+		logger.Info("serving metrics", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
 
 	select {
 	case err := <-served:
@@ -165,6 +177,44 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// newHTTPServer returns the HTTP server of handler, with the limits of cfg.
+func newHTTPServer(cfg config, handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler: handler,
+		// A request, its headers included, comes in a handshake's time or
+		// is cut off: a client that sends its headers a byte at a time
+		// holds a connection no longer.
+		ReadHeaderTimeout: cfg.handshakeTimeout,
+		ReadTimeout:       cfg.handshakeTimeout,
+		// A file of the page is sent in this time or cut off. A game
+		// socket, once upgraded, keeps its own deadlines.
+		WriteTimeout: cfg.downloadTimeout,
+		// Requests carry little: a cookie-less page and its socket.
+		// Larger headers get 431.
+		MaxHeaderBytes: 16 << 10,
+		// A browser's idle keep-alive connection is let go.
+		IdleTimeout: time.Minute,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// limitListener caps the connections that ln accepts as cfg says. Behind a
+// reverse proxy every connection comes from the proxy: the cap per address is
+// left to the proxy then.
+func limitListener(ln net.Listener, cfg config, logger *slog.Logger) net.Listener {
+	perAddress := cfg.maxSocketsPer
+	if cfg.clientIPHeader != "" {
+		perAddress = -1
+	}
+	return netlimit.Listen(ln, netlimit.Limits{
+		Total:      cfg.maxSockets,
+		PerAddress: perAddress,
+		Refused: func(key string) {
+			logger.Debug("connection refused: too many from one address", "client", key)
+		},
+	})
 }
 
 // instanceName names an instance listening on addr: the host's name and the

@@ -13,51 +13,96 @@ import (
 	"time"
 )
 
-// run serves on a free port until its context ends, then returns nil.
-func TestRun(t *testing.T) {
+// running is run serving on a free port, with the addresses of its log.
+type running struct {
+	urls map[string]string // the url of each log line that has one, by message
+	stop func() error      // ends run's context and returns run's error
+}
+
+// startRun runs run with args and a data directory of its own until stop,
+// or the end of the test, once it logs msg.
+func startRun(t *testing.T, msg string, args ...string) running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	logs, logw := io.Pipe()
-	dir := t.TempDir()
+	args = append([]string{"-addr", "127.0.0.1:0", "-log-format", "json", "-data", t.TempDir()}, args...)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json", "-data", dir}, func(string) string { return "" }, logw)
+		done <- run(ctx, args, func(string) string { return "" }, logw)
 		logw.Close()
 	}()
-
-	url := ""
+	r := running{urls: make(map[string]string)}
 	lines := bufio.NewScanner(logs)
-	for url == "" && lines.Scan() {
+	for r.urls[msg] == "" && lines.Scan() {
 		var line struct{ Msg, URL string }
 		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
 			t.Fatalf("log line %s: %v", lines.Bytes(), err)
 		}
-		if line.Msg == "serving Connect Four" {
-			url = line.URL
+		if line.URL != "" {
+			r.urls[line.Msg] = line.URL
 		}
 	}
 	go io.Copy(io.Discard, logs)
-	if url == "" {
-		t.Fatalf("no listening line in the log: %v", <-done)
+	stopped := false
+	r.stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			return errors.New("run did not return after its context ended")
+		}
 	}
-	resp, err := http.Get(url + "healthz")
+	t.Cleanup(func() { r.stop() })
+	if r.urls[msg] == "" {
+		cancel()
+		t.Fatalf("no %q line in the log: %v", msg, <-done)
+	}
+	return r
+}
+
+// get returns the status and body of a GET of url.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || string(body) != "OK\n" {
-		t.Errorf("/healthz: %d %q", resp.StatusCode, body)
-	}
+	return resp.StatusCode, string(body)
+}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after its context ended")
+// run serves on a free port until its context ends, then returns nil.
+func TestRun(t *testing.T) {
+	r := startRun(t, "serving Connect Four")
+	url := r.urls["serving Connect Four"]
+	if status, body := get(t, url+"healthz"); status != http.StatusOK || body != "OK\n" {
+		t.Errorf("/healthz: %d %q", status, body)
+	}
+	if status, body := get(t, url+"metrics"); status != http.StatusOK || !strings.Contains(body, "connect4_") {
+		t.Errorf("/metrics: %d %q", status, body)
+	}
+	if err := r.stop(); err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
+// -metrics-addr moves /metrics off the public port.
+func TestMetricsAddr(t *testing.T) {
+	r := startRun(t, "serving metrics", "-metrics-addr", "127.0.0.1:0")
+	if status, body := get(t, r.urls["serving metrics"]); status != http.StatusOK || !strings.Contains(body, "connect4_") {
+		t.Errorf("/metrics on -metrics-addr: %d %q", status, body)
+	}
+	if status, _ := get(t, r.urls["serving Connect Four"]+"metrics"); status != http.StatusNotFound {
+		t.Errorf("/metrics on the public port: %d, want 404", status)
+	}
+	if err := r.stop(); err != nil {
+		t.Errorf("run: %v", err)
 	}
 }
 
@@ -110,6 +155,19 @@ func TestLimits(t *testing.T) {
 	}
 	if c.socket.MessageBurst != 20 || c.handshakeTimeout != 10*time.Second {
 		t.Errorf("defaults: burst %d, handshake %v", c.socket.MessageBurst, c.handshakeTimeout)
+	}
+	// A request whose headers never end is cut within 10 s.
+	if c.handshakeTimeout > 10*time.Second {
+		t.Errorf("the default handshake timeout, %v, is over 10 s", c.handshakeTimeout)
+	}
+	env = map[string]string{"MAX_GAMES_PER_CLIENT": "5", "CONNECTION_RATE": "0.5", "MAX_SOCKETS": "100", "METRICS_ADDR": "127.0.0.1:9100"}
+	c, err = parseConfig([]string{"-connection-burst", "7", "-max-sockets-per-client", "9", "-download-timeout", "30s"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.session.MaxMatchesPerClient != 5 || c.socket.ConnectionRate != 0.5 || c.socket.ConnectionBurst != 7 ||
+		c.maxSockets != 100 || c.maxSocketsPer != 9 || c.downloadTimeout != 30*time.Second || c.metricsAddr != "127.0.0.1:9100" {
+		t.Errorf("limits: %+v %+v %+v", c.socket, c.session, c)
 	}
 }
 

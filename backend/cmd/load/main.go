@@ -12,7 +12,7 @@
 // in place of {addr}, measures it and stops it, for example:
 //
 //	load -mode closed -games 100 -duration 10s \
-//	  -server 'taskset -c 0 bin/connect4 -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -log-level warn'
+//	  -server 'taskset -c 0 bin/connect4 -addr {addr} -message-rate -1 -max-connections -1 -max-connections-per-client -1 -max-games -1 -connection-rate -1 -max-games-per-client -1 -max-sockets -1 -max-sockets-per-client -1 -log-level warn'
 //
 // Several instances of a server that share their games through Redis are
 // measured together: with -instances N it starts the -server command N

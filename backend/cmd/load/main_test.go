@@ -34,10 +34,10 @@ func startServer(t *testing.T) string { return startInstances(t, 1)[0] }
 func startInstances(t *testing.T, n int) []string {
 	t.Helper()
 	discard := slog.New(slog.DiscardHandler)
-	hub := session.NewHub(session.Config{MaxMatches: -1, Grace: 10 * time.Millisecond}, discard)
+	hub := session.NewHub(session.Config{MaxMatches: -1, MaxMatchesPerClient: -1, Grace: 10 * time.Millisecond}, discard)
 	var urls []string
 	for range n {
-		sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
+		sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1, ConnectionRate: -1}, discard)
 		srv := httptest.NewServer(sockets)
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

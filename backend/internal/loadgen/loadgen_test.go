@@ -52,7 +52,7 @@ type instance struct {
 func startInstances(t *testing.T, n int, redisURL string) []*instance {
 	t.Helper()
 	discard := slog.New(slog.DiscardHandler)
-	hubConfig := session.Config{MaxMatches: -1, Grace: 10 * time.Millisecond}
+	hubConfig := session.Config{MaxMatches: -1, MaxMatchesPerClient: -1, Grace: 10 * time.Millisecond}
 	shared := session.NewHub(hubConfig, discard)
 	ins := make([]*instance, n)
 	for i := range ins {
@@ -72,7 +72,7 @@ func startInstances(t *testing.T, n int, redisURL string) []*instance {
 			cfg.Store = store
 			hub = session.NewHub(cfg, discard)
 		}
-		sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1}, discard)
+		sockets := socket.New(hub, socket.Config{MessageRate: -1, MaxConnections: -1, MaxConnectionsPerClient: -1, ConnectionRate: -1}, discard)
 		in := &instance{}
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			in.conns.Add(1)

@@ -53,7 +53,7 @@ type client struct {
 
 func connect(h *session.Hub) client {
 	c := &conn{events: make(chan protocol.Event, 256), closed: make(chan string, 1)}
-	return client{h.Connect(c), c}
+	return client{h.Connect(c, ""), c}
 }
 
 func (c *conn) Send(e protocol.Event) { c.events <- e }

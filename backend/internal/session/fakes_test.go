@@ -166,9 +166,12 @@ type player struct {
 	*recorder
 }
 
-func connect(h *session.Hub) player {
+func connect(h *session.Hub) player { return connectFrom(h, "") }
+
+// connectFrom connects a client from the address from.
+func connectFrom(h *session.Hub, from string) player {
 	r := &recorder{}
-	return player{h.Connect(r), r}
+	return player{h.Connect(r, from), r}
 }
 
 // Close ends the client's connection, as the transport does when it drops.

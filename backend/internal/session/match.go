@@ -92,13 +92,14 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announc
 	m := &match{hub: h, id: head.ID, num: matchIDs.Add(1)}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := h.register(m); err != nil {
+	if err := h.register(m, creator.from); err != nil {
 		return nil, err
 	}
 	ctx, cancel := h.storeContext()
 	defer cancel()
 	if err := h.store.Create(ctx, head); err != nil {
 		h.unregister(m)
+		h.holdUntil(m.id, time.Time{})
 		return nil, unavailable(err)
 	}
 	m.unfollow = h.store.Follow(m.id, m)
@@ -589,9 +590,12 @@ func (m *match) play(c *Client, column int) (err error) {
 }
 
 // computerTurn sets the computer thinking if it is to move and its opponent is
-// connected here. It thinks on a goroutine of its own, among at most
-// Config.Thinkers, without the match's lock: no connection waits for it, and
-// no other game.
+// connected here. A move that needs no search, such as one from the opening
+// book (QuickBot), is played at once; the others are chosen on the Hub's
+// thinkers, without the match's lock: no connection waits for them, and no
+// other game. The thinkers take the players' addresses in turn, one think
+// running for each at most, so that one client's many games never hold back
+// another player's.
 //
 // A match thinks once at a time: a resume or a rematch while the computer
 // thinks starts no other think, and the one under way, when it ends, looks
@@ -603,36 +607,64 @@ func (m *match) computerTurn() {
 	}
 	m.thinking = true
 	g, round, n := m.st.game, m.st.round, m.st.game.Len()
-	h := m.hub
+	client := m.here[0].holder.from
+	if client == "" {
+		client = "match " + m.id // no address to share a turn with
+	}
 	go func() {
 		defer m.guard(nil)
-		h.thinkers <- struct{}{}
-		defer func() { <-h.thinkers }()
-		if m.stale(round, n) {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.ThinkTime)
-		defer cancel()
-		column, err := m.opp.bot.Move(ctx, &g)
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.thinking = false
-		defer m.computerTurn() // the game may have moved on to another turn of the computer's
-		if err != nil || !g.CanPlay(column) {
-			h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
-			column = -1 // the core plays the first column that can be played
-		}
-		err = m.do(func() ([]Record, error) {
-			if m.closed {
-				return nil, nil
+		if q, ok := m.opp.bot.(QuickBot); ok {
+			if column, ok := q.QuickMove(&g); ok {
+				m.computerMoved(&g, round, n, column, nil)
+				return
 			}
-			return m.st.decideComputer(round, n, column), nil
+		}
+		queued := m.hub.thinkers.submit(client, think{
+			run:   func() { m.think(g, round, n) },
+			stale: func() bool { return m.stale(round, n) },
 		})
-		if errors.Is(err, protocol.ErrUnavailable) {
-			h.log.Warn("computer move: trying again", "match", m.num, "err", err)
+		if !queued {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			m.hub.log.Warn("computer move: too many thinks waiting, trying again", "match", m.num, "client", client)
+			m.thinking = false
 			m.later(m.computerTurn)
 		}
 	}()
+}
+
+// think chooses the computer's move in g, the game of round after n moves,
+// and plays it.
+func (m *match) think(g connect4.Game, round, n int) {
+	defer m.guard(nil)
+	ctx, cancel := context.WithTimeout(context.Background(), m.hub.cfg.ThinkTime)
+	defer cancel()
+	column, err := m.opp.bot.Move(ctx, &g)
+	m.computerMoved(&g, round, n, column, err)
+}
+
+// computerMoved plays the computer's choice of column in g, the game of round
+// after n moves, or its error, if the match has not moved on.
+func (m *match) computerMoved(g *connect4.Game, round, n, column int, err error) {
+	h := m.hub
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.thinking = false
+	defer m.computerTurn() // the game may have moved on to another turn of the computer's
+	if err != nil || !g.CanPlay(column) {
+		h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
+		column = -1 // the core plays the first column that can be played
+	}
+	err = m.do(func() ([]Record, error) {
+		if m.closed {
+			return nil, nil
+		}
+		return m.st.decideComputer(round, n, column), nil
+	})
+	if errors.Is(err, protocol.ErrUnavailable) {
+		h.log.Warn("computer move: trying again", "match", m.num, "err", err)
+		m.later(m.computerTurn)
+	}
 }
 
 // stale reports, and then ends the think, if the game moved on from round
@@ -911,6 +943,7 @@ func (m *match) end(drop bool) {
 		m.logEnd("unfinished")
 	}
 	m.stop()
+	m.hub.holdUntil(m.id, time.Time{}) // over: it counts no more for its creator
 	if drop {
 		ctx, cancel := m.hub.storeContext()
 		defer cancel()
@@ -932,4 +965,12 @@ func (m *match) stop() {
 	}
 	m.unfollow()
 	m.hub.unregister(m)
+	// Its creator holds it while the Store may keep it, for whoever comes
+	// back or joins.
+	life := m.hub.cfg.lifetimes()
+	keep := life.Match
+	if m.st.invitation() {
+		keep = life.Invitation
+	}
+	m.hub.holdUntil(m.id, m.hub.cfg.Now().Add(keep))
 }

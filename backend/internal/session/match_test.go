@@ -481,7 +481,7 @@ func TestConcurrentMatches(t *testing.T) {
 func ExampleHub() {
 	hub := session.NewHub(session.Config{}, discard)
 	creator, joiner := &printer{name: "red"}, &printer{name: "yellow"}
-	red, yellow := hub.Connect(creator), hub.Connect(joiner)
+	red, yellow := hub.Connect(creator, ""), hub.Connect(joiner, "")
 	defer red.Close()
 	defer yellow.Close()
 
@@ -594,6 +594,53 @@ func TestMaxMatches(t *testing.T) {
 	b.Close() // a tutorial hot-seat game ends with its connection
 	c.Handle(protocol.Play{Column: 0})
 	c.expect(t, played(red, 0, 0))
+}
+
+// One address holds at most MaxMatchesPerClient matches, its invitations
+// waiting for a friend included, and never keeps another from starting one.
+func TestMaxMatchesPerClient(t *testing.T) {
+	clock := &clock{}
+	h := session.NewHub(session.Config{MaxMatchesPerClient: 2, AfterFunc: clock.AfterFunc, Now: clock.Now}, discard)
+	inviter := connectFrom(h, "192.0.2.1")
+	inviter.Handle(protocol.Init{})
+	link := inviter.take()[0].(protocol.Started).Join
+	inviter.Close()
+	clock.fire(time.Minute) // the inviter's seat is let go: the invitation waits on
+	if got := h.Stats().Matches; got != 0 {
+		t.Fatalf("%d matches held here, want the invitation let go", got)
+	}
+	hotSeat := connectFrom(h, "192.0.2.1")
+	hotSeat.Handle(protocol.Init{Mode: protocol.HotSeat})
+	hotSeat.take()
+	third := connectFrom(h, "192.0.2.1")
+	third.Handle(protocol.Init{Mode: protocol.HotSeat})
+	third.Handle(protocol.Play{Column: 3}) // the tutorial's way to start one
+	third.expect(t, errorFor(protocol.ErrTooManyGames), errorFor(protocol.ErrTooManyGames))
+
+	other := connectFrom(h, "198.51.100.7")
+	other.Handle(protocol.Init{Mode: protocol.HotSeat})
+	if e := other.take(); len(e) != 1 || e[0].(protocol.Started).Watch == "" {
+		t.Fatalf("another address: %v, want a game", e)
+	}
+
+	// The hot-seat game ends when its player leaves for good: its place is
+	// free.
+	hotSeat.Close()
+	clock.fire(time.Minute)
+	third.Handle(protocol.Init{Mode: protocol.HotSeat})
+	if e := third.take(); len(e) != 1 || e[0].(protocol.Started).Watch == "" {
+		t.Fatalf("after a game ended: %v, want a game", e)
+	}
+	// The friend takes the invitation: joining is not starting, and the
+	// match counts for the inviter until it ends.
+	friend := connectFrom(h, "192.0.2.1")
+	friend.Handle(protocol.Init{Join: link, Version: protocol.Version})
+	if e := friend.take(); len(e) == 0 || e[0].(protocol.Started).Watch == "" {
+		t.Fatalf("joining: %v", e)
+	}
+	fourth := connectFrom(h, "192.0.2.1")
+	fourth.Handle(protocol.Init{Mode: protocol.HotSeat})
+	fourth.expect(t, errorFor(protocol.ErrTooManyGames))
 }
 
 func TestPing(t *testing.T) {
@@ -787,6 +834,102 @@ func TestComputerThinksOnceAtATime(t *testing.T) {
 	}
 	if n := bot.calls.Load(); n > 2 {
 		t.Errorf("%d thinks for one move after 10 rematches and 10 resumes, want at most 2", n)
+	}
+}
+
+// One address spamming resumes and rematches on ten games against the
+// computer, whose thinks never end, holds one thinker at most: another
+// player's computer move is chosen at once, not after theirs. The spammer's
+// thinks past its share of the queue wait for a later try, and none is lost.
+func TestComputerSpamDelaysNoOneElse(t *testing.T) {
+	stuck := &countingBot{release: make(chan struct{})}
+	clock := &clock{}
+	h := twoLevels(clock, 2, stuck, &scriptedBot{columns: []int{3}})
+	var spam []player
+	for range 10 {
+		p := connectFrom(h, "203.0.113.66")
+		p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Player: yellow, Version: 2})
+		spam = append(spam, p)
+	}
+	for range 10 {
+		for i, p := range spam {
+			start := p.take()[0].(protocol.Started)
+			p.Handle(protocol.Rematch{})
+			again := connectFrom(h, "203.0.113.66")
+			again.Handle(protocol.Resume{Token: start.Token})
+			spam[i] = again
+		}
+	}
+	for stuck.calls.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+
+	if got := easyOpening(t, h); got != played(red, 3, 0) {
+		t.Fatalf("another player's computer move: %v", got)
+	}
+	if n := stuck.most.Load(); n != 1 {
+		t.Errorf("%d thinks at once for one address, want 1", n)
+	}
+
+	// Once the spammer's thinks end, every one of its games gets its move,
+	// those that waited for a later try included.
+	close(stuck.release)
+	for i, p := range spam {
+		deadline := time.Now().Add(5 * time.Second)
+		for !slices.ContainsFunc(p.take(), func(e protocol.Event) bool { _, ok := e.(protocol.Played); return ok }) {
+			if time.Now().After(deadline) {
+				t.Fatalf("game %d of the spammer got no computer move", i)
+			}
+			clock.fire(time.Second) // the tries again
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// twoLevels returns a hub of thinkers thinkers on clock, whose computer
+// plays perfect, a level thinking for up to a minute, and easy.
+func twoLevels(clock *clock, thinkers int, perfect, easy session.Bot) *session.Hub {
+	return session.NewHub(session.Config{
+		AfterFunc: clock.AfterFunc, Now: clock.Now, Thinkers: thinkers, ThinkTime: time.Minute,
+		Computer: func(level string) (session.Bot, error) {
+			if level == "perfect" {
+				return perfect, nil
+			}
+			return easy, nil
+		},
+	}, discard)
+}
+
+// easyOpening starts a game against the computer's easy level from another
+// address, the computer opening, and returns its opening move.
+func easyOpening(t *testing.T, h *session.Hub) protocol.Event {
+	t.Helper()
+	p := connectFrom(h, "198.51.100.7")
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "easy", Player: yellow, Version: 2})
+	return await(t, p, 2)[1]
+}
+
+// quickBot plays its book at once and thinks of nothing else.
+type quickBot struct{ countingBot }
+
+func (b *quickBot) QuickMove(g *connect4.Game) (int, bool) { return 2, g.Len() == 0 }
+
+// A move from the book does not wait for a thinker.
+func TestComputerQuickMove(t *testing.T) {
+	busy := &countingBot{release: make(chan struct{})}
+	defer close(busy.release)
+	book := &quickBot{}
+	h := twoLevels(&clock{}, 1, busy, book)
+	thinking := connectFrom(h, "203.0.113.66")
+	thinking.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Player: yellow, Version: 2})
+	for busy.calls.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if got := easyOpening(t, h); got != played(red, 2, 0) {
+		t.Fatalf("the book's move, the only thinker busy: %v", got)
+	}
+	if n := book.calls.Load(); n != 0 {
+		t.Errorf("the book thought %d times", n)
 	}
 }
 

@@ -251,7 +251,7 @@ func (w *world) newHub() *modelHub {
 func (w *world) connect(h *modelHub, version int) *modelConn {
 	w.names++
 	c := &modelConn{name: fmt.Sprintf("c%d@%s", w.names, h.name), version: version, hub: h}
-	c.client = h.Connect(c)
+	c.client = h.Connect(c, "")
 	w.conns = append(w.conns, c)
 	return c
 }

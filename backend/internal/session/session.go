@@ -68,6 +68,13 @@ type Config struct {
 	// refused with protocol.ErrServerFull. The default is 10,000; negative means
 	// no limit.
 	MaxMatches int
+	// MaxMatchesPerClient caps the matches that one client address may hold,
+	// as Hub.Connect names it: those it started and that have not ended,
+	// invitations waiting for a friend included, even with no one connected.
+	// Past it, starting one is refused with protocol.ErrTooManyGames. The
+	// default is 32; negative means no limit. Each server counts the matches
+	// started on it.
+	MaxMatchesPerClient int
 	// AfterFunc schedules f after d; the default is time.AfterFunc. Tests set
 	// their own to make time pass on demand.
 	AfterFunc func(d time.Duration, f func()) Timer
@@ -77,9 +84,15 @@ type Config struct {
 	// unknown one. Nil means no games against the computer.
 	Computer func(level string) (Bot, error)
 	// Thinkers bounds the computer moves being chosen at once; the others
-	// wait their turn. The default leaves one core to the connections:
-	// GOMAXPROCS-1, at least 1.
+	// wait their turn, the players' addresses taking turns, one think running
+	// for each at most. The default is GOMAXPROCS-1, which leaves one core to
+	// the connections, and at least 2, so that one address alone never holds
+	// back another.
 	Thinkers int
+	// MaxThinksWaiting bounds the computer moves waiting for a thinker in
+	// all, and MaxThinksWaitingPerClient those of one client address; one past
+	// them is tried again a second later. The defaults are 1,000 and 4.
+	MaxThinksWaiting, MaxThinksWaitingPerClient int
 	// ThinkTime bounds the time to choose one computer move; the default is 3
 	// seconds. A Bot answers earlier on its own: this is a safety net.
 	ThinkTime time.Duration
@@ -112,6 +125,15 @@ type Bot interface {
 	Move(ctx context.Context, g *connect4.Game) (int, error)
 }
 
+// A QuickBot is a Bot that chooses some moves at once, without a search,
+// such as from an opening book: those never wait for a thinker.
+type QuickBot interface {
+	Bot
+	// QuickMove returns the column to play in g, or false if choosing one
+	// takes a search. It must return within microseconds.
+	QuickMove(g *connect4.Game) (int, bool)
+}
+
 // Observer is told what happens in the games, for metrics. The Hub calls it with
 // a match's lock held: its methods must be quick, safe for concurrent use, and
 // must not call the Hub.
@@ -137,7 +159,7 @@ func (nobody) Refused(string)                  {}
 // DefaultConfig returns the defaults of the settings that people choose:
 // the grace, idle and invitation times and the cap on matches.
 func DefaultConfig() Config {
-	return Config{Grace: time.Minute, Idle: 30 * time.Minute, Invitation: 24 * time.Hour, MaxMatches: 10000}
+	return Config{Grace: time.Minute, Idle: 30 * time.Minute, Invitation: 24 * time.Hour, MaxMatches: 10000, MaxMatchesPerClient: 32}
 }
 
 func (c Config) withDefaults() Config {
@@ -154,6 +176,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxMatches == 0 {
 		c.MaxMatches = d.MaxMatches
 	}
+	if c.MaxMatchesPerClient == 0 {
+		c.MaxMatchesPerClient = d.MaxMatchesPerClient
+	}
 	if c.AfterFunc == nil {
 		c.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
 	}
@@ -164,7 +189,13 @@ func (c Config) withDefaults() Config {
 		c.Computer = func(string) (Bot, error) { return nil, protocol.ErrBadLevel }
 	}
 	if c.Thinkers == 0 {
-		c.Thinkers = max(1, runtime.GOMAXPROCS(0)-1)
+		c.Thinkers = max(2, runtime.GOMAXPROCS(0)-1)
+	}
+	if c.MaxThinksWaiting == 0 {
+		c.MaxThinksWaiting = 1000
+	}
+	if c.MaxThinksWaitingPerClient == 0 {
+		c.MaxThinksWaitingPerClient = 4
 	}
 	if c.ThinkTime == 0 {
 		c.ThinkTime = 3 * time.Second
@@ -207,13 +238,14 @@ type Hub struct {
 	log   *slog.Logger
 	store Store
 
-	// thinkers holds a token per computer move being chosen.
-	thinkers chan struct{}
+	// thinkers chooses the computer's moves.
+	thinkers *thinkers
 
 	// mu guards what follows. It is never held while taking a match's lock.
 	mu         sync.Mutex
 	clients    int
 	matches    map[string]*match // by id
+	quota      quota             // the matches of each client address
 	checks     Timer             // checks the other servers, if any
 	stopServer func()            // tells a Registry that this server stopped
 	closed     bool
@@ -226,8 +258,9 @@ func NewHub(cfg Config, logger *slog.Logger) *Hub {
 		cfg:      cfg,
 		log:      logger,
 		store:    cfg.Store,
-		thinkers: make(chan struct{}, cfg.Thinkers),
+		thinkers: newThinkers(cfg.Thinkers, cfg.MaxThinksWaitingPerClient, cfg.MaxThinksWaiting),
 		matches:  make(map[string]*match),
+		quota:    newQuota(cfg.MaxMatchesPerClient),
 	}
 	switch r, ok := cfg.Store.(Registry); {
 	case ok:
@@ -345,8 +378,10 @@ func (h *Hub) Tell(err error) {
 	}
 }
 
-// Connect registers a new connection and returns its Client.
-func (h *Hub) Connect(c Conn) *Client {
+// Connect registers a new connection from the client address from, which
+// Config.MaxMatchesPerClient counts by, and returns its Client. The empty
+// address is not limited.
+func (h *Hub) Connect(c Conn, from string) *Client {
 	h.mu.Lock()
 	h.clients++
 	h.mu.Unlock()
@@ -354,7 +389,7 @@ func (h *Hub) Connect(c Conn) *Client {
 	if h.cfg.Server != "" {
 		id = h.cfg.Server + "/" + id
 	}
-	return &Client{hub: h, conn: c, id: id, seat: spectator}
+	return &Client{hub: h, conn: c, id: id, from: from, seat: spectator}
 }
 
 // find returns the match that key names as kind, loading it from the Store
@@ -398,6 +433,9 @@ func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
 		return nil, unavailable(err)
 	}
 	h.log.Debug("match loaded", "match", m.num, "mode", m.st.head.Mode, "records", m.st.n)
+	h.mu.Lock()
+	h.quota.open(id) // if started here, it counts while it is open again
+	h.mu.Unlock()
 	// The seats held by servers that stopped, such as an earlier run of
 	// this one, are empty.
 	for _, srv := range m.othersLocked() {
@@ -416,12 +454,16 @@ func (h *Hub) full() bool {
 	return h.cfg.MaxMatches >= 0 && len(h.matches) >= h.cfg.MaxMatches
 }
 
-// register adds m to the hub, unless it holds MaxMatches already.
-func (h *Hub) register(m *match) error {
+// register adds m, a new match that from starts, to the hub, unless it holds
+// MaxMatches already or from holds MaxMatchesPerClient.
+func (h *Hub) register(m *match, from string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.full() {
 		return protocol.ErrServerFull
+	}
+	if !h.quota.take(from, m.id, h.cfg.Now()) {
+		return protocol.ErrTooManyGames
 	}
 	h.matches[m.id] = m
 	return nil
@@ -436,6 +478,18 @@ func (h *Hub) unregister(m *match) {
 	}
 }
 
+// holdUntil makes match id count for the client that started it until until,
+// or no more if until is zero: it ended.
+func (h *Hub) holdUntil(id string, until time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if until.IsZero() {
+		h.quota.release(id)
+	} else {
+		h.quota.park(id, until)
+	}
+}
+
 // spectator is the seat of a Client that holds none.
 const spectator = -1
 
@@ -445,6 +499,7 @@ type Client struct {
 	hub     *Hub
 	conn    Conn
 	id      string // tells this connection from others, on every server
+	from    string // the client's address, for Config.MaxMatchesPerClient
 	version int    // the protocol version the client speaks, from its Init
 	match   *match // the match the client is in, or nil
 	seat    int    // its seat in match, or spectator

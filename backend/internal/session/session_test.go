@@ -54,7 +54,7 @@ func TestHotSeat(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			hub, _ := newHub()
 			conn := &recorder{}
-			client := hub.Connect(conn)
+			client := hub.Connect(conn, "")
 			defer client.Close()
 			for _, c := range tt.columns {
 				client.Handle(protocol.Play{Column: c})
@@ -70,7 +70,7 @@ func TestHotSeatDraw(t *testing.T) {
 	drawn := []int{5, 4, 5, 0, 6, 2, 4, 5, 5, 0, 4, 1, 1, 0, 4, 5, 6, 5, 3, 1, 1, 2, 2, 6, 2, 6, 6, 3, 6, 2, 0, 3, 0, 3, 3, 4, 3, 1, 4, 2, 1, 0}
 	hub, _ := newHub()
 	conn := &recorder{}
-	client := hub.Connect(conn)
+	client := hub.Connect(conn, "")
 	defer client.Close()
 	for _, c := range drawn {
 		client.Handle(protocol.Play{Column: c})
@@ -84,7 +84,7 @@ func TestHotSeatDraw(t *testing.T) {
 func TestRefuse(t *testing.T) {
 	hub, _ := newHub()
 	conn := &recorder{}
-	client := hub.Connect(conn)
+	client := hub.Connect(conn, "")
 	defer client.Close()
 	client.Refuse(protocol.ErrBinary)
 	want := []protocol.Event{refused("Binary messages are not supported: send JSON text.")}
@@ -96,7 +96,7 @@ func TestRefuse(t *testing.T) {
 func TestGamesAreSeparate(t *testing.T) {
 	hub, _ := newHub()
 	a, b := &recorder{}, &recorder{}
-	ca, cb := hub.Connect(a), hub.Connect(b)
+	ca, cb := hub.Connect(a, ""), hub.Connect(b, "")
 	ca.Handle(protocol.Play{Column: 2})
 	cb.Handle(protocol.Play{Column: 5})
 	ca.Handle(protocol.Play{Column: 2})

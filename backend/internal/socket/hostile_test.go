@@ -206,6 +206,38 @@ func TestConnectionLimits(t *testing.T) {
 	}
 }
 
+// New connections from one address are paced by a token bucket, which keys
+// IPv6 addresses by their /64.
+func TestConnectionRate(t *testing.T) {
+	_, url := start(t, socket.Config{ConnectionRate: 0.01, ConnectionBurst: 2, ClientAddr: socket.ClientAddrFrom("X-Real-IP")})
+	tests := []struct {
+		ip         string
+		want       int
+		retryAfter string
+	}{
+		{"192.0.2.1", http.StatusSwitchingProtocols, ""},
+		{"192.0.2.1", http.StatusSwitchingProtocols, ""},
+		{"192.0.2.1", http.StatusTooManyRequests, "100"},
+		{"192.0.2.2", http.StatusSwitchingProtocols, ""},
+		{"2001:db8:1:2::1", http.StatusSwitchingProtocols, ""},
+		{"2001:db8:1:2:ffff::9", http.StatusSwitchingProtocols, ""},
+		{"2001:db8:1:2:abcd::1", http.StatusTooManyRequests, "100"}, // the same /64
+		{"2001:db8:1:3::1", http.StatusSwitchingProtocols, ""},
+	}
+	for _, tt := range tests {
+		ws, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"X-Real-IP": {tt.ip}})
+		if ws != nil {
+			t.Cleanup(func() { ws.Close() })
+		}
+		if resp == nil || resp.StatusCode != tt.want {
+			t.Fatalf("client %s: %v, want %d", tt.ip, err, tt.want)
+		}
+		if got := resp.Header.Get("Retry-After"); got != tt.retryAfter {
+			t.Errorf("client %s: Retry-After %q, want %q", tt.ip, got, tt.retryAfter)
+		}
+	}
+}
+
 func TestClientAddrFrom(t *testing.T) {
 	addr := socket.ClientAddrFrom("X-Forwarded-For")
 	r, _ := http.NewRequest("GET", "/", nil)

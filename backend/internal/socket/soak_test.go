@@ -46,9 +46,10 @@ func soakGames() int {
 // goleak) no goroutine. Loopback only; it stops by itself in seconds.
 func TestSoak(t *testing.T) {
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := session.NewHub(session.Config{Grace: 50 * time.Millisecond}, discard)
+	hub := session.NewHub(session.Config{Grace: 50 * time.Millisecond, MaxMatchesPerClient: -1}, discard)
 	sockets := socket.New(hub, socket.Config{
 		MaxConnectionsPerClient: -1,
+		ConnectionRate:          -1,
 		MessageRate:             50,
 		MessageBurst:            50,
 		SendQueue:               16,

@@ -18,11 +18,13 @@ import (
 	"net/url"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/connect4go/connect4/backend/internal/netlimit"
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/shared/protocol"
 	"github.com/gorilla/websocket"
@@ -69,9 +71,16 @@ type Config struct {
 	// Negative means no limit.
 	MaxConnections          int
 	MaxConnectionsPerClient int
-	// ClientAddr returns the address a request comes from, for
-	// MaxConnectionsPerClient. Nil means the IP address of the connection's
-	// peer; behind a reverse proxy, see ClientAddrFrom.
+	// ConnectionRate is how many new connections a second one client address
+	// may open on average, and ConnectionBurst how many in a row: past them,
+	// a handshake gets 429 with Retry-After. A negative ConnectionRate means
+	// no limit.
+	ConnectionRate  float64
+	ConnectionBurst int
+	// ClientAddr returns the address a request comes from, for the limits per
+	// client, which key it with netlimit.Key (an IPv6 address by its /64).
+	// Nil means the IP address of the connection's peer; behind a reverse
+	// proxy, see ClientAddrFrom.
 	ClientAddr func(r *http.Request) string
 	// CheckOrigin reports whether a page from the request's Origin may open a
 	// game socket. Nil allows same-origin pages and clients that send no Origin.
@@ -120,6 +129,8 @@ func DefaultConfig() Config {
 		FirstMessageTimeout:     10 * time.Second,
 		MaxConnections:          20000,
 		MaxConnectionsPerClient: 32,
+		ConnectionRate:          2,
+		ConnectionBurst:         20,
 	}
 }
 
@@ -158,6 +169,12 @@ func (c Config) withDefaults() Config {
 	if c.MaxConnectionsPerClient == 0 {
 		c.MaxConnectionsPerClient = d.MaxConnectionsPerClient
 	}
+	if c.ConnectionRate == 0 {
+		c.ConnectionRate = d.ConnectionRate
+	}
+	if c.ConnectionBurst == 0 {
+		c.ConnectionBurst = d.ConnectionBurst
+	}
 	if c.ClientAddr == nil {
 		c.ClientAddr = peerAddr
 	}
@@ -189,6 +206,7 @@ type Server struct {
 	conns     map[*conn]struct{}
 	open      int            // connections admitted and not yet ended
 	perClient map[string]int // open connections by client address
+	opening   *netlimit.Rate // new connections by client address, or nil
 	draining  bool
 	done      sync.WaitGroup // one per connection being served
 }
@@ -202,6 +220,9 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 		cfg:       cfg,
 		conns:     make(map[*conn]struct{}),
 		perClient: make(map[string]int),
+	}
+	if cfg.ConnectionRate > 0 {
+		s.opening = netlimit.NewRate(cfg.ConnectionRate, max(1, cfg.ConnectionBurst))
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: cfg.HandshakeTimeout,
@@ -277,10 +298,10 @@ func IsWebSocket(r *http.Request) bool { return websocket.IsWebSocketUpgrade(r) 
 // for the request ends and frees its buffers and the request, which a
 // connection that lives for hours would otherwise keep.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	client := s.cfg.ClientAddr(r)
-	if status, why := s.admit(client); status != 0 {
+	client := netlimit.Key(s.cfg.ClientAddr(r))
+	if status, why, wait := s.admit(client, time.Now()); status != 0 {
 		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "10")
+			w.Header().Set("Retry-After", strconv.Itoa(int(max(1, (wait+time.Second-1)/time.Second))))
 		}
 		s.log.Info("connection refused", "status", status, "reason", why, "client", client)
 		http.Error(w, why, status)
@@ -310,27 +331,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer s.release(client)
 		defer s.untrack(c)
 		defer s.cfg.Observer.ConnectionClosed()
-		c.serve(s.hub)
+		c.serve(s.hub, client)
 	}()
 }
 
-// admit counts a new connection from client, or returns the HTTP status and
-// the reason to refuse it with.
-func (s *Server) admit(client string) (int, string) {
+// admit counts a new connection from client at now, or returns the HTTP status
+// and the reason to refuse it with, and when to try again.
+func (s *Server) admit(client string, now time.Time) (int, string, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.draining:
-		return http.StatusServiceUnavailable, protocol.CloseShutdown.Reason()
+		return http.StatusServiceUnavailable, protocol.CloseShutdown.Reason(), 0
 	case s.cfg.MaxConnections >= 0 && s.open >= s.cfg.MaxConnections:
-		return protocol.CloseFull.Code(), protocol.CloseFull.Reason()
+		return protocol.CloseFull.Code(), protocol.CloseFull.Reason(), 0
 	case s.cfg.MaxConnectionsPerClient >= 0 && s.perClient[client] >= s.cfg.MaxConnectionsPerClient:
-		return protocol.CloseTooManyFromYou.Code(), protocol.CloseTooManyFromYou.Reason()
+		return protocol.CloseTooManyFromYou.Code(), protocol.CloseTooManyFromYou.Reason(), 10 * time.Second
+	}
+	if s.opening != nil {
+		if ok, wait := s.opening.Take(client, now); !ok {
+			return protocol.CloseTooFast.Code(), protocol.CloseTooFast.Reason(), wait
+		}
 	}
 	s.open++
 	s.perClient[client]++
 	s.done.Add(1)
-	return 0, ""
+	return 0, "", 0
 }
 
 // release uncounts a connection that admit counted.
@@ -460,8 +486,8 @@ func (c *conn) end(msg []byte) {
 
 // serve runs the reader on the calling goroutine and the writer on another, and
 // returns when both have finished.
-func (c *conn) serve(hub *session.Hub) {
-	client := hub.Connect(c)
+func (c *conn) serve(hub *session.Hub, from string) {
+	client := hub.Connect(c, from)
 	wrote := make(chan struct{})
 	go func() {
 		defer close(wrote)

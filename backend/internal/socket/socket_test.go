@@ -31,11 +31,15 @@ func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
 }
 
 // startWith is start with the hub's stats, and with a listener whose
-// connections wrap may change.
+// connections wrap may change. The tests all connect from one address: they
+// have no limit on new connections or games per address unless cfg sets one.
 func startWith(t *testing.T, cfg socket.Config, wrap func(net.Conn) net.Conn) (*socket.Server, *session.Hub, string) {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := session.NewHub(session.Config{}, discard)
+	if cfg.ConnectionRate == 0 {
+		cfg.ConnectionRate = -1
+	}
+	hub := session.NewHub(session.Config{MaxMatchesPerClient: -1}, discard)
 	sockets := socket.New(hub, cfg, discard)
 	srv := httptest.NewUnstartedServer(sockets)
 	if wrap != nil {
