@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -47,6 +48,29 @@ func TestPageUnderItsPolicy(t *testing.T) {
 	run(t, ctx, chromedp.Evaluate(`window.violations`, &violations))
 	if len(violations) > 0 {
 		t.Errorf("the page broke its policy: %v", violations)
+	}
+}
+
+// A join link whose key is too long for a message is refused with 1009, a
+// close the server would repeat: the page shows why and stops, where it once
+// reconnected for ever.
+func TestRepeatedRefusalPage(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	ctx := newTab(t)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL+"?join="+strings.Repeat("k", 600)),
+		waitFor(`document.body.textContent.includes("Message too big: the limit is 512 bytes.")`),
+		chromedp.Sleep(3*time.Second), // several of its reconnect delays
+	)
+	opened := 0
+	for _, l := range srv.logLines() {
+		if l["msg"] == "connection opened" {
+			opened++
+		}
+	}
+	if opened != 1 {
+		t.Errorf("the page opened %d game connections, want 1: it should give up", opened)
 	}
 }
 
