@@ -37,6 +37,12 @@ func EncodeCommand(c Command) ([]byte, error) {
 	case Ping:
 		o := newObject("ping")
 		return o.done(), nil
+	case Seek:
+		o := newObject("seek")
+		return o.done(), nil
+	case Cancel:
+		o := newObject("cancel")
+		return o.done(), nil
 	}
 	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
 }
@@ -112,6 +118,34 @@ func EncodeEvent(e Event) ([]byte, error) {
 		return o.done(), nil
 	case Pong:
 		o := newObject("pong")
+		return o.done(), nil
+	case Seeking:
+		o := newObject("seeking")
+		o.int("since", int(e.Since.UnixMilli()))
+		o.int("playing", e.Playing)
+		if e.Offer {
+			o.bool("offer", true)
+		}
+		return o.done(), nil
+	case Cancelled:
+		o := newObject("cancelled")
+		return o.done(), nil
+	case Lobby:
+		o := newObject("lobby")
+		o.int("playing", e.Playing)
+		o.key("games")
+		o.b = append(o.b, '[')
+		for i, g := range e.Games {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			o.b = append(o.b, `{"watch":`...)
+			o.b = appendString(o.b, g.Watch)
+			o.b = append(o.b, `,"moves":`...)
+			o.b = strconv.AppendInt(o.b, int64(g.Moves), 10)
+			o.b = append(o.b, '}')
+		}
+		o.b = append(o.b, ']')
 		return o.done(), nil
 	}
 	return nil, fmt.Errorf("protocol: cannot encode event %T", e)

@@ -19,6 +19,9 @@ func encode(r session.Record) string {
 	switch r.Op {
 	case session.Joined:
 		s += r.Token + " " + r.Conn
+		if r.Seat != 0 {
+			s += " " + strconv.Itoa(r.Seat) // who plays red first, in a quick match
+		}
 	case session.Held:
 		s += strconv.Itoa(r.Seat) + " " + r.Conn
 	case session.Left:
@@ -46,6 +49,9 @@ func decode(s string) (session.Record, error) {
 	r := session.Record{Op: session.Op(s[0])}
 	args := strings.Fields(s[1:])
 	n, ok := arity[r.Op]
+	if r.Op == session.Joined && len(args) == 3 {
+		n = 3 // with the seat that plays red first
+	}
 	if !ok || len(args) != n || strings.ContainsAny(s, "\n") {
 		return session.Record{}, bad
 	}
@@ -53,6 +59,9 @@ func decode(s string) (session.Record, error) {
 	switch r.Op {
 	case session.Joined:
 		r.Token, r.Conn = args[0], args[1]
+		if len(args) == 3 {
+			r.Seat, err = seatOf(args[2])
+		}
 	case session.Held:
 		r.Seat, err = seatOf(args[0])
 		r.Conn = args[1]

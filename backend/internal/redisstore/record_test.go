@@ -15,6 +15,7 @@ func TestRecordText(t *testing.T) {
 		text string
 	}{
 		{session.Record{Op: session.Joined, Token: "tok-en_1", Conn: "c1"}, "Jtok-en_1 c1"},
+		{session.Record{Op: session.Joined, Seat: 1, Token: "t", Conn: "c1"}, "Jt c1 1"},
 		{session.Record{Op: session.Held, Seat: 1, Conn: "c2"}, "H1 c2"},
 		{session.Record{Op: session.Left, Seat: 0, Until: until}, "L0 1700000060000"},
 		{session.Record{Op: session.Moved, Column: 6}, "M6"},
@@ -40,7 +41,7 @@ func TestRecordText(t *testing.T) {
 }
 
 func TestParseRecordRefuses(t *testing.T) {
-	for _, text := range []string{"", "X", "M", "Mx", "H2 c", "H0", "L0 soon", "Jtoken", "N extra", "O1 2", "M3\nM4"} {
+	for _, text := range []string{"", "X", "M", "Mx", "H2 c", "H0", "L0 soon", "Jtoken", "Jt c 2", "Jt c 1 x", "N extra", "O1 2", "M3\nM4"} {
 		if r, err := decode(text); !errors.Is(err, session.ErrBadRecord) {
 			t.Errorf("decode(%q) = %+v, %v; want ErrBadRecord", text, r, err)
 		}

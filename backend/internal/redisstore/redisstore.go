@@ -62,12 +62,20 @@ type Store struct {
 	followers map[string]map[*session.Feed]struct{} // by channel
 }
 
-var _ session.Store = (*Store)(nil)
+var (
+	_ session.Store = (*Store)(nil)
+	_ session.Queue = (*Store)(nil)
+)
 
 //go:embed append.lua
 var appendLua string
 
 var appendScript = redis.NewScript(appendLua)
+
+//go:embed seek.lua
+var seekLua string
+
+var seekScript = redis.NewScript(seekLua)
 
 // The answers of the append script besides the position appended at.
 const (
@@ -396,6 +404,25 @@ func (s *Store) Follow(id string, f session.Follower) (stop func()) {
 			s.ps.Unsubscribe(ctx, channel)
 		}
 	}
+}
+
+// queueKey names the queue of pool, for quick match.
+func (s *Store) queueKey(pool string) string { return s.opt.Prefix + "queue:" + pool }
+
+// Seek implements session.Queue, for the players of every server that
+// shares the Redis: one script takes the oldest key or adds key, so that
+// two seekers never both wait.
+func (s *Store) Seek(ctx context.Context, pool, key string) (string, error) {
+	other, err := seekScript.Run(ctx, s.rdb, []string{s.queueKey(pool)}, key, s.opt.TTL.Milliseconds()).Text()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	return other, err
+}
+
+// Unseek implements session.Queue.
+func (s *Store) Unseek(ctx context.Context, pool, key string) error {
+	return s.rdb.LRem(ctx, s.queueKey(pool), 0, key).Err()
 }
 
 // Drop implements session.Store: it leaves the match to expire, since

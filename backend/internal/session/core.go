@@ -56,7 +56,8 @@ func (s seatState) taken() bool { return s.phase != seatOpen }
 // seat held by its creator, and the computer in the second seat of a game
 // against it.
 func newState(head Header) state {
-	st := state{head: head, game: *connect4.NewGame(), playing: true}
+	// A quick match's game starts once paired.
+	st := state{head: head, game: *connect4.NewGame(), playing: head.Mode != protocol.Quick}
 	st.seats[0] = seatState{phase: seatHeld, token: head.Token, conn: head.Conn}
 	if head.Mode == protocol.Computer {
 		st.seats[1].phase = seatComputer
@@ -88,6 +89,18 @@ func (st *state) invitation() bool {
 	return st.head.Mode == protocol.Friends && !st.seats[1].taken()
 }
 
+// twoPeople reports whether the match is between two people, each on a
+// connection of their own: friends, or strangers paired by quick match.
+func (st *state) twoPeople() bool {
+	return st.head.Mode == protocol.Friends || st.head.Mode == protocol.Quick
+}
+
+// seeking reports whether the match is a quick match whose creator waits for
+// an opponent.
+func (st *state) seeking() bool {
+	return st.head.Mode == protocol.Quick && !st.seats[1].taken() && !st.closed
+}
+
 // computerToMove reports whether the computer is to move in a game against
 // it.
 func (st *state) computerToMove() bool {
@@ -98,15 +111,23 @@ func (st *state) computerToMove() bool {
 // command changes nothing, or the error that refuses it.
 
 // decideJoin gives the second seat to conn, with token. An inviter away,
-// maybe for hours, gets the grace from now, until, when the game starts.
-func (st *state) decideJoin(conn, token string, until time.Time) ([]Record, error) {
+// maybe for hours, gets the grace from now, until, when the game starts. A
+// quick match is joined only while its creator waits there; joinerRed says
+// which of the two plays red first, as the pairing drew it.
+func (st *state) decideJoin(conn, token string, until time.Time, joinerRed bool) ([]Record, error) {
 	switch {
-	case st.head.Mode != protocol.Friends:
+	case !st.twoPeople() || st.closed:
 		return nil, protocol.ErrInvitation
 	case st.seats[1].taken():
 		return nil, protocol.ErrSeatTaken
+	case st.head.Mode == protocol.Quick && st.seats[0].phase != seatHeld:
+		return nil, protocol.ErrInvitation // its creator left the queue
 	}
-	recs := []Record{{Op: Joined, Token: token, Conn: conn}}
+	seat := 0
+	if joinerRed && st.head.Mode == protocol.Quick {
+		seat = 1
+	}
+	recs := []Record{{Op: Joined, Seat: seat, Token: token, Conn: conn}}
 	if st.seats[0].phase != seatHeld {
 		recs = append(recs, Record{Op: Left, Seat: 0, Until: until})
 	}
@@ -155,7 +176,7 @@ func (st *state) decideComputer(round, n, column int) []Record {
 // it, and a game without a second person starts over at once.
 func (st *state) decideRematch(i int) ([]Record, error) {
 	switch {
-	case st.head.Mode != protocol.Friends: // no one to agree with
+	case !st.twoPeople(): // no one to agree with
 		return []Record{{Op: NewRound}}, nil
 	case !st.over():
 		return nil, protocol.ErrNotOver
@@ -178,7 +199,7 @@ func (st *state) decideLeave(i int, conn string, until time.Time) []Record {
 // a game in progress between friends ends, if the other seat was taken.
 func (st *state) decideAbandon(i, away int) []Record {
 	s := st.seats[i]
-	if st.closed || s.phase != seatAway || s.away != away || st.head.Mode != protocol.Friends || st.over() || !st.seats[1-i].taken() {
+	if st.closed || s.phase != seatAway || s.away != away || !st.twoPeople() || st.over() || !st.seats[1-i].taken() {
 		return nil
 	}
 	return []Record{{Op: Abandoned, Seat: i}}
@@ -215,6 +236,7 @@ const (
 	roundStarted                     // a new game of the match: tell each client here its Started
 	matchClosed                      // the match closed for idleness: close every connection, end the match
 	computerTurn                     // the computer may be to move
+	paired                           // a quick match found its second player: tell the first its Started
 )
 
 // effect is something the shell carries out after a record.
@@ -236,7 +258,14 @@ func (st *state) apply(r Record) []effect {
 	switch r.Op {
 	case Joined:
 		st.seats[1] = seatState{phase: seatHeld, token: r.Token, conn: r.Conn}
-		return st.presence(1, true)
+		if st.head.Mode != protocol.Quick {
+			return st.presence(1, true)
+		}
+		if r.Seat == 1 {
+			st.round = 1 // colours as after a rematch: the joiner is red
+		}
+		st.playing = true
+		return []effect{{op: gameStarted}, {op: paired}}
 	case Held:
 		s := &st.seats[r.Seat]
 		was := s.phase == seatHeld
@@ -292,7 +321,7 @@ func (st *state) apply(r Record) []effect {
 // presence returns the event that seat i's holder came or went, for the
 // matches between friends: no one else sees who comes and goes.
 func (st *state) presence(i int, online bool) []effect {
-	if st.head.Mode != protocol.Friends {
+	if !st.twoPeople() {
 		return nil
 	}
 	return []effect{{op: tell, event: protocol.Presence{Player: st.colour(i), Online: online}}}

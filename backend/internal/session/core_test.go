@@ -44,6 +44,9 @@ func TestDecide(t *testing.T) {
 	abandoned := friendsAfter(Record{Op: Left, Seat: 1, Until: until}, Record{Op: Abandoned, Seat: 1})
 	computer := newState(Header{ID: "w", Mode: protocol.Computer, Token: "t0", Conn: "s/c0", Level: "easy"})
 	full := friendsAfter(moves(3, 3, 3, 3, 3, 3)...)
+	seeking := newState(Header{ID: "w", Mode: protocol.Quick, Join: "j", Token: "t0", Conn: "s/c0"})
+	seekerGone := seeking
+	seekerGone.apply(Record{Op: Left, Seat: 0, Until: until})
 
 	tests := []struct {
 		name    string
@@ -52,12 +55,19 @@ func TestDecide(t *testing.T) {
 		want    []Record
 		wantErr error
 	}{
-		{"join an invitation", invite, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until) },
+		{"join an invitation", invite, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, false) },
 			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}}, nil},
-		{"join while the inviter is away", inviteAway, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until) },
+		{"join while the inviter is away", inviteAway, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, false) },
 			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}, {Op: Left, Seat: 0, Until: until}}, nil},
-		{"join a full match", friendsAfter(), func(st *state) ([]Record, error) { return st.decideJoin("s/c2", "t2", until) }, nil, protocol.ErrSeatTaken},
-		{"join a hot-seat game", hot, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until) }, nil, protocol.ErrInvitation},
+		{"join a full match", friendsAfter(), func(st *state) ([]Record, error) { return st.decideJoin("s/c2", "t2", until, false) }, nil, protocol.ErrSeatTaken},
+		{"pair with a seeker, who plays red", seeking, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, false) },
+			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}}, nil},
+		{"pair with a seeker, the joiner red", seeking, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, true) },
+			[]Record{{Op: Joined, Seat: 1, Token: "t1", Conn: "s/c1"}}, nil},
+		{"pair with a seeker who left", seekerGone, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, false) }, nil, protocol.ErrInvitation},
+		{"friends: no draw of colours", invite, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, true) },
+			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}}, nil},
+		{"join a hot-seat game", hot, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until, false) }, nil, protocol.ErrInvitation},
 		{"resume the second seat", away, func(st *state) ([]Record, error) {
 			_, recs, err := st.decideResume("t1", "s/c9")
 			return recs, err
@@ -169,7 +179,9 @@ func TestApply(t *testing.T) {
 			[]effect{{op: tellAbandon}, {op: gameEnded, how: "abandoned"}}},
 		{"closed", friendsAfter(), Record{Op: Closed},
 			[]effect{{op: gameEnded, how: "unfinished"}, {op: matchClosed}}},
-		{"presence is for friends only", newState(Header{Mode: protocol.HotSeat, Token: "t0"}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
+		{"paired", newState(Header{Mode: protocol.Quick, Token: "t0"}), Record{Op: Joined, Token: "t1", Conn: "s/c1"},
+			[]effect{{op: gameStarted}, {op: paired}}},
+		{"presence is for two people only", newState(Header{Mode: protocol.HotSeat, Token: "t0"}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
 			[]effect{{op: seatTaken, seat: 0, conn: "s/c5"}, {op: computerTurn}}},
 	}
 	for _, tt := range tests {
@@ -183,6 +195,34 @@ func TestApply(t *testing.T) {
 				t.Errorf("records counted %d, want %d", st.n, n+1)
 			}
 		})
+	}
+}
+
+// TestQuickColours checks the colours of a quick match: none while it seeks,
+// then as the pairing drew them, swapping at each rematch as between friends.
+func TestQuickColours(t *testing.T) {
+	for _, joinerRed := range []bool{false, true} {
+		st := newState(Header{Mode: protocol.Quick, Join: "j", Token: "t0", Conn: "s/c0"})
+		if !st.seeking() || st.playing || st.invitation() {
+			t.Fatalf("a new quick match: seeking %v, playing %v, invitation %v", st.seeking(), st.playing, st.invitation())
+		}
+		recs, _ := st.decideJoin("s/c1", "t1", until, joinerRed)
+		for _, r := range recs {
+			st.apply(r)
+		}
+		want := [2]connect4.Player{connect4.Red, connect4.Yellow}
+		if joinerRed {
+			want = [2]connect4.Player{connect4.Yellow, connect4.Red}
+		}
+		if got := [2]connect4.Player{st.colour(0), st.colour(1)}; got != want || st.seeking() || !st.playing {
+			t.Errorf("joiner red %v: colours %v, want %v; seeking %v, playing %v", joinerRed, got, want, st.seeking(), st.playing)
+		}
+		for _, r := range append(moves(0, 1, 0, 1, 0, 1, 0), Record{Op: Offered, Seat: 0}, Record{Op: Offered, Seat: 1}) {
+			st.apply(r)
+		}
+		if got := [2]connect4.Player{st.colour(0), st.colour(1)}; got != [2]connect4.Player{want[1], want[0]} {
+			t.Errorf("joiner red %v: after a rematch %v, want swapped", joinerRed, got)
+		}
 	}
 }
 

@@ -53,6 +53,7 @@ type match struct {
 	here     [2]seatHere
 	watchers map[*Client]struct{}
 	idle     Timer // closes the match when nothing happens
+	offer    Timer // offers the computer to the creator of a quick match who waits, or nil
 	thinking bool  // the computer thinks of a move for this match
 }
 
@@ -83,7 +84,7 @@ var errLetGo = errors.New("session: match let go")
 // first play, is told nothing).
 func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announce bool) (*match, error) {
 	head := Header{ID: randomKey(12), Mode: mode, Conn: creator.id, Level: opp.level, Yellow: opp.yellow}
-	if mode == protocol.Friends {
+	if mode == protocol.Friends || mode == protocol.Quick {
 		head.Join = randomKey(12)
 	}
 	if announce {
@@ -105,7 +106,9 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announc
 	m.unfollow = h.store.Follow(m.id, m)
 	m.start(head, opp)
 	m.here[0].holder = creator
-	m.carry([]effect{{op: gameStarted}}, true)
+	if m.st.playing {
+		m.carry([]effect{{op: gameStarted}}, true)
+	}
 	if announce {
 		creator.send(m.started(0))
 	}
@@ -352,6 +355,14 @@ func (m *match) carry(fx []effect, local bool) {
 			m.end(local)
 		case computerTurn:
 			m.computerTurn()
+		case paired:
+			if m.offer != nil {
+				m.offer.Stop()
+				m.offer = nil
+			}
+			if h := m.here[0].holder; h != nil {
+				h.send(m.started(0))
+			}
 		}
 	}
 }
@@ -403,8 +414,11 @@ func (m *match) started(i int) protocol.Started {
 	if i != spectator {
 		e.Token = m.st.seats[i].token
 	}
-	if i == 0 {
-		e.Join = m.st.head.Join
+	switch {
+	case m.st.seeking():
+		e.Player = 0 // no colour before the pairing draws them
+	case i == 0 && m.st.head.Mode == protocol.Friends:
+		e.Join = m.st.head.Join // a quick match's stays private
 	}
 	return e
 }
@@ -436,7 +450,7 @@ func (m *match) replay(c *Client, first ...protocol.Event) {
 	if st.leaver != connect4.NoPlayer {
 		events = append(events, m.abandoned(c))
 	}
-	if st.head.Mode == protocol.Friends { // else no one else comes and goes
+	if st.twoPeople() { // else no one else comes and goes
 		for i, s := range st.seats {
 			switch {
 			case i == c.seat || !s.taken():
@@ -456,7 +470,7 @@ func (m *match) replay(c *Client, first ...protocol.Event) {
 // abandoned returns the event that tells c that the game was abandoned, in
 // words its version knows.
 func (m *match) abandoned(c *Client) protocol.Event {
-	if c.version < protocol.Version {
+	if c.version < protocol.Version2 {
 		e, _ := protocol.ErrorFor(protocol.ErrAbandoned)
 		return e
 	}
@@ -469,8 +483,9 @@ func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
 // active notes that something happened, which puts off closing for idleness.
 func (m *match) active() { m.idle.Reset(m.idleTime()) }
 
-// join gives c the second seat.
-func (m *match) join(c *Client) (err error) {
+// join gives c the second seat; in a quick match, joinerRed says who plays
+// red first.
+func (m *match) join(c *Client, joinerRed bool) (err error) {
 	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -478,7 +493,7 @@ func (m *match) join(c *Client) (err error) {
 		if m.closed {
 			return nil, errLetGo
 		}
-		return m.st.decideJoin(c.id, randomKey(18), m.graceEnd())
+		return m.st.decideJoin(c.id, randomKey(18), m.graceEnd(), joinerRed)
 	})
 	if errors.Is(err, protocol.ErrSeatTaken) {
 		return takenError{watch: m.id}
@@ -488,7 +503,7 @@ func (m *match) join(c *Client) (err error) {
 	}
 	m.here[1].holder = c
 	c.seat = 1
-	if c.version < protocol.Version {
+	if c.version < protocol.Version2 {
 		m.replay(c) // the tutorial's joiner expects no init
 		return nil
 	}
@@ -511,7 +526,7 @@ func (m *match) follow(c *Client) (err error) {
 	}
 	m.watchers[c] = struct{}{}
 	c.seat = spectator
-	if c.version < protocol.Version {
+	if c.version < protocol.Version2 {
 		m.replay(c) // the tutorial's spectator expects no init
 		return nil
 	}
@@ -703,7 +718,7 @@ func (m *match) roundStarted() {
 		}
 	}
 	for c := range m.watchers {
-		if c.version < protocol.Version {
+		if c.version < protocol.Version2 {
 			c.conn.Close(protocol.CloseNewRound.Reason())
 			delete(m.watchers, c)
 			continue
@@ -742,6 +757,9 @@ func (m *match) leave(c *Client) {
 		// else is told.
 		m.st.seats[i].phase = seatGone
 		return
+	}
+	if i == 0 && m.st.seeking() {
+		m.unseek() // no one may be paired with a player who left
 	}
 	m.recordLeft(i, c.id, m.graceEnd())
 }
@@ -807,7 +825,7 @@ func (m *match) away(i int, until time.Time, away int) {
 	}
 	left := until.Sub(m.hub.cfg.Now())
 	s.grace = m.hub.cfg.AfterFunc(left, func() { m.expireGrace(i, away) })
-	if m.st.head.Mode == protocol.Friends {
+	if m.st.twoPeople() {
 		m.broadcast(protocol.Presence{Player: m.st.colour(i), Grace: max(left, 0)})
 	}
 }
@@ -956,6 +974,9 @@ func (m *match) end(drop bool) {
 func (m *match) stop() {
 	m.closed = true
 	m.idle.Stop()
+	if m.offer != nil {
+		m.offer.Stop()
+	}
 	for i := range m.here {
 		for _, t := range []Timer{m.here[i].grace, m.here[i].back} {
 			if t != nil {

@@ -100,7 +100,7 @@ type Op byte
 
 // The records of a match.
 const (
-	Joined    Op = 'J' // the second seat taken, with Token, by Conn
+	Joined    Op = 'J' // the second seat taken, with Token, by Conn; in a Quick match, Seat 1 if it plays red first
 	Held      Op = 'H' // Seat's token used again by Conn, who holds it now
 	Left      Op = 'L' // Seat's holder gone, back by Until or the game is abandoned
 	Moved     Op = 'M' // a checker in Column, by whoever's turn it was
