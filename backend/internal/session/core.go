@@ -265,7 +265,7 @@ func (st *state) apply(r Record) []effect {
 			st.round = 1 // colours as after a rematch: the joiner is red
 		}
 		st.playing = true
-		return []effect{{op: gameStarted}, {op: paired}}
+		return append([]effect{{op: gameStarted}, {op: paired}}, st.presence(1, true)...)
 	case Held:
 		s := &st.seats[r.Seat]
 		was := s.phase == seatHeld

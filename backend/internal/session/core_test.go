@@ -180,7 +180,7 @@ func TestApply(t *testing.T) {
 		{"closed", friendsAfter(), Record{Op: Closed},
 			[]effect{{op: gameEnded, how: "unfinished"}, {op: matchClosed}}},
 		{"paired", newState(Header{Mode: protocol.Quick, Token: "t0"}), Record{Op: Joined, Token: "t1", Conn: "s/c1"},
-			[]effect{{op: gameStarted}, {op: paired}}},
+			[]effect{{op: gameStarted}, {op: paired}, presence(connect4.Yellow, true)}},
 		{"presence is for two people only", newState(Header{Mode: protocol.HotSeat, Token: "t0"}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
 			[]effect{{op: seatTaken, seat: 0, conn: "s/c5"}, {op: computerTurn}}},
 	}
