@@ -17,7 +17,7 @@ type wire struct {
 	Type, Player, Column, Row, Cells, Message  []byte
 	Join, Watch, Mode, Version, Token, Online  []byte
 	Grace, Level, Moves, Since, Playing, Offer []byte
-	Games                                      []byte
+	Games, Clock, Red, Yellow, Running         []byte
 }
 
 // DecodeCommand parses one message from a browser. Its errors wrap one of the
@@ -48,7 +48,11 @@ func DecodeCommand(data []byte) (Command, error) {
 	case "ping":
 		return Ping{}, nil
 	case "seek":
-		return Seek{}, nil
+		tc, err := decodeClock(w.Clock)
+		if err != nil {
+			return nil, err
+		}
+		return Seek{Clock: tc}, nil
 	case "cancel":
 		return Cancel{}, nil
 	}
@@ -81,6 +85,14 @@ func decodeInit(w wire) (Command, error) {
 	if (level != "" || player != "") && c.Mode != Computer {
 		return nil, fmt.Errorf("%w: \"level\" and \"player\" are for the computer", ErrBadInit)
 	}
+	tc, err := decodeClock(w.Clock)
+	switch {
+	case err != nil:
+		return nil, err
+	case tc.Timed() && (c.Mode != "" && c.Mode != Friends || hasJoin || hasWatch):
+		return nil, fmt.Errorf("%w: \"clock\" is for a game between friends", ErrBadInit)
+	}
+	c.Clock = tc
 	c.Level = level
 	if player != "" {
 		p, err := connect4.ParsePlayer(player)
@@ -120,6 +132,11 @@ func DecodeEvent(data []byte) (Event, error) {
 		if err := errors.Join(err[:]...); err != nil {
 			return nil, fmt.Errorf("%w: init: %v", ErrMalformed, err)
 		}
+		tc, clockErr := decodeClock(w.Clock)
+		if clockErr != nil {
+			return nil, fmt.Errorf("%w: init: %v", ErrMalformed, clockErr)
+		}
+		e.Clock = tc
 		e.Mode = Mode(mode)
 		if player != "" {
 			if e.Player, err[0] = connect4.ParsePlayer(player); err[0] != nil {
@@ -192,6 +209,28 @@ func DecodeEvent(data []byte) (Event, error) {
 		return Pong{}, nil
 	case "cancelled":
 		return Cancelled{}, nil
+	case "clock":
+		red, err := decodeInt(w.Red, "red")
+		if err != nil {
+			return nil, err
+		}
+		yellow, err := decodeInt(w.Yellow, "yellow")
+		if err != nil {
+			return nil, err
+		}
+		e := Clock{Red: time.Duration(red) * time.Millisecond, Yellow: time.Duration(yellow) * time.Millisecond}
+		if len(w.Running) > 0 {
+			if e.Running, err = decodePlayer(w.Running); err != nil {
+				return nil, err
+			}
+		}
+		return e, nil
+	case "timeout":
+		p, err := decodePlayer(w.Player)
+		if err != nil {
+			return nil, err
+		}
+		return Timeout{Player: p}, nil
 	case "lobby":
 		playing, err := decodeInt(w.Playing, "playing")
 		if err != nil {
@@ -267,7 +306,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout"} {
 		if string(typ) == t {
 			return t
 		}
@@ -316,6 +355,14 @@ func (w *wire) field(key []byte) *[]byte {
 		return &w.Offer
 	case "games":
 		return &w.Games
+	case "clock":
+		return &w.Clock
+	case "red":
+		return &w.Red
+	case "yellow":
+		return &w.Yellow
+	case "running":
+		return &w.Running
 	}
 	return nil
 }
@@ -430,6 +477,15 @@ func decodeMoves(raw []byte) ([]int, error) {
 		return nil, bad
 	}
 	return moves, nil
+}
+
+// decodeClock parses an optional time control: a string such as "3+2".
+func decodeClock(raw []byte) (TimeControl, error) {
+	s, _, err := decodeString(raw)
+	if err != nil {
+		return TimeControl{}, fmt.Errorf("%w: \"clock\" must be a string such as \"3+2\"", ErrBadClock)
+	}
+	return ParseTimeControl(s)
 }
 
 // maxLiveGames bounds the games of a Lobby that a client reads.

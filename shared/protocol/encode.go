@@ -19,6 +19,7 @@ func EncodeCommand(c Command) ([]byte, error) {
 		o.stringIf("mode", string(c.Mode))
 		o.stringIf("level", c.Level)
 		o.stringIf("player", playerName(c.Player))
+		o.stringIf("clock", c.Clock.String())
 		if c.Version != 0 {
 			o.int("version", c.Version)
 		}
@@ -39,6 +40,7 @@ func EncodeCommand(c Command) ([]byte, error) {
 		return o.done(), nil
 	case Seek:
 		o := newObject("seek")
+		o.stringIf("clock", c.Clock.String())
 		return o.done(), nil
 	case Cancel:
 		o := newObject("cancel")
@@ -88,6 +90,7 @@ func EncodeEvent(e Event) ([]byte, error) {
 		o.stringIf("level", e.Level)
 		o.stringIf("player", playerName(e.Player))
 		o.stringIf("token", e.Token)
+		o.stringIf("clock", e.Clock.String())
 		return o.done(), nil
 	case Snapshot:
 		o := newObject("snapshot")
@@ -129,6 +132,16 @@ func EncodeEvent(e Event) ([]byte, error) {
 		return o.done(), nil
 	case Cancelled:
 		o := newObject("cancelled")
+		return o.done(), nil
+	case Clock:
+		o := newObject("clock")
+		o.int("red", int(e.Red.Milliseconds()))
+		o.int("yellow", int(e.Yellow.Milliseconds()))
+		o.stringIf("running", playerName(e.Running))
+		return o.done(), nil
+	case Timeout:
+		o := newObject("timeout")
+		o.string("player", e.Player.String())
 		return o.done(), nil
 	case Lobby:
 		o := newObject("lobby")

@@ -80,6 +80,7 @@ type Init struct {
 	Mode        Mode            // "" means Friends
 	Level       string          // for Computer
 	Player      connect4.Player // for Computer: the sender's colour; NoPlayer means Red
+	Clock       TimeControl     // for Friends (Version 3): the game's clock; zero means untimed
 	Version     int             // 0 means 1, the tutorial's
 }
 
@@ -105,8 +106,12 @@ type Rematch struct{}
 // are paired two by two as they come (Version 3). The server answers with a
 // [Started] of mode [Quick] without a player, and a [Seeking]; once paired,
 // with a [Started] that gives the sender's colour, as a rematch does. It must be a
-// connection's first message, like [Init]. On the wire: {"type": "seek"}.
-type Seek struct{}
+// connection's first message, like [Init]. Players are paired only with
+// those who chose the same Clock. On the wire: {"type": "seek"}, or
+// {"type": "seek", "clock": "3+2"}.
+type Seek struct {
+	Clock TimeControl
+}
 
 // Cancel takes the sender out of the queue that its [Seek] put it in, unless
 // it was paired meanwhile (then the server refuses it with an [Error]). The
@@ -136,6 +141,7 @@ type Started struct {
 	Level  string          // the computer's level, in a Computer game
 	Player connect4.Player // the holder's colour, or NoPlayer
 	Token  string          // the resume token of the holder's seat, or ""
+	Clock  TimeControl     // the game's clock (Version 3), or zero for none
 }
 
 // Snapshot tells a Version 2 client that enters a game, right after its
@@ -200,6 +206,25 @@ type LiveGame struct {
 	Moves int
 }
 
+// Clock tells clients of Version 3 the time left to each player of a timed
+// game, and whose clock runs (NoPlayer: none, before the game starts or after
+// it ended): after each move, when a game starts, and to a client entering
+// it. The client counts the running clock down itself; the server alone says
+// when it runs out, with [Timeout]. On the wire:
+// {"type": "clock", "red": 179000, "yellow": 180000, "running": "yellow"},
+// in milliseconds.
+type Clock struct {
+	Red, Yellow time.Duration
+	Running     connect4.Player
+}
+
+// Timeout tells clients of Version 3 that Player's clock ran out: the other
+// player wins. Earlier clients get the other player's [Win] instead. On the
+// wire: {"type": "timeout", "player": "red"}.
+type Timeout struct {
+	Player connect4.Player
+}
+
 // Cancelled tells a client of Version 3 that its [Cancel] took it out of
 // the queue. On the wire: {"type": "cancelled"}.
 type Cancelled struct{}
@@ -254,12 +279,14 @@ func (Pong) event()         {}
 func (Seeking) event()      {}
 func (Cancelled) event()    {}
 func (Lobby) event()        {}
+func (Clock) event()        {}
+func (Timeout) event()      {}
 
 // Since returns the first version of the protocol that has event e: a client
 // of an earlier version is not sent it.
 func Since(e Event) int {
 	switch e.(type) {
-	case Seeking, Cancelled, Lobby:
+	case Seeking, Cancelled, Lobby, Clock, Timeout:
 		return Version3
 	case Snapshot, Presence, RematchOffer, Abandoned, Pong:
 		return Version2

@@ -408,7 +408,7 @@ func TestWronglyAway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	left := session.Record{Op: session.Left, Seat: 0, Until: time.Now().Add(time.Minute)}
+	left := session.Record{Op: session.Left, Seat: 0, At: time.Now().Add(time.Minute)}
 	if err := stores[1].Append(ctx, start.Watch, len(recs), left); err != nil {
 		t.Fatal(err)
 	}

@@ -272,7 +272,7 @@ func (s *Store) Create(ctx context.Context, h session.Header) error {
 	head := s.headerKey(h.ID)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, head, "mode", string(h.Mode), "join", h.Join, "token", h.Token, "conn", h.Conn,
-			"level", h.Level, "yellow", strconv.FormatBool(h.Yellow), "keys", strings.Join(keys, " "))
+			"level", h.Level, "yellow", strconv.FormatBool(h.Yellow), "clock", h.Clock.String(), "keys", strings.Join(keys, " "))
 		p.PExpire(ctx, head, s.opt.TTL)
 		for _, k := range keys {
 			p.Set(ctx, k, h.ID, s.opt.TTL)
@@ -316,8 +316,12 @@ func (s *Store) Load(ctx context.Context, id string, from int) (session.Header, 
 	if len(f) == 0 || int64(from) > n.Val() {
 		return session.Header{}, nil, session.ErrNotFound
 	}
+	clock, err := protocol.ParseTimeControl(f["clock"])
+	if err != nil {
+		return session.Header{}, nil, fmt.Errorf("match %s: %w: %v", id, session.ErrBadRecord, err)
+	}
 	h := session.Header{ID: id, Mode: protocol.Mode(f["mode"]), Join: f["join"], Token: f["token"],
-		Conn: f["conn"], Level: f["level"], Yellow: f["yellow"] == "true"}
+		Conn: f["conn"], Level: f["level"], Yellow: f["yellow"] == "true", Clock: clock}
 	recs := make([]session.Record, len(list.Val()))
 	for i, text := range list.Val() {
 		if recs[i], err = decode(text); err != nil {

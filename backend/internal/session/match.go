@@ -54,6 +54,7 @@ type match struct {
 	watchers map[*Client]struct{}
 	idle     Timer // closes the match when nothing happens
 	offer    Timer // offers the computer to the creator of a quick match who waits, or nil
+	flag     Timer // records that the running clock ran out, in a timed game, or nil
 	thinking bool  // the computer thinks of a move for this match
 }
 
@@ -82,8 +83,8 @@ var errLetGo = errors.New("session: match let go")
 // newMatch starts a match of mode whose first seat creator holds, and tells the
 // creator its keys if announce is set (a tutorial hot-seat game, started by a
 // first play, is told nothing).
-func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announce bool) (*match, error) {
-	head := Header{ID: randomKey(12), Mode: mode, Conn: creator.id, Level: opp.level, Yellow: opp.yellow}
+func newMatch(h *Hub, mode protocol.Mode, opp opponent, clock protocol.TimeControl, creator *Client, announce bool) (*match, error) {
+	head := Header{ID: randomKey(12), Mode: mode, Conn: creator.id, Level: opp.level, Yellow: opp.yellow, Clock: clock}
 	if mode == protocol.Friends || mode == protocol.Quick {
 		head.Join = randomKey(12)
 	}
@@ -355,6 +356,8 @@ func (m *match) carry(fx []effect, local bool) {
 			m.end(local)
 		case computerTurn:
 			m.computerTurn()
+		case clockSet:
+			m.armFlag()
 		case paired:
 			if m.offer != nil {
 				m.offer.Stop()
@@ -410,7 +413,7 @@ func (m *match) logEnd(how string) {
 
 // started returns the Started event for seat i, or for a spectator.
 func (m *match) started(i int) protocol.Started {
-	e := protocol.Started{Watch: m.id, Mode: m.st.head.Mode, Level: m.st.head.Level, Player: m.st.colour(i)}
+	e := protocol.Started{Watch: m.id, Mode: m.st.head.Mode, Level: m.st.head.Level, Player: m.st.colour(i), Clock: m.st.head.Clock}
 	if i != spectator {
 		e.Token = m.st.seats[i].token
 	}
@@ -449,6 +452,12 @@ func (m *match) replay(c *Client, first ...protocol.Event) {
 	events := append(first, protocol.Replay(&st.game, c.version)...)
 	if st.leaver != connect4.NoPlayer {
 		events = append(events, m.abandoned(c))
+	}
+	if st.timeout != connect4.NoPlayer {
+		events = append(events, protocol.Timeout{Player: st.timeout})
+	}
+	if st.timed() {
+		events = append(events, st.clockEvent(m.hub.cfg.Now()))
 	}
 	if st.twoPeople() { // else no one else comes and goes
 		for i, s := range st.seats {
@@ -493,7 +502,7 @@ func (m *match) join(c *Client, joinerRed bool) (err error) {
 		if m.closed {
 			return nil, errLetGo
 		}
-		return m.st.decideJoin(c.id, randomKey(18), m.graceEnd(), joinerRed)
+		return m.st.decideJoin(c.id, randomKey(18), m.hub.cfg.Now(), m.graceEnd(), joinerRed)
 	})
 	if errors.Is(err, protocol.ErrSeatTaken) {
 		return takenError{watch: m.id}
@@ -600,7 +609,7 @@ func (m *match) play(c *Client, column int) (err error) {
 		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		return m.st.decidePlay(c.seat, column)
+		return m.st.decidePlay(c.seat, column, m.hub.cfg.Now())
 	})
 }
 
@@ -705,7 +714,7 @@ func (m *match) rematch(c *Client) (err error) {
 		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		return m.st.decideRematch(c.seat)
+		return m.st.decideRematch(c.seat, m.hub.cfg.Now())
 	})
 }
 
@@ -762,6 +771,37 @@ func (m *match) leave(c *Client) {
 		m.unseek() // no one may be paired with a player who left
 	}
 	m.recordLeft(i, c.id, m.graceEnd())
+}
+
+// armFlag sets the timer that records the running clock running out, or
+// stops it if no clock runs.
+func (m *match) armFlag() {
+	if m.flag != nil {
+		m.flag.Stop()
+		m.flag = nil
+	}
+	at, ok := m.st.flagAt()
+	if !ok || m.closed {
+		return
+	}
+	m.flag = m.hub.cfg.AfterFunc(max(at.Sub(m.hub.cfg.Now()), 0), m.expireFlag)
+}
+
+// expireFlag records that the running clock ran out, if it has.
+func (m *match) expireFlag() {
+	defer m.guard(nil)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	err := m.do(func() ([]Record, error) {
+		if m.closed {
+			return nil, nil
+		}
+		return m.st.decideFlag(m.hub.cfg.Now()), nil
+	})
+	if err != nil && !m.closed {
+		m.hub.log.Warn("recording a clock that ran out: trying again", "match", m.num, "err", err)
+		m.flag = m.hub.cfg.AfterFunc(retryDelay, m.expireFlag)
+	}
 }
 
 // retryDelay is how long a server waits before it tries again a record that
@@ -974,8 +1014,10 @@ func (m *match) end(drop bool) {
 func (m *match) stop() {
 	m.closed = true
 	m.idle.Stop()
-	if m.offer != nil {
-		m.offer.Stop()
+	for _, t := range []Timer{m.offer, m.flag} {
+		if t != nil {
+			t.Stop()
+		}
 	}
 	for i := range m.here {
 		for _, t := range []Timer{m.here[i].grace, m.here[i].back} {

@@ -64,8 +64,9 @@ func (q *localQueue) Unseek(_ context.Context, pool, key string) error {
 // the queue itself.
 const pairTries = 8
 
-// seek starts a quick match for c and pairs it, or puts it in the queue.
-func (c *Client) seek() error {
+// seek starts a quick match for c, with the clock of cmd, and pairs it with
+// a player who chose the same clock, or puts it in the queue.
+func (c *Client) seek(cmd protocol.Seek) error {
 	if c.match != nil {
 		if c.seat == 0 && c.match.isSeeking() {
 			return protocol.ErrSeeking
@@ -73,7 +74,7 @@ func (c *Client) seek() error {
 		return protocol.ErrInGame
 	}
 	c.version = protocol.Version
-	m, err := newMatch(c.hub, protocol.Quick, opponent{}, c, true)
+	m, err := newMatch(c.hub, protocol.Quick, opponent{}, cmd.Clock, c, true)
 	if err != nil {
 		return err
 	}
@@ -86,10 +87,10 @@ func (c *Client) seek() error {
 // queue and tells c it waits.
 func (c *Client) pair() error {
 	own, h := c.match, c.hub
-	key := own.joinKey()
+	key, pool := own.queued()
 	for range pairTries {
 		ctx, cancel := h.storeContext()
-		other, err := h.queue.Seek(ctx, "", key)
+		other, err := h.queue.Seek(ctx, pool, key)
 		cancel()
 		switch {
 		case err != nil:
@@ -109,7 +110,7 @@ func (c *Client) pair() error {
 	}
 	ctx, cancel := h.storeContext()
 	defer cancel()
-	if err := h.queue.Unseek(ctx, "", key); err != nil {
+	if err := h.queue.Unseek(ctx, pool, key); err != nil {
 		h.log.Warn("quick match: leaving the queue", "err", err)
 	}
 	own.waiting(c)
@@ -143,11 +144,12 @@ func (m *match) isSeeking() bool {
 	return m.st.seeking()
 }
 
-// joinKey returns the key that joins m.
-func (m *match) joinKey() string {
+// queued returns the key that joins m, and the pool of the queue it waits
+// in: its time control.
+func (m *match) queued() (key, pool string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.st.head.Join
+	return m.st.head.Join, m.st.head.Clock.String()
 }
 
 // waiting tells c, which holds the first seat of m, that it waits in the
@@ -201,7 +203,7 @@ func (m *match) unseek() {
 	}
 	ctx, cancel := m.hub.storeContext()
 	defer cancel()
-	if err := m.hub.queue.Unseek(ctx, "", m.st.head.Join); err != nil {
+	if err := m.hub.queue.Unseek(ctx, m.st.head.Clock.String(), m.st.head.Join); err != nil {
 		m.hub.log.Warn("quick match: leaving the queue", "match", m.num, "err", err)
 	}
 }

@@ -318,3 +318,21 @@ func TestLobby(t *testing.T) {
 		t.Errorf("lobby of 1: %+v", l)
 	}
 }
+
+// Players are paired only with those who chose the same clock, and their
+// game has it.
+func TestQuickMatchClocks(t *testing.T) {
+	h, _ := newHub()
+	blitzer, untimed, other := connect(h), connect(h), connect(h)
+	blitzer.Handle(protocol.Seek{Clock: blitz})
+	if s := waits(t, blitzer); s.Clock != blitz {
+		t.Fatalf("seeking a timed game: %+v", s)
+	}
+	untimed.Handle(protocol.Seek{})
+	waits(t, untimed) // not with the blitz player
+	other.Handle(protocol.Seek{Clock: blitz})
+	if s := pairedAs(t, other); s.Clock != blitz {
+		t.Errorf("paired: %+v, want the clock", s)
+	}
+	pairedAs(t, blitzer)
+}

@@ -563,7 +563,7 @@ func (c *Client) Handle(cmd protocol.Command) {
 	case protocol.Play:
 		if c.match == nil {
 			// The tutorial's part 1: a first play starts a hot-seat game.
-			if err = c.start(protocol.HotSeat, opponent{}, false); err != nil {
+			if err = c.start(protocol.HotSeat, opponent{}, protocol.TimeControl{}, false); err != nil {
 				break
 			}
 		}
@@ -571,7 +571,7 @@ func (c *Client) Handle(cmd protocol.Command) {
 	case protocol.Ping:
 		c.conn.Send(protocol.Pong{}) // asked for, so sent whatever the version
 	case protocol.Seek:
-		err = c.seek()
+		err = c.seek(cmd)
 	case protocol.Cancel:
 		err = c.cancel()
 	case protocol.Rematch:
@@ -628,7 +628,7 @@ func (c *Client) init(cmd protocol.Init) error {
 		}
 		opp = opponent{bot: bot, level: cmd.Level, yellow: cmd.Player == connect4.Yellow}
 	}
-	return c.start(mode, opp, true)
+	return c.start(mode, opp, cmd.Clock, true)
 }
 
 // opponent is the computer in a game against it.
@@ -638,9 +638,10 @@ type opponent struct {
 	yellow bool // the human plays yellow in the first game
 }
 
-// start puts the client in the first seat of a new match.
-func (c *Client) start(mode protocol.Mode, opp opponent, announce bool) error {
-	m, err := newMatch(c.hub, mode, opp, c, announce)
+// start puts the client in the first seat of a new match, with the clock of
+// its games.
+func (c *Client) start(mode protocol.Mode, opp opponent, clock protocol.TimeControl, announce bool) error {
+	m, err := newMatch(c.hub, mode, opp, clock, c, announce)
 	if err != nil {
 		return err
 	}
@@ -709,6 +710,9 @@ func (c *Client) sendAll(events []protocol.Event) {
 // translate returns e as the client's version of the protocol says it, or
 // false if that version does not know e.
 func (c *Client) translate(e protocol.Event) (protocol.Event, bool) {
+	if t, ok := e.(protocol.Timeout); ok && c.version < protocol.Since(e) {
+		e = protocol.Win{Player: t.Player.Other()} // the end of the game, as it knows it
+	}
 	switch {
 	case protocol.Since(e) > c.version:
 		return nil, false

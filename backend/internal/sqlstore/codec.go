@@ -19,7 +19,7 @@ func appendRecord(b []byte, r session.Record) []byte {
 	b = binary.AppendVarint(b, int64(r.Column))
 	b = appendString(b, r.Token)
 	b = appendString(b, r.Conn)
-	return binary.AppendVarint(b, millis(r.Until))
+	return binary.AppendVarint(b, millis(r.At))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -96,7 +96,7 @@ func (r *reader) record() session.Record {
 	rec.Token = r.string()
 	rec.Conn = r.string()
 	if ms := r.varint(); ms != 0 {
-		rec.Until = time.UnixMilli(ms)
+		rec.At = time.UnixMilli(ms)
 	}
 	return rec
 }

@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS matches (
 	conn     TEXT NOT NULL,
 	level    TEXT NOT NULL,
 	yellow   INTEGER NOT NULL,
+	clock    TEXT NOT NULL DEFAULT '', -- the time control, such as 3+2, or '' untimed
 	created  INTEGER NOT NULL,
 	last     INTEGER NOT NULL, -- the last record folded in, or the creation
 	joined   INTEGER NOT NULL DEFAULT 0, -- a Joined record is among the records
@@ -90,8 +91,14 @@ CREATE TABLE IF NOT EXISTS keys (
 	PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_match ON keys (match);
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 `
+
+// migrations bring the tables of an older version to the next: migrations[v]
+// takes version v to v+1.
+var migrations = map[int]string{
+	2: `ALTER TABLE matches ADD COLUMN clock TEXT NOT NULL DEFAULT ''; PRAGMA user_version = 3;`,
+}
 
 // foldEvery is how often the committer folds the journal into the matches.
 const foldEvery = 2 * time.Second
@@ -256,8 +263,13 @@ func (s *Store) setUp(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	if version != 0 && version != 2 {
-		return fmt.Errorf("the database has version %d of the tables, this server knows version 2", version)
+	for ; version != 0 && migrations[version] != ""; version++ {
+		if _, err := s.db.ExecContext(ctx, migrations[version]); err != nil {
+			return fmt.Errorf("bringing the tables from version %d to %d: %w", version, version+1, err)
+		}
+	}
+	if version != 0 && version != 3 {
+		return fmt.Errorf("the database has version %d of the tables, this server knows version 3", version)
 	}
 	if _, err := s.db.ExecContext(ctx, schema); err != nil {
 		return err
@@ -459,8 +471,8 @@ func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
 		switch r.op {
 		case 'c':
 			h := r.head
-			res, err := tx.ExecContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, created, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-				h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, now.UnixMilli(), now.UnixMilli())
+			res, err := tx.ExecContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, clock, created, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+				h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, h.Clock.String(), now.UnixMilli(), now.UnixMilli())
 			if err != nil {
 				return errs, err
 			}
@@ -784,13 +796,14 @@ func (s *Store) load(ctx context.Context, id string) (session.Header, []session.
 	var (
 		h      = session.Header{ID: id}
 		mode   string
+		clock  string
 		joined bool
 		last   int64
 		ended  sql.NullInt64
 		log    []byte
 	)
-	err = tx.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, joined, last, ended, log FROM matches WHERE id = ?`, id).
-		Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &joined, &last, &ended, &log)
+	err = tx.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, clock, joined, last, ended, log FROM matches WHERE id = ?`, id).
+		Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &clock, &joined, &last, &ended, &log)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return h, nil, false, session.ErrNotFound
@@ -798,6 +811,9 @@ func (s *Store) load(ctx context.Context, id string) (session.Header, []session.
 		return h, nil, false, err
 	}
 	h.Mode = protocol.Mode(mode)
+	if h.Clock, err = protocol.ParseTimeControl(clock); err != nil {
+		return h, nil, false, fmt.Errorf("match %s: %w: %v", id, session.ErrBadRecord, err)
+	}
 	recs, err := records(log)
 	if err != nil {
 		return h, nil, false, fmt.Errorf("match %s: %w", id, err)
