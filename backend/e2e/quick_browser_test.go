@@ -67,6 +67,7 @@ func TestQuickMatchInBrowsers(t *testing.T) {
 // A page alone in the queue is offered the computer after -quick-wait, and
 // plays it.
 func TestQuickMatchOfferInBrowser(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, "-quick-wait", "1s")
 	tab := newTab(t)
 	seek(t, tab, srv.URL)
@@ -77,4 +78,27 @@ func TestQuickMatchOfferInBrowser(t *testing.T) {
 		waitFor(`(document.querySelector(".role")?.textContent ?? "").includes("against the computer")`),
 		waitStatus("Your turn"),
 	)
+}
+
+// A page plays a timed game against a script that never moves: the page
+// shows both clocks, the script's running, until the server says it ran out.
+func TestClockRunsOutInBrowser(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	red := dial(t, srv)
+	red.send(`{"type":"init","clock":"0.1+0","version":3}`)
+	if e := red.until("init"); e["clock"] != "0.1+0" {
+		t.Fatalf("init: %v", e)
+	}
+	tab := newTab(t)
+	run(t, tab,
+		chromedp.Navigate(srv.URL+"?join="+red.join),
+		waitFor(`document.querySelector(".clock.red")?.classList.contains("running")`),
+		waitFor(`document.querySelector(".clock.yellow")?.textContent === "Yellow 0:06"`),
+		waitFor(`/^Red 0:0[0-5]$/.test(document.querySelector(".clock.red")?.textContent ?? "")`),
+		waitStatus("Red ran out of time: you win!"),
+	)
+	if e := red.until("timeout"); e["player"] != "red" {
+		t.Errorf("the script was told %v", e)
+	}
 }

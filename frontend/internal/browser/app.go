@@ -195,6 +195,8 @@ func (l *loop) handle(m any) {
 		}
 	case lobbyFetched:
 		l.lobbyCame(m)
+	case clockChosen:
+		l.state.ChooseClock(m.clock)
 	case lobbyDue:
 	case copyAsked:
 		l.copy(m.link)

@@ -102,6 +102,7 @@ type page struct {
 	retake, home                safejs.Value
 	share, shareLink, copyWatch safejs.Value
 	quick                       quickParts
+	clocks                      clockParts
 
 	shown   game.View // what the elements show, if painted
 	painted bool
@@ -207,8 +208,9 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p.chooser = el("section", "chooser", "id", chooserID, "aria-label", "Play the computer")
 	d.call(p.chooser, "append", levels, colours, button("start-computer", "Start"))
 
+	p.clocks = buildClocks(&d, el, withText, segment)
 	p.start = el("section", "start", "aria-label", "New game")
-	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.chooser, p.quick.lobby)
+	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby)
 
 	p.role = el("p", "role")
 	p.status = el("p", "status", "role", "status", "aria-live", "polite")
@@ -254,7 +256,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.share, "append", "Let others watch: ", p.shareLink, " ", p.copyWatch)
 
 	p.game = el("section", "game", "aria-label", "Game")
-	d.call(p.game, "append", bar, p.quick.panel, p.invite, p.board, p.offer, actions, p.share)
+	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, p.board, p.offer, actions, p.share)
 	d.call(root, "replaceChildren", p.connection, p.fault, p.start, p.game)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
@@ -271,7 +273,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	}
 	leave := func(safejs.Value) { push(hovered{-1}) }
 	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
-	err := p.listen(append(p.quick.handlers(push), []handler{
+	err := p.listen(append(append(p.quick.handlers(push), p.clocks.handlers(push)...), []handler{
 		{p.board, "click", func(ev safejs.Value) {
 			if column, ok := columnOf(ev); ok {
 				push(clicked{column})
@@ -548,6 +550,7 @@ func (p *page) paint(v game.View) error {
 	textOrHide(p.retake, v.Retake, old.Retake)
 	textOrHide(p.home, v.Home, old.Home)
 	p.quick.paint(&d, v, old, all)
+	p.clocks.paint(&d, v, old, all)
 
 	// After an error, the elements show a mix: repaint them all next time.
 	p.shown, p.painted = v, d.err == nil

@@ -88,3 +88,23 @@ func TestLobbyInPage(t *testing.T) {
 		t.Errorf("%d games listed, want 1", n)
 	}
 }
+
+// The start screen's clock goes with "Play someone", and the clocks of the
+// timed game show, the running one marked.
+func TestClockInPage(t *testing.T) {
+	h := start(t, "", "")
+	h.click(h.query(`input[name="clock"][value="3+2"]`))
+	h.click(h.query("button.quick"))
+	c := h.open(`{"type":"seek","clock":"3+2"}`)
+	c.receive(`{"type":"init","watch":"W2","mode":"quick","player":"red","token":"t2","clock":"3+2"}`,
+		`{"type":"snapshot","moves":[]}`, yellowOnline,
+		`{"type":"clock","red":125000,"yellow":180000,"running":"red"}`)
+	h.waitFor("red's clock", func() string {
+		if text := h.text(h.query(".clock.red")); text != "Red 2:05" && text != "Red 2:04" {
+			return text // counting down, from the server's 2:05
+		}
+		return "2:05 or a second less"
+	}, "2:05 or a second less")
+	h.waitText(".clock.yellow", "Yellow 3:00")
+	h.waitClass("red's clock", h.query(".clock.red"), "clock red running")
+}

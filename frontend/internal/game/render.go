@@ -30,6 +30,7 @@ func (s *State) View() View {
 	}
 	var v View
 	v.Level, v.Colour = s.chooser.choice()
+	v.ClockChoice = s.clockChoice.String()
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
 		if s.watchInstead != "" {
@@ -72,6 +73,7 @@ func (s *State) View() View {
 	s.links(&v)
 	s.buttons(&v)
 	s.seekingView(&v)
+	s.clockView(&v)
 	return v
 }
 
@@ -110,6 +112,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		return name(winner) + " wins!", KindWin, winner, false
 	case r.draw || r.board.Draw():
 		return drawText, KindDraw, connect4.NoPlayer, false
+	case r.timeout != connect4.NoPlayer:
+		return timeoutStatus(r.timeout, me)
 	case r.leaver != connect4.NoPlayer && r.leaver == me:
 		return youLeft, KindLeft, r.leaver, true
 	case r.leaver != connect4.NoPlayer:

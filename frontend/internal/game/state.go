@@ -87,6 +87,7 @@ type round struct {
 	hasLine bool
 	draw    bool
 	leaver  connect4.Player // who abandoned the game, or NoPlayer
+	timeout connect4.Player // whose clock ran out, or NoPlayer
 
 	offers [3]bool // indexed by Player: who asked for a rematch
 }
@@ -94,7 +95,7 @@ type round struct {
 // over reports whether the game has ended, by the server's word or by the
 // mirror's.
 func (r *round) over() bool {
-	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.board.Over()
+	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.timeout != connect4.NoPlayer || r.board.Over()
 }
 
 // seat is what the page knows of a player's connection.
@@ -181,6 +182,9 @@ type State struct {
 	wait     quick          // while waiting for an opponent in quick match
 	lobby    protocol.Lobby // what the server last said goes on
 	hasLobby bool
+
+	clk         gameClock            // the clocks of a timed game
+	clockChoice protocol.TimeControl // the start screen's choice of clock
 }
 
 // The sentences of the page that are not built from a player's name.
@@ -242,6 +246,7 @@ func (s *State) plan(hello protocol.Command) {
 		now: s.now, flashes: s.flashes,
 		hovered: s.hovered, hover: s.hover,
 		lobby: s.lobby, hasLobby: s.hasLobby,
+		clockChoice: s.clockChoice,
 	}
 	if hello != nil {
 		s.dials++
@@ -264,7 +269,7 @@ func (s *State) home(note string) {
 // (see [State.Dial]).
 func (s *State) Start(mode protocol.Mode) {
 	if mode == protocol.Quick {
-		s.plan(protocol.Seek{})
+		s.plan(protocol.Seek{Clock: s.clockChoice})
 		return
 	}
 	hello := protocol.Init{Mode: mode, Version: protocol.Version}
@@ -272,6 +277,7 @@ func (s *State) Start(mode protocol.Mode) {
 	case protocol.Friends:
 		// The default, as the tutorial's clients send it.
 		hello.Mode = ""
+		hello.Clock = s.clockChoice
 	case protocol.Computer:
 		hello.Level, hello.Player = s.chooser.choice()
 	}
@@ -353,6 +359,9 @@ func (s *State) NextChange() (time.Duration, bool) {
 	if s.seeking() && !s.wait.since.IsZero() {
 		// The time waited shows whole seconds.
 		next = time.Second - s.now.Sub(s.wait.since)%time.Second
+	}
+	if wait, ok := s.clockTick(); ok && (next == 0 || wait < next) {
+		next = wait
 	}
 	for _, p := range s.countdowns() {
 		left := s.seats[p].until.Sub(s.now)
@@ -505,6 +514,11 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 		s.cur.offers[e.Player] = true
 	case protocol.Seeking:
 		s.wait = quick{since: e.Since, playing: e.Playing, offer: e.Offer}
+	case protocol.Clock:
+		s.setClock(e)
+	case protocol.Timeout:
+		s.cur.timeout = e.Player
+		s.clk.running = connect4.NoPlayer
 	case protocol.Cancelled:
 		s.home("")
 	case protocol.Error:
@@ -539,6 +553,7 @@ func (s *State) enter(e protocol.Started) {
 		s.seats = [3]seat{} // the server tells who is there after the moves
 	}
 	s.cur = round{}
+	s.startClock(e.Clock)
 	s.desync = false
 	s.refusal, s.refusals = "", 0
 	if (s.query == "" || paired) && e.Token != "" {

@@ -96,6 +96,16 @@ type View struct {
 	// Retake is the label of the button that reconnects after the server
 	// closed the connection for good ("Take my seat back"), or "" when hidden.
 	Retake string
+	// Clocks reports that the game is timed: ClockRed and ClockYellow are
+	// the time left to each player ("2:05"), and ClockRunning the player
+	// whose clock runs, or NoPlayer.
+	Clocks                bool
+	ClockRed, ClockYellow string
+	ClockRunning          connect4.Player
+	// ClockChoice is the start screen's choice of clock for "Play someone"
+	// and "Invite a friend": "" for none, or one of [ClockChoices].
+	ClockChoice string
+
 	// Seeking reports that the page waits for an opponent in quick match:
 	// the panel shows SeekingFor, the time waited ("0:12"), PlayingNow ("3
 	// people playing now"), a Cancel button, and with OfferComputer a button
