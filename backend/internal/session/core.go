@@ -207,22 +207,23 @@ func (st *state) decideLeave(i int, conn string, until time.Time) []Record {
 	return []Record{{Op: Left, Seat: i, At: until}}
 }
 
-// decideAbandon gives up on the holder of seat i, away for the away-th time:
-// a game in progress between friends ends, if the other seat was taken.
-func (st *state) decideAbandon(i, away int) []Record {
+// decideAbandon gives up, now, on the holder of seat i, away for the away-th
+// time: a game in progress between two people ends, if the other seat was taken.
+func (st *state) decideAbandon(i, away int, now time.Time) []Record {
 	s := st.seats[i]
 	if st.closed || s.phase != seatAway || s.away != away || !st.twoPeople() || st.over() || !st.seats[1-i].taken() {
 		return nil
 	}
-	return []Record{{Op: Abandoned, Seat: i}}
+	return []Record{{Op: Abandoned, Seat: i, At: st.stamp(now)}}
 }
 
-// decideClose closes the match, which went without a record for too long.
-func (st *state) decideClose() []Record {
+// decideClose closes the match, now: it went without a record for too long,
+// or its creator gave up waiting for an opponent.
+func (st *state) decideClose(now time.Time) []Record {
 	if st.closed {
 		return nil
 	}
-	return []Record{{Op: Closed}}
+	return []Record{{Op: Closed, At: st.stamp(now)}}
 }
 
 // decideHold records that conn holds seat i again, as its server knows and

@@ -909,6 +909,46 @@ func easyOpening(t *testing.T, h *session.Hub) protocol.Event {
 	return await(t, p, 2)[1]
 }
 
+// downStore is a Store whose appends fail, as while Redis is away.
+type downStore struct {
+	session.Store
+	appends atomic.Int32
+}
+
+func (s *downStore) Append(context.Context, string, int, ...session.Record) error {
+	s.appends.Add(1)
+	return errors.New("redis: connection refused")
+}
+
+// While the Store refuses, the computer's move is tried again a second
+// later, not at once and again: a book move, which takes no thinker, does
+// not spin.
+func TestComputerTriesAgainLater(t *testing.T) {
+	clock := &clock{}
+	cfg := session.Config{AfterFunc: clock.AfterFunc, Now: clock.Now}
+	store := &downStore{Store: session.NewMemStore(cfg.Lifetimes())}
+	cfg.Store = store
+	cfg.Computer = func(string) (session.Bot, error) { return &quickBot{}, nil }
+	h := session.NewHub(cfg, discard)
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "book", Player: yellow, Version: 2})
+	deadline := time.Now().Add(5 * time.Second)
+	for store.appends.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the clock stands still: no retry is due
+	if n := store.appends.Load(); n != 1 {
+		t.Fatalf("the move was tried %d times before its retry was due, want 1", n)
+	}
+	clock.fire(time.Second)
+	for store.appends.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := store.appends.Load(); n != 2 {
+		t.Errorf("%d tries once the retry was due, want 2", n)
+	}
+}
+
 // quickBot plays its book at once and thinks of nothing else.
 type quickBot struct{ countingBot }
 
