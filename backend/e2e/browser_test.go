@@ -124,18 +124,3 @@ func TestHotSeatInBrowser(t *testing.T) {
 		t.Errorf("%d checkers after a new game and one move, want 1", checkers)
 	}
 }
-
-// The server's refusal shows in the page, never in an alert, and goes away.
-func TestFullColumnInBrowser(t *testing.T) {
-	srv := startServer(t)
-	ctx := newTab(t)
-	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.play-here`, chromedp.ByQuery), waitStatus("Red to play"))
-	for r := range 6 {
-		run(t, ctx, play(3, r, []string{"red", "yellow"}[r%2]))
-	}
-	run(t, ctx,
-		chromedp.Click(column(3), chromedp.ByQuery),
-		waitStatus("This slot is full."),
-		waitStatus("Red to play"),
-	)
-}

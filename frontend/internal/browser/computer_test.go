@@ -110,8 +110,10 @@ func TestComputerGame(t *testing.T) {
 	h.waitStatus("The computer is thinking…", "status turn red thinking")
 	h.waitClass("board", board, "board")
 
-	// New game, at any time: the server starts it at once, colours swapped.
+	// New game, at any time, once confirmed: the server starts it at once,
+	// colours swapped.
 	h.click(h.query("button.new-game"))
+	h.click(h.query("button.confirm-yes"))
 	c.expectSent(t, `{"type":"rematch"}`)
 	c.receive(startedComputerRed)
 	h.waitStatus("Your turn", "status turn red you")
