@@ -311,9 +311,11 @@ func TestBoardFitsTheScreen(t *testing.T) {
 				if r.Top < 0 || r.Left < 0 || r.Bottom > r.Height || r.Right > r.Width {
 					var shot []byte
 					run(t, ctx, chromedp.CaptureScreenshot(&shot))
-					name := filepath.Join(t.TempDir(), "screen.png")
-					if err := os.WriteFile(name, shot, 0o644); err == nil {
-						t.Logf("screenshot: %s", name)
+					// Kept after the test, to look at.
+					if f, err := os.CreateTemp("", "connect4-screen-*.png"); err == nil {
+						f.Write(shot)
+						f.Close()
+						t.Logf("screenshot: %s", f.Name())
 					}
 					t.Errorf("%s: the board spans (%.0f, %.0f) to (%.0f, %.0f) on a %.0f×%.0f screen",
 						when, r.Left, r.Top, r.Right, r.Bottom, r.Width, r.Height)
