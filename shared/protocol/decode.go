@@ -36,7 +36,15 @@ func DecodeCommand(data []byte) (Command, error) {
 		if err != nil || !ok || token == "" {
 			return nil, fmt.Errorf("%w: \"token\" must be a non-empty string", ErrBadResume)
 		}
-		return Resume{Token: token}, nil
+		r := Resume{Token: token}
+		if len(w.Version) > 0 && !isNull(w.Version) {
+			v, err := strconv.Atoi(string(w.Version))
+			if err != nil {
+				return nil, fmt.Errorf("%w: \"version\" must be an integer", ErrBadResume)
+			}
+			r.Version = v
+		}
+		return r, nil
 	case "play":
 		column, err := decodeColumn(w.Column)
 		if err != nil {

@@ -27,6 +27,9 @@ func EncodeCommand(c Command) ([]byte, error) {
 	case Resume:
 		o := newObject("resume")
 		o.string("token", c.Token)
+		if c.Version != 0 {
+			o.int("version", c.Version)
+		}
 		return o.done(), nil
 	case Play:
 		o := newObject("play")

@@ -30,8 +30,9 @@ type Event interface {
 	event()
 }
 
-// The versions of the protocol. A client says its version in its [Init] (a
-// [Resume] implies Version2) and is sent only the events its version knows
+// The versions of the protocol. A client says its version in its [Init] or
+// [Resume] (a Resume without one speaks Version2; a [Seek], Version3) and is
+// sent only the events its version knows
 // ([Since]): the tutorial's client fails on any other type.
 const (
 	// Version1 is the tutorial's, the default: [Started], [Played], [Win],
@@ -85,10 +86,11 @@ type Init struct {
 }
 
 // Resume takes back a seat after a dropped connection, with the token that
-// [Started] gave. It implies Version 2. On the wire:
-// {"type": "resume", "token": TOKEN}.
+// [Started] gave. It speaks Version, or [Version2] when it is 0. On the wire:
+// {"type": "resume", "token": TOKEN}, or with "version": 3.
 type Resume struct {
-	Token string
+	Token   string
+	Version int // 0 means 2
 }
 
 // Play asks to drop a checker into Column (0 to 6, left to right).

@@ -152,7 +152,7 @@ func TestQuickMatchLeaveAndReturn(t *testing.T) {
 	b.Handle(protocol.Seek{})
 	waits(t, b) // not paired with a player who left
 	back := connect(h)
-	back.Handle(protocol.Resume{Token: token})
+	back.Handle(protocol.Resume{Token: token, Version: protocol.Version})
 	pairedAs(t, back)
 	pairedAs(t, b)
 }
@@ -267,7 +267,7 @@ func TestQuickMatchModel(t *testing.T) {
 				back := &seeker{p: connect(h), token: s.token}
 				s.token = "" // taken back: its model is the new one's
 				all = append(all, back)
-				back.p.Handle(protocol.Resume{Token: back.token})
+				back.p.Handle(protocol.Resume{Token: back.token, Version: protocol.Version})
 				settle()
 			},
 		})

@@ -905,7 +905,7 @@ func TestAcceptRematch(t *testing.T) {
 func TestStoredToken(t *testing.T) {
 	h := start(t, "?join="+joinKey, token)
 	h.waitStatus("Taking your seat back…", "status info")
-	c := h.open(`{"type":"resume","token":"tok"}`)
+	c := h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedYellow, `{"type":"play","player":"red","column":3,"row":0}`, redOnline)
 	h.waitStatus("Your turn", "status turn yellow you")
 	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
@@ -913,7 +913,7 @@ func TestStoredToken(t *testing.T) {
 
 func TestDeadToken(t *testing.T) {
 	h := start(t, "", token)
-	c := h.open(`{"type":"resume","token":"tok"}`)
+	c := h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "That game is over or no longer exists.")
@@ -922,7 +922,7 @@ func TestDeadToken(t *testing.T) {
 
 	// A dead token on a join link: join instead.
 	h = start(t, "?join="+joinKey, token)
-	c = h.open(`{"type":"resume","token":"tok"}`)
+	c = h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
 	c.expectClosed(t)
 	h.waitStored(map[string]string{})
@@ -953,7 +953,7 @@ func TestReconnect(t *testing.T) {
 	c = h.conn()
 	h.waitFor("connection", func() string { return h.text(connection) }, "Reconnecting…")
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"resume","token":"tok"}`)
+	c.expectSent(t, `{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedRed, `{"type":"play","player":"red","column":5,"row":0}`, yellowOnline)
 	h.waitShown(".connection", false)
 	h.waitStatus("Yellow to play", "status turn yellow")
@@ -965,7 +965,7 @@ func TestReconnect(t *testing.T) {
 	c.drop(1001, "The server is shutting down.")
 	c = h.conn()
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"resume","token":"tok"}`)
+	c.expectSent(t, `{"type":"resume","token":"tok","version":3}`)
 }
 
 func TestClosedForGood(t *testing.T) {
@@ -982,7 +982,7 @@ func TestClosedForGood(t *testing.T) {
 	h.waitStored(map[string]string{"connect4.token?game=W4TCH": token})
 
 	h.click(h.query("button.retake"))
-	c = h.open(`{"type":"resume","token":"tok"}`)
+	c = h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedRed, yellowOnline)
 	h.waitStatus("Your turn", "status turn red you")
 	h.waitShown("button.retake", false)

@@ -141,11 +141,11 @@ func TestComputerGame(t *testing.T) {
 // computer takes it back after a drop.
 func TestComputerResume(t *testing.T) {
 	h := start(t, "", token)
-	c := h.open(`{"type":"resume","token":"tok"}`)
+	c := h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedComputerRed, `{"type":"play","player":"red","column":3,"row":0}`)
 	h.waitStatus("The computer is thinking…", "status turn yellow thinking")
 	c.drop(1006, "")
-	c = h.open(`{"type":"resume","token":"tok"}`)
+	c = h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedComputerRed, `{"type":"play","player":"red","column":3,"row":0}`, `{"type":"play","player":"yellow","column":3,"row":1}`)
 	h.waitStatus("Your turn", "status turn red you")
 	h.waitClass("cell (3, 1)", h.cell(3, 1), "cell yellow last")

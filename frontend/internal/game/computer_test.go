@@ -223,7 +223,7 @@ func TestComputerResume(t *testing.T) {
 	s := versus(connect4.Red, plays(t, 3, 4)...)
 	s.Lost(0)
 	s.Connecting()
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok"}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
 		t.Errorf("Opened() = %s", got)
 	}
 	if v := s.View(); v.Status != offlineText {

@@ -130,7 +130,7 @@ func Example_heartbeat() {
 	fmt.Println("silent:", s.Silent())
 	fmt.Println(s.View().Connection)
 	// Output:
-	// send {"type":"resume","token":"tok"}
+	// send {"type":"resume","token":"tok","version":3}
 	// next beat in 20s
 	// send {"type":"ping"}
 	// next beat in 10s

@@ -36,8 +36,8 @@ func TestNew(t *testing.T) {
 		{"join link", Page{Base: base, Query: "?join=" + join}, `{"type":"init","join":"J0IN","version":3}`, "Joining the game…"},
 		{"watch link", Page{Base: base, Query: "?watch=" + watch}, `{"type":"init","watch":"W4TCH","version":3}`, "Opening the game…"},
 		{"both: join wins", Page{Base: base, Query: "?watch=" + watch + "&join=" + join}, `{"type":"init","join":"J0IN","version":3}`, "Joining the game…"},
-		{"token", Page{Base: base, Token: token}, `{"type":"resume","token":"tok"}`, "Taking your seat back…"},
-		{"token for a join link: resume instead", Page{Base: base, Query: "?join=" + join, Token: token}, `{"type":"resume","token":"tok"}`, "Taking your seat back…"},
+		{"token", Page{Base: base, Token: token}, `{"type":"resume","token":"tok","version":3}`, "Taking your seat back…"},
+		{"token for a join link: resume instead", Page{Base: base, Query: "?join=" + join, Token: token}, `{"type":"resume","token":"tok","version":3}`, "Taking your seat back…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -423,7 +423,7 @@ func TestResume(t *testing.T) {
 
 	s.Lost(time.Second)
 	s.Connecting()
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok"}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
 		t.Errorf("reconnecting sends %s", got)
 	}
 	if m, ok := s.Dial(); m != n || !ok {
@@ -546,7 +546,7 @@ func TestClosed(t *testing.T) {
 	if m, ok := s.Dial(); !ok || m == n {
 		t.Errorf("Dial() = %d, %v after Retake (was %d); want a new connection", m, ok, n)
 	}
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok"}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
 		t.Errorf("retaking sends %s", got)
 	}
 
@@ -703,7 +703,7 @@ func TestPassingRefusal(t *testing.T) {
 		}
 		n = m
 	}
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok"}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
 		t.Errorf("after the refusals the page sends %s, want its resume", got)
 	}
 	// A refusal for good still ends the plan.

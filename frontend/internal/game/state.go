@@ -234,7 +234,7 @@ func New(p Page) State {
 	}
 	s.server = server
 	if p.Token != "" {
-		s.plan(protocol.Resume{Token: p.Token})
+		s.plan(protocol.Resume{Token: p.Token, Version: protocol.Version})
 	} else {
 		s.plan(s.fromQuery())
 	}
@@ -654,7 +654,7 @@ func (s *State) enter(e protocol.Started) {
 	if s.spectator {
 		s.hello = protocol.Init{Watch: e.Watch, Version: protocol.Version}
 	} else {
-		s.hello = protocol.Resume{Token: e.Token}
+		s.hello = protocol.Resume{Token: e.Token, Version: protocol.Version}
 	}
 	if created {
 		s.say(s.summary(0, false))
