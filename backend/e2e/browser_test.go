@@ -124,3 +124,24 @@ func TestHotSeatInBrowser(t *testing.T) {
 		t.Errorf("%d checkers after a new game and one move, want 1", checkers)
 	}
 }
+
+// Moves are taken back on a shared screen, and against the computer with its
+// reply.
+func TestTakeBackInBrowser(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	ctx := newTab(t)
+	checkers := `document.querySelectorAll(".cell.red, .cell.yellow").length`
+	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.play-here`, chromedp.ByQuery), waitStatus("Red to play"),
+		play(3, 0, "red"), play(4, 0, "yellow"),
+		chromedp.Click(`button.take-back`, chromedp.ByQuery),
+		waitFor(checkers+` === 1`), waitStatus("Yellow to play"),
+	)
+	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.computer`, chromedp.ByQuery),
+		chromedp.Click(`input[name="level"][value="easy"]`, chromedp.ByQuery),
+		chromedp.Click(`button.start-computer`, chromedp.ByQuery), waitStatus("Your turn"),
+		play(0, 0, "red"), waitFor(checkers+` === 2`), waitStatus("Your turn"),
+		chromedp.Click(`button.take-back`, chromedp.ByQuery),
+		waitFor(checkers+` === 0`), waitStatus("Your turn"),
+	)
+}

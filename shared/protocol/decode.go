@@ -63,6 +63,8 @@ func DecodeCommand(data []byte) (Command, error) {
 		return Seek{Clock: tc}, nil
 	case "cancel":
 		return Cancel{}, nil
+	case "takeback":
+		return TakeBack{}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }
@@ -314,7 +316,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout", "takeback"} {
 		if string(typ) == t {
 			return t
 		}

@@ -48,6 +48,9 @@ func EncodeCommand(c Command) ([]byte, error) {
 	case Cancel:
 		o := newObject("cancel")
 		return o.done(), nil
+	case TakeBack:
+		o := newObject("takeback")
+		return o.done(), nil
 	}
 	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
 }

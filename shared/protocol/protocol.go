@@ -17,7 +17,7 @@ import (
 )
 
 // Command is a message from a browser to the server: [Init], [Resume], [Play],
-// [Rematch], [Ping], and from Version 3 on [Seek] and [Cancel].
+// [Rematch], [Ping], and from Version 3 on [Seek], [Cancel] and [TakeBack].
 type Command interface {
 	command()
 }
@@ -120,6 +120,13 @@ type Seek struct {
 // server answers with [Cancelled]; the connection may then start another
 // game. On the wire: {"type": "cancel"}.
 type Cancel struct{}
+
+// TakeBack takes back the sender's last move (Version 3), in a hot-seat game
+// or against the computer, with the computer's reply if it came: the game
+// goes on from before that move, and everyone is sent a [Snapshot] of the
+// moves left. Between two browsers there is none. On the wire:
+// {"type": "takeback"}.
+type TakeBack struct{}
 
 // Ping asks the server for a [Pong], to learn that the connection still works:
 // a browser cannot see the WebSocket's own pings, and a connection can die
@@ -260,13 +267,14 @@ type Error struct {
 	Watch   string
 }
 
-func (Init) command()    {}
-func (Resume) command()  {}
-func (Play) command()    {}
-func (Rematch) command() {}
-func (Ping) command()    {}
-func (Seek) command()    {}
-func (Cancel) command()  {}
+func (Init) command()     {}
+func (Resume) command()   {}
+func (Play) command()     {}
+func (Rematch) command()  {}
+func (Ping) command()     {}
+func (Seek) command()     {}
+func (TakeBack) command() {}
+func (Cancel) command()   {}
 
 func (Started) event()      {}
 func (Played) event()       {}

@@ -93,6 +93,7 @@ func TestEncodeCommand(t *testing.T) {
 		{protocol.Ping{}, `{"type":"ping"}`},
 		{protocol.Seek{}, `{"type":"seek"}`},
 		{protocol.Cancel{}, `{"type":"cancel"}`},
+		{protocol.TakeBack{}, `{"type":"takeback"}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeCommand(tt.cmd)

@@ -320,7 +320,7 @@ func (m *match) apply(r Record, local bool) {
 	m.recs = append(m.recs, r)
 	fx := m.st.apply(r)
 	switch r.Op {
-	case Moved, NewRound, Offered, Closed, TimedOut, Abandoned:
+	case Moved, NewRound, Offered, Closed, TimedOut, Abandoned, TookBack:
 		m.moved.Add(1) // a think of the game before is worth nothing
 	}
 	m.carry(fx, local)
@@ -367,6 +367,8 @@ func (m *match) carry(fx []effect, local bool) {
 			m.computerTurn()
 		case clockSet:
 			m.armFlag()
+		case tellTakeBack:
+			m.tellTakeBack(e.event)
 		case paired:
 			if m.offer != nil {
 				m.offer.Stop()
@@ -733,6 +735,38 @@ func (m *match) rematch(c *Client) (err error) {
 		}
 		return m.st.decideRematch(c.seat, m.hub.cfg.Now())
 	})
+}
+
+// takeBack takes back c's last move.
+func (m *match) takeBack(c *Client) (err error) {
+	defer m.guard(&err)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.do(func() ([]Record, error) {
+		if err := m.holds(c); err != nil {
+			return nil, err
+		}
+		return m.st.decideTakeBack(c.seat)
+	})
+}
+
+// tellTakeBack tells everyone here the moves left after a take-back, e: a
+// Snapshot. The tutorial's spectators cannot take a move off their board:
+// they are let go, as at a new round.
+func (m *match) tellTakeBack(e protocol.Event) {
+	for _, s := range m.here {
+		if s.holder != nil {
+			s.holder.send(e)
+		}
+	}
+	for c := range m.watchers {
+		if c.version < protocol.Version2 {
+			c.conn.Close(protocol.CloseTakenBack.Reason())
+			delete(m.watchers, c)
+			continue
+		}
+		c.send(e)
+	}
 }
 
 // roundStarted tells everyone here that the next game began. The tutorial's

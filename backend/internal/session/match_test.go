@@ -1019,3 +1019,35 @@ func TestComputerLevels(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// A player takes back their move against the computer, its reply with it,
+// and plays another; a spectator follows; a tutorial spectator is let go.
+func TestTakeBackAgainstTheComputer(t *testing.T) {
+	h := computerHub(&scriptedBot{columns: []int{6, 5}})
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Version: protocol.Version})
+	start := p.take()[0].(protocol.Started)
+	w, old := connect(h), connect(h)
+	w.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
+	old.Handle(protocol.Init{Watch: start.Watch})
+	w.take()
+	old.take()
+	p.Handle(protocol.Play{Column: 0})
+	await(t, p, 2)
+	await(t, w, 2)
+	p.Handle(protocol.TakeBack{})
+	p.expect(t, snap())
+	w.expect(t, snap())
+	if old.closed != protocol.CloseTakenBack.Reason() {
+		t.Errorf("the tutorial's spectator: closed %q", old.closed)
+	}
+	p.Handle(protocol.Play{Column: 1})
+	if got := await(t, p, 2); got[0] != played(red, 1, 0) || got[1] != played(yellow, 6, 0) {
+		t.Errorf("after the take-back: %v", got)
+	}
+	// The tutorial's clients know no take-back.
+	tut := connect(h)
+	tut.Handle(protocol.Play{Column: 3})
+	tut.Handle(protocol.TakeBack{})
+	tut.expect(t, played(red, 3, 0), errorFor(protocol.ErrUnknownType))
+}

@@ -574,6 +574,15 @@ func (c *Client) Handle(cmd protocol.Command) {
 		err = c.seek(cmd)
 	case protocol.Cancel:
 		err = c.cancel()
+	case protocol.TakeBack:
+		switch {
+		case c.version < protocol.Version3:
+			err = fmt.Errorf("%w: takeback, before version 3", protocol.ErrUnknownType)
+		case c.match == nil:
+			err = protocol.ErrNotInGame
+		default:
+			err = c.match.takeBack(c)
+		}
 	case protocol.Rematch:
 		if c.match == nil {
 			err = protocol.ErrNotInGame

@@ -213,6 +213,10 @@ func (l *loop) handle(m any) {
 		l.lobbyCame(m)
 	case clockChosen:
 		l.state.ChooseClock(m.clock)
+	case takeBackAsked:
+		if cmd, ok := l.state.TakeBack(); ok {
+			l.send(cmd)
+		}
 	case lobbyDue:
 	case copyAsked:
 		l.copy(m.link)

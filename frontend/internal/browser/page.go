@@ -25,6 +25,7 @@ type (
 	levelChosen    struct{ level string }           // a level chosen in the chooser
 	colourChosen   struct{ colour connect4.Player } // a colour chosen in the chooser
 	rematchAsked   struct{}                         // a click on "Rematch" or "New game"
+	takeBackAsked  struct{}                         // a click on "Take back"
 	retakeAsked    struct{}                         // a click on "Take my seat back"
 	homeAsked      struct{}                         // a click on the button back to the start screen
 	copyAsked      struct{ link game.Link }         // a click on a copy button
@@ -86,7 +87,7 @@ type (
 //	  <p class="board-help" id="connect4-board-help">…</p>
 //	  <p class="offer">Yellow wants a rematch</p>
 //	  <div class="actions">
-//	    <button class="rematch">Rematch</button> <button class="new-game">New game</button>
+//	    <button class="rematch">Rematch</button> <button class="new-game">New game</button> <button class="take-back">Take back</button>
 //	    <button class="retake">Take my seat back</button> <button class="home">Leave game</button>
 //	  </div>
 //	  <p class="share">… <a class="share-watch" href="?watch=KEY">watch link</a> <button class="copy-watch">Copy</button></p>
@@ -118,7 +119,7 @@ type page struct {
 	dialog, confirmText         safejs.Value
 	confirmYes, confirmNo       safejs.Value
 	offer                       safejs.Value
-	rematch, newGame            safejs.Value
+	rematch, newGame, takeBack  safejs.Value
 	retake, home                safejs.Value
 	share, shareLink, copyWatch safejs.Value
 	quick                       quickParts
@@ -299,10 +300,11 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p.offer = el("p", "offer", "role", "status")
 	p.rematch = button("rematch", "Rematch")
 	p.newGame = button("new-game", "New game")
+	p.takeBack = button("take-back", "Take back")
 	p.retake = button("retake", "Take my seat back")
 	p.home = button("home", "Start screen")
 	actions := el("div", "actions")
-	d.call(actions, "append", p.rematch, p.newGame, p.retake, p.home)
+	d.call(actions, "append", p.rematch, p.newGame, p.takeBack, p.retake, p.home)
 
 	p.shareLink = withText(el("a", "share-watch", "target", "_blank", "rel", "noopener"), "watch link")
 	p.copyWatch = button("copy-watch", "Copy")
@@ -412,6 +414,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		{p.copyWatch, "click", on(copyAsked{game.WatchLink})},
 		{p.rematch, "click", on(rematchAsked{})},
 		{p.newGame, "click", on(rematchAsked{})},
+		{p.takeBack, "click", on(takeBackAsked{})},
 		{p.retake, "click", on(retakeAsked{})},
 		{p.home, "click", on(homeAsked{})},
 		{p.shareNative, "click", on(shareAsked{})},
@@ -738,6 +741,7 @@ func (p *page) paint(v game.View) error {
 	textOrHide(p.offer, v.Offer, old.Offer)
 	textOrHide(p.rematch, v.Rematch, old.Rematch)
 	hide(p.newGame, !v.NewGame, !old.NewGame)
+	hide(p.takeBack, !v.TakeBack, !old.TakeBack)
 	textOrHide(p.retake, v.Retake, old.Retake)
 	textOrHide(p.home, v.Home, old.Home)
 	p.quick.paint(&d, v, old, all)

@@ -88,6 +88,7 @@ func (s *State) View() View {
 	s.buttons(&v)
 	s.seekingView(&v)
 	s.clockView(&v)
+	v.TakeBack = s.canTakeBack()
 	return v
 }
 

@@ -526,7 +526,7 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 		s.held = nil // the Snapshot came, or the game moved on
 	}
 	switch e.(type) {
-	case protocol.Played, protocol.Error, protocol.Started:
+	case protocol.Played, protocol.Error, protocol.Started, protocol.Snapshot:
 		s.moving = false // the server answered
 	}
 	switch e := e.(type) {
@@ -717,6 +717,10 @@ func (s *State) snapshot(e protocol.Snapshot, held *round) {
 		return
 	}
 	s.cur.board = *g
+	// The server's moves are the truth: a result, if any, follows as its
+	// own event (after a take-back, none).
+	s.cur.winner, s.cur.hasLine, s.cur.draw = connect4.NoPlayer, false, false
+	s.cur.leaver, s.cur.timeout = connect4.NoPlayer, connect4.NoPlayer
 	seen := 0
 	if held != nil {
 		seen = held.board.Len()

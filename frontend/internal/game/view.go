@@ -117,6 +117,9 @@ type View struct {
 	// and against the computer, where a new game starts at once, colours
 	// swapped.
 	NewGame bool
+	// TakeBack reports that the "Take back" button shows: on a shared screen
+	// and against the computer, once the page has a move to take back.
+	TakeBack bool
 	// Rematch is the label of the rematch button of a game between two
 	// browsers ("Rematch", "Accept rematch"), or "" when it is hidden.
 	Rematch string

@@ -166,6 +166,7 @@ var records = []session.Record{
 	{Op: session.Abandoned, Seat: 1},
 	{Op: session.NewRound, At: time.UnixMilli(1_800_000_090_000)},
 	{Op: session.TimedOut, Seat: 0, At: time.UnixMilli(1_800_000_270_000)},
+	{Op: session.TookBack, Column: 2},
 	{Op: session.Closed},
 }
 
