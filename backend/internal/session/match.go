@@ -612,7 +612,13 @@ func (m *match) holds(c *Client) error {
 }
 
 // play plays c's move and sends the result to everyone.
-func (m *match) play(c *Client, column int) (err error) {
+func (m *match) play(c *Client, column int) error {
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decidePlay(c.seat, column, m.hub.cfg.Now()) })
+}
+
+// byHolder carries out a command of c, which must hold a seat here, as
+// decide decides it.
+func (m *match) byHolder(c *Client, decide func() ([]Record, error)) (err error) {
 	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -620,7 +626,7 @@ func (m *match) play(c *Client, column int) (err error) {
 		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		return m.st.decidePlay(c.seat, column, m.hub.cfg.Now())
+		return decide()
 	})
 }
 
@@ -725,65 +731,42 @@ func (m *match) dropThink() {
 
 // rematch records c's wish for a new game, and starts it once both seats want
 // it; a hot-seat game starts over at once.
-func (m *match) rematch(c *Client) (err error) {
-	defer m.guard(&err)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.do(func() ([]Record, error) {
-		if err := m.holds(c); err != nil {
-			return nil, err
-		}
-		return m.st.decideRematch(c.seat, m.hub.cfg.Now())
-	})
+func (m *match) rematch(c *Client) error {
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decideRematch(c.seat, m.hub.cfg.Now()) })
 }
 
 // takeBack takes back c's last move.
-func (m *match) takeBack(c *Client) (err error) {
-	defer m.guard(&err)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.do(func() ([]Record, error) {
-		if err := m.holds(c); err != nil {
-			return nil, err
-		}
-		return m.st.decideTakeBack(c.seat)
-	})
+func (m *match) takeBack(c *Client) error {
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decideTakeBack(c.seat) })
 }
 
 // tellTakeBack tells everyone here the moves left after a take-back, e: a
-// Snapshot. The tutorial's spectators cannot take a move off their board:
-// they are let go, as at a new round.
+// Snapshot.
 func (m *match) tellTakeBack(e protocol.Event) {
-	for _, s := range m.here {
-		if s.holder != nil {
-			s.holder.send(e)
-		}
-	}
-	for c := range m.watchers {
-		if c.version < protocol.Version2 {
-			c.conn.Close(protocol.CloseTakenBack.Reason())
-			delete(m.watchers, c)
-			continue
-		}
-		c.send(e)
-	}
+	m.renew(func(int) protocol.Event { return e }, protocol.CloseTakenBack)
 }
 
-// roundStarted tells everyone here that the next game began. The tutorial's
-// spectators cannot follow a new game on the same page: they are let go.
+// roundStarted tells everyone here that the next game began.
 func (m *match) roundStarted() {
+	m.renew(func(i int) protocol.Event { return m.started(i) }, protocol.CloseNewRound)
+}
+
+// renew tells everyone here the event for their seat, or for spectators,
+// that the board changed under them. The tutorial's spectators cannot
+// follow: they are let go, with why.
+func (m *match) renew(event func(seat int) protocol.Event, why protocol.Close) {
 	for i, s := range m.here {
 		if s.holder != nil {
-			s.holder.send(m.started(i))
+			s.holder.send(event(i))
 		}
 	}
 	for c := range m.watchers {
 		if c.version < protocol.Version2 {
-			c.conn.Close(protocol.CloseNewRound.Reason())
+			c.conn.Close(why.Reason())
 			delete(m.watchers, c)
 			continue
 		}
-		c.send(m.started(spectator))
+		c.send(event(spectator))
 	}
 }
 
