@@ -95,11 +95,12 @@ lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=
 	GOOS=js GOARCH=wasm $(STATICCHECK) $(WASM_MODULES)
 
 # The Debian packages the tests need, each named as its command: chromium for
-# the browser tests, redis-server for the instances that share games.
-PACKAGES := chromium redis-server
+# the browser tests, redis-server for the instances that share games, npm for
+# axe-core.
+PACKAGES := chromium redis-server npm
 
 .PHONY: packages
-packages: ## Install the Debian packages the tests need (chromium, redis-server), those missing.
+packages: ## Install the Debian packages the tests need (chromium, redis-server, npm), those missing.
 	@missing=$$(for p in $(PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
 	  if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; fi
 
@@ -107,7 +108,7 @@ $(STATICCHECK):
 	GOBIN=$(BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv $(BIN)/staticcheck $@
 
-$(AXE):
+$(AXE): | packages
 	npm install --prefix $(BIN)/axe-core-$(AXE_VERSION) --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 	test -s $@
 
