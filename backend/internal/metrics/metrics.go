@@ -52,10 +52,10 @@ func New(server string) *Metrics {
 			Name: "connect4_connections_open", Help: "WebSocket connections open now.",
 		}),
 		games: f.gaugeVec(prometheus.GaugeOpts{
-			Name: "connect4_games_in_progress", Help: "Games started and not ended, by mode (friends or hotseat).",
+			Name: "connect4_games_in_progress", Help: "Games started and not ended on this server, by mode (friends, hotseat, computer or quick).",
 		}, "mode"),
 		gamesEnded: f.counterVec(prometheus.CounterOpts{
-			Name: "connect4_games_ended_total", Help: "Games ended, by mode and how: win, draw, abandoned or unfinished.",
+			Name: "connect4_games_ended_total", Help: "Games ended, by mode and how: win, draw, abandoned, time or unfinished.",
 		}, "mode", "how"),
 		moves: f.counterVec(prometheus.CounterOpts{
 			Name: "connect4_moves_total", Help: "Moves accepted, by mode.",

@@ -56,6 +56,7 @@ type match struct {
 	offer    Timer // offers the computer to the creator of a quick match who waits, or nil
 	flag     Timer // records that the running clock ran out, in a timed game, or nil
 	thinking bool  // the computer thinks of a move for this match
+	counting bool  // the Observer was told of the current game's start, and not yet of its end
 	// moved counts the games and moves applied, and the close, for a think
 	// to tell without the lock whether the game moved on: it changes with
 	// every Moved, NewRound and Closed record.
@@ -114,7 +115,7 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, clock protocol.TimeContr
 	if m.st.playing {
 		m.carry([]effect{{op: gameStarted}}, true)
 	}
-	if announce {
+	if announce && mode != protocol.Quick { // a quick match's, once it waits (quick.go)
 		creator.send(m.started(0))
 	}
 	m.computerTurn()
@@ -347,11 +348,12 @@ func (m *match) carry(fx []effect, local bool) {
 			}
 		case gameStarted:
 			if local {
+				m.counting = true
 				m.hub.cfg.Observer.GameStarted(m.st.head.Mode)
 				m.hub.log.Info("game started", "match", m.num, "mode", m.st.head.Mode, "round", m.st.round)
 			}
 		case gameEnded:
-			if local {
+			if local || m.counting { // ended here, or elsewhere a game counted here
 				m.logEnd(e.how)
 			}
 		case roundStarted:
@@ -411,7 +413,13 @@ func (m *match) guard(err *error) {
 
 // logEnd counts and logs the end of the current game.
 func (m *match) logEnd(how string) {
-	m.hub.cfg.Observer.GameEnded(m.st.head.Mode, how)
+	if m.counting {
+		// Only a game this process counted as started: one loaded
+		// from the Store after a restart was counted by the process
+		// before.
+		m.counting = false
+		m.hub.cfg.Observer.GameEnded(m.st.head.Mode, how)
+	}
 	attrs := []any{"match", m.num, "mode", m.st.head.Mode, "round", m.st.round, "how", how, "moves", m.st.game.Len()}
 	switch how {
 	case "win":

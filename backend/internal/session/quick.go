@@ -103,18 +103,20 @@ func (c *Client) seek(cmd protocol.Seek) error {
 		return err
 	}
 	c.match, c.seat = m, 0
-	return c.pair()
+	return c.pair(false)
 }
 
 // pair takes c, the creator of a quick match that waits for an opponent, to
 // the match of the player who waits longest, or else puts its match in the
-// queue and tells c it waits.
+// queue and tells c it waits: its Started, unless announced says c has it,
+// then Seeking. A seeker paired at once is sent only the Started of the game
+// it joined.
 //
 // Before it joins another's match, c withdraws its own, for good, with a
 // record: a player who took its key from the queue meanwhile finds it
 // closed, and tries the next, so that no one is ever in two matches. If
 // the other's match could not be joined, c starts a match afresh.
-func (c *Client) pair() error {
+func (c *Client) pair(announced bool) error {
 	h := c.hub
 	for range pairTries {
 		own := c.match
@@ -128,7 +130,7 @@ func (c *Client) pair() error {
 			c.match, c.seat = nil, spectator
 			return unavailable(err)
 		case other == "":
-			own.waiting(c)
+			own.waiting(c, announced)
 			return nil
 		case !h.joinable(other):
 			continue // a key left behind: it is out of the queue now
@@ -150,7 +152,7 @@ func (c *Client) pair() error {
 		if err != nil {
 			return err
 		}
-		c.match, c.seat = m, 0
+		c.match, c.seat, announced = m, 0, false
 	}
 	// Only matches gone meanwhile in the way: wait in line.
 	own := c.match
@@ -162,7 +164,7 @@ func (c *Client) pair() error {
 		c.match, c.seat = nil, spectator
 		return unavailable(err)
 	}
-	own.waiting(c)
+	own.waiting(c, announced)
 	return nil
 }
 
@@ -220,14 +222,18 @@ func (m *match) queued() (key, pool string, clock protocol.TimeControl) {
 }
 
 // waiting tells c, which holds the first seat of m, that it waits in the
-// queue, and arms the offer of the computer; nothing if m was paired
-// meanwhile.
-func (m *match) waiting(c *Client) {
+// queue, with its Started first unless announced, and arms the offer of
+// the computer; nothing if m was paired meanwhile (the pairing sent c its
+// Started).
+func (m *match) waiting(c *Client, announced bool) {
 	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.st.seeking() || m.here[0].holder != c {
 		return
+	}
+	if !announced {
+		c.send(m.started(0))
 	}
 	since := m.hub.cfg.Now()
 	c.send(protocol.Seeking{Since: since, Playing: m.hub.Stats().Clients})

@@ -54,6 +54,9 @@ func TestQuickMatch(t *testing.T) {
 	a.Handle(protocol.Seek{})
 	waits(t, a)
 	b.Handle(protocol.Seek{})
+	if first, ok := b.events[0].(protocol.Started); !ok || first.Player == connect4.NoPlayer {
+		t.Fatalf("a seeker paired at once was first sent %+v, want the paired Started", b.events[0])
+	}
 	sb := pairedAs(t, b)
 	sa := pairedAs(t, a)
 	if sa.Player == sb.Player || sa.Watch != sb.Watch || sa.Token == sb.Token {

@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -153,4 +154,37 @@ func (s *sharedHubs) inviteAndLeave(t *testing.T, h *session.Hub) protocol.Start
 func same(a, b []protocol.Event) bool {
 	r := &recorder{events: a}
 	return r.equal(b)
+}
+
+// A game loaded after a restart was counted as started by the process
+// before: its end is not counted here, so that games in progress never go
+// below zero; the next game, started here, is counted both ways.
+func TestRestartCountsGamesOnce(t *testing.T) {
+	s := newShared()
+	first := s.hub()
+	m := friends(t, first)
+	m.play(0, 1)
+	first.Close()
+
+	obs := newCounter()
+	s.cfg.Observer = obs
+	again := s.hub()
+	r, y := connect(again), connect(again)
+	r.Handle(protocol.Resume{Token: m.rs.Token})
+	y.Handle(protocol.Resume{Token: m.ys.Token})
+	r.Handle(protocol.Play{Column: 0})
+	y.Handle(protocol.Play{Column: 1})
+	r.Handle(protocol.Play{Column: 0})
+	y.Handle(protocol.Play{Column: 1})
+	r.Handle(protocol.Play{Column: 0}) // red's fourth in column 0
+	if !slices.ContainsFunc(r.take(), func(e protocol.Event) bool { _, ok := e.(protocol.Win); return ok }) {
+		t.Fatal("red did not win")
+	}
+	r.Handle(protocol.Rematch{})
+	y.Handle(protocol.Rematch{})
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if obs.ended["win"] != 0 || obs.started[protocol.Friends] != 1 {
+		t.Errorf("started %v, ended %v; want the rematch's start alone", obs.started, obs.ended)
+	}
 }

@@ -671,7 +671,7 @@ func (c *Client) resume(cmd protocol.Resume) error {
 		return m.resume(c, token)
 	})
 	if err == nil && c.seat == 0 && c.match.isSeeking() {
-		return c.pair() // back in the queue
+		return c.pair(true) // back in the queue; its Started came with the replay
 	}
 	return err
 }
