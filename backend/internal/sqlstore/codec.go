@@ -108,8 +108,9 @@ func records(log []byte) ([]session.Record, error) {
 	return recs, r.err
 }
 
-// A journal frame is the changes of one commit: when (Unix milliseconds, a
-// varint), then each change, its op (as a request's) and its fields:
+// A journal frame is the changes of one write: when (Unix milliseconds, a
+// varint), then each change (one, as this package writes them), its op (as
+// a request's) and its fields:
 //
 //	'c' a new match: id, mode, join key, token, connection, level, yellow
 //	'a' records appended: match, position, count, the records

@@ -31,7 +31,7 @@ type folding struct {
 	ended   int64           // when it was dropped, or 0
 }
 
-// add adds the changes of one commit, at.
+// add adds the changes of one frame, at.
 func (f *fold) add(at time.Time, cs []change) {
 	if f.matches == nil {
 		f.matches = make(map[string]*folding)
@@ -73,6 +73,19 @@ func (f *fold) add(at time.Time, cs []change) {
 // apply writes f in tx. Records that do not follow a match's log are left
 // out, and logged: they were folded in already.
 func (f *fold) apply(ctx context.Context, tx *sql.Tx, log *slog.Logger) error {
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, created, last, joined, ended, n, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
+	update, err := tx.PrepareContext(ctx, `UPDATE matches SET log = log || ?, n = n + ?, last = max(last, ?), joined = joined OR ? WHERE id = ? AND n = ?`)
+	if err != nil {
+		return err
+	}
+	defer update.Close()
+	// The statements without ctx, whose deadline the driver would watch
+	// with a goroutine a statement: the transaction has it.
+	ctx = context.WithoutCancel(ctx)
 	for _, id := range f.order {
 		m := f.matches[id]
 		if m.log == nil {
@@ -85,13 +98,11 @@ func (f *fold) apply(ctx context.Context, tx *sql.Tx, log *slog.Logger) error {
 			if m.ended != 0 {
 				ended = sql.NullInt64{Int64: m.ended, Valid: true}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, created, last, joined, ended, n, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-				h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, m.created, m.last, m.joined, ended, m.n, m.log); err != nil {
+			if _, err := insert.ExecContext(ctx, h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, m.created, m.last, m.joined, ended, m.n, m.log); err != nil {
 				return err
 			}
 		case m.n > 0:
-			res, err := tx.ExecContext(ctx, `UPDATE matches SET log = log || ?, n = n + ?, last = max(last, ?), joined = joined OR ? WHERE id = ? AND n = ?`,
-				m.log, m.n, m.last, m.joined, id, m.from)
+			res, err := update.ExecContext(ctx, m.log, m.n, m.last, m.joined, id, m.from)
 			if err != nil {
 				return err
 			}

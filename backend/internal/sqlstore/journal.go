@@ -14,11 +14,10 @@ import (
 )
 
 // The journal is a sequence of files in the data directory, its segments,
-// journal.00000001 and on. The committer appends each commit's changes to
-// the newest segment as one frame, in one write(2): the length of the
-// changes (4 bytes, little-endian), their CRC-32C (4 bytes), then the
-// changes (codec.go). Every foldEvery it starts a new segment and hands the
-// one it closed to the folder, which folds it into the database in one
+// journal.00000001 and on. Each write appends its change to the newest
+// segment as one frame, in one write(2): the length of the change (4 bytes,
+// little-endian), its CRC-32C (4 bytes), then the change (codec.go). Every
+// foldEvery a new segment is begun, and the one closed handed to the folder, which folds it into the database in one
 // transaction and then removes it; the database records the last segment
 // folded in, so a segment that outlives its fold (a crash between the two)
 // is not folded in twice.
@@ -92,8 +91,8 @@ func frames(data []byte) (out [][]byte, whole int) {
 	return out, whole
 }
 
-// journal is the segment the committer writes to. It is not safe for
-// concurrent use: the committer alone uses it.
+// journal is the segment the writes go to. It is not safe for concurrent
+// use: the writes take turns (Store.wmu).
 type journal struct {
 	dir string
 	n   int64    // this segment's number

@@ -12,26 +12,28 @@
 // an append with modernc against 2.9-3.6 µs with ncruces, side by side
 // (BENCHMARKS.md).
 //
-// Neither can afford a transaction a commit: a whole move costs the server
+// Neither can afford a transaction a write: a whole move costs the server
 // about 25 µs in memory, and every SQLite commit writes whole pages of 4 KiB
-// to its WAL. So the moves do not go through SQLite as they come. One
-// goroutine, the committer, takes every write waiting at once and appends
-// their changes (new matches, records, matches dropped) to a journal file as
-// one checksummed frame, in one write(2) (journal.go): bytes, not pages. A
-// change is thus in the operating system's hands before anyone is told of
-// it, and survives the server's crash or kill -9. Every foldEvery the
-// committer starts a new journal file, and another goroutine, the folder,
-// folds the one it closed into the database in one transaction (a row a
-// match it touched), flushed to disk, then removes the file. Open folds in
-// whatever a crash left.
+// to its WAL. So the writes do not go through SQLite as they come. Each
+// write (a new match, records appended, a match dropped) is checked and
+// appended to a journal file as one checksummed frame, in one write(2)
+// (journal.go): bytes, not pages, about 1 µs. The writes take turns on a
+// mutex, as the memory store's do, rather than queue for a goroutine that
+// would group them: on one core the hand-over cost more than the write(2)
+// it saved. A change is thus in the operating system's hands before anyone
+// is told of it, and survives the server's crash or kill -9. Every
+// foldEvery a new journal file is begun, and a goroutine, the folder, folds
+// the one closed into the database in one transaction (a row a match it
+// touched), flushed to disk, then removes the file. Open folds in whatever a
+// crash left.
 //
 // Until it is folded in, what the journal holds is also kept in memory (the
 // matches' records since the last fold, their new keys, their ends), and the
 // reads add it to what the database says.
 //
-// An operating system crash or a power cut may lose the journal's last
-// seconds, which are not flushed to disk (fsync) before the fold: the moves
-// of the last foldEvery or so.
+// An operating system crash or a power cut may lose what the journal holds
+// (it is not flushed to disk with fsync): the changes of the last foldEvery,
+// and of the fold under way. What was folded in is on disk.
 //
 // One process at a time may use a data directory: a second fails to open it.
 //
@@ -41,6 +43,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -51,9 +54,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -65,9 +68,6 @@ import (
 
 // FileName is the database's file in the data directory.
 const FileName = "connect4.db"
-
-// maxBatch bounds the requests one commit carries.
-const maxBatch = 1024
 
 // version is the version of the tables, in PRAGMA user_version.
 const version = 3
@@ -103,47 +103,54 @@ CREATE TABLE IF NOT EXISTS meta (
 ) WITHOUT ROWID;
 `
 
-// foldEvery is how often the committer starts a new journal segment, and
-// the folder folds the last one in.
+// foldEvery is how often a new journal segment is begun, and the last one
+// folded in.
 const foldEvery = 2 * time.Second
 
 // Store is a session.Store in a SQLite database and its journal. It is safe
 // for concurrent use; call Close when done.
 type Store struct {
 	session.Local
-	session.Health // whether the last commit, and the last fold, worked
+	session.Health // whether the last write, and the last fold, worked
 	db             *sql.DB
 	dir            string
 	life           session.Lifetimes
 	log            *slog.Logger
-	lock           *os.File // flocked: one process a directory
+	lock           *os.File      // flocked: one process a directory
+	every          time.Duration // foldEvery, but in tests
 
-	reqs    chan *request
-	jobs    chan job      // from the committer to the folder
-	stopped chan struct{} // closed when the committer returns
+	jobs    chan job      // from the writers to the folder
 	done    chan struct{} // closed when the folder returns
-	quit    chan struct{} // closed by Close: the committer finishes
+	quit    chan struct{} // closed by Close
 	closing sync.Once
+	foldErr atomic.Pointer[error] // how the last fold went
 
-	// The committer's: the segment it writes to, and a frame's buffer.
+	// wmu is held by a write from its checks to its answer: the writes
+	// come one at a time, each a frame of the journal. It guards journal,
+	// frame, rc, find, swept and closed.
+	wmu     sync.Mutex
 	journal journal
 	frame   []byte
-	every   time.Duration // foldEvery, but in tests
+	swept   time.Time // when the last sweep was asked for
+	closed  bool
+	// find reads what the database knows of a match, for a write to a
+	// match not written to since the store opened, on rc, the writes' own
+	// connection.
+	rc   *sql.Conn
+	find *sql.Stmt
 
 	// fc is the connection that writes to the database, the folder's once
 	// the store is open. Its commits are flushed to disk
 	// (synchronous=FULL): the journal they fold in is removed after them.
 	fc *sql.Conn
 
-	// mu guards matches and keys, what the committer knows of the matches
-	// that last and were written to since the store opened, and what the
-	// journal holds that the database does not yet; and gen, which counts
-	// the folds, and foldErr, how the last one went.
+	// mu guards matches and keys, what is known of the matches written to
+	// since the store opened, and what the journal holds that the database
+	// does not yet; and gen, which counts the folds.
 	mu      sync.Mutex
 	matches map[string]*live
 	keys    map[key]string // the keys not folded in yet, and their matches
 	gen     uint64
-	foldErr error
 }
 
 var (
@@ -151,14 +158,13 @@ var (
 	_ session.Registry = (*Store)(nil)
 )
 
-// request is one write for the committer.
+// request is one write.
 type request struct {
 	op   byte // 'c' create, 'a' append, 'd' drop
 	head session.Header
 	id   string
 	at   int
 	recs []session.Record
-	done chan error
 }
 
 // job is the folder's work: a segment to fold in, if seg > 0, then a sweep,
@@ -174,8 +180,8 @@ type key struct {
 	key  string
 }
 
-// live is what the committer knows of a match that lasts (or ended, until
-// the database knows it), written to since the store opened.
+// live is what is known of a match that lasts (or ended, until the
+// database knows it), written to since the store opened.
 type live struct {
 	n      int // records, folded in or not
 	mode   protocol.Mode
@@ -223,10 +229,9 @@ func open(dir string, life session.Lifetimes, logger *slog.Logger, every time.Du
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	s := &Store{
-		db: db, dir: dir, life: life.WithDefaults(), log: logger, lock: lock,
-		reqs: make(chan *request, maxBatch), jobs: make(chan job, 16),
-		stopped: make(chan struct{}), done: make(chan struct{}), quit: make(chan struct{}),
-		matches: make(map[string]*live), keys: make(map[key]string), every: every,
+		db: db, dir: dir, life: life.WithDefaults(), log: logger, lock: lock, every: every,
+		jobs: make(chan job, 16), done: make(chan struct{}), quit: make(chan struct{}),
+		matches: make(map[string]*live), keys: make(map[key]string),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -235,8 +240,8 @@ func open(dir string, life session.Lifetimes, logger *slog.Logger, every time.Du
 		lock.Close()
 		return nil, fmt.Errorf("sqlstore: %s: %w", path, err)
 	}
-	go s.commit()
 	go s.folder()
+	go s.rotating()
 	return s, nil
 }
 
@@ -283,6 +288,27 @@ func (s *Store) setUp(ctx context.Context) error {
 		last = max(last, n)
 	}
 	s.journal = journal{dir: s.dir, n: last + 1}
+	return s.prepareFind(ctx)
+}
+
+// prepareFind gives the writes their own connection to read from, and
+// their statement on it.
+func (s *Store) prepareFind(ctx context.Context) error {
+	if s.rc != nil {
+		s.find.Close()
+		s.rc.Close()
+		s.rc, s.find = nil, nil
+	}
+	rc, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	find, err := rc.PrepareContext(ctx, `SELECT mode, joined, last, ended, n FROM matches WHERE id = ?`)
+	if err != nil {
+		rc.Close()
+		return err
+	}
+	s.rc, s.find = rc, find
 	return nil
 }
 
@@ -298,6 +324,10 @@ func (s *Store) connect(ctx context.Context) error {
 
 // closeDB closes the writing connection, then the database.
 func (s *Store) closeDB() error {
+	if s.rc != nil {
+		s.find.Close()
+		s.rc.Close()
+	}
 	s.closeConn()
 	return s.db.Close()
 }
@@ -315,123 +345,66 @@ func (s *Store) closeConn() {
 // ErrClosed is returned for a write asked for after Close.
 var ErrClosed = errors.New("sqlstore: closed")
 
-// Close stops the committer once the writes already asked for are done,
-// folds the journal in, and closes the database. Writes asked for later
-// fail with ErrClosed.
+// Close folds the journal in and closes the database. Writes asked for
+// later fail with ErrClosed.
 func (s *Store) Close() error {
-	s.closing.Do(func() { close(s.quit) })
-	<-s.stopped
+	s.closing.Do(func() {
+		close(s.quit)
+		s.wmu.Lock()
+		s.closed = true
+		// The folder folds the last segment in, then stops.
+		if n := s.journal.rotate(); n > 0 {
+			s.jobs <- job{seg: n}
+		}
+		close(s.jobs)
+		s.wmu.Unlock()
+	})
 	<-s.done
 	err := s.closeDB()
 	s.lock.Close()
 	return err
 }
 
-// do hands r to the committer and waits for its answer.
-func (s *Store) do(ctx context.Context, r *request) error {
-	r.done = make(chan error, 1)
-	select {
-	case s.reqs <- r:
-	case <-s.quit:
-		return ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-r.done:
-		return err
-	case <-s.stopped:
-		select {
-		case err := <-r.done: // answered on the way out
-			return err
-		default:
-			return ErrClosed
-		}
-	case <-ctx.Done():
-		return ctx.Err() // it may still be committed: the caller catches up
-	}
-}
-
 // Create implements session.Store.
 func (s *Store) Create(ctx context.Context, h session.Header) error {
-	return s.do(ctx, &request{op: 'c', head: h, id: h.ID})
+	return s.write(ctx, &request{op: 'c', head: h, id: h.ID})
 }
 
 // Append implements session.Store.
 func (s *Store) Append(ctx context.Context, id string, at int, recs ...session.Record) error {
-	return s.do(ctx, &request{op: 'a', id: id, at: at, recs: recs})
+	return s.write(ctx, &request{op: 'a', id: id, at: at, recs: recs})
 }
 
 // Drop implements session.Store: the match ends and joins the archive; its
 // keys go.
 func (s *Store) Drop(ctx context.Context, id string) {
-	if err := s.do(ctx, &request{op: 'd', id: id}); err != nil {
+	if err := s.write(ctx, &request{op: 'd', id: id}); err != nil {
 		s.log.Warn("dropping a match", "err", err)
 	}
 }
 
-// commit is the committer: it runs until Close, taking the requests waiting
-// at once into one frame of the journal, and starting a new segment of the
-// journal every foldEvery, and for a sweep once a minute.
-func (s *Store) commit() {
-	defer close(s.stopped)
+// rotating starts a new segment of the journal every s.every, until Close.
+func (s *Store) rotating() {
 	tick := time.NewTicker(s.every)
 	defer tick.Stop()
-	var swept time.Time
 	for {
-		var r *request
 		select {
-		case r = <-s.reqs:
 		case <-tick.C:
-			s.rotate(time.Time{})
-			continue
 		case <-s.quit:
-			// The writes asked for before Close are done, then no more.
-			select {
-			case r = <-s.reqs:
-			default:
-			}
+			return
 		}
-		if r == nil {
-			break
+		s.wmu.Lock()
+		if !s.closed {
+			s.rotateLocked(time.Time{})
 		}
-		batch := s.gather(r)
-		now := s.life.Now()
-		errs, err := s.commitBatch(batch, now)
-		s.mu.Lock()
-		if err == nil {
-			err = s.foldErr
-		}
-		s.mu.Unlock()
-		if s.SetHealth(err) {
-			if err != nil {
-				s.log.Error("database unwritable", "err", err)
-			} else {
-				s.log.Info("database writable again")
-			}
-		}
-		for i, r := range batch {
-			r.done <- errs[i]
-			if errs[i] == nil && r.op == 'a' {
-				s.Publish(r.id, r.at, r.recs)
-			}
-		}
-		if now.Sub(swept) >= time.Minute {
-			swept = now
-			s.rotate(now)
-		}
+		s.wmu.Unlock()
 	}
-	// The folder folds the last segment in, then stops.
-	if n := s.journal.rotate(); n > 0 {
-		s.jobs <- job{seg: n}
-	}
-	close(s.jobs)
 }
 
-// rotate starts a new segment of the journal and has the folder fold the
-// last one in, then sweep if sweep is not zero; unless the folder is behind
-// by as many jobs as it can queue, which then wait.
-func (s *Store) rotate(sweep time.Time) {
+// rotateLocked starts a new segment of the journal and has the folder fold
+// the last one in, then sweep if sweep is not zero; unless the folder is
+// behind by as many jobs as it can queue, when they wait. s.wmu is held.
+func (s *Store) rotateLocked(sweep time.Time) {
 	if len(s.jobs) == cap(s.jobs) {
 		return
 	}
@@ -440,32 +413,7 @@ func (s *Store) rotate(sweep time.Time) {
 	}
 }
 
-// gather returns the batch of requests that first begins: those waiting,
-// and those that come while the goroutines that the last answers woke run.
-// On one core, the committer would otherwise run before any of them: one
-// write a commit.
-func (s *Store) gather(first *request) []*request {
-	batch := []*request{first}
-	for yields := 0; yields < 4 && len(batch) < maxBatch; yields++ {
-		n := len(batch)
-		runtime.Gosched()
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.reqs:
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
-		if len(batch) == n {
-			break // no one else had anything to write
-		}
-	}
-	return batch
-}
-
-// view is what a batch sees of a match.
+// view is what a write sees of a match.
 type view struct {
 	exists, ended bool
 	n             int
@@ -474,81 +422,80 @@ type view struct {
 	last          time.Time
 }
 
-// commitBatch writes the changes of batch to the journal in one frame, and
-// returns each request's answer, or the error that failed the write.
-func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	errs := make([]error, len(batch))
-	written := make([]bool, len(batch))
-	before := make(map[string]view) // what the batch found
-	views := make(map[string]view)  // and made of it
+// write checks r, writes its change to the journal as one frame, and
+// publishes the records appended.
+func (s *Store) write(ctx context.Context, r *request) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	now := s.life.Now()
+	v, err := s.view(r.id)
+	if err != nil {
+		return err
+	}
+	switch r.op {
+	case 'c':
+		if v.exists {
+			return ErrExists
+		}
+	case 'a':
+		switch {
+		case !v.exists || v.ended || s.expired(v.mode, v.joined, v.last, now):
+			return session.ErrNotFound
+		case r.at > v.n:
+			return session.ErrBehind
+		case r.at < v.n:
+			return session.ErrConflict
+		}
+	case 'd':
+		if !v.exists || v.ended {
+			return nil // nothing to do
+		}
+	}
 	frame := binary.AppendVarint(beginFrame(s.frame), now.UnixMilli())
-	empty := len(frame)
-	for i, r := range batch {
-		v, ok := views[r.id]
-		if !ok {
-			var err error
-			if v, err = s.view(ctx, r.id); err != nil {
-				errs[i] = err
-				continue
-			}
-			before[r.id] = v
-		}
-		switch r.op {
-		case 'c':
-			if v.exists {
-				errs[i] = ErrExists
-				continue
-			}
-			v = view{exists: true, mode: r.head.Mode, last: now}
-		case 'a':
-			switch {
-			case !v.exists || v.ended || s.expired(v.mode, v.joined, v.last, now):
-				errs[i] = session.ErrNotFound
-				continue
-			case r.at > v.n:
-				errs[i] = session.ErrBehind
-				continue
-			case r.at < v.n:
-				errs[i] = session.ErrConflict
-				continue
-			}
-			v.n += len(r.recs)
-			v.last = now
-			v.joined = v.joined || slices.ContainsFunc(r.recs, func(rec session.Record) bool { return rec.Op == session.Joined })
-		case 'd':
-			if !v.exists || v.ended {
-				continue // nothing to do
-			}
-			v.ended = true
-		}
-		views[r.id] = v
-		frame = appendChange(frame, r)
-		written[i] = true
-	}
-	if len(frame) == empty {
-		return errs, nil
-	}
-	frame = endFrame(frame)
-	if cap(frame) <= 1<<20 {
+	frame = endFrame(appendChange(frame, r))
+	if cap(frame) <= 1<<16 {
 		s.frame = frame
 	}
-	if err := s.journal.write(frame); err != nil {
-		for i := range errs {
-			if written[i] {
-				errs[i] = err
-			}
+	err = s.journal.write(frame)
+	if s.SetHealth(cmp.Or(err, s.lastFoldErr())) {
+		if err != nil {
+			s.log.Error("database unwritable", "err", err)
+		} else {
+			s.log.Info("database writable again")
 		}
-		return errs, err
 	}
-	s.remember(batch, written, before, now)
-	return errs, nil
+	if err != nil {
+		return err
+	}
+	s.remember(r, v, now)
+	if r.op == 'a' {
+		s.Publish(r.id, r.at, r.recs) // under s.wmu, so that news of one match keeps its order
+	}
+	if now.Sub(s.swept) >= time.Minute {
+		s.swept = now
+		s.rotateLocked(now)
+	}
+	return nil
+}
+
+// lastFoldErr returns the error of the last fold, or nil.
+func (s *Store) lastFoldErr() error {
+	if p := s.foldErr.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // view returns what is known of match id: from what the journal holds, or
 // for a match not written to since the store opened, from the database.
-func (s *Store) view(ctx context.Context, id string) (view, error) {
+// s.wmu is held.
+func (s *Store) view(id string) (view, error) {
 	s.mu.Lock()
 	m := s.matches[id]
 	var v view
@@ -565,61 +512,65 @@ func (s *Store) view(ctx context.Context, id string) (view, error) {
 		last, n int64
 		ended   sql.NullInt64
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT mode, joined, last, ended, n FROM matches WHERE id = ?`, id).Scan(&mode, &joined, &last, &ended, &n)
+	// Without a deadline: the driver watches a context that has one with a
+	// goroutine a query.
+	if s.find == nil {
+		return view{}, errors.New("no connection to the database")
+	}
+	err := s.find.QueryRowContext(context.Background(), id).Scan(&mode, &joined, &last, &ended, &n)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return view{}, nil
 	case err != nil:
+		// The connection may be broken: the next write takes a new one.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if rerr := s.prepareFind(ctx); rerr != nil {
+			s.log.Error("reconnecting to the database", "err", rerr)
+		}
 		return view{}, err
 	}
 	return view{exists: true, ended: ended.Valid, n: int(n), mode: protocol.Mode(mode), joined: joined, last: time.UnixMilli(last)}, nil
 }
 
-// remember notes what the requests written to the journal changed, which
-// the database will know from their fold on; before is what the batch found
-// of their matches.
-func (s *Store) remember(batch []*request, written []bool, before map[string]view, now time.Time) {
+// remember notes what r, written to the journal, changed, which the
+// database will know from its fold on; v is what r found of its match.
+func (s *Store) remember(r *request, v view, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, r := range batch {
-		if !written[i] {
-			continue
+	m := s.matches[r.id]
+	if m == nil && r.op != 'c' {
+		m = &live{n: v.n, folded: v.n, mode: v.mode, joined: v.joined, last: v.last}
+		s.matches[r.id] = m
+	}
+	switch r.op {
+	case 'c':
+		h := r.head
+		s.matches[r.id] = &live{mode: h.Mode, last: now, head: &h}
+		if h.Join != "" {
+			s.keys[key{session.JoinKey, h.Join}] = h.ID
 		}
-		m := s.matches[r.id]
-		if m == nil && r.op != 'c' {
-			b := before[r.id]
-			m = &live{n: b.n, folded: b.n, mode: b.mode, joined: b.joined, last: b.last}
-			s.matches[r.id] = m
+		if h.Token != "" {
+			s.keys[key{session.TokenKey, h.Token}] = h.ID
 		}
-		switch r.op {
-		case 'c':
-			h := r.head
-			s.matches[r.id] = &live{mode: h.Mode, last: now, head: &h}
-			if h.Join != "" {
-				s.keys[key{session.JoinKey, h.Join}] = h.ID
+	case 'a':
+		m.pending = append(m.pending, r.recs...)
+		m.n += len(r.recs)
+		m.last = now
+		for _, rec := range r.recs {
+			if rec.Op == session.Joined {
+				m.joined = true
+				s.keys[key{session.TokenKey, rec.Token}] = r.id
 			}
-			if h.Token != "" {
-				s.keys[key{session.TokenKey, h.Token}] = h.ID
-			}
-		case 'a':
-			m.pending = append(m.pending, r.recs...)
-			m.n += len(r.recs)
-			m.last = now
-			for _, rec := range r.recs {
-				if rec.Op == session.Joined {
-					m.joined = true
-					s.keys[key{session.TokenKey, rec.Token}] = r.id
-				}
-			}
-		case 'd':
-			m.ended = true
 		}
+	case 'd':
+		m.ended = true
 	}
 }
 
-// folder is the folder: it runs until the committer stops and its last
-// segment is folded in, folding the segments in as the committer closes
-// them, and sweeping when asked to.
+// folder is the folder: it runs until Close, and the last segment is folded
+// in, folding the segments in as the writes close them, and sweeping when
+// asked to.
 func (s *Store) folder() {
 	defer close(s.done)
 	for j := range s.jobs {
@@ -645,9 +596,11 @@ func (s *Store) foldRetrying(n int64) bool {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		err := s.foldSegment(ctx, n)
 		cancel()
-		s.mu.Lock()
-		s.foldErr = err
-		s.mu.Unlock()
+		if err != nil {
+			s.foldErr.Store(&err)
+		} else {
+			s.foldErr.Store(nil)
+		}
 		if err == nil {
 			return true
 		}
@@ -777,7 +730,7 @@ func millis(t time.Time) int64 {
 
 // sweep ends the matches that expired by now, which join the archive, and
 // removes those of the archive older than Lifetimes.Archive. The folder
-// sweeps after folding in the segment that the committer closed for it, so
+// sweeps after folding in the segment that was closed for it, so
 // that the database's times are the latest, but for the records written
 // since, which the journal's times in memory account for.
 func (s *Store) sweep(now time.Time) error {
