@@ -17,10 +17,11 @@ import (
 // journal.00000001 and on. Each write appends its change to the newest
 // segment as one frame, in one write(2): the length of the change (4 bytes,
 // little-endian), its CRC-32C (4 bytes), then the change (codec.go). Every
-// foldEvery a new segment is begun, and the one closed handed to the folder, which folds it into the database in one
-// transaction and then removes it; the database records the last segment
-// folded in, so a segment that outlives its fold (a crash between the two)
-// is not folded in twice.
+// foldEvery a new segment is begun, and the one closed is handed to the
+// folder, which folds it into the database in one transaction and then
+// removes it; the database records the last segment folded in, so a
+// segment that outlives its fold (a crash between the two) is not folded in
+// twice.
 //
 // A frame cut short or damaged ends its segment when it is read: it can only
 // be the last, a write that never finished, and no one was told of it (a

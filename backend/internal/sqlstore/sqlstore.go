@@ -104,8 +104,12 @@ CREATE TABLE IF NOT EXISTS meta (
 `
 
 // foldEvery is how often a new journal segment is begun, and the last one
-// folded in.
-const foldEvery = 2 * time.Second
+// folded in. A fold costs a statement a match that it touches, so the
+// longer the time, the fewer statements for the same moves (a match made
+// and ended within it costs one); but it is as long as an operating system
+// crash may lose, and the memory the journal's records take (a few MB at
+// 10,000 moves a second).
+const foldEvery = 10 * time.Second
 
 // Store is a session.Store in a SQLite database and its journal. It is safe
 // for concurrent use; call Close when done.
@@ -189,9 +193,9 @@ type live struct {
 	last   time.Time // of the last record
 	ended  bool      // dropped, not yet folded in
 
-	head    *session.Header  // while the database has no row for it
-	folded  int              // records in the database's log
-	pending []session.Record // the records from folded on, in the journal only
+	head    *session.Header // while the database has no row for it
+	folded  int             // records in the database's log
+	pending []byte          // the records from folded on, in the journal only, as a log holds them
 }
 
 // ErrExists is returned by Create for an id that the database has, if only
@@ -554,7 +558,9 @@ func (s *Store) remember(r *request, v view, now time.Time) {
 			s.keys[key{session.TokenKey, h.Token}] = h.ID
 		}
 	case 'a':
-		m.pending = append(m.pending, r.recs...)
+		for _, rec := range r.recs {
+			m.pending = appendRecord(m.pending, rec)
+		}
 		m.n += len(r.recs)
 		m.last = now
 		for _, rec := range r.recs {
@@ -695,9 +701,8 @@ func (s *Store) forget(f *fold) {
 			if c.head != nil {
 				m.head = nil
 			}
-			k := min(c.n, len(m.pending))
-			m.folded += k
-			m.pending = m.pending[k:]
+			m.folded += c.n
+			m.pending = m.pending[min(len(c.log), len(m.pending)):]
 			if len(m.pending) == 0 {
 				m.pending = nil
 			}
@@ -919,22 +924,32 @@ func (s *Store) load(ctx context.Context, id string) (session.Header, []session.
 			continue // a fold came in between: the journal may have lost what the database did not have
 		}
 		m := s.matches[id]
-		switch {
-		case !found && (m == nil || m.head == nil):
+		if !found && (m == nil || m.head == nil) {
 			s.mu.Unlock()
 			return h, nil, false, session.ErrNotFound
-		case !found:
+		}
+		if !found {
 			h = *m.head
-			recs = slices.Clone(m.pending)
-		case m != nil:
-			skip := len(recs) - m.folded
-			if skip < 0 || skip > len(m.pending) {
-				s.mu.Unlock()
-				return h, nil, false, fmt.Errorf("match %s: %d records in the database where %d were folded in: %w", id, len(recs), m.folded, session.ErrBadRecord)
-			}
-			recs = append(recs, m.pending[skip:]...)
+		}
+		var (
+			pending []byte
+			folded  int
+		)
+		if m != nil {
+			pending, folded = slices.Clone(m.pending), m.folded
 		}
 		s.mu.Unlock()
+		if m != nil {
+			more, err := records(pending)
+			skip := len(recs) - folded
+			if err == nil && (skip < 0 || skip > len(more)) {
+				err = fmt.Errorf("%d records in the database where %d were folded in: %w", len(recs), folded, session.ErrBadRecord)
+			}
+			if err != nil {
+				return h, nil, false, fmt.Errorf("match %s: %w", id, err)
+			}
+			recs = append(recs, more[skip:]...)
+		}
 		at, joined, over := s.latest(id, last, joined)
 		over = over || ended.Valid || s.expired(h.Mode, joined, at, s.life.Now())
 		return h, recs, over, nil
