@@ -82,6 +82,35 @@ func (r *reader) byte() byte {
 	return c
 }
 
+// skipRecord reads past a record and returns its Op, and the token of a
+// Joined record.
+func (r *reader) skipRecord() (op session.Op, token string) {
+	if len(r.b) < 2 {
+		r.fail()
+		return 0, ""
+	}
+	op = session.Op(r.b[0])
+	r.b = r.b[2:]
+	r.varint()
+	if op == session.Joined {
+		token = r.string()
+	} else {
+		r.skipString()
+	}
+	r.skipString()
+	r.varint()
+	return op, token
+}
+
+func (r *reader) skipString() {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		return
+	}
+	r.b = r.b[n:]
+}
+
 func (r *reader) record() session.Record {
 	if len(r.b) < 2 {
 		r.fail()
@@ -116,13 +145,17 @@ func records(log []byte) ([]session.Record, error) {
 //	'a' records appended: match, position, count, the records
 //	'd' a match dropped: match
 
-// change is one change of a journal frame.
+// change is one change of a journal frame, as read back. The records of
+// an 'a' are left as bytes: a fold copies them to the match's log as they
+// are.
 type change struct {
-	op   byte
-	head session.Header // of 'c'
-	id   string
-	at   int              // of 'a': the position of recs[0]
-	recs []session.Record // of 'a'
+	op     byte
+	head   session.Header // of 'c'
+	id     string
+	at     int      // of 'a': the position of the first record
+	n      int      // of 'a': how many records
+	log    []byte   // of 'a': the records, as a match's log holds them
+	tokens []string // of 'a': the tokens of the Joined records
 }
 
 // appendChange appends r's change to b.
@@ -165,9 +198,15 @@ func changes(frame []byte) (at time.Time, cs []change, err error) {
 				r.fail()
 				break
 			}
-			c.recs = make([]session.Record, n)
-			for i := range c.recs {
-				c.recs[i] = r.record()
+			c.n = int(n)
+			start := r.b
+			for range c.n {
+				if op, token := r.skipRecord(); op == session.Joined {
+					c.tokens = append(c.tokens, token)
+				}
+			}
+			if r.err == nil {
+				c.log = start[:len(start)-len(r.b)]
 			}
 		case 'd':
 		default:

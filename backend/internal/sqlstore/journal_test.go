@@ -99,6 +99,47 @@ func TestFrames(t *testing.T) {
 	}
 }
 
+// Frames written to a segment, mapped or not, are read back whole, as a
+// crash leaves it and once it is closed.
+func TestJournal(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		mapSize int64
+	}{
+		{"mapped", 0},
+		{"mapped, then written past the mapping", 100},
+		{"mapped too small for a frame", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			j := journal{dir: dir, n: 1, mapSize: c.mapSize}
+			var want int64
+			for i := range 10 {
+				f := frame(moves("m", i, 1+i%3))
+				if err := j.write(f); err != nil {
+					t.Fatal(err)
+				}
+				want += int64(len(f))
+			}
+			check := func(when string) {
+				t.Helper()
+				fs, torn, err := readSegment(dir, 1)
+				if err != nil || len(fs) != 10 || torn != 0 {
+					t.Errorf("%s: %d frames, %d bytes torn, %v; want 10, 0", when, len(fs), torn, err)
+				}
+			}
+			check("as a crash leaves it")
+			if n := j.rotate(); n != 1 {
+				t.Errorf("rotate = %d, want 1", n)
+			}
+			check("closed")
+			if fi, err := os.Stat(segmentPath(dir, 1)); err != nil || fi.Size() != want {
+				t.Errorf("closed segment: %v, %v; want %d bytes", fi, err, want)
+			}
+		})
+	}
+}
+
 // segment writes segment n of dir, its frames one after the other, the
 // last cut short by cut bytes.
 func segment(t *testing.T, dir string, n int64, cut int, frames ...[]byte) {

@@ -286,7 +286,7 @@ func (s *Store) setUp(ctx context.Context) error {
 		return err
 	}
 	for _, n := range ns {
-		if err := s.foldSegment(ctx, n); err != nil {
+		if err := s.foldSegment(ctx, n, false); err != nil {
 			return fmt.Errorf("journal segment %d: %w", n, err)
 		}
 		last = max(last, n)
@@ -343,6 +343,16 @@ func (s *Store) closeConn() {
 		s.fc.Raw(func(any) error { return driver.ErrBadConn })
 		s.fc.Close()
 		s.fc = nil
+	}
+}
+
+// quitting reports whether Close was called.
+func (s *Store) quitting() bool {
+	select {
+	case <-s.quit:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -465,6 +475,9 @@ func (s *Store) write(ctx context.Context, r *request) error {
 	frame = endFrame(appendChange(frame, r))
 	if cap(frame) <= 1<<16 {
 		s.frame = frame
+	}
+	if s.journal.full(len(frame)) {
+		s.rotateLocked(time.Time{}) // unless the folder is behind: then written past the mapping
 	}
 	err = s.journal.write(frame)
 	if s.SetHealth(cmp.Or(err, s.lastFoldErr())) {
@@ -600,7 +613,7 @@ func (s *Store) folder() {
 func (s *Store) foldRetrying(n int64) bool {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err := s.foldSegment(ctx, n)
+		err := s.foldSegment(ctx, n, !s.quitting())
 		cancel()
 		if err != nil {
 			s.foldErr.Store(&err)
@@ -628,9 +641,9 @@ func (s *Store) foldRetrying(n int64) bool {
 }
 
 // foldSegment folds journal segment n into the database in one
-// transaction, unless the database says it was already, then forgets what
-// it held and removes it.
-func (s *Store) foldSegment(ctx context.Context, n int64) error {
+// transaction, paced if paced, unless the database says it was already,
+// then forgets what it held and removes it.
+func (s *Store) foldSegment(ctx context.Context, n int64, paced bool) error {
 	if s.fc == nil {
 		return errors.New("no connection to the database")
 	}
@@ -641,7 +654,7 @@ func (s *Store) foldSegment(ctx context.Context, n int64) error {
 	if torn > 0 {
 		s.log.Warn("journal: the end of a segment is not a whole frame, a write that never finished: ignored", "segment", n, "bytes", torn)
 	}
-	var f fold
+	f := fold{paced: paced}
 	for _, frame := range frames {
 		at, cs, err := changes(frame)
 		if err != nil {
