@@ -418,3 +418,44 @@ func TestKilledInstanceAbandoned(t *testing.T) {
 	}
 	t.Logf("abandoned %v after the kill", time.Since(start).Round(time.Millisecond))
 }
+
+// paired waits for the init that gives g its colour in a quick match.
+func (g *gamer) paired() {
+	g.t.Helper()
+	for {
+		if e := g.until("init"); e["player"] != nil {
+			return
+		}
+	}
+}
+
+// Two players who look for an opponent on two instances sharing Redis are
+// paired, play, and the game shows in the lobby of the instance that holds
+// it.
+func TestQuickMatchAcrossInstances(t *testing.T) {
+	srvs := instances(t, redistest.Start(t), 2)
+	a := dial(t, srvs[0])
+	a.send(`{"type":"seek"}`)
+	if e := a.until("init"); e["mode"] != "quick" || e["player"] != nil || e["join"] != nil {
+		t.Fatalf("seek: %v", e)
+	}
+	a.until("seeking")
+	b := dial(t, srvs[1])
+	b.send(`{"type":"seek"}`)
+	b.paired()
+	a.paired()
+	if a.player == b.player || a.watch != b.watch {
+		t.Fatalf("paired as %s and %s, in %s and %s", a.player, b.player, a.watch, b.watch)
+	}
+	red, yellow := a, b
+	if b.player == "red" {
+		red, yellow = b, a
+	}
+	red.send(`{"type":"play","column":3}`)
+	red.sees(1)
+	yellow.sees(1)
+	_, body := httpGet(t, srvs[0], "/lobby", nil)
+	if !strings.Contains(body, `"watch":"`+a.watch+`","moves":1`) {
+		t.Errorf("lobby of the instance that holds the game: %s", body)
+	}
+}

@@ -14,9 +14,10 @@ import (
 // type reads some of them, and raw values keep "missing", "null" and "wrong
 // kind" apart.
 type wire struct {
-	Type, Player, Column, Row, Cells, Message []byte
-	Join, Watch, Mode, Version, Token, Online []byte
-	Grace, Level, Moves                       []byte
+	Type, Player, Column, Row, Cells, Message  []byte
+	Join, Watch, Mode, Version, Token, Online  []byte
+	Grace, Level, Moves, Since, Playing, Offer []byte
+	Games, Clock, Red, Yellow, Running         []byte
 }
 
 // DecodeCommand parses one message from a browser. Its errors wrap one of the
@@ -46,6 +47,14 @@ func DecodeCommand(data []byte) (Command, error) {
 		return Rematch{}, nil
 	case "ping":
 		return Ping{}, nil
+	case "seek":
+		tc, err := decodeClock(w.Clock)
+		if err != nil {
+			return nil, err
+		}
+		return Seek{Clock: tc}, nil
+	case "cancel":
+		return Cancel{}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }
@@ -76,6 +85,14 @@ func decodeInit(w wire) (Command, error) {
 	if (level != "" || player != "") && c.Mode != Computer {
 		return nil, fmt.Errorf("%w: \"level\" and \"player\" are for the computer", ErrBadInit)
 	}
+	tc, err := decodeClock(w.Clock)
+	switch {
+	case err != nil:
+		return nil, err
+	case tc.Timed() && (c.Mode != "" && c.Mode != Friends || hasJoin || hasWatch):
+		return nil, fmt.Errorf("%w: \"clock\" is for a game between friends", ErrBadInit)
+	}
+	c.Clock = tc
 	c.Level = level
 	if player != "" {
 		p, err := connect4.ParsePlayer(player)
@@ -115,6 +132,11 @@ func DecodeEvent(data []byte) (Event, error) {
 		if err := errors.Join(err[:]...); err != nil {
 			return nil, fmt.Errorf("%w: init: %v", ErrMalformed, err)
 		}
+		tc, clockErr := decodeClock(w.Clock)
+		if clockErr != nil {
+			return nil, fmt.Errorf("%w: init: %v", ErrMalformed, clockErr)
+		}
+		e.Clock = tc
 		e.Mode = Mode(mode)
 		if player != "" {
 			if e.Player, err[0] = connect4.ParsePlayer(player); err[0] != nil {
@@ -185,6 +207,58 @@ func DecodeEvent(data []byte) (Event, error) {
 		return Draw{}, nil
 	case "pong":
 		return Pong{}, nil
+	case "cancelled":
+		return Cancelled{}, nil
+	case "clock":
+		red, err := decodeInt(w.Red, "red")
+		if err != nil {
+			return nil, err
+		}
+		yellow, err := decodeInt(w.Yellow, "yellow")
+		if err != nil {
+			return nil, err
+		}
+		e := Clock{Red: time.Duration(red) * time.Millisecond, Yellow: time.Duration(yellow) * time.Millisecond}
+		if len(w.Running) > 0 {
+			if e.Running, err = decodePlayer(w.Running); err != nil {
+				return nil, err
+			}
+		}
+		return e, nil
+	case "timeout":
+		p, err := decodePlayer(w.Player)
+		if err != nil {
+			return nil, err
+		}
+		return Timeout{Player: p}, nil
+	case "lobby":
+		playing, err := decodeInt(w.Playing, "playing")
+		if err != nil {
+			return nil, err
+		}
+		games, err := decodeGames(w.Games)
+		if err != nil {
+			return nil, err
+		}
+		return Lobby{Playing: playing, Games: games}, nil
+	case "seeking":
+		since, err := decodeInt(w.Since, "since")
+		if err != nil {
+			return nil, err
+		}
+		playing, err := decodeInt(w.Playing, "playing")
+		if err != nil {
+			return nil, err
+		}
+		e := Seeking{Since: time.UnixMilli(int64(since)), Playing: playing}
+		switch string(w.Offer) {
+		case "true":
+			e.Offer = true
+		case "", "false":
+		default:
+			return nil, fmt.Errorf("%w: \"offer\" must be true or false", ErrMalformed)
+		}
+		return e, nil
 	case "error":
 		msg, ok, err := decodeString(w.Message)
 		if err != nil || !ok {
@@ -232,7 +306,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout"} {
 		if string(typ) == t {
 			return t
 		}
@@ -273,6 +347,22 @@ func (w *wire) field(key []byte) *[]byte {
 		return &w.Level
 	case "moves":
 		return &w.Moves
+	case "since":
+		return &w.Since
+	case "playing":
+		return &w.Playing
+	case "offer":
+		return &w.Offer
+	case "games":
+		return &w.Games
+	case "clock":
+		return &w.Clock
+	case "red":
+		return &w.Red
+	case "yellow":
+		return &w.Yellow
+	case "running":
+		return &w.Running
 	}
 	return nil
 }
@@ -387,6 +477,56 @@ func decodeMoves(raw []byte) ([]int, error) {
 		return nil, bad
 	}
 	return moves, nil
+}
+
+// decodeClock parses an optional time control: a string such as "3+2".
+func decodeClock(raw []byte) (TimeControl, error) {
+	s, _, err := decodeString(raw)
+	if err != nil {
+		return TimeControl{}, fmt.Errorf("%w: \"clock\" must be a string such as \"3+2\"", ErrBadClock)
+	}
+	return ParseTimeControl(s)
+}
+
+// maxLiveGames bounds the games of a Lobby that a client reads.
+const maxLiveGames = 100
+
+// decodeGames parses the games of a Lobby: objects with a "watch" key and
+// their "moves".
+func decodeGames(raw []byte) ([]LiveGame, error) {
+	bad := fmt.Errorf("%w: \"games\" must be a list of at most %d games, each with \"watch\" and \"moves\"", ErrMalformed, maxLiveGames)
+	if len(raw) == 0 {
+		return nil, bad
+	}
+	games := []LiveGame{}
+	err := scanArray(raw, func(elem []byte) error {
+		if len(games) == maxLiveGames {
+			return bad
+		}
+		var w wire
+		if err := ScanObject(elem, func(key, value []byte) error {
+			if f := w.field(key); f != nil {
+				*f = value
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		watch, ok, err := decodeString(w.Watch)
+		if err != nil || !ok {
+			return bad
+		}
+		moves, err := decodeInt(w.Moves, "moves")
+		if err != nil || moves < 0 || moves > connect4.Cells {
+			return bad
+		}
+		games = append(games, LiveGame{Watch: watch, Moves: moves})
+		return nil
+	})
+	if err != nil {
+		return nil, bad
+	}
+	return games, nil
 }
 
 // isInteger reports whether raw is a JSON number without fraction or exponent.

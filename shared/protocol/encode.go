@@ -19,6 +19,7 @@ func EncodeCommand(c Command) ([]byte, error) {
 		o.stringIf("mode", string(c.Mode))
 		o.stringIf("level", c.Level)
 		o.stringIf("player", playerName(c.Player))
+		o.stringIf("clock", c.Clock.String())
 		if c.Version != 0 {
 			o.int("version", c.Version)
 		}
@@ -36,6 +37,13 @@ func EncodeCommand(c Command) ([]byte, error) {
 		return o.done(), nil
 	case Ping:
 		o := newObject("ping")
+		return o.done(), nil
+	case Seek:
+		o := newObject("seek")
+		o.stringIf("clock", c.Clock.String())
+		return o.done(), nil
+	case Cancel:
+		o := newObject("cancel")
 		return o.done(), nil
 	}
 	return nil, fmt.Errorf("protocol: cannot encode command %T", c)
@@ -82,6 +90,7 @@ func EncodeEvent(e Event) ([]byte, error) {
 		o.stringIf("level", e.Level)
 		o.stringIf("player", playerName(e.Player))
 		o.stringIf("token", e.Token)
+		o.stringIf("clock", e.Clock.String())
 		return o.done(), nil
 	case Snapshot:
 		o := newObject("snapshot")
@@ -112,6 +121,44 @@ func EncodeEvent(e Event) ([]byte, error) {
 		return o.done(), nil
 	case Pong:
 		o := newObject("pong")
+		return o.done(), nil
+	case Seeking:
+		o := newObject("seeking")
+		o.int("since", int(e.Since.UnixMilli()))
+		o.int("playing", e.Playing)
+		if e.Offer {
+			o.bool("offer", true)
+		}
+		return o.done(), nil
+	case Cancelled:
+		o := newObject("cancelled")
+		return o.done(), nil
+	case Clock:
+		o := newObject("clock")
+		o.int("red", int(e.Red.Milliseconds()))
+		o.int("yellow", int(e.Yellow.Milliseconds()))
+		o.stringIf("running", playerName(e.Running))
+		return o.done(), nil
+	case Timeout:
+		o := newObject("timeout")
+		o.string("player", e.Player.String())
+		return o.done(), nil
+	case Lobby:
+		o := newObject("lobby")
+		o.int("playing", e.Playing)
+		o.key("games")
+		o.b = append(o.b, '[')
+		for i, g := range e.Games {
+			if i > 0 {
+				o.b = append(o.b, ',')
+			}
+			o.b = append(o.b, `{"watch":`...)
+			o.b = appendString(o.b, g.Watch)
+			o.b = append(o.b, `,"moves":`...)
+			o.b = strconv.AppendInt(o.b, int64(g.Moves), 10)
+			o.b = append(o.b, '}')
+		}
+		o.b = append(o.b, ']')
 		return o.done(), nil
 	}
 	return nil, fmt.Errorf("protocol: cannot encode event %T", e)

@@ -35,6 +35,9 @@ var (
 	ErrReplaced     = errors.New("protocol: the seat was taken back elsewhere")
 	ErrServerFull   = errors.New("protocol: too many games in progress")
 	ErrTooManyGames = errors.New("protocol: too many games from one address")
+	ErrSeeking      = errors.New("protocol: already seeking an opponent")
+	ErrBadClock     = errors.New("protocol: unknown time control")
+	ErrNotSeeking   = errors.New("protocol: not seeking an opponent")
 	ErrBadLevel     = errors.New("protocol: unknown level")
 	ErrUnavailable  = errors.New("protocol: game store unavailable")
 )
@@ -73,6 +76,9 @@ var messages = []struct {
 	{ErrReplaced, "replaced", "You took your seat back in another window.", false},
 	{ErrServerFull, "server_full", "The server is full: please try again in a minute.", true},
 	{ErrTooManyGames, "too_many_games", "Too many games from your address: finish one, or let an invitation expire, before you start another.", false},
+	{ErrSeeking, "seeking", "You are already looking for an opponent.", false},
+	{ErrBadClock, "bad_clock", "Unknown time control: give minutes each and seconds added a move, from 0.1+0 to 60+60, such as 3+2.", false},
+	{ErrNotSeeking, "not_seeking", "You are not looking for an opponent.", false},
 	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect.", false},
 	{ErrUnavailable, "unavailable", "The server cannot reach its game store just now: try again in a moment.", true},
 }

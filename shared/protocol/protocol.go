@@ -17,23 +17,35 @@ import (
 )
 
 // Command is a message from a browser to the server: [Init], [Resume], [Play],
-// [Rematch] or [Ping].
+// [Rematch], [Ping], and from Version 3 on [Seek] and [Cancel].
 type Command interface {
 	command()
 }
 
 // Event is a message from the server to a browser: [Started], [Played], [Win],
-// [Draw], [Error], and for clients of [Version] 2, [Snapshot], [Presence],
-// [RematchOffer], [Abandoned] and [Pong].
+// [Draw], [Error], for clients of Version 2 on, [Snapshot], [Presence],
+// [RematchOffer], [Abandoned] and [Pong], and from Version 3 on [Seeking].
+// [Since] says which.
 type Event interface {
 	event()
 }
 
-// Version is the protocol version of this package. Version 1 is the tutorial's:
-// a client that does not say otherwise in its [Init] is sent only the events
-// the tutorial knows (and [Draw]), since the tutorial's client fails on any
-// other type.
-const Version = 2
+// The versions of the protocol. A client says its version in its [Init] (a
+// [Resume] implies Version2) and is sent only the events its version knows
+// ([Since]): the tutorial's client fails on any other type.
+const (
+	// Version1 is the tutorial's, the default: [Started], [Played], [Win],
+	// [Draw] and [Error].
+	Version1 = 1
+	// Version2 adds resume, snapshots, presence, rematch offers, abandons
+	// and pings.
+	Version2 = 2
+	// Version3 adds quick match: [Seek], [Cancel], [Seeking], and the
+	// [Quick] mode.
+	Version3 = 3
+	// Version is the protocol version of this package.
+	Version = Version3
+)
 
 // Mode is the kind of game an [Init] starts.
 type Mode string
@@ -48,6 +60,9 @@ const (
 	HotSeat Mode = "hotseat"
 	// Computer is a game against the server, at the [Init]'s Level.
 	Computer Mode = "computer"
+	// Quick is a game between two people whom the server paired: a [Seek]
+	// starts it (Version 3).
+	Quick Mode = "quick"
 )
 
 // Init starts, joins or watches a game, and must be a connection's first
@@ -65,6 +80,7 @@ type Init struct {
 	Mode        Mode            // "" means Friends
 	Level       string          // for Computer
 	Player      connect4.Player // for Computer: the sender's colour; NoPlayer means Red
+	Clock       TimeControl     // for Friends (Version 3): the game's clock; zero means untimed
 	Version     int             // 0 means 1, the tutorial's
 }
 
@@ -85,6 +101,23 @@ type Play struct {
 // over; in a hot-seat game it starts a new game at once. On the wire:
 // {"type": "rematch"}.
 type Rematch struct{}
+
+// Seek puts the sender in the queue of players looking for an opponent, who
+// are paired two by two as they come (Version 3). The server answers with a
+// [Started] of mode [Quick] without a player, and a [Seeking]; once paired,
+// with a [Started] that gives the sender's colour, as a rematch does. It must be a
+// connection's first message, like [Init]. Players are paired only with
+// those who chose the same Clock. On the wire: {"type": "seek"}, or
+// {"type": "seek", "clock": "3+2"}.
+type Seek struct {
+	Clock TimeControl
+}
+
+// Cancel takes the sender out of the queue that its [Seek] put it in, unless
+// it was paired meanwhile (then the server refuses it with an [Error]). The
+// server answers with [Cancelled]; the connection may then start another
+// game. On the wire: {"type": "cancel"}.
+type Cancel struct{}
 
 // Ping asks the server for a [Pong], to learn that the connection still works:
 // a browser cannot see the WebSocket's own pings, and a connection can die
@@ -108,6 +141,7 @@ type Started struct {
 	Level  string          // the computer's level, in a Computer game
 	Player connect4.Player // the holder's colour, or NoPlayer
 	Token  string          // the resume token of the holder's seat, or ""
+	Clock  TimeControl     // the game's clock (Version 3), or zero for none
 }
 
 // Snapshot tells a Version 2 client that enters a game, right after its
@@ -145,6 +179,56 @@ type Abandoned struct {
 	Player connect4.Player
 }
 
+// Seeking tells a client of Version 3 that it is in the queue of players
+// looking for an opponent, since Since, with Playing people connected to the
+// server. Once the server's wait for an opponent has passed, it comes again
+// with Offer set: the client may play the computer instead, or wait on. On the
+// wire: {"type": "seeking", "since": 1764667200000, "playing": 12, "offer": true},
+// the time in milliseconds since 1970.
+type Seeking struct {
+	Since   time.Time
+	Playing int
+	Offer   bool
+}
+
+// Lobby tells the start screen what goes on (Version 3): how many people are
+// Playing on the server now, and a few quick-match Games being played, to
+// watch. It is the body of GET /lobby, not sent on a game socket. On the wire:
+// {"type": "lobby", "playing": 12, "games": [{"watch": KEY, "moves": 9}]}.
+type Lobby struct {
+	Playing int
+	Games   []LiveGame
+}
+
+// LiveGame is a game of the [Lobby]: its watch key and its moves so far.
+type LiveGame struct {
+	Watch string
+	Moves int
+}
+
+// Clock tells clients of Version 3 the time left to each player of a timed
+// game, and whose clock runs (NoPlayer: none, before the game starts or after
+// it ended): after each move, when a game starts, and to a client entering
+// it. The client counts the running clock down itself; the server alone says
+// when it runs out, with [Timeout]. On the wire:
+// {"type": "clock", "red": 179000, "yellow": 180000, "running": "yellow"},
+// in milliseconds.
+type Clock struct {
+	Red, Yellow time.Duration
+	Running     connect4.Player
+}
+
+// Timeout tells clients of Version 3 that Player's clock ran out: the other
+// player wins. Earlier clients get the other player's [Win] instead. On the
+// wire: {"type": "timeout", "player": "red"}.
+type Timeout struct {
+	Player connect4.Player
+}
+
+// Cancelled tells a client of Version 3 that its [Cancel] took it out of
+// the queue. On the wire: {"type": "cancelled"}.
+type Cancelled struct{}
+
 // Played reports an accepted move to everyone in the game.
 // On the wire: {"type": "play", "player": "red", "column": 3, "row": 0}.
 type Played struct {
@@ -179,6 +263,8 @@ func (Resume) command()  {}
 func (Play) command()    {}
 func (Rematch) command() {}
 func (Ping) command()    {}
+func (Seek) command()    {}
+func (Cancel) command()  {}
 
 func (Started) event()      {}
 func (Played) event()       {}
@@ -190,16 +276,27 @@ func (Presence) event()     {}
 func (RematchOffer) event() {}
 func (Abandoned) event()    {}
 func (Pong) event()         {}
+func (Seeking) event()      {}
+func (Cancelled) event()    {}
+func (Lobby) event()        {}
+func (Clock) event()        {}
+func (Timeout) event()      {}
+
+// Since returns the first version of the protocol that has event e: a client
+// of an earlier version is not sent it.
+func Since(e Event) int {
+	switch e.(type) {
+	case Seeking, Cancelled, Lobby, Clock, Timeout:
+		return Version3
+	case Snapshot, Presence, RematchOffer, Abandoned, Pong:
+		return Version2
+	}
+	return Version1
+}
 
 // Tutorial reports whether the tutorial's clients know e, so that a client of
 // version 1 may be sent it.
-func Tutorial(e Event) bool {
-	switch e.(type) {
-	case Snapshot, Presence, RematchOffer, Abandoned, Pong:
-		return false
-	}
-	return true
-}
+func Tutorial(e Event) bool { return Since(e) == Version1 }
 
 // Replay returns the events that tell a client of version what happened in g
 // so far: one [Snapshot] for Version 2, a [Played] a move for the tutorial's
@@ -207,7 +304,7 @@ func Tutorial(e Event) bool {
 func Replay(g *connect4.Game, version int) []Event {
 	moves := g.Moves()
 	var events []Event
-	if version >= Version {
+	if version >= Version2 {
 		cols := make([]int, len(moves))
 		for i, m := range moves {
 			cols[i] = m.Column

@@ -56,6 +56,13 @@ func TestEncodeEvent(t *testing.T) {
 		{protocol.Pong{}, `{"type":"pong"}`},
 		{protocol.Snapshot{Moves: []int{}}, `{"type":"snapshot","moves":[]}`},
 		{protocol.Snapshot{Moves: []int{3, 3, 4, 0, 6}}, `{"type":"snapshot","moves":[3,3,4,0,6]}`},
+		{protocol.Started{Watch: "W", Mode: protocol.Quick, Token: "T"}, `{"type":"init","watch":"W","mode":"quick","token":"T"}`},
+		{protocol.Seeking{Since: time.UnixMilli(1764667200000), Playing: 12}, `{"type":"seeking","since":1764667200000,"playing":12}`},
+		{protocol.Seeking{Since: time.UnixMilli(1764667200000), Playing: 1, Offer: true}, `{"type":"seeking","since":1764667200000,"playing":1,"offer":true}`},
+		{protocol.Cancelled{}, `{"type":"cancelled"}`},
+		{protocol.Lobby{Playing: 3, Games: []protocol.LiveGame{}}, `{"type":"lobby","playing":3,"games":[]}`},
+		{protocol.Lobby{Playing: 4, Games: []protocol.LiveGame{{Watch: "W1", Moves: 9}, {Watch: "W2", Moves: 0}}},
+			`{"type":"lobby","playing":4,"games":[{"watch":"W1","moves":9},{"watch":"W2","moves":0}]}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeEvent(tt.event)
@@ -83,6 +90,8 @@ func TestEncodeCommand(t *testing.T) {
 		{protocol.Resume{Token: "T"}, `{"type":"resume","token":"T"}`},
 		{protocol.Rematch{}, `{"type":"rematch"}`},
 		{protocol.Ping{}, `{"type":"ping"}`},
+		{protocol.Seek{}, `{"type":"seek"}`},
+		{protocol.Cancel{}, `{"type":"cancel"}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeCommand(tt.cmd)
@@ -92,6 +101,22 @@ func TestEncodeCommand(t *testing.T) {
 		back, err := protocol.DecodeCommand(got)
 		if err != nil || back != tt.cmd {
 			t.Errorf("DecodeCommand(%s) = %#v, %v; want %#v", got, back, err, tt.cmd)
+		}
+	}
+}
+
+func TestSince(t *testing.T) {
+	tests := []struct {
+		event protocol.Event
+		want  int
+	}{
+		{protocol.Started{}, 1}, {protocol.Played{}, 1}, {protocol.Win{}, 1}, {protocol.Draw{}, 1}, {protocol.Error{}, 1},
+		{protocol.Snapshot{}, 2}, {protocol.Presence{}, 2}, {protocol.RematchOffer{}, 2}, {protocol.Abandoned{}, 2}, {protocol.Pong{}, 2},
+		{protocol.Seeking{}, 3}, {protocol.Cancelled{}, 3}, {protocol.Lobby{}, 3},
+	}
+	for _, tt := range tests {
+		if got := protocol.Since(tt.event); got != tt.want {
+			t.Errorf("Since(%T) = %d, want %d", tt.event, got, tt.want)
 		}
 	}
 }
@@ -208,6 +233,12 @@ func TestDecodeEvent(t *testing.T) {
 		{`{"type":"snapshot","moves":[3,"3"]}`, nil, protocol.ErrMalformed},
 		{`{"type":"snapshot","moves":[` + strings.Repeat("0,", 42) + `0]}`, nil, protocol.ErrMalformed},
 		{`{"type":"snapshot","moves":[` + strings.Repeat("0,", 41) + `0]}`, protocol.Snapshot{Moves: make([]int, 42)}, nil},
+		{`{"type":"seeking","playing":3}`, nil, protocol.ErrMalformed},
+		{`{"type":"lobby","playing":3}`, nil, protocol.ErrMalformed},
+		{`{"type":"lobby","playing":3,"games":[{"watch":"W"}]}`, nil, protocol.ErrMalformed},
+		{`{"type":"lobby","playing":3,"games":[{"watch":"W","moves":43}]}`, nil, protocol.ErrMalformed},
+		{`{"type":"lobby","playing":3,"games":[3]}`, nil, protocol.ErrMalformed},
+		{`{"type":"seeking","since":0,"playing":3,"offer":1}`, nil, protocol.ErrMalformed},
 		{`{"type":"hello"}`, nil, protocol.ErrUnknownType},
 	}
 	for _, tt := range tests {

@@ -71,6 +71,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		{"grace", "GRACE", games.Grace.String(), "how long a player's seat is held after their connection drops", duration(&c.session.Grace)},
 		{"idle", "IDLE", games.Idle.String(), "how long a game may go without a move before it is closed", duration(&c.session.Idle)},
 		{"invitation", "INVITATION", games.Invitation.String(), "how long an invitation waits for the friend, even with its sender away", duration(&c.session.Invitation)},
+		{"quick-wait", "QUICK_WAIT", games.QuickWait.String(), "how long a player looking for an opponent waits before the computer is offered instead", duration(&c.session.QuickWait)},
 		{"max-games", "MAX_GAMES", itoa(games.MaxMatches), "games held at once, at most (-1: no limit)", integer(&c.session.MaxMatches)},
 		{"max-games-per-client", "MAX_GAMES_PER_CLIENT", itoa(games.MaxMatchesPerClient), "games one client address may hold, its invitations waiting for a friend included (-1: no limit)", integer(&c.session.MaxMatchesPerClient)},
 		{"max-message", "MAX_MESSAGE", itoa(sock.MaxMessageSize), "largest message a client may send, in `bytes`; larger ones close with 1009", parsed(&c.socket.MaxMessageSize, parseInt64)},

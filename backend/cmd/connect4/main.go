@@ -106,6 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		defer store.Close()
 		stats.StoreUp(store.Ready() == nil)
 		cfg.session.Store, ready, health = stats.Store(store), store.Ready, store
+		cfg.session.Queue = store // players of every instance are paired
 	case cfg.store == "sqlite":
 		life := cfg.session.Lifetimes()
 		life.Archive = cfg.archive
@@ -138,6 +139,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	site := server.New(pages, sockets, publicMetrics)
 	site.ReadyWhen(ready)
 	site.Secure(pages.Policy())
+	site.Lobby(func() protocol.Lobby { return hub.Lobby(lobbyGames) })
 	srv := newHTTPServer(cfg, site, logger)
 	served := make(chan error, 2)
 	go func() { served <- srv.Serve(limitListener(ln, cfg, logger)) }()
@@ -178,6 +180,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	logger.Info("stopped")
 	return nil
 }
+
+// lobbyGames is how many games GET /lobby lists, at most.
+const lobbyGames = 8
 
 // newHTTPServer returns the HTTP server of handler, with the limits of cfg.
 func newHTTPServer(cfg config, handler http.Handler, logger *slog.Logger) *http.Server {

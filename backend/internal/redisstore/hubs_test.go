@@ -408,7 +408,7 @@ func TestWronglyAway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	left := session.Record{Op: session.Left, Seat: 0, Until: time.Now().Add(time.Minute)}
+	left := session.Record{Op: session.Left, Seat: 0, At: time.Now().Add(time.Minute)}
 	if err := stores[1].Append(ctx, start.Watch, len(recs), left); err != nil {
 		t.Fatal(err)
 	}
@@ -429,4 +429,50 @@ func TestWronglyAway(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	yellow.expect(t, protocol.Played{Player: connect4.Red, Column: 3})
+}
+
+// pairedOn waits until c is told its colour in a quick match.
+func pairedOn(t *testing.T, c client) protocol.Started {
+	t.Helper()
+	for {
+		if s, ok := c.next(t).(protocol.Started); ok && s.Player != connect4.NoPlayer {
+			return s
+		}
+	}
+}
+
+// Players who look for an opponent on different servers are paired through
+// Redis, and play as friends do; a third waits, alone, for the next.
+func TestQuickMatchAcrossServers(t *testing.T) {
+	hubs := servers(t, redistest.Start(t), 3)
+	a, b, c := connect(hubs[0]), connect(hubs[1]), connect(hubs[2])
+	a.Handle(protocol.Seek{})
+	if s, ok := a.next(t).(protocol.Started); !ok || s.Mode != protocol.Quick || s.Player != connect4.NoPlayer {
+		t.Fatalf("seek: %v", s)
+	}
+	if _, ok := a.next(t).(protocol.Seeking); !ok {
+		t.Fatal("no Seeking event")
+	}
+	b.Handle(protocol.Seek{})
+	sb := pairedOn(t, b)
+	sa := pairedOn(t, a)
+	if sa.Watch != sb.Watch || sa.Player == sb.Player {
+		t.Fatalf("paired as %+v and %+v", sa, sb)
+	}
+	first, second := a, b
+	if sb.Player == connect4.Red {
+		first, second = b, a
+	}
+	first.Handle(protocol.Play{Column: 3})
+	for _, p := range []client{first, second} {
+		for {
+			if e := p.next(t); e == (protocol.Played{Player: connect4.Red, Column: 3}) {
+				break
+			}
+		}
+	}
+	c.Handle(protocol.Seek{})
+	if s, ok := c.next(t).(protocol.Started); !ok || s.Player != connect4.NoPlayer {
+		t.Fatalf("a third seeker: %v, want it to wait", s)
+	}
 }

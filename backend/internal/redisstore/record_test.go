@@ -15,8 +15,13 @@ func TestRecordText(t *testing.T) {
 		text string
 	}{
 		{session.Record{Op: session.Joined, Token: "tok-en_1", Conn: "c1"}, "Jtok-en_1 c1"},
+		{session.Record{Op: session.Joined, Seat: 1, Token: "t", Conn: "c1"}, "Jt c1 1"},
+		{session.Record{Op: session.Joined, Seat: 1, Token: "t", Conn: "c1", At: until}, "Jt c1 1 @1700000060000"},
+		{session.Record{Op: session.Moved, Column: 6, At: until}, "M6 @1700000060000"},
+		{session.Record{Op: session.NewRound, At: until}, "N @1700000060000"},
+		{session.Record{Op: session.TimedOut, Seat: 1, At: until}, "T1 @1700000060000"},
 		{session.Record{Op: session.Held, Seat: 1, Conn: "c2"}, "H1 c2"},
-		{session.Record{Op: session.Left, Seat: 0, Until: until}, "L0 1700000060000"},
+		{session.Record{Op: session.Left, Seat: 0, At: until}, "L0 1700000060000"},
 		{session.Record{Op: session.Moved, Column: 6}, "M6"},
 		{session.Record{Op: session.Offered, Seat: 1}, "O1"},
 		{session.Record{Op: session.NewRound}, "N"},
@@ -28,11 +33,11 @@ func TestRecordText(t *testing.T) {
 			t.Errorf("encode(%+v) = %q, want %q", tt.r, got, tt.text)
 		}
 		got, err := decode(tt.text)
-		if err != nil || !got.Until.Equal(tt.r.Until) {
+		if err != nil || !got.At.Equal(tt.r.At) {
 			t.Errorf("decode(%q) = %+v, %v; want %+v", tt.text, got, err, tt.r)
 			continue
 		}
-		got.Until = tt.r.Until
+		got.At = tt.r.At
 		if got != tt.r {
 			t.Errorf("decode(%q) = %+v, want %+v", tt.text, got, tt.r)
 		}
@@ -40,7 +45,7 @@ func TestRecordText(t *testing.T) {
 }
 
 func TestParseRecordRefuses(t *testing.T) {
-	for _, text := range []string{"", "X", "M", "Mx", "H2 c", "H0", "L0 soon", "Jtoken", "N extra", "O1 2", "M3\nM4"} {
+	for _, text := range []string{"", "X", "M", "Mx", "H2 c", "H0", "L0 soon", "Jtoken", "Jt c 2", "Jt c 1 x", "N extra", "M3 @soon", "T", "T2 @1", "O1 2", "M3\nM4"} {
 		if r, err := decode(text); !errors.Is(err, session.ErrBadRecord) {
 			t.Errorf("decode(%q) = %+v, %v; want ErrBadRecord", text, r, err)
 		}

@@ -62,12 +62,20 @@ type Store struct {
 	followers map[string]map[*session.Feed]struct{} // by channel
 }
 
-var _ session.Store = (*Store)(nil)
+var (
+	_ session.Store = (*Store)(nil)
+	_ session.Queue = (*Store)(nil)
+)
 
 //go:embed append.lua
 var appendLua string
 
 var appendScript = redis.NewScript(appendLua)
+
+//go:embed seek.lua
+var seekLua string
+
+var seekScript = redis.NewScript(seekLua)
 
 // The answers of the append script besides the position appended at.
 const (
@@ -264,7 +272,7 @@ func (s *Store) Create(ctx context.Context, h session.Header) error {
 	head := s.headerKey(h.ID)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, head, "mode", string(h.Mode), "join", h.Join, "token", h.Token, "conn", h.Conn,
-			"level", h.Level, "yellow", strconv.FormatBool(h.Yellow), "keys", strings.Join(keys, " "))
+			"level", h.Level, "yellow", strconv.FormatBool(h.Yellow), "clock", h.Clock.String(), "keys", strings.Join(keys, " "))
 		p.PExpire(ctx, head, s.opt.TTL)
 		for _, k := range keys {
 			p.Set(ctx, k, h.ID, s.opt.TTL)
@@ -308,8 +316,12 @@ func (s *Store) Load(ctx context.Context, id string, from int) (session.Header, 
 	if len(f) == 0 || int64(from) > n.Val() {
 		return session.Header{}, nil, session.ErrNotFound
 	}
+	clock, err := protocol.ParseTimeControl(f["clock"])
+	if err != nil {
+		return session.Header{}, nil, fmt.Errorf("match %s: %w: %v", id, session.ErrBadRecord, err)
+	}
 	h := session.Header{ID: id, Mode: protocol.Mode(f["mode"]), Join: f["join"], Token: f["token"],
-		Conn: f["conn"], Level: f["level"], Yellow: f["yellow"] == "true"}
+		Conn: f["conn"], Level: f["level"], Yellow: f["yellow"] == "true", Clock: clock}
 	recs := make([]session.Record, len(list.Val()))
 	for i, text := range list.Val() {
 		if recs[i], err = decode(text); err != nil {
@@ -396,6 +408,25 @@ func (s *Store) Follow(id string, f session.Follower) (stop func()) {
 			s.ps.Unsubscribe(ctx, channel)
 		}
 	}
+}
+
+// queueKey names the queue of pool, for quick match.
+func (s *Store) queueKey(pool string) string { return s.opt.Prefix + "queue:" + pool }
+
+// Seek implements session.Queue, for the players of every server that
+// shares the Redis: one script takes the oldest key or adds key, so that
+// two seekers never both wait.
+func (s *Store) Seek(ctx context.Context, pool, key string) (string, error) {
+	other, err := seekScript.Run(ctx, s.rdb, []string{s.queueKey(pool)}, key, s.opt.TTL.Milliseconds()).Text()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	return other, err
+}
+
+// Unseek implements session.Queue.
+func (s *Store) Unseek(ctx context.Context, pool, key string) error {
+	return s.rdb.LRem(ctx, s.queueKey(pool), 0, key).Err()
 }
 
 // Drop implements session.Store: it leaves the match to expire, since

@@ -4,9 +4,12 @@ package server
 
 import (
 	"net/http"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/connect4go/connect4/backend/internal/socket"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // Server is the http.Handler of the whole site. It is safe for concurrent use.
@@ -59,6 +62,33 @@ func (s *Server) Secure(policy string) { s.policy = policy }
 // ReadyWhen makes the health check fail while ready returns an error, such as
 // while the game store cannot be reached. Call it before serving.
 func (s *Server) ReadyWhen(ready func() error) { s.ready = ready }
+
+// lobbyAge is how long an answer of GET /lobby is served again before it is
+// asked anew: the start screens of many players cost one look at the games.
+const lobbyAge = 2 * time.Second
+
+// Lobby serves GET /lobby, the JSON of what lobby returns (a protocol.Lobby),
+// for the start screen, asking lobby at most once per lobbyAge. Call it
+// before serving.
+func (s *Server) Lobby(lobby func() protocol.Lobby) {
+	var (
+		mu   sync.Mutex
+		body []byte
+		at   time.Time
+	)
+	s.mux.HandleFunc("GET /lobby", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if body == nil || time.Since(at) > lobbyAge {
+			body, _ = protocol.EncodeEvent(lobby()) // a Lobby always encodes
+			at = time.Now()
+		}
+		b := body
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(b)
+	})
+}
 
 // Drain makes the health check fail from now on, so that a load balancer stops
 // sending new players before the server shuts down.

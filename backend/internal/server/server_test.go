@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/connect4go/connect4/backend/internal/server"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // metricsStub stands for the metrics.
@@ -28,7 +29,13 @@ func TestRoutes(t *testing.T) {
 		"index.html": {Data: []byte("<!doctype html><title>Connect Four</title>")},
 		"app.wasm":   {Data: []byte("\x00asm\x01\x00\x00\x00")},
 	}
-	srv := httptest.NewServer(server.New(http.FileServerFS(files), socketStub, metricsStub))
+	site := server.New(http.FileServerFS(files), socketStub, metricsStub)
+	asked := 0
+	site.Lobby(func() protocol.Lobby {
+		asked++
+		return protocol.Lobby{Playing: asked, Games: []protocol.LiveGame{{Watch: "W", Moves: 3}}}
+	})
+	srv := httptest.NewServer(site)
 	defer srv.Close()
 
 	upgrade := http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}}
@@ -45,6 +52,8 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/app.wasm", nil, http.StatusOK, "application/wasm", "asm"},
 		{"GET", "/healthz", nil, http.StatusOK, "text/plain; charset=utf-8", "OK\n"},
 		{"GET", "/metrics", nil, http.StatusOK, "", "connect4_moves_total"},
+		{"GET", "/lobby", nil, http.StatusOK, "application/json", `{"type":"lobby","playing":1,"games":[{"watch":"W","moves":3}]}`},
+		{"GET", "/lobby", nil, http.StatusOK, "application/json", `"playing":1,`}, // asked once in 2 s
 		{"GET", "/nope.txt", nil, http.StatusNotFound, "", ""},
 		{"POST", "/", nil, http.StatusMethodNotAllowed, "", ""},
 		{"POST", "/healthz", nil, http.StatusMethodNotAllowed, "", ""},

@@ -25,6 +25,8 @@ type state struct {
 	seats   [2]seatState // 0 started the match, 1 joined it
 	offers  [2]bool      // which seats asked for a rematch
 	leaver  connect4.Player
+	timeout connect4.Player // whose clock ran out, in a timed game
+	clock   clockState
 	playing bool // the current game has started and not ended
 	closed  bool // a Closed record: the match is over for good
 }
@@ -56,8 +58,10 @@ func (s seatState) taken() bool { return s.phase != seatOpen }
 // seat held by its creator, and the computer in the second seat of a game
 // against it.
 func newState(head Header) state {
-	st := state{head: head, game: *connect4.NewGame(), playing: true}
+	// A quick match's game starts once paired.
+	st := state{head: head, game: *connect4.NewGame(), playing: head.Mode != protocol.Quick}
 	st.seats[0] = seatState{phase: seatHeld, token: head.Token, conn: head.Conn}
+	st.clock.left = [2]time.Duration{head.Clock.Base, head.Clock.Base}
 	if head.Mode == protocol.Computer {
 		st.seats[1].phase = seatComputer
 		if head.Yellow {
@@ -80,12 +84,26 @@ func (st *state) colour(i int) connect4.Player {
 }
 
 // over reports whether the current game has ended, by a result or abandoned.
-func (st *state) over() bool { return st.game.Over() || st.leaver != connect4.NoPlayer }
+func (st *state) over() bool {
+	return st.game.Over() || st.leaver != connect4.NoPlayer || st.timeout != connect4.NoPlayer
+}
 
 // invitation reports whether the match is an invitation that no friend took
 // yet.
 func (st *state) invitation() bool {
 	return st.head.Mode == protocol.Friends && !st.seats[1].taken()
+}
+
+// twoPeople reports whether the match is between two people, each on a
+// connection of their own: friends, or strangers paired by quick match.
+func (st *state) twoPeople() bool {
+	return st.head.Mode == protocol.Friends || st.head.Mode == protocol.Quick
+}
+
+// seeking reports whether the match is a quick match whose creator waits for
+// an opponent.
+func (st *state) seeking() bool {
+	return st.head.Mode == protocol.Quick && !st.seats[1].taken() && !st.closed
 }
 
 // computerToMove reports whether the computer is to move in a game against
@@ -97,18 +115,26 @@ func (st *state) computerToMove() bool {
 // The commands' decisions. Each returns the records to append, none if the
 // command changes nothing, or the error that refuses it.
 
-// decideJoin gives the second seat to conn, with token. An inviter away,
-// maybe for hours, gets the grace from now, until, when the game starts.
-func (st *state) decideJoin(conn, token string, until time.Time) ([]Record, error) {
+// decideJoin gives the second seat to conn, with token, now. An inviter
+// away, maybe for hours, gets the grace from now, until, when the game
+// starts. A quick match is joined only while its creator waits there;
+// joinerRed says which of the two plays red first, as the pairing drew it.
+func (st *state) decideJoin(conn, token string, now, until time.Time, joinerRed bool) ([]Record, error) {
 	switch {
-	case st.head.Mode != protocol.Friends:
+	case !st.twoPeople() || st.closed:
 		return nil, protocol.ErrInvitation
 	case st.seats[1].taken():
 		return nil, protocol.ErrSeatTaken
+	case st.head.Mode == protocol.Quick && st.seats[0].phase != seatHeld:
+		return nil, protocol.ErrInvitation // its creator left the queue
 	}
-	recs := []Record{{Op: Joined, Token: token, Conn: conn}}
+	seat := 0
+	if joinerRed && st.head.Mode == protocol.Quick {
+		seat = 1
+	}
+	recs := []Record{{Op: Joined, Seat: seat, Token: token, Conn: conn, At: st.stamp(now)}}
 	if st.seats[0].phase != seatHeld {
-		recs = append(recs, Record{Op: Left, Seat: 0, Until: until})
+		recs = append(recs, Record{Op: Left, Seat: 0, At: until})
 	}
 	return recs, nil
 }
@@ -122,10 +148,17 @@ func (st *state) decideResume(token, conn string) (int, []Record, error) {
 	return i, []Record{{Op: Held, Seat: i, Conn: conn}}, nil
 }
 
-// decidePlay plays a checker of seat i in column.
-func (st *state) decidePlay(i, column int) ([]Record, error) {
+// decidePlay plays a checker of seat i in column, now; in a timed game, a
+// move after the player's time ran out records that instead.
+func (st *state) decidePlay(i, column int, now time.Time) ([]Record, error) {
 	if st.leaver != connect4.NoPlayer {
 		return nil, protocol.ErrAbandoned
+	}
+	switch {
+	case st.timeout != connect4.NoPlayer:
+		return nil, connect4.ErrGameOver
+	case !st.over() && st.flagged(i, now):
+		return []Record{{Op: TimedOut, Seat: i, At: st.stamp(now)}}, nil
 	}
 	p := st.colour(i)
 	if st.head.Mode == protocol.HotSeat {
@@ -135,7 +168,7 @@ func (st *state) decidePlay(i, column int) ([]Record, error) {
 	if _, err := trial.Play(p, column); err != nil {
 		return nil, err
 	}
-	return []Record{{Op: Moved, Column: column}}, nil
+	return []Record{{Op: Moved, Column: column, At: st.stamp(now)}}, nil
 }
 
 // decideComputer plays the computer's choice of column, thought out in round
@@ -151,18 +184,18 @@ func (st *state) decideComputer(round, n, column int) []Record {
 	return []Record{{Op: Moved, Column: column}}
 }
 
-// decideRematch records seat i's wish for a new game; the second wish starts
-// it, and a game without a second person starts over at once.
-func (st *state) decideRematch(i int) ([]Record, error) {
+// decideRematch records seat i's wish for a new game, now; the second wish
+// starts it, and a game without a second person starts over at once.
+func (st *state) decideRematch(i int, now time.Time) ([]Record, error) {
 	switch {
-	case st.head.Mode != protocol.Friends: // no one to agree with
-		return []Record{{Op: NewRound}}, nil
+	case !st.twoPeople(): // no one to agree with
+		return []Record{{Op: NewRound, At: st.stamp(now)}}, nil
 	case !st.over():
 		return nil, protocol.ErrNotOver
 	case st.offers[i]:
 		return nil, nil
 	}
-	return []Record{{Op: Offered, Seat: i}}, nil
+	return []Record{{Op: Offered, Seat: i, At: st.stamp(now)}}, nil
 }
 
 // decideLeave records that conn, the holder of seat i, left and may come
@@ -171,14 +204,14 @@ func (st *state) decideLeave(i int, conn string, until time.Time) []Record {
 	if s := st.seats[i]; st.closed || s.phase != seatHeld || s.conn != conn {
 		return nil
 	}
-	return []Record{{Op: Left, Seat: i, Until: until}}
+	return []Record{{Op: Left, Seat: i, At: until}}
 }
 
 // decideAbandon gives up on the holder of seat i, away for the away-th time:
 // a game in progress between friends ends, if the other seat was taken.
 func (st *state) decideAbandon(i, away int) []Record {
 	s := st.seats[i]
-	if st.closed || s.phase != seatAway || s.away != away || st.head.Mode != protocol.Friends || st.over() || !st.seats[1-i].taken() {
+	if st.closed || s.phase != seatAway || s.away != away || !st.twoPeople() || st.over() || !st.seats[1-i].taken() {
 		return nil
 	}
 	return []Record{{Op: Abandoned, Seat: i}}
@@ -215,6 +248,8 @@ const (
 	roundStarted                     // a new game of the match: tell each client here its Started
 	matchClosed                      // the match closed for idleness: close every connection, end the match
 	computerTurn                     // the computer may be to move
+	paired                           // a quick match found its second player: tell the first its Started
+	clockSet                         // the running clock changed: set the timer of its flag
 )
 
 // effect is something the shell carries out after a record.
@@ -236,7 +271,15 @@ func (st *state) apply(r Record) []effect {
 	switch r.Op {
 	case Joined:
 		st.seats[1] = seatState{phase: seatHeld, token: r.Token, conn: r.Conn}
-		return st.presence(1, true)
+		if st.head.Mode != protocol.Quick {
+			return append(st.presence(1, true), st.startClocks(r.At)...)
+		}
+		if r.Seat == 1 {
+			st.round = 1 // colours as after a rematch: the joiner is red
+		}
+		st.playing = true
+		fx := append([]effect{{op: gameStarted}, {op: paired}}, st.presence(1, true)...)
+		return append(fx, st.startClocks(r.At)...)
 	case Held:
 		s := &st.seats[r.Seat]
 		was := s.phase == seatHeld
@@ -248,10 +291,11 @@ func (st *state) apply(r Record) []effect {
 		return append(fx, effect{op: computerTurn})
 	case Left:
 		s := &st.seats[r.Seat]
-		s.phase, s.conn, s.until = seatAway, "", r.Until
+		s.phase, s.conn, s.until = seatAway, "", r.At
 		s.away++
-		return []effect{{op: seatLeft, seat: r.Seat, until: r.Until, away: s.away}}
+		return []effect{{op: seatLeft, seat: r.Seat, until: r.At, away: s.away}}
 	case Moved:
+		mover := st.mover()
 		mv, err := st.game.Play(st.game.Turn(), r.Column)
 		if err != nil {
 			return nil // the Store's order makes it impossible
@@ -260,6 +304,7 @@ func (st *state) apply(r Record) []effect {
 		for _, e := range protocol.Result(&st.game, mv) {
 			fx = append(fx, effect{op: tell, event: e})
 		}
+		fx = append(fx, st.moved(mover, r.At)...)
 		switch {
 		case st.game.Winner() != connect4.NoPlayer:
 			fx = append(fx, st.endGame("win")...)
@@ -273,18 +318,25 @@ func (st *state) apply(r Record) []effect {
 		st.offers[r.Seat] = true
 		fx := []effect{{op: tell, event: protocol.RematchOffer{Player: st.colour(r.Seat)}}}
 		if st.offers[0] && st.offers[1] {
-			fx = append(fx, st.newRound()...)
+			fx = append(fx, st.newRound(r.At)...)
 		}
 		return fx
 	case NewRound:
-		return st.newRound()
+		return st.newRound(r.At)
 	case Abandoned:
 		st.leaver = st.colour(r.Seat)
-		return append([]effect{{op: tellAbandon}}, st.endGame("abandoned")...)
+		fx := append([]effect{{op: tellAbandon}}, st.endGame("abandoned")...)
+		return append(fx, st.stopClocks(r.At)...)
 	case Closed:
 		fx := st.endGame("unfinished")
 		st.closed = true
+		fx = append(fx, st.stopClocks(r.At)...)
 		return append(fx, effect{op: matchClosed})
+	case TimedOut:
+		if st.over() {
+			return nil
+		}
+		return st.timedOut(r.Seat, r.At)
 	}
 	return nil
 }
@@ -292,7 +344,7 @@ func (st *state) apply(r Record) []effect {
 // presence returns the event that seat i's holder came or went, for the
 // matches between friends: no one else sees who comes and goes.
 func (st *state) presence(i int, online bool) []effect {
-	if st.head.Mode != protocol.Friends {
+	if !st.twoPeople() {
 		return nil
 	}
 	return []effect{{op: tell, event: protocol.Presence{Player: st.colour(i), Online: online}}}
@@ -307,15 +359,17 @@ func (st *state) endGame(how string) []effect {
 	return []effect{{op: gameEnded, how: how}}
 }
 
-// newRound starts the next game, colours swapped.
-func (st *state) newRound() []effect {
+// newRound starts the next game at at, colours swapped.
+func (st *state) newRound(at time.Time) []effect {
 	fx := st.endGame("unfinished")
 	st.round++
 	st.game = *connect4.NewGame()
 	st.offers = [2]bool{}
-	st.leaver = connect4.NoPlayer
+	st.leaver, st.timeout = connect4.NoPlayer, connect4.NoPlayer
+	st.clock = clockState{left: [2]time.Duration{st.head.Clock.Base, st.head.Clock.Base}}
 	st.playing = true
-	return append(fx, effect{op: gameStarted}, effect{op: roundStarted}, effect{op: computerTurn})
+	fx = append(fx, effect{op: gameStarted}, effect{op: roundStarted}, effect{op: computerTurn})
+	return append(fx, st.startClocks(at)...)
 }
 
 // firstPlayable returns the column nearest the centre that can take a checker.

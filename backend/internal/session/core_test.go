@@ -10,7 +10,10 @@ import (
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
-var until = time.UnixMilli(1_700_000_060_000)
+var (
+	now   = time.UnixMilli(1_700_000_000_000)
+	until = time.UnixMilli(1_700_000_060_000)
+)
 
 // friendsAfter returns the state of a match between friends, joined, after
 // records.
@@ -35,15 +38,18 @@ func moves(columns ...int) []Record {
 func TestDecide(t *testing.T) {
 	invite := newState(Header{ID: "w", Mode: protocol.Friends, Join: "j", Token: "t0", Conn: "s/c0"})
 	inviteAway := invite
-	inviteAway.apply(Record{Op: Left, Seat: 0, Until: until})
+	inviteAway.apply(Record{Op: Left, Seat: 0, At: until})
 	hot := newState(Header{ID: "w", Mode: protocol.HotSeat, Token: "t0", Conn: "s/c0"})
 	tutorial := newState(Header{ID: "w", Mode: protocol.HotSeat, Conn: "s/c0"})
 	won := friendsAfter(moves(0, 1, 0, 1, 0, 1, 0)...)
 	offered := friendsAfter(append(moves(0, 1, 0, 1, 0, 1, 0), Record{Op: Offered, Seat: 1})...)
-	away := friendsAfter(Record{Op: Left, Seat: 1, Until: until})
-	abandoned := friendsAfter(Record{Op: Left, Seat: 1, Until: until}, Record{Op: Abandoned, Seat: 1})
+	away := friendsAfter(Record{Op: Left, Seat: 1, At: until})
+	abandoned := friendsAfter(Record{Op: Left, Seat: 1, At: until}, Record{Op: Abandoned, Seat: 1})
 	computer := newState(Header{ID: "w", Mode: protocol.Computer, Token: "t0", Conn: "s/c0", Level: "easy"})
 	full := friendsAfter(moves(3, 3, 3, 3, 3, 3)...)
+	seeking := newState(Header{ID: "w", Mode: protocol.Quick, Join: "j", Token: "t0", Conn: "s/c0"})
+	seekerGone := seeking
+	seekerGone.apply(Record{Op: Left, Seat: 0, At: until})
 
 	tests := []struct {
 		name    string
@@ -52,12 +58,19 @@ func TestDecide(t *testing.T) {
 		want    []Record
 		wantErr error
 	}{
-		{"join an invitation", invite, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until) },
+		{"join an invitation", invite, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, false) },
 			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}}, nil},
-		{"join while the inviter is away", inviteAway, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until) },
-			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}, {Op: Left, Seat: 0, Until: until}}, nil},
-		{"join a full match", friendsAfter(), func(st *state) ([]Record, error) { return st.decideJoin("s/c2", "t2", until) }, nil, protocol.ErrSeatTaken},
-		{"join a hot-seat game", hot, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", until) }, nil, protocol.ErrInvitation},
+		{"join while the inviter is away", inviteAway, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, false) },
+			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}, {Op: Left, Seat: 0, At: until}}, nil},
+		{"join a full match", friendsAfter(), func(st *state) ([]Record, error) { return st.decideJoin("s/c2", "t2", now, until, false) }, nil, protocol.ErrSeatTaken},
+		{"pair with a seeker, who plays red", seeking, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, false) },
+			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}}, nil},
+		{"pair with a seeker, the joiner red", seeking, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, true) },
+			[]Record{{Op: Joined, Seat: 1, Token: "t1", Conn: "s/c1"}}, nil},
+		{"pair with a seeker who left", seekerGone, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, false) }, nil, protocol.ErrInvitation},
+		{"friends: no draw of colours", invite, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, true) },
+			[]Record{{Op: Joined, Token: "t1", Conn: "s/c1"}}, nil},
+		{"join a hot-seat game", hot, func(st *state) ([]Record, error) { return st.decideJoin("s/c1", "t1", now, until, false) }, nil, protocol.ErrInvitation},
 		{"resume the second seat", away, func(st *state) ([]Record, error) {
 			_, recs, err := st.decideResume("t1", "s/c9")
 			return recs, err
@@ -70,19 +83,19 @@ func TestDecide(t *testing.T) {
 			_, recs, err := st.decideResume("", "s/c9")
 			return recs, err
 		}, nil, protocol.ErrTokenExpired},
-		{"red plays", friendsAfter(), func(st *state) ([]Record, error) { return st.decidePlay(0, 3) }, moves(3), nil},
-		{"yellow out of turn", friendsAfter(), func(st *state) ([]Record, error) { return st.decidePlay(1, 3) }, nil, connect4.ErrNotYourTurn},
-		{"a full column", full, func(st *state) ([]Record, error) { return st.decidePlay(0, 3) }, nil, connect4.ErrColumnFull},
-		{"after the win", won, func(st *state) ([]Record, error) { return st.decidePlay(1, 3) }, nil, connect4.ErrGameOver},
-		{"after an abandon", abandoned, func(st *state) ([]Record, error) { return st.decidePlay(0, 3) }, nil, protocol.ErrAbandoned},
-		{"hot seat: either turn", hot, func(st *state) ([]Record, error) { return st.decidePlay(0, 6) }, moves(6), nil},
-		{"rematch too early", friendsAfter(), func(st *state) ([]Record, error) { return st.decideRematch(0) }, nil, protocol.ErrNotOver},
-		{"rematch offered", won, func(st *state) ([]Record, error) { return st.decideRematch(1) }, []Record{{Op: Offered, Seat: 1}}, nil},
-		{"rematch offered twice", offered, func(st *state) ([]Record, error) { return st.decideRematch(1) }, nil, nil},
-		{"rematch accepted", offered, func(st *state) ([]Record, error) { return st.decideRematch(0) }, []Record{{Op: Offered, Seat: 0}}, nil},
-		{"hot seat: new game at once", hot, func(st *state) ([]Record, error) { return st.decideRematch(0) }, []Record{{Op: NewRound}}, nil},
+		{"red plays", friendsAfter(), func(st *state) ([]Record, error) { return st.decidePlay(0, 3, now) }, moves(3), nil},
+		{"yellow out of turn", friendsAfter(), func(st *state) ([]Record, error) { return st.decidePlay(1, 3, now) }, nil, connect4.ErrNotYourTurn},
+		{"a full column", full, func(st *state) ([]Record, error) { return st.decidePlay(0, 3, now) }, nil, connect4.ErrColumnFull},
+		{"after the win", won, func(st *state) ([]Record, error) { return st.decidePlay(1, 3, now) }, nil, connect4.ErrGameOver},
+		{"after an abandon", abandoned, func(st *state) ([]Record, error) { return st.decidePlay(0, 3, now) }, nil, protocol.ErrAbandoned},
+		{"hot seat: either turn", hot, func(st *state) ([]Record, error) { return st.decidePlay(0, 6, now) }, moves(6), nil},
+		{"rematch too early", friendsAfter(), func(st *state) ([]Record, error) { return st.decideRematch(0, now) }, nil, protocol.ErrNotOver},
+		{"rematch offered", won, func(st *state) ([]Record, error) { return st.decideRematch(1, now) }, []Record{{Op: Offered, Seat: 1}}, nil},
+		{"rematch offered twice", offered, func(st *state) ([]Record, error) { return st.decideRematch(1, now) }, nil, nil},
+		{"rematch accepted", offered, func(st *state) ([]Record, error) { return st.decideRematch(0, now) }, []Record{{Op: Offered, Seat: 0}}, nil},
+		{"hot seat: new game at once", hot, func(st *state) ([]Record, error) { return st.decideRematch(0, now) }, []Record{{Op: NewRound}}, nil},
 		{"leave", friendsAfter(), func(st *state) ([]Record, error) { return st.decideLeave(1, "s/c1", until), nil },
-			[]Record{{Op: Left, Seat: 1, Until: until}}, nil},
+			[]Record{{Op: Left, Seat: 1, At: until}}, nil},
 		{"leave a seat taken back", friendsAfter(), func(st *state) ([]Record, error) { return st.decideLeave(1, "s/old", until), nil }, nil, nil},
 		{"abandon", away, func(st *state) ([]Record, error) { return st.decideAbandon(1, 1), nil }, []Record{{Op: Abandoned, Seat: 1}}, nil},
 		{"abandon, a stale timer", away, func(st *state) ([]Record, error) { return st.decideAbandon(1, 0), nil }, nil, nil},
@@ -149,9 +162,9 @@ func TestApply(t *testing.T) {
 			[]effect{presence(connect4.Yellow, true)}},
 		{"held by another window", friendsAfter(), Record{Op: Held, Seat: 0, Conn: "s/c5"},
 			[]effect{{op: seatTaken, seat: 0, conn: "s/c5"}, {op: computerTurn}}},
-		{"held again", friendsAfter(Record{Op: Left, Seat: 0, Until: until}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
+		{"held again", friendsAfter(Record{Op: Left, Seat: 0, At: until}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
 			[]effect{{op: seatTaken, seat: 0, conn: "s/c5"}, presence(connect4.Red, true), {op: computerTurn}}},
-		{"left", friendsAfter(), Record{Op: Left, Seat: 1, Until: until},
+		{"left", friendsAfter(), Record{Op: Left, Seat: 1, At: until},
 			[]effect{{op: seatLeft, seat: 1, until: until, away: 1}}},
 		{"moved", friendsAfter(), Record{Op: Moved, Column: 3},
 			[]effect{{op: moveMade}, {op: tell, event: protocol.Played{Player: connect4.Red, Column: 3}}, {op: computerTurn}}},
@@ -165,11 +178,13 @@ func TestApply(t *testing.T) {
 			[]effect{{op: tell, event: protocol.RematchOffer{Player: connect4.Red}}, {op: gameStarted}, {op: roundStarted}, {op: computerTurn}}},
 		{"new round mid-game", friendsAfter(moves(3)...), Record{Op: NewRound},
 			[]effect{{op: gameEnded, how: "unfinished"}, {op: gameStarted}, {op: roundStarted}, {op: computerTurn}}},
-		{"abandoned", friendsAfter(Record{Op: Left, Seat: 1, Until: until}), Record{Op: Abandoned, Seat: 1},
+		{"abandoned", friendsAfter(Record{Op: Left, Seat: 1, At: until}), Record{Op: Abandoned, Seat: 1},
 			[]effect{{op: tellAbandon}, {op: gameEnded, how: "abandoned"}}},
 		{"closed", friendsAfter(), Record{Op: Closed},
 			[]effect{{op: gameEnded, how: "unfinished"}, {op: matchClosed}}},
-		{"presence is for friends only", newState(Header{Mode: protocol.HotSeat, Token: "t0"}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
+		{"paired", newState(Header{Mode: protocol.Quick, Token: "t0"}), Record{Op: Joined, Token: "t1", Conn: "s/c1"},
+			[]effect{{op: gameStarted}, {op: paired}, presence(connect4.Yellow, true)}},
+		{"presence is for two people only", newState(Header{Mode: protocol.HotSeat, Token: "t0"}), Record{Op: Held, Seat: 0, Conn: "s/c5"},
 			[]effect{{op: seatTaken, seat: 0, conn: "s/c5"}, {op: computerTurn}}},
 	}
 	for _, tt := range tests {
@@ -183,6 +198,34 @@ func TestApply(t *testing.T) {
 				t.Errorf("records counted %d, want %d", st.n, n+1)
 			}
 		})
+	}
+}
+
+// TestQuickColours checks the colours of a quick match: none while it seeks,
+// then as the pairing drew them, swapping at each rematch as between friends.
+func TestQuickColours(t *testing.T) {
+	for _, joinerRed := range []bool{false, true} {
+		st := newState(Header{Mode: protocol.Quick, Join: "j", Token: "t0", Conn: "s/c0"})
+		if !st.seeking() || st.playing || st.invitation() {
+			t.Fatalf("a new quick match: seeking %v, playing %v, invitation %v", st.seeking(), st.playing, st.invitation())
+		}
+		recs, _ := st.decideJoin("s/c1", "t1", now, until, joinerRed)
+		for _, r := range recs {
+			st.apply(r)
+		}
+		want := [2]connect4.Player{connect4.Red, connect4.Yellow}
+		if joinerRed {
+			want = [2]connect4.Player{connect4.Yellow, connect4.Red}
+		}
+		if got := [2]connect4.Player{st.colour(0), st.colour(1)}; got != want || st.seeking() || !st.playing {
+			t.Errorf("joiner red %v: colours %v, want %v; seeking %v, playing %v", joinerRed, got, want, st.seeking(), st.playing)
+		}
+		for _, r := range append(moves(0, 1, 0, 1, 0, 1, 0), Record{Op: Offered, Seat: 0}, Record{Op: Offered, Seat: 1}) {
+			st.apply(r)
+		}
+		if got := [2]connect4.Player{st.colour(0), st.colour(1)}; got != [2]connect4.Player{want[1], want[0]} {
+			t.Errorf("joiner red %v: after a rematch %v, want swapped", joinerRed, got)
+		}
 	}
 }
 

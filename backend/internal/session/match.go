@@ -53,6 +53,8 @@ type match struct {
 	here     [2]seatHere
 	watchers map[*Client]struct{}
 	idle     Timer // closes the match when nothing happens
+	offer    Timer // offers the computer to the creator of a quick match who waits, or nil
+	flag     Timer // records that the running clock ran out, in a timed game, or nil
 	thinking bool  // the computer thinks of a move for this match
 }
 
@@ -81,9 +83,9 @@ var errLetGo = errors.New("session: match let go")
 // newMatch starts a match of mode whose first seat creator holds, and tells the
 // creator its keys if announce is set (a tutorial hot-seat game, started by a
 // first play, is told nothing).
-func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announce bool) (*match, error) {
-	head := Header{ID: randomKey(12), Mode: mode, Conn: creator.id, Level: opp.level, Yellow: opp.yellow}
-	if mode == protocol.Friends {
+func newMatch(h *Hub, mode protocol.Mode, opp opponent, clock protocol.TimeControl, creator *Client, announce bool) (*match, error) {
+	head := Header{ID: randomKey(12), Mode: mode, Conn: creator.id, Level: opp.level, Yellow: opp.yellow, Clock: clock}
+	if mode == protocol.Friends || mode == protocol.Quick {
 		head.Join = randomKey(12)
 	}
 	if announce {
@@ -105,7 +107,9 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, creator *Client, announc
 	m.unfollow = h.store.Follow(m.id, m)
 	m.start(head, opp)
 	m.here[0].holder = creator
-	m.carry([]effect{{op: gameStarted}}, true)
+	if m.st.playing {
+		m.carry([]effect{{op: gameStarted}}, true)
+	}
 	if announce {
 		creator.send(m.started(0))
 	}
@@ -352,6 +356,16 @@ func (m *match) carry(fx []effect, local bool) {
 			m.end(local)
 		case computerTurn:
 			m.computerTurn()
+		case clockSet:
+			m.armFlag()
+		case paired:
+			if m.offer != nil {
+				m.offer.Stop()
+				m.offer = nil
+			}
+			if h := m.here[0].holder; h != nil {
+				h.send(m.started(0))
+			}
 		}
 	}
 }
@@ -399,12 +413,15 @@ func (m *match) logEnd(how string) {
 
 // started returns the Started event for seat i, or for a spectator.
 func (m *match) started(i int) protocol.Started {
-	e := protocol.Started{Watch: m.id, Mode: m.st.head.Mode, Level: m.st.head.Level, Player: m.st.colour(i)}
+	e := protocol.Started{Watch: m.id, Mode: m.st.head.Mode, Level: m.st.head.Level, Player: m.st.colour(i), Clock: m.st.head.Clock}
 	if i != spectator {
 		e.Token = m.st.seats[i].token
 	}
-	if i == 0 {
-		e.Join = m.st.head.Join
+	switch {
+	case m.st.seeking():
+		e.Player = 0 // no colour before the pairing draws them
+	case i == 0 && m.st.head.Mode == protocol.Friends:
+		e.Join = m.st.head.Join // a quick match's stays private
 	}
 	return e
 }
@@ -436,7 +453,13 @@ func (m *match) replay(c *Client, first ...protocol.Event) {
 	if st.leaver != connect4.NoPlayer {
 		events = append(events, m.abandoned(c))
 	}
-	if st.head.Mode == protocol.Friends { // else no one else comes and goes
+	if st.timeout != connect4.NoPlayer {
+		events = append(events, protocol.Timeout{Player: st.timeout})
+	}
+	if st.timed() {
+		events = append(events, st.clockEvent(m.hub.cfg.Now()))
+	}
+	if st.twoPeople() { // else no one else comes and goes
 		for i, s := range st.seats {
 			switch {
 			case i == c.seat || !s.taken():
@@ -456,7 +479,7 @@ func (m *match) replay(c *Client, first ...protocol.Event) {
 // abandoned returns the event that tells c that the game was abandoned, in
 // words its version knows.
 func (m *match) abandoned(c *Client) protocol.Event {
-	if c.version < protocol.Version {
+	if c.version < protocol.Version2 {
 		e, _ := protocol.ErrorFor(protocol.ErrAbandoned)
 		return e
 	}
@@ -469,8 +492,9 @@ func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
 // active notes that something happened, which puts off closing for idleness.
 func (m *match) active() { m.idle.Reset(m.idleTime()) }
 
-// join gives c the second seat.
-func (m *match) join(c *Client) (err error) {
+// join gives c the second seat; in a quick match, joinerRed says who plays
+// red first.
+func (m *match) join(c *Client, joinerRed bool) (err error) {
 	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -478,7 +502,7 @@ func (m *match) join(c *Client) (err error) {
 		if m.closed {
 			return nil, errLetGo
 		}
-		return m.st.decideJoin(c.id, randomKey(18), m.graceEnd())
+		return m.st.decideJoin(c.id, randomKey(18), m.hub.cfg.Now(), m.graceEnd(), joinerRed)
 	})
 	if errors.Is(err, protocol.ErrSeatTaken) {
 		return takenError{watch: m.id}
@@ -488,7 +512,7 @@ func (m *match) join(c *Client) (err error) {
 	}
 	m.here[1].holder = c
 	c.seat = 1
-	if c.version < protocol.Version {
+	if c.version < protocol.Version2 {
 		m.replay(c) // the tutorial's joiner expects no init
 		return nil
 	}
@@ -511,7 +535,7 @@ func (m *match) follow(c *Client) (err error) {
 	}
 	m.watchers[c] = struct{}{}
 	c.seat = spectator
-	if c.version < protocol.Version {
+	if c.version < protocol.Version2 {
 		m.replay(c) // the tutorial's spectator expects no init
 		return nil
 	}
@@ -585,7 +609,7 @@ func (m *match) play(c *Client, column int) (err error) {
 		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		return m.st.decidePlay(c.seat, column)
+		return m.st.decidePlay(c.seat, column, m.hub.cfg.Now())
 	})
 }
 
@@ -690,7 +714,7 @@ func (m *match) rematch(c *Client) (err error) {
 		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		return m.st.decideRematch(c.seat)
+		return m.st.decideRematch(c.seat, m.hub.cfg.Now())
 	})
 }
 
@@ -703,7 +727,7 @@ func (m *match) roundStarted() {
 		}
 	}
 	for c := range m.watchers {
-		if c.version < protocol.Version {
+		if c.version < protocol.Version2 {
 			c.conn.Close(protocol.CloseNewRound.Reason())
 			delete(m.watchers, c)
 			continue
@@ -743,7 +767,41 @@ func (m *match) leave(c *Client) {
 		m.st.seats[i].phase = seatGone
 		return
 	}
+	if i == 0 && m.st.seeking() {
+		m.unseek() // no one may be paired with a player who left
+	}
 	m.recordLeft(i, c.id, m.graceEnd())
+}
+
+// armFlag sets the timer that records the running clock running out, or
+// stops it if no clock runs.
+func (m *match) armFlag() {
+	if m.flag != nil {
+		m.flag.Stop()
+		m.flag = nil
+	}
+	at, ok := m.st.flagAt()
+	if !ok || m.closed {
+		return
+	}
+	m.flag = m.hub.cfg.AfterFunc(max(at.Sub(m.hub.cfg.Now()), 0), m.expireFlag)
+}
+
+// expireFlag records that the running clock ran out, if it has.
+func (m *match) expireFlag() {
+	defer m.guard(nil)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	err := m.do(func() ([]Record, error) {
+		if m.closed {
+			return nil, nil
+		}
+		return m.st.decideFlag(m.hub.cfg.Now()), nil
+	})
+	if err != nil && !m.closed {
+		m.hub.log.Warn("recording a clock that ran out: trying again", "match", m.num, "err", err)
+		m.flag = m.hub.cfg.AfterFunc(retryDelay, m.expireFlag)
+	}
 }
 
 // retryDelay is how long a server waits before it tries again a record that
@@ -807,7 +865,7 @@ func (m *match) away(i int, until time.Time, away int) {
 	}
 	left := until.Sub(m.hub.cfg.Now())
 	s.grace = m.hub.cfg.AfterFunc(left, func() { m.expireGrace(i, away) })
-	if m.st.head.Mode == protocol.Friends {
+	if m.st.twoPeople() {
 		m.broadcast(protocol.Presence{Player: m.st.colour(i), Grace: max(left, 0)})
 	}
 }
@@ -956,6 +1014,11 @@ func (m *match) end(drop bool) {
 func (m *match) stop() {
 	m.closed = true
 	m.idle.Stop()
+	for _, t := range []Timer{m.offer, m.flag} {
+		if t != nil {
+			t.Stop()
+		}
+	}
 	for i := range m.here {
 		for _, t := range []Timer{m.here[i].grace, m.here[i].back} {
 			if t != nil {

@@ -3,7 +3,9 @@
 //
 // A game between two seats, with its spectators and its rematches, is a match.
 // The first seat belongs to the client that starts the match; the second to the
-// one that joins it with the join key; anyone with the watch key follows it. A
+// one that joins it with the join key; anyone with the watch key follows it.
+// A quick match's join key goes into a [Queue] instead of to a friend: the next
+// player who seeks an opponent joins it (quick.go). A
 // seat holder whose connection drops keeps the seat for a grace time and takes
 // it back with the seat's resume token.
 //
@@ -19,11 +21,13 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +79,14 @@ type Config struct {
 	// default is 32; negative means no limit. Each server counts the matches
 	// started on it.
 	MaxMatchesPerClient int
+	// Queue pairs the players looking for an opponent. Nil means the
+	// Store, if it is a Queue, or else a queue of this Hub's own: give the
+	// Store's when it is wrapped, so that servers sharing it pair their
+	// players.
+	Queue Queue
+	// QuickWait is how long a player looking for an opponent waits before
+	// the computer is offered instead; the default is 20 seconds.
+	QuickWait time.Duration
 	// AfterFunc schedules f after d; the default is time.AfterFunc. Tests set
 	// their own to make time pass on demand.
 	AfterFunc func(d time.Duration, f func()) Timer
@@ -159,7 +171,7 @@ func (nobody) Refused(string)                  {}
 // DefaultConfig returns the defaults of the settings that people choose:
 // the grace, idle and invitation times and the cap on matches.
 func DefaultConfig() Config {
-	return Config{Grace: time.Minute, Idle: 30 * time.Minute, Invitation: 24 * time.Hour, MaxMatches: 10000, MaxMatchesPerClient: 32}
+	return Config{Grace: time.Minute, Idle: 30 * time.Minute, Invitation: 24 * time.Hour, MaxMatches: 10000, MaxMatchesPerClient: 32, QuickWait: 20 * time.Second}
 }
 
 func (c Config) withDefaults() Config {
@@ -178,6 +190,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxMatchesPerClient == 0 {
 		c.MaxMatchesPerClient = d.MaxMatchesPerClient
+	}
+	if c.QuickWait == 0 {
+		c.QuickWait = d.QuickWait
+	}
+	if c.Queue == nil {
+		c.Queue = &localQueue{}
+		if q, ok := c.Store.(Queue); ok {
+			c.Queue = q
+		}
 	}
 	if c.AfterFunc == nil {
 		c.AfterFunc = func(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
@@ -240,6 +261,8 @@ type Hub struct {
 
 	// thinkers chooses the computer's moves.
 	thinkers *thinkers
+	// queue pairs the players looking for an opponent (Config.Queue).
+	queue Queue
 
 	// mu guards what follows. It is never held while taking a match's lock.
 	mu         sync.Mutex
@@ -261,6 +284,7 @@ func NewHub(cfg Config, logger *slog.Logger) *Hub {
 		thinkers: newThinkers(cfg.Thinkers, cfg.MaxThinksWaitingPerClient, cfg.MaxThinksWaiting),
 		matches:  make(map[string]*match),
 		quota:    newQuota(cfg.MaxMatchesPerClient),
+		queue:    cfg.Queue,
 	}
 	switch r, ok := cfg.Store.(Registry); {
 	case ok:
@@ -365,6 +389,25 @@ func (h *Hub) Stats() Stats {
 	return Stats{Clients: h.clients, Matches: len(h.matches)}
 }
 
+// Lobby returns what the start screen shows: the clients connected here,
+// and up to n of the quick-match games being played here, those with the
+// most moves first.
+func (h *Hub) Lobby(n int) protocol.Lobby {
+	l := protocol.Lobby{Playing: h.Stats().Clients, Games: []protocol.LiveGame{}}
+	for _, m := range h.snapshot() {
+		m.mu.Lock()
+		if m.loaded && !m.closed && m.st.head.Mode == protocol.Quick && m.st.playing && m.st.seats[1].taken() {
+			l.Games = append(l.Games, protocol.LiveGame{Watch: m.id, Moves: m.st.game.Len()})
+		}
+		m.mu.Unlock()
+	}
+	slices.SortFunc(l.Games, func(a, b protocol.LiveGame) int { return cmp.Or(b.Moves-a.Moves, strings.Compare(a.Watch, b.Watch)) })
+	if len(l.Games) > n {
+		l.Games = l.Games[:n]
+	}
+	return l
+}
+
 // Tell sends the error event for err, such as protocol.ErrUnavailable, to
 // every client in a match on this server.
 func (h *Hub) Tell(err error) {
@@ -389,7 +432,7 @@ func (h *Hub) Connect(c Conn, from string) *Client {
 	if h.cfg.Server != "" {
 		id = h.cfg.Server + "/" + id
 	}
-	return &Client{hub: h, conn: c, id: id, from: from, seat: spectator}
+	return &Client{hub: h, conn: c, id: id, from: from, version: protocol.Version1, seat: spectator}
 }
 
 // find returns the match that key names as kind, loading it from the Store
@@ -500,7 +543,7 @@ type Client struct {
 	conn    Conn
 	id      string // tells this connection from others, on every server
 	from    string // the client's address, for Config.MaxMatchesPerClient
-	version int    // the protocol version the client speaks, from its Init
+	version int    // the protocol version the client speaks, from its Init: Version1 until then
 	match   *match // the match the client is in, or nil
 	seat    int    // its seat in match, or spectator
 	closed  bool
@@ -520,13 +563,17 @@ func (c *Client) Handle(cmd protocol.Command) {
 	case protocol.Play:
 		if c.match == nil {
 			// The tutorial's part 1: a first play starts a hot-seat game.
-			if err = c.start(protocol.HotSeat, opponent{}, false); err != nil {
+			if err = c.start(protocol.HotSeat, opponent{}, protocol.TimeControl{}, false); err != nil {
 				break
 			}
 		}
 		err = c.match.play(c, cmd.Column)
 	case protocol.Ping:
 		c.conn.Send(protocol.Pong{}) // asked for, so sent whatever the version
+	case protocol.Seek:
+		err = c.seek(cmd)
+	case protocol.Cancel:
+		err = c.cancel()
 	case protocol.Rematch:
 		if c.match == nil {
 			err = protocol.ErrNotInGame
@@ -562,10 +609,10 @@ func (c *Client) init(cmd protocol.Init) error {
 	if c.match != nil {
 		return protocol.ErrInGame
 	}
-	c.version = max(cmd.Version, 1)
+	c.version = min(max(cmd.Version, protocol.Version1), protocol.Version)
 	switch {
 	case cmd.Join != "":
-		return c.enter(JoinKey, cmd.Join, protocol.ErrInvitation, (*match).join)
+		return c.enter(JoinKey, cmd.Join, protocol.ErrInvitation, func(m *match, c *Client) error { return m.join(c, false) })
 	case cmd.Watch != "":
 		return c.enter(WatchKey, cmd.Watch, protocol.ErrGameNotFound, (*match).follow)
 	}
@@ -581,7 +628,7 @@ func (c *Client) init(cmd protocol.Init) error {
 		}
 		opp = opponent{bot: bot, level: cmd.Level, yellow: cmd.Player == connect4.Yellow}
 	}
-	return c.start(mode, opp, true)
+	return c.start(mode, opp, cmd.Clock, true)
 }
 
 // opponent is the computer in a game against it.
@@ -591,9 +638,10 @@ type opponent struct {
 	yellow bool // the human plays yellow in the first game
 }
 
-// start puts the client in the first seat of a new match.
-func (c *Client) start(mode protocol.Mode, opp opponent, announce bool) error {
-	m, err := newMatch(c.hub, mode, opp, c, announce)
+// start puts the client in the first seat of a new match, with the clock of
+// its games.
+func (c *Client) start(mode protocol.Mode, opp opponent, clock protocol.TimeControl, announce bool) error {
+	m, err := newMatch(c.hub, mode, opp, clock, c, announce)
 	if err != nil {
 		return err
 	}
@@ -606,9 +654,13 @@ func (c *Client) resume(token string) error {
 		return protocol.ErrInGame
 	}
 	c.version = protocol.Version
-	return c.enter(TokenKey, token, protocol.ErrTokenExpired, func(m *match, c *Client) error {
+	err := c.enter(TokenKey, token, protocol.ErrTokenExpired, func(m *match, c *Client) error {
 		return m.resume(c, token)
 	})
+	if err == nil && c.seat == 0 && c.match.isSeeking() {
+		return c.pair() // back in the queue
+	}
+	return err
 }
 
 // enter puts the client, with how, in the match that key names as kind, or
@@ -658,11 +710,14 @@ func (c *Client) sendAll(events []protocol.Event) {
 // translate returns e as the client's version of the protocol says it, or
 // false if that version does not know e.
 func (c *Client) translate(e protocol.Event) (protocol.Event, bool) {
-	if c.version >= protocol.Version {
-		return e, true
+	if t, ok := e.(protocol.Timeout); ok && c.version < protocol.Since(e) {
+		e = protocol.Win{Player: t.Player.Other()} // the end of the game, as it knows it
 	}
-	if !protocol.Tutorial(e) {
+	switch {
+	case protocol.Since(e) > c.version:
 		return nil, false
+	case c.version >= protocol.Version2:
+		return e, true
 	}
 	if s, ok := e.(protocol.Started); ok {
 		e = protocol.Started{Join: s.Join, Watch: s.Watch}

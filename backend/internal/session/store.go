@@ -88,11 +88,12 @@ const (
 type Header struct {
 	ID     string // the watch key
 	Mode   protocol.Mode
-	Join   string // the join key of a Friends match, or ""
-	Token  string // the first seat's resume token, or "" in a tutorial hot-seat game
-	Conn   string // the connection that holds the first seat
-	Level  string // the computer's level, in a Computer match
-	Yellow bool   // the human plays yellow in the first game
+	Join   string               // the join key of a Friends match, or ""
+	Token  string               // the first seat's resume token, or "" in a tutorial hot-seat game
+	Conn   string               // the connection that holds the first seat
+	Level  string               // the computer's level, in a Computer match
+	Yellow bool                 // the human plays yellow in the first game
+	Clock  protocol.TimeControl // the clock of each game, between two people; zero for none
 }
 
 // Op is the kind of a Record.
@@ -100,14 +101,15 @@ type Op byte
 
 // The records of a match.
 const (
-	Joined    Op = 'J' // the second seat taken, with Token, by Conn
+	Joined    Op = 'J' // the second seat taken, with Token, by Conn; in a Quick match, Seat 1 if it plays red first
 	Held      Op = 'H' // Seat's token used again by Conn, who holds it now
-	Left      Op = 'L' // Seat's holder gone, back by Until or the game is abandoned
+	Left      Op = 'L' // Seat's holder gone, back by At or the game is abandoned
 	Moved     Op = 'M' // a checker in Column, by whoever's turn it was
 	Offered   Op = 'O' // Seat wants a rematch; the second offer starts it
 	NewRound  Op = 'N' // the next game, colours swapped
 	Abandoned Op = 'A' // Seat did not come back in time
 	Closed    Op = 'C' // the match closed for idleness
+	TimedOut  Op = 'T' // Seat's clock ran out, in a timed game
 )
 
 // Record is one thing that happened in a match. Which fields count depends on
@@ -118,7 +120,10 @@ type Record struct {
 	Column int
 	Token  string
 	Conn   string
-	Until  time.Time // to the millisecond
+	// At is, for a Left record, when the seat is given up; in a timed
+	// game, for the records that start or end a turn (Joined, Moved,
+	// Offered, NewRound, TimedOut), when they happened. To the millisecond.
+	At time.Time
 }
 
 // ErrBadRecord is returned by a Store that holds a record it cannot read.

@@ -20,7 +20,7 @@ func appendRecord(b []byte, r session.Record) []byte {
 	b = binary.AppendVarint(b, int64(r.Column))
 	b = appendString(b, r.Token)
 	b = appendString(b, r.Conn)
-	return binary.AppendVarint(b, millis(r.Until))
+	return binary.AppendVarint(b, millis(r.At))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -122,7 +122,7 @@ func (r *reader) record() session.Record {
 	rec.Token = r.string()
 	rec.Conn = r.string()
 	if ms := r.varint(); ms != 0 {
-		rec.Until = time.UnixMilli(ms)
+		rec.At = time.UnixMilli(ms)
 	}
 	return rec
 }
@@ -141,7 +141,7 @@ func records(log []byte) ([]session.Record, error) {
 // varint), then each change (one, as this package writes them), its op (as
 // a request's) and its fields:
 //
-//	'c' a new match: id, mode, join key, token, connection, level, yellow
+//	'c' a new match: id, mode, join key, token, connection, level, clock, yellow
 //	'a' records appended: match, position, count, the records
 //	'd' a match dropped: match
 
@@ -165,7 +165,7 @@ func appendChange(b []byte, r *request) []byte {
 	switch r.op {
 	case 'c':
 		h := r.head
-		for _, s := range []string{string(h.Mode), h.Join, h.Token, h.Conn, h.Level} {
+		for _, s := range []string{string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Clock.String()} {
 			b = appendString(b, s)
 		}
 		if h.Yellow {
@@ -190,7 +190,12 @@ func changes(frame []byte) (at time.Time, cs []change, err error) {
 		c := change{op: r.byte(), id: r.string()}
 		switch c.op {
 		case 'c':
-			c.head = session.Header{ID: c.id, Mode: protocol.Mode(r.string()), Join: r.string(), Token: r.string(), Conn: r.string(), Level: r.string(), Yellow: r.byte() == 1}
+			c.head = session.Header{ID: c.id, Mode: protocol.Mode(r.string()), Join: r.string(), Token: r.string(), Conn: r.string(), Level: r.string()}
+			clock, err := protocol.ParseTimeControl(r.string())
+			if err != nil {
+				r.fail()
+			}
+			c.head.Clock, c.head.Yellow = clock, r.byte() == 1
 		case 'a':
 			c.at = int(r.uvarint())
 			n := r.uvarint()

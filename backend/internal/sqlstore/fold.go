@@ -82,7 +82,7 @@ func (f *fold) add(at time.Time, cs []change) {
 // apply writes f in tx. Records that do not follow a match's log are left
 // out, and logged: they were folded in already.
 func (f *fold) apply(ctx context.Context, tx *sql.Tx, log *slog.Logger) error {
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, created, last, joined, ended, n, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, clock, created, last, joined, ended, n, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (f *fold) apply(ctx context.Context, tx *sql.Tx, log *slog.Logger) error {
 			if m.ended != 0 {
 				ended = sql.NullInt64{Int64: m.ended, Valid: true}
 			}
-			if _, err := insert.ExecContext(ctx, h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, m.created, m.last, m.joined, ended, m.n, m.log); err != nil {
+			if _, err := insert.ExecContext(ctx, h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, h.Clock.String(), m.created, m.last, m.joined, ended, m.n, m.log); err != nil {
 				return err
 			}
 		case m.n > 0:
@@ -143,9 +143,9 @@ func (f *fold) apply(ctx context.Context, tx *sql.Tx, log *slog.Logger) error {
 	return nil
 }
 
-// upgrade brings the tables of an older version to this one: version 2 kept
-// its journal in a table, whose rows are the records of one commit each,
-// with their matches and positions.
+// upgrade brings the tables of version 3 (or none) to this one: versions 2
+// and 3 kept their journal in a table, whose rows are the records of one
+// commit each, with their matches and positions.
 func (s *Store) upgrade(ctx context.Context) error {
 	tx, err := s.fc.BeginTx(ctx, nil)
 	if err != nil {
@@ -171,7 +171,7 @@ func (s *Store) upgrade(ctx context.Context) error {
 				rows.Close()
 				return err
 			}
-			cs, err := version2Entries(data)
+			cs, err := tableEntries(data)
 			if err != nil {
 				rows.Close()
 				return fmt.Errorf("journal entry %d: %w", seq, err)
@@ -195,9 +195,9 @@ func (s *Store) upgrade(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// version2Entries reads a row of version 2's journal: records, each with its
-// match and position.
-func version2Entries(data []byte) ([]change, error) {
+// tableEntries reads a row of the journal table of versions 2 and 3:
+// records, each with its match and position.
+func tableEntries(data []byte) ([]change, error) {
 	r := reader{b: data}
 	var cs []change
 	for len(r.b) > 0 && r.err == nil {

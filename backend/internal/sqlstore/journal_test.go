@@ -16,6 +16,7 @@ import (
 
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/session/storetest"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -46,7 +47,8 @@ func frame(reqs ...*request) []byte {
 }
 
 func create(id string) *request {
-	return &request{op: 'c', id: id, head: session.Header{ID: id, Mode: "friends", Join: "j" + id, Token: "t" + id, Conn: "a/c"}}
+	return &request{op: 'c', id: id, head: session.Header{ID: id, Mode: "friends", Join: "j" + id, Token: "t" + id, Conn: "a/c",
+		Clock: protocol.TimeControl{Base: 3 * time.Minute, Increment: 2 * time.Second}}}
 }
 
 func moves(id string, at, n int) *request {
@@ -318,5 +320,48 @@ func TestKilled(t *testing.T) {
 	_, recs, err := s.Load(t.Context(), "m", 0)
 	if err != nil || len(recs) != n {
 		t.Fatalf("after kill -9: %d records, %v; want %d", len(recs), err, n)
+	}
+}
+
+// A database of version 3 kept its journal in a table: Open folds what a
+// crash left there into the matches, and drops the table.
+func TestUpgradeFoldsTheJournalTable(t *testing.T) {
+	dir := t.TempDir()
+	segment(t, dir, 1, 0, frame(create("m"), moves("m", 0, 2)))
+	reopen(t, dir)
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var row []byte
+	for i := 2; i < 5; i++ {
+		row = appendString(row, "m")
+		row = binary.AppendUvarint(row, uint64(i))
+		row = appendRecord(row, session.Record{Op: session.Moved, Column: i % 7})
+	}
+	for _, q := range []string{
+		`CREATE TABLE journal (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, data BLOB NOT NULL)`,
+		`PRAGMA user_version = 3`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := db.Exec(`INSERT INTO journal (at, data) VALUES (?, ?)`, time.Now().UnixMilli(), row); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(dir, session.Lifetimes{}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, recs, err := s.Load(t.Context(), "m", 0)
+	if err != nil || len(recs) != 5 || recs[4].Column != 4 {
+		t.Fatalf("after the upgrade: %+v, %v; want 5 records", recs, err)
+	}
+	var tables int
+	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'journal'`).Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("the journal table: %d, %v; want it dropped", tables, err)
 	}
 }

@@ -69,8 +69,15 @@ import (
 // FileName is the database's file in the data directory.
 const FileName = "connect4.db"
 
-// version is the version of the tables, in PRAGMA user_version.
-const version = 3
+// version is the version of the tables, in PRAGMA user_version: 2 and 3
+// kept their journal in a table; 3 added the clock.
+const version = 4
+
+// migrations bring the tables of an older version to the next: migrations[v]
+// takes version v to v+1. Version 3 to 4 is upgrade's.
+var migrations = map[int]string{
+	2: `ALTER TABLE matches ADD COLUMN clock TEXT NOT NULL DEFAULT ''; PRAGMA user_version = 3;`,
+}
 
 // schema creates the tables. Times are Unix milliseconds.
 const schema = `
@@ -82,6 +89,7 @@ CREATE TABLE IF NOT EXISTS matches (
 	conn     TEXT NOT NULL,
 	level    TEXT NOT NULL,
 	yellow   INTEGER NOT NULL,
+	clock    TEXT NOT NULL DEFAULT '', -- the time control, such as 3+2, or '' untimed
 	created  INTEGER NOT NULL,
 	last     INTEGER NOT NULL, -- the last record folded in, or the creation
 	joined   INTEGER NOT NULL DEFAULT 0, -- a Joined record is among the records
@@ -263,11 +271,16 @@ func (s *Store) setUp(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return err
 	}
-	if v != 0 && v != 2 && v != version {
-		return fmt.Errorf("the database has version %d of the tables, this server knows version %d", v, version)
-	}
 	if err := s.connect(ctx); err != nil {
 		return err
+	}
+	for ; v != 0 && migrations[v] != ""; v++ {
+		if _, err := s.fc.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("bringing the tables from version %d to %d: %w", v, v+1, err)
+		}
+	}
+	if v != 0 && v != 3 && v != version {
+		return fmt.Errorf("the database has version %d of the tables, this server knows version %d", v, version)
 	}
 	if _, err := s.fc.ExecContext(ctx, schema); err != nil {
 		return err
@@ -915,18 +928,22 @@ func (s *Store) load(ctx context.Context, id string) (session.Header, []session.
 		var (
 			h      = session.Header{ID: id}
 			mode   string
+			clock  string
 			joined bool
 			last   int64
 			ended  sql.NullInt64
 			log    []byte
 		)
-		err := s.db.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, joined, last, ended, log FROM matches WHERE id = ?`, id).
-			Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &joined, &last, &ended, &log)
+		err := s.db.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, clock, joined, last, ended, log FROM matches WHERE id = ?`, id).
+			Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &clock, &joined, &last, &ended, &log)
 		found := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return h, nil, false, err
 		}
 		h.Mode = protocol.Mode(mode)
+		if h.Clock, err = protocol.ParseTimeControl(clock); err != nil {
+			return h, nil, false, fmt.Errorf("match %s: %w: %v", id, session.ErrBadRecord, err)
+		}
 		recs, err := records(log)
 		if err != nil {
 			return h, nil, false, fmt.Errorf("match %s: %w", id, err)

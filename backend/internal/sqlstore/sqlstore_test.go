@@ -1,16 +1,19 @@
 package sqlstore_test
 
 import (
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/backend/internal/session/storetest"
 	"github.com/connect4go/connect4/backend/internal/sqlstore"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -129,5 +132,38 @@ func TestClosedAndTwice(t *testing.T) {
 	}
 	if err := s.Append(ctx, "v", 0, session.Record{Op: session.Moved, Column: 3}); !errors.Is(err, sqlstore.ErrClosed) {
 		t.Errorf("Append after Close: %v, want ErrClosed", err)
+	}
+}
+
+// A database of version 2, from before games had clocks, is brought to the
+// current tables on Open: its matches load, untimed, and timed ones can be
+// made.
+func TestMigrates(t *testing.T) {
+	s, dir, h := withMatch(t)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, sqlstore.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE matches DROP COLUMN clock`, `PRAGMA user_version = 2`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s = open(t, dir, session.Lifetimes{})
+	if got, _, err := s.Load(t.Context(), "w", 0); err != nil || got != h {
+		t.Fatalf("the old match: %+v, %v", got, err)
+	}
+	timed := session.Header{ID: "w2", Mode: "friends", Join: "j", Token: "t2", Conn: "a/c",
+		Clock: protocol.TimeControl{Base: 5 * time.Minute}}
+	if err := s.Create(t.Context(), timed); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := s.Load(t.Context(), "w2", 0); err != nil || got != timed {
+		t.Errorf("a timed match: %+v, %v", got, err)
 	}
 }

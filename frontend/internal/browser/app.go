@@ -37,6 +37,7 @@ type config struct {
 	addr               address
 	store              storage
 	copy               copier
+	lobby              lobbyFunc // nil: no list of games on the start screen
 	errorTimeout       time.Duration
 	copyTimeout        time.Duration
 	minRetry, maxRetry time.Duration
@@ -68,6 +69,7 @@ func Run(ctx context.Context, selector string) error {
 		addr:         windowAddress{},
 		store:        localStorage(),
 		copy:         clipboardCopy,
+		lobby:        fetchLobby,
 		errorTimeout: errorTimeout,
 		copyTimeout:  copyTimeout,
 		minRetry:     minRetry,
@@ -119,6 +121,10 @@ type loop struct {
 	retry    time.Duration // the wait before the next reconnection
 	redialAt time.Time     // when to reconnect, while counting down
 	tickAt   time.Time     // when the next countdown tick is due, or zero
+	// lobbyBusy reports a fetch of the lobby under way; lobbyAt is when
+	// the next is due.
+	lobbyBusy bool
+	lobbyAt   time.Time
 }
 
 // run is Run on an element with a config.
@@ -179,7 +185,19 @@ func (l *loop) handle(m any) {
 	case retakeAsked:
 		l.state.Retake()
 	case homeAsked:
+		l.cancelSeek()
 		l.state.Home()
+	case cancelAsked:
+		l.cancelSeek()
+	case computerInsteadAsked:
+		if cmd, ok := l.state.PlayComputerInstead(); ok {
+			l.send(cmd)
+		}
+	case lobbyFetched:
+		l.lobbyCame(m)
+	case clockChosen:
+		l.state.ChooseClock(m.clock)
+	case lobbyDue:
 	case copyAsked:
 		l.copy(m.link)
 	case copied:
@@ -226,11 +244,20 @@ func (l *loop) settle() {
 		l.cfg.addr.setQuery(q)
 	}
 	l.keepToken()
+	l.pollLobby()
 	l.follow()
 	l.heartbeat()
 	l.wake()
 	if err := l.page.paint(l.state.View()); err != nil {
 		log.Print(err)
+	}
+}
+
+// cancelSeek takes the page out of the queue of quick match, if it waits
+// there, before the connection closes.
+func (l *loop) cancelSeek() {
+	if cmd, ok := l.state.CancelSeek(); ok {
+		l.send(cmd)
 	}
 }
 

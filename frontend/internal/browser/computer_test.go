@@ -62,7 +62,7 @@ func TestComputerChooser(t *testing.T) {
 	h.waitFor("yellow checked", func() string { return fmt.Sprint(h.checked("colour", "yellow")) }, "true")
 	h.click(h.query("button.start-computer"))
 	h.waitStatus("Starting a game against the computer…", "status info")
-	h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":2}`)
+	h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}`)
 
 	// Back on the start screen, the chooser keeps the choices.
 	h.click(h.query("button.home"))
@@ -83,7 +83,7 @@ func TestComputerGame(t *testing.T) {
 	h.choose("level", "perfect")
 	h.choose("colour", "yellow")
 	h.click(h.query("button.start-computer"))
-	c := h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":2}`)
+	c := h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}`)
 	c.receive(startedComputerYellow)
 	h.waitStatus("The computer is thinking…", "status turn red thinking")
 	h.waitText(".role", "You are yellow · against the computer (perfect)")
@@ -154,7 +154,7 @@ func TestComputerBadLevel(t *testing.T) {
 	h := start(t, "", "")
 	h.click(h.query("button.computer"))
 	h.click(h.query("button.start-computer"))
-	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"red","version":2}`)
+	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"red","version":3}`)
 	c.receive(`{"type":"error","message":"Choose the computer's level: easy, medium or perfect."}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "Choose the computer's level: easy, medium or perfect.")

@@ -151,17 +151,28 @@ func clipboardCopy(text string, done func(ok bool)) {
 		done(false)
 		return
 	}
+	await(promise, func(_ safejs.Value, ok bool) { done(ok) })
+}
+
+// await calls done once promise settles, with its value and whether it was
+// fulfilled, or at once with false if it cannot wait for it. done runs in a
+// JavaScript callback: it must not block.
+func await(promise safejs.Value, done func(v safejs.Value, ok bool)) {
 	// The promise calls one of the two functions, once: each releases both.
 	var resolved, rejected safejs.Func
-	settle := func(ok bool) {
+	settle := func(args []safejs.Value, ok bool) {
 		resolved.Release()
 		rejected.Release()
-		done(ok)
+		v := safejs.Undefined()
+		if len(args) > 0 {
+			v = args[0]
+		}
+		done(v, ok)
 	}
 	var err error
-	resolved, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any { settle(true); return nil })
+	resolved, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any { settle(args, true); return nil })
 	if err == nil {
-		rejected, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any { settle(false); return nil })
+		rejected, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any { settle(args, false); return nil })
 	}
 	if err == nil {
 		_, err = promise.Call("then", resolved, rejected)
@@ -169,6 +180,6 @@ func clipboardCopy(text string, done func(ok bool)) {
 	if err != nil {
 		resolved.Release()
 		rejected.Release()
-		done(false)
+		done(safejs.Undefined(), false)
 	}
 }

@@ -30,7 +30,7 @@ func TestHeartbeat(t *testing.T) {
 	time.Sleep(2 * every)
 	opened := time.Now()
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"init","mode":"hotseat","version":2}`)
+	c.expectSent(t, `{"type":"init","mode":"hotseat","version":3}`)
 	c.receive(startedHotSeat)
 
 	// A ping after the interval; any message answers it.
@@ -134,7 +134,7 @@ func TestServerMeta(t *testing.T) {
 			}
 			h := start(t, "", "")
 			h.click(h.query("button.invite"))
-			c := h.open(`{"type":"init","version":2}`)
+			c := h.open(`{"type":"init","version":3}`)
 			if c.url != tt.want {
 				t.Errorf("dialled %q, want %q", c.url, tt.want)
 			}

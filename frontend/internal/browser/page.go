@@ -40,6 +40,7 @@ type (
 //	  <p class="start-note">This game already has two players: …</p>
 //	  <a class="watch-instead" href="?watch=KEY">Watch this game</a>
 //	  <div class="choices">
+//	    <button class="choice quick">Play someone …</button> (quick.go)
 //	    <button class="choice play-here">Play here <span class="choice-detail">…</span></button>
 //	    <button class="choice invite">Invite a friend <span class="choice-detail">…</span></button>
 //	    <button class="choice computer" aria-expanded="false">Play the computer <span class="choice-detail">…</span></button>
@@ -53,6 +54,7 @@ type (
 //	    </fieldset>
 //	    <button class="start-computer">Start</button>
 //	  </section>
+//	  <section class="lobby">…</section> (quick.go)
 //	</section>
 //	<section class="game">
 //	  <div class="status-bar">
@@ -60,6 +62,7 @@ type (
 //	    <p class="status turn red you" role="status" aria-live="polite">Your turn</p>
 //	    <p class="presence">Waiting for yellow to join…</p>
 //	  </div>
+//	  <section class="seeking-panel">…</section> (quick.go)
 //	  <section class="invite-panel">
 //	    <h2>…</h2> <p>…</p>
 //	    <div class="link-row"><input class="join-link" readonly> <button class="copy">Copy</button></div>
@@ -98,6 +101,8 @@ type page struct {
 	rematch, newGame            safejs.Value
 	retake, home                safejs.Value
 	share, shareLink, copyWatch safejs.Value
+	quick                       quickParts
+	clocks                      clockParts
 
 	shown   game.View // what the elements show, if painted
 	painted bool
@@ -167,8 +172,10 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p.watchInstead = withText(el("a", "watch-instead"), "Watch this game")
 	p.computer = choice("computer", "Play the computer", "Easy, medium or perfect")
 	d.call(p.computer, "setAttribute", "aria-controls", chooserID)
+	p.quick = buildQuick(&d, el, withText)
 	choices := el("div", "choices")
 	d.call(choices, "append",
+		p.quick.button,
 		choice("play-here", "Play here", "Two players, one screen"),
 		choice("invite", "Invite a friend", "Send a link, play from two browsers"),
 		p.computer)
@@ -201,8 +208,9 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p.chooser = el("section", "chooser", "id", chooserID, "aria-label", "Play the computer")
 	d.call(p.chooser, "append", levels, colours, button("start-computer", "Start"))
 
+	p.clocks = buildClocks(&d, el, withText, segment)
 	p.start = el("section", "start", "aria-label", "New game")
-	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.chooser)
+	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby)
 
 	p.role = el("p", "role")
 	p.status = el("p", "status", "role", "status", "aria-live", "polite")
@@ -248,7 +256,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.share, "append", "Let others watch: ", p.shareLink, " ", p.copyWatch)
 
 	p.game = el("section", "game", "aria-label", "Game")
-	d.call(p.game, "append", bar, p.invite, p.board, p.offer, actions, p.share)
+	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, p.board, p.offer, actions, p.share)
 	d.call(root, "replaceChildren", p.connection, p.fault, p.start, p.game)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
@@ -265,7 +273,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	}
 	leave := func(safejs.Value) { push(hovered{-1}) }
 	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
-	err := p.listen([]handler{
+	err := p.listen(append(append(p.quick.handlers(push), p.clocks.handlers(push)...), []handler{
 		{p.board, "click", func(ev safejs.Value) {
 			if column, ok := columnOf(ev); ok {
 				push(clicked{column})
@@ -283,6 +291,8 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		{p.board, "focusout", leave},
 		{p.start, "click", func(ev safejs.Value) {
 			switch {
+			case within(ev, ".quick"):
+				push(startAsked{protocol.Quick})
 			case within(ev, ".play-here"):
 				push(startAsked{protocol.HotSeat})
 			case within(ev, ".invite"):
@@ -322,7 +332,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		{p.newGame, "click", on(rematchAsked{})},
 		{p.retake, "click", on(retakeAsked{})},
 		{p.home, "click", on(homeAsked{})},
-	})
+	}...))
 	if err != nil {
 		p.close()
 		return nil, fmt.Errorf("browser: listening to the page: %w", err)
@@ -539,6 +549,8 @@ func (p *page) paint(v game.View) error {
 	hide(p.newGame, !v.NewGame, !old.NewGame)
 	textOrHide(p.retake, v.Retake, old.Retake)
 	textOrHide(p.home, v.Home, old.Home)
+	p.quick.paint(&d, v, old, all)
+	p.clocks.paint(&d, v, old, all)
 
 	// After an error, the elements show a mix: repaint them all next time.
 	p.shown, p.painted = v, d.err == nil

@@ -34,10 +34,10 @@ func TestChooser(t *testing.T) {
 		colour connect4.Player // NoPlayer chooses none
 		send   string
 	}{
-		{"defaults", "", connect4.NoPlayer, `{"type":"init","mode":"computer","level":"medium","player":"red","version":2}`},
-		{"perfect, yellow", "perfect", connect4.Yellow, `{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":2}`},
-		{"easy, red", "easy", connect4.Red, `{"type":"init","mode":"computer","level":"easy","player":"red","version":2}`},
-		{"an unknown level is ignored", "impossible", connect4.Yellow, `{"type":"init","mode":"computer","level":"medium","player":"yellow","version":2}`},
+		{"defaults", "", connect4.NoPlayer, `{"type":"init","mode":"computer","level":"medium","player":"red","version":3}`},
+		{"perfect, yellow", "perfect", connect4.Yellow, `{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}`},
+		{"easy, red", "easy", connect4.Red, `{"type":"init","mode":"computer","level":"easy","player":"red","version":3}`},
+		{"an unknown level is ignored", "impossible", connect4.Yellow, `{"type":"init","mode":"computer","level":"medium","player":"yellow","version":3}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,7 +43,7 @@ func Example() {
 	s.Expire(seq)
 	fmt.Println(s.View().Status)
 	// Output:
-	// send {"type":"init","join":"J0IN","version":2}
+	// send {"type":"init","join":"J0IN","version":3}
 	// keep token tok
 	// You are yellow: Your turn
 	// .......
@@ -87,7 +87,7 @@ func Example_computer() {
 	s.Apply(protocol.Started{Watch: "W4TCH", Mode: protocol.Computer, Level: "perfect", Player: connect4.Red, Token: "tok"})
 	fmt.Println(s.View().Role+":", s.View().Status)
 	// Output:
-	// send {"type":"init","mode":"computer","level":"perfect","player":"yellow","version":2}
+	// send {"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}
 	// You are yellow · against the computer (perfect)
 	// The computer is thinking… status turn red thinking false
 	// Your turn status turn yellow you true

@@ -33,9 +33,9 @@ func TestNew(t *testing.T) {
 	}{
 		{"start screen", Page{Base: base}, "<none>", ""},
 		{"another query", Page{Base: base, Query: "?utm_source=mail"}, "<none>", ""},
-		{"join link", Page{Base: base, Query: "?join=" + join}, `{"type":"init","join":"J0IN","version":2}`, "Joining the game…"},
-		{"watch link", Page{Base: base, Query: "?watch=" + watch}, `{"type":"init","watch":"W4TCH","version":2}`, "Opening the game…"},
-		{"both: join wins", Page{Base: base, Query: "?watch=" + watch + "&join=" + join}, `{"type":"init","join":"J0IN","version":2}`, "Joining the game…"},
+		{"join link", Page{Base: base, Query: "?join=" + join}, `{"type":"init","join":"J0IN","version":3}`, "Joining the game…"},
+		{"watch link", Page{Base: base, Query: "?watch=" + watch}, `{"type":"init","watch":"W4TCH","version":3}`, "Opening the game…"},
+		{"both: join wins", Page{Base: base, Query: "?watch=" + watch + "&join=" + join}, `{"type":"init","join":"J0IN","version":3}`, "Joining the game…"},
 		{"token", Page{Base: base, Token: token}, `{"type":"resume","token":"tok"}`, "Taking your seat back…"},
 		{"token for a join link: resume instead", Page{Base: base, Query: "?join=" + join, Token: token}, `{"type":"resume","token":"tok"}`, "Taking your seat back…"},
 	}
@@ -74,8 +74,8 @@ func TestStart(t *testing.T) {
 		send   string
 		status string
 	}{
-		{protocol.HotSeat, `{"type":"init","mode":"hotseat","version":2}`, "Setting up the board…"},
-		{protocol.Friends, `{"type":"init","version":2}`, "Creating your game…"},
+		{protocol.HotSeat, `{"type":"init","mode":"hotseat","version":3}`, "Setting up the board…"},
+		{protocol.Friends, `{"type":"init","version":3}`, "Creating your game…"},
 	}
 	for _, tt := range tests {
 		s := New(Page{Base: base})
@@ -488,8 +488,8 @@ func TestRefused(t *testing.T) {
 		note  string // on the start screen
 	}{
 		{"dead token", Page{Base: base, Token: token}, dead, "<none>", dead},
-		{"dead token, join link", Page{Base: base, Query: "?join=" + join, Token: token}, dead, `{"type":"init","join":"J0IN","version":2}`, ""},
-		{"dead token, watch link", Page{Base: base, Query: "?watch=" + watch, Token: token}, dead, `{"type":"init","watch":"W4TCH","version":2}`, ""},
+		{"dead token, join link", Page{Base: base, Query: "?join=" + join, Token: token}, dead, `{"type":"init","join":"J0IN","version":3}`, ""},
+		{"dead token, watch link", Page{Base: base, Query: "?watch=" + watch, Token: token}, dead, `{"type":"init","watch":"W4TCH","version":3}`, ""},
 		{"seats taken", Page{Base: base, Query: "?join=" + join}, full, "<none>", full},
 		{"no such game to join", Page{Base: base, Query: "?join=" + join}, missing, "<none>", missing},
 		{"no such game to watch", Page{Base: base, Query: "?watch=" + watch}, missing, "<none>", missing},
@@ -556,7 +556,7 @@ func TestClosed(t *testing.T) {
 		t.Errorf("spectator: status %q, retake %q", v.Status, v.Retake)
 	}
 	w.Retake()
-	if got := encode(t, w.Opened()); got != `{"type":"init","watch":"W4TCH","version":2}` {
+	if got := encode(t, w.Opened()); got != `{"type":"init","watch":"W4TCH","version":3}` {
 		t.Errorf("watching again sends %s", got)
 	}
 

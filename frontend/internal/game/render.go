@@ -30,11 +30,13 @@ func (s *State) View() View {
 	}
 	var v View
 	v.Level, v.Colour = s.chooser.choice()
+	v.ClockChoice = s.clockChoice.String()
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
 		if s.watchInstead != "" {
 			v.WatchInstead = "?watch=" + url.QueryEscape(s.watchInstead)
 		}
+		s.lobbyView(&v)
 		return v
 	}
 	r := s.shown()
@@ -70,6 +72,8 @@ func (s *State) View() View {
 	v.Connection = s.connection()
 	s.links(&v)
 	s.buttons(&v)
+	s.seekingView(&v)
+	s.clockView(&v)
 	return v
 }
 
@@ -85,7 +89,7 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 	// me is the page's colour in a game between two browsers or against the
 	// computer.
 	me := connect4.NoPlayer
-	if (s.mode == protocol.Friends || s.mode == protocol.Computer) && s.holder() {
+	if (twoPeople(s.mode) || s.mode == protocol.Computer) && s.holder() {
 		me = s.player
 	}
 	computer := s.mode == protocol.Computer && me != connect4.NoPlayer
@@ -96,6 +100,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		return s.errMsg, KindError, connect4.NoPlayer, false
 	case s.stopped != "":
 		return s.stopped, KindInfo, connect4.NoPlayer, false
+	case s.seeking():
+		return seekingText, KindInfo, connect4.NoPlayer, false
 	case s.watch == "":
 		return s.entering(), KindInfo, connect4.NoPlayer, false
 	case winner != connect4.NoPlayer && winner == me:
@@ -106,6 +112,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		return name(winner) + " wins!", KindWin, winner, false
 	case r.draw || r.board.Draw():
 		return drawText, KindDraw, connect4.NoPlayer, false
+	case r.timeout != connect4.NoPlayer:
+		return timeoutStatus(r.timeout, me)
 	case r.leaver != connect4.NoPlayer && r.leaver == me:
 		return youLeft, KindLeft, r.leaver, true
 	case r.leaver != connect4.NoPlayer:
@@ -121,6 +129,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 // entering returns the status line while the page waits to enter a game.
 func (s *State) entering() string {
 	switch h := s.hello.(type) {
+	case protocol.Seek:
+		return seekingText
 	case protocol.Resume:
 		return "Taking your seat back…"
 	case protocol.Init:
@@ -145,7 +155,7 @@ func (s *State) role() (string, connect4.Player) {
 		return "", connect4.NoPlayer
 	case s.spectator:
 		return "You are watching", connect4.NoPlayer
-	case s.mode == protocol.Friends && s.player != connect4.NoPlayer:
+	case twoPeople(s.mode) && s.player != connect4.NoPlayer:
 		return "You are " + s.player.String(), s.player
 	case s.mode == protocol.Computer && s.player != connect4.NoPlayer:
 		against := "You are " + s.player.String() + " · against the computer"
@@ -225,6 +235,10 @@ func (s *State) buttons(v *View) {
 		v.Offer = s.offers()
 		return
 	}
+	if s.seeking() {
+		v.Home = "" // the panel's Cancel does it
+		return
+	}
 	if !s.cur.over() {
 		v.Home = "Leave game"
 	}
@@ -250,7 +264,7 @@ func (s *State) buttons(v *View) {
 // offers returns the news of rematch offers.
 func (s *State) offers() string {
 	o := &s.cur.offers
-	if s.mode != protocol.Friends || o[connect4.Red] == o[connect4.Yellow] {
+	if !twoPeople(s.mode) || o[connect4.Red] == o[connect4.Yellow] {
 		return ""
 	}
 	asker := connect4.Red

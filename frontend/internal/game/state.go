@@ -87,6 +87,7 @@ type round struct {
 	hasLine bool
 	draw    bool
 	leaver  connect4.Player // who abandoned the game, or NoPlayer
+	timeout connect4.Player // whose clock ran out, or NoPlayer
 
 	offers [3]bool // indexed by Player: who asked for a rematch
 }
@@ -94,7 +95,7 @@ type round struct {
 // over reports whether the game has ended, by the server's word or by the
 // mirror's.
 func (r *round) over() bool {
-	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.board.Over()
+	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.timeout != connect4.NoPlayer || r.board.Over()
 }
 
 // seat is what the page knows of a player's connection.
@@ -177,6 +178,13 @@ type State struct {
 
 	hovered bool
 	hover   int // the column under the pointer, when hovered
+
+	wait     quick          // while waiting for an opponent in quick match
+	lobby    protocol.Lobby // what the server last said goes on
+	hasLobby bool
+
+	clk         gameClock            // the clocks of a timed game
+	clockChoice protocol.TimeControl // the start screen's choice of clock
 }
 
 // The sentences of the page that are not built from a player's name.
@@ -237,6 +245,8 @@ func (s *State) plan(hello protocol.Command) {
 		hello:   hello, dials: s.dials,
 		now: s.now, flashes: s.flashes,
 		hovered: s.hovered, hover: s.hover,
+		lobby: s.lobby, hasLobby: s.hasLobby,
+		clockChoice: s.clockChoice,
 	}
 	if hello != nil {
 		s.dials++
@@ -254,14 +264,20 @@ func (s *State) home(note string) {
 // Start leaves the start screen for a new game of mode: [protocol.HotSeat]
 // for two players on this page, [protocol.Friends] to invite someone,
 // [protocol.Computer] to play the computer at the level and with the colour
-// of the chooser (see [State.ToggleChooser]). The page then needs a
-// connection (see [State.Dial]).
+// of the chooser (see [State.ToggleChooser]), [protocol.Quick] to be paired
+// with whoever else looks for an opponent. The page then needs a connection
+// (see [State.Dial]).
 func (s *State) Start(mode protocol.Mode) {
+	if mode == protocol.Quick {
+		s.plan(protocol.Seek{Clock: s.clockChoice})
+		return
+	}
 	hello := protocol.Init{Mode: mode, Version: protocol.Version}
 	switch mode {
 	case protocol.Friends:
 		// The default, as the tutorial's clients send it.
 		hello.Mode = ""
+		hello.Clock = s.clockChoice
 	case protocol.Computer:
 		hello.Level, hello.Player = s.chooser.choice()
 	}
@@ -340,6 +356,13 @@ func (s *State) NextChange() (time.Duration, bool) {
 			next = time.Second
 		}
 	}
+	if s.seeking() && !s.wait.since.IsZero() {
+		// The time waited shows whole seconds.
+		next = time.Second - s.now.Sub(s.wait.since)%time.Second
+	}
+	if wait, ok := s.clockTick(); ok && (next == 0 || wait < next) {
+		next = wait
+	}
 	for _, p := range s.countdowns() {
 		left := s.seats[p].until.Sub(s.now)
 		// The number shown is left rounded up to whole seconds: it changes
@@ -370,7 +393,7 @@ func (s *State) countdowns() []connect4.Player {
 // spectator, the opponent for a player, none in a hot-seat game.
 func (s *State) others() []connect4.Player {
 	switch {
-	case s.mode != protocol.Friends || s.watch == "" || s.stopped != "":
+	case !twoPeople(s.mode) || s.watch == "" || s.stopped != "" || s.seeking():
 		return nil
 	case s.spectator:
 		return []connect4.Player{connect4.Red, connect4.Yellow}
@@ -489,6 +512,15 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 		}
 	case protocol.RematchOffer:
 		s.cur.offers[e.Player] = true
+	case protocol.Seeking:
+		s.wait = quick{since: e.Since, playing: e.Playing, offer: e.Offer}
+	case protocol.Clock:
+		s.setClock(e)
+	case protocol.Timeout:
+		s.cur.timeout = e.Player
+		s.clk.running = connect4.NoPlayer
+	case protocol.Cancelled:
+		s.home("")
 	case protocol.Error:
 		if !s.started {
 			s.refused(e)
@@ -502,27 +534,34 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 // enter starts showing the game of a Started: the first of a connection
 // enters the match (the moves so far follow), a later one begins a new round.
 func (s *State) enter(e protocol.Started) {
-	newRound := s.started
+	// The pairing of a quick match begins its first game.
+	paired := s.mode == protocol.Quick && s.player == connect4.NoPlayer && e.Player != connect4.NoPlayer
+	newRound := s.started && !paired
 	s.started = true
+	if paired || e.Player != connect4.NoPlayer {
+		s.wait = quick{}
+	}
 	switch {
-	case newRound && s.mode == protocol.Friends:
+	case newRound && twoPeople(s.mode):
 		// The seats swap colours at each rematch.
 		s.seats[connect4.Red], s.seats[connect4.Yellow] = s.seats[connect4.Yellow], s.seats[connect4.Red]
 	case !newRound:
-		if e.Watch == s.watch && s.held == nil && s.cur.board.Len() > 0 {
+		if e.Watch == s.watch && s.held == nil && s.cur.board.Len() > 0 && !paired {
 			held := s.cur
 			s.held = &held
 		}
 		s.seats = [3]seat{} // the server tells who is there after the moves
 	}
 	s.cur = round{}
+	s.startClock(e.Clock)
 	s.desync = false
 	s.refusal, s.refusals = "", 0
-	if s.query == "" && e.Token != "" {
+	if (s.query == "" || paired) && e.Token != "" {
 		// The address names the game from now on: opened again in this
 		// browser, from its history, it takes the seat back with the
 		// token kept for it; elsewhere it watches the game. It is not the
 		// watch link, which another tab of this browser may open to watch.
+		// A quick match's pairing moves the page to the game it joined.
 		s.query = "?game=" + e.Watch
 	}
 	s.mode, s.level, s.player, s.watch = e.Mode, e.Level, e.Player, e.Watch

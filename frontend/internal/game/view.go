@@ -96,6 +96,30 @@ type View struct {
 	// Retake is the label of the button that reconnects after the server
 	// closed the connection for good ("Take my seat back"), or "" when hidden.
 	Retake string
+	// Clocks reports that the game is timed: ClockRed and ClockYellow are
+	// the time left to each player ("2:05"), and ClockRunning the player
+	// whose clock runs, or NoPlayer.
+	Clocks                bool
+	ClockRed, ClockYellow string
+	ClockRunning          connect4.Player
+	// ClockChoice is the start screen's choice of clock for "Play someone"
+	// and "Invite a friend": "" for none, or one of [ClockChoices].
+	ClockChoice string
+
+	// Seeking reports that the page waits for an opponent in quick match:
+	// the panel shows SeekingFor, the time waited ("0:12"), PlayingNow ("3
+	// people playing now"), a Cancel button, and with OfferComputer a button
+	// to play the computer instead.
+	Seeking       bool
+	SeekingFor    string
+	PlayingNow    string
+	OfferComputer bool
+	// Lobby lists, on the start screen, games being played to watch, at
+	// most MaxLobby, the first ones filled in; LobbyPlaying says how many
+	// people play now. Both are empty until the server said.
+	Lobby        [MaxLobby]LiveLink
+	LobbyPlaying string
+
 	// Home is the label of the button back to the start screen ("Leave game"
 	// while the page holds a seat in a game that goes on, else "Start
 	// screen"), or "" on the start screen.

@@ -90,8 +90,9 @@ func header(mode protocol.Mode) session.Header {
 		ID: fmt.Sprintf("w%d-%d", ids.n, time.Now().UnixNano()), Mode: mode,
 		Token: fmt.Sprintf("t%d-%d", ids.n, time.Now().UnixNano()), Conn: "srv/c0",
 	}
-	if mode == protocol.Friends {
+	if mode == protocol.Friends || mode == protocol.Quick {
 		h.Join = fmt.Sprintf("j%d-%d", ids.n, time.Now().UnixNano())
+		h.Clock = protocol.TimeControl{Base: 3 * time.Minute, Increment: 2 * time.Second}
 	}
 	if mode == protocol.Computer {
 		h.Level, h.Yellow = "perfect", true
@@ -135,10 +136,10 @@ func same(a, b []session.Record) bool {
 	}
 	for i := range a {
 		x, y := a[i], b[i]
-		if !x.Until.Equal(y.Until) {
+		if !x.At.Equal(y.At) {
 			return false
 		}
-		x.Until, y.Until = time.Time{}, time.Time{}
+		x.At, y.At = time.Time{}, time.Time{}
 		if x != y {
 			return false
 		}
@@ -156,20 +157,21 @@ func load(t *testing.T, s session.Store, id string, from int, head session.Heade
 
 // records are one of each kind.
 var records = []session.Record{
-	{Op: session.Joined, Token: "tok-en_1", Conn: "srv/c1"},
-	{Op: session.Moved, Column: 3},
-	{Op: session.Left, Seat: 1, Until: time.UnixMilli(1_800_000_060_000)},
+	{Op: session.Joined, Seat: 1, Token: "tok-en_1", Conn: "srv/c1", At: time.UnixMilli(1_800_000_000_000)},
+	{Op: session.Moved, Column: 3, At: time.UnixMilli(1_800_000_001_234)},
+	{Op: session.Left, Seat: 1, At: time.UnixMilli(1_800_000_060_000)},
 	{Op: session.Held, Seat: 1, Conn: "srv/c2"},
 	{Op: session.Moved, Column: 6},
 	{Op: session.Offered, Seat: 0},
 	{Op: session.Abandoned, Seat: 1},
-	{Op: session.NewRound},
+	{Op: session.NewRound, At: time.UnixMilli(1_800_000_090_000)},
+	{Op: session.TimedOut, Seat: 0, At: time.UnixMilli(1_800_000_270_000)},
 	{Op: session.Closed},
 }
 
 func (h Harness) keys(t *testing.T) {
 	s, _ := h.open(t)
-	for _, mode := range []protocol.Mode{protocol.Friends, protocol.HotSeat, protocol.Computer} {
+	for _, mode := range []protocol.Mode{protocol.Friends, protocol.HotSeat, protocol.Computer, protocol.Quick} {
 		head := header(mode)
 		create(t, s, head)
 		find(t, s, session.WatchKey, head.ID, head.ID, nil)

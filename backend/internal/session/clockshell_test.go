@@ -1,0 +1,76 @@
+package session_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// blitz is the time control of these tests: 3 minutes, 2 seconds a move.
+var blitz = protocol.TimeControl{Base: 3 * time.Minute, Increment: 2 * time.Second}
+
+// A timed game between friends: the clocks start when the friend joins, a
+// move charges its player, a returning player and a server started again
+// see the clocks as they run, and when one runs out everyone is told.
+func TestTimedGame(t *testing.T) {
+	s := newShared()
+	first := s.hub()
+	r, y := connect(first), connect(first)
+	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
+	rs := r.take()[0].(protocol.Started)
+	if rs.Clock != blitz {
+		t.Fatalf("init: %+v", rs)
+	}
+	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
+	ys := y.take()[0].(protocol.Started)
+	r.expect(t, protocol.Presence{Player: yellow, Online: true}, protocol.Clock{Red: 3 * time.Minute, Yellow: 3 * time.Minute, Running: red})
+
+	s.pass(10 * time.Second)
+	r.Handle(protocol.Play{Column: 3})
+	afterRed := protocol.Clock{Red: 172 * time.Second, Yellow: 3 * time.Minute, Running: yellow}
+	r.expect(t, played(red, 3, 0), afterRed)
+	y.expect(t, played(red, 3, 0), afterRed)
+
+	// Yellow reloads 30 s into its turn: its clock has run meanwhile.
+	y.Close()
+	s.pass(30 * time.Second)
+	y = connect(first)
+	y.Handle(protocol.Resume{Token: ys.Token})
+	y.expect(t, ys, snap(3), protocol.Clock{Red: 172 * time.Second, Yellow: 150 * time.Second, Running: yellow}, protocol.Presence{Player: red, Online: true})
+
+	// The server is killed and started again 20 s later: the clock ran on,
+	// and its flag falls on time.
+	first.Close()
+	s.pass(20 * time.Second)
+	again := s.hub()
+	r = connect(again)
+	r.Handle(protocol.Resume{Token: rs.Token})
+	if got := r.take(); len(got) < 3 || got[2] != (protocol.Clock{Red: 172 * time.Second, Yellow: 130 * time.Second, Running: yellow}) {
+		t.Fatalf("after the restart: %v", got)
+	}
+	s.pass(130 * time.Second)
+	if n := s.clock.fire(130 * time.Second); n != 1 {
+		t.Fatalf("%d timers of yellow's 130 s fired, want the flag's", n)
+	}
+	r.expect(t, protocol.Timeout{Player: yellow}, protocol.Clock{Red: 172 * time.Second})
+	r.Handle(protocol.Play{Column: 4})
+	r.expect(t, errorFor(connect4.ErrGameOver))
+}
+
+// A tutorial client sees a loss on time as the other's win.
+func TestTimeoutForTheTutorial(t *testing.T) {
+	s := newShared()
+	h := s.hub()
+	r, y := connect(h), connect(h)
+	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
+	rs := r.take()[0].(protocol.Started)
+	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
+	old := connect(h)
+	old.Handle(protocol.Init{Watch: rs.Watch})
+	old.take()
+	s.pass(3 * time.Minute)
+	s.clock.fire(3 * time.Minute)
+	old.expect(t, protocol.Win{Player: yellow})
+}

@@ -1,0 +1,69 @@
+package protocol
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TimeControl is the clock of a timed game: each player has Base to make all
+// their moves, and gets Increment more after each move. The zero value is
+// an untimed game.
+type TimeControl struct {
+	Base, Increment time.Duration
+}
+
+// The bounds of a TimeControl.
+const (
+	MinBase      = 6 * time.Second // 0.1 minutes
+	MaxBase      = 60 * time.Minute
+	MaxIncrement = time.Minute
+)
+
+// TimeControls lists the time controls the page offers, quickest first. Any
+// other that ParseTimeControl accepts works as well.
+var TimeControls = []TimeControl{
+	{time.Minute, 2 * time.Second},
+	{3 * time.Minute, 2 * time.Second},
+	{5 * time.Minute, 0},
+	{10 * time.Minute, 5 * time.Second},
+}
+
+// ParseTimeControl reads a time control as String writes it: minutes per
+// player (a decimal number, such as 0.5 for bullet), "+", whole seconds
+// added after each move, such as "3+2"; "" is the untimed game. The base is
+// 0.1 to 60 minutes, to the second, and the increment 0 to 60 seconds. Its
+// error wraps ErrBadClock.
+func ParseTimeControl(s string) (TimeControl, error) {
+	if s == "" {
+		return TimeControl{}, nil
+	}
+	bad := fmt.Errorf("%w: %q", ErrBadClock, s)
+	m, sec, ok := strings.Cut(s, "+")
+	if !ok || strings.TrimLeft(m, "0123456789.") != "" || strings.TrimLeft(sec, "0123456789") != "" {
+		return TimeControl{}, bad
+	}
+	minutes, err1 := strconv.ParseFloat(m, 64)
+	seconds, err2 := strconv.Atoi(sec)
+	if err1 != nil || err2 != nil || minutes*60 < MinBase.Seconds() || minutes*60 > MaxBase.Seconds() || seconds > int(MaxIncrement/time.Second) {
+		return TimeControl{}, bad
+	}
+	tc := TimeControl{time.Duration(minutes * float64(time.Minute)), time.Duration(seconds) * time.Second}
+	if tc.Base%time.Second != 0 || tc.String() != s {
+		return TimeControl{}, bad // to the second, and written one way only
+	}
+	return tc, nil
+}
+
+// String returns the time control as "3+2" or "0.5+0", or "" for the
+// untimed game.
+func (tc TimeControl) String() string {
+	if tc == (TimeControl{}) {
+		return ""
+	}
+	return strconv.FormatFloat(tc.Base.Minutes(), 'f', -1, 64) + "+" + strconv.Itoa(int(tc.Increment/time.Second))
+}
+
+// Timed reports whether the game has a clock.
+func (tc TimeControl) Timed() bool { return tc.Base > 0 }
