@@ -139,7 +139,7 @@ type Store struct {
 
 	// wmu is held by a write from its checks to its answer: the writes
 	// come one at a time, each a frame of the journal. It guards journal,
-	// frame, rc, find, swept and closed.
+	// frame, rc, find, known, swept and closed.
 	wmu     sync.Mutex
 	journal journal
 	frame   []byte
@@ -150,6 +150,9 @@ type Store struct {
 	// connection.
 	rc   *sql.Conn
 	find *sql.Stmt
+	// known are the ids the database had at Open, and those made since:
+	// a new match whose id it has not seen needs no query.
+	known ids
 
 	// fc is the connection that writes to the database, the folder's once
 	// the store is open. Its commits are flushed to disk
@@ -305,6 +308,21 @@ func (s *Store) setUp(ctx context.Context) error {
 		last = max(last, n)
 	}
 	s.journal = journal{dir: s.dir, n: last + 1}
+	rows, err := s.fc.QueryContext(ctx, `SELECT id FROM matches`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		s.known.add(id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	return s.prepareFind(ctx)
 }
 
@@ -461,9 +479,12 @@ func (s *Store) write(ctx context.Context, r *request) error {
 		return ErrClosed
 	}
 	now := s.life.Now()
-	v, err := s.view(r.id)
-	if err != nil {
-		return err
+	var v view
+	if r.op != 'c' || s.known.mayHave(r.id) {
+		var err error
+		if v, err = s.view(r.id); err != nil {
+			return err
+		}
 	}
 	switch r.op {
 	case 'c':
@@ -492,7 +513,7 @@ func (s *Store) write(ctx context.Context, r *request) error {
 	if s.journal.full(len(frame)) {
 		s.rotateLocked(time.Time{}) // unless the folder is behind: then written past the mapping
 	}
-	err = s.journal.write(frame)
+	err := s.journal.write(frame)
 	if s.SetHealth(cmp.Or(err, s.lastFoldErr())) {
 		if err != nil {
 			s.log.Error("database unwritable", "err", err)
@@ -504,6 +525,9 @@ func (s *Store) write(ctx context.Context, r *request) error {
 		return err
 	}
 	s.remember(r, v, now)
+	if r.op == 'c' {
+		s.known.add(r.id)
+	}
 	if r.op == 'a' {
 		s.Publish(r.id, r.at, r.recs) // under s.wmu, so that news of one match keeps its order
 	}
