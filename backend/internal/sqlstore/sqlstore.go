@@ -31,6 +31,11 @@
 // matches' records since the last fold, their new keys, their ends), and the
 // reads add it to what the database says.
 //
+// A new match's id must not be in the database, if only in its archive: a
+// Bloom filter of the database's ids (ids.go) answers for most new ids with
+// no query, which at 5,000 players arriving at once was half of what the
+// store added to the moves' p99.
+//
 // An operating system crash or a power cut may lose what the journal holds
 // (it is not flushed to disk with fsync): the changes of the last foldEvery,
 // and of the fold under way. What was folded in is on disk.
