@@ -22,6 +22,10 @@ STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
 # wasmbrowsertest runs the GOOS=js GOARCH=wasm tests in headless Chromium. Its
 # version is pinned by the tool directive in backend/go.mod, with chromedp.
 WASMBROWSERTEST := $(BIN)/wasmbrowsertest
+# axe-core checks the page's accessibility in the end-to-end tests: a pinned
+# version from npm, installed for the tests alone into ./bin.
+AXE_VERSION := 4.14.1
+AXE := $(BIN)/axe-core-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help
@@ -56,10 +60,10 @@ $(DIST)/%.br $(DIST)/%.gz: $(DIST)/%
 	go run ./backend/cmd/precompress $<
 
 .PHONY: test
-test: build lint $(WASMBROWSERTEST) packages ## Lint, then run every test: native (with -race), wasm in Chromium, end to end.
+test: build lint $(WASMBROWSERTEST) $(AXE) packages ## Lint, then run every test: native (with -race), wasm in Chromium, end to end.
 	@# The wasm tests run one package at a time: wasmbrowsertest maps the files
 	@# of the test binaries (such as an Example's captured output) onto one /tmp.
-	CONNECT4_BIN=$(BIN)/connect4 go test -race -count=1 $(MODULES)
+	CONNECT4_BIN=$(BIN)/connect4 CONNECT4_AXE=$(AXE) go test -race -count=1 $(MODULES)
 	GOOS=js GOARCH=wasm go test -p 1 -count=1 -exec=$(WASMBROWSERTEST) $(WASM_MODULES)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
@@ -91,17 +95,22 @@ lint: frontend $(STATICCHECK) ## gofmt, go vet and staticcheck, native and GOOS=
 	GOOS=js GOARCH=wasm $(STATICCHECK) $(WASM_MODULES)
 
 # The Debian packages the tests need, each named as its command: chromium for
-# the browser tests, redis-server for the instances that share games.
-PACKAGES := chromium redis-server
+# the browser tests, redis-server for the instances that share games, npm for
+# axe-core.
+PACKAGES := chromium redis-server npm
 
 .PHONY: packages
-packages: ## Install the Debian packages the tests need (chromium, redis-server), those missing.
+packages: ## Install the Debian packages the tests need (chromium, redis-server, npm), those missing.
 	@missing=$$(for p in $(PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
 	  if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; fi
 
 $(STATICCHECK):
 	GOBIN=$(BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv $(BIN)/staticcheck $@
+
+$(AXE): | packages
+	npm install --prefix $(BIN)/axe-core-$(AXE_VERSION) --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+	test -s $@
 
 $(WASMBROWSERTEST): backend/go.mod backend/go.sum
 	cd backend && go build -o $@ github.com/agnivade/wasmbrowsertest

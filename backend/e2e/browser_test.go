@@ -125,17 +125,23 @@ func TestHotSeatInBrowser(t *testing.T) {
 	}
 }
 
-// The server's refusal shows in the page, never in an alert, and goes away.
-func TestFullColumnInBrowser(t *testing.T) {
+// Moves are taken back on a shared screen, and against the computer with its
+// reply.
+func TestTakeBackInBrowser(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	ctx := newTab(t)
-	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.play-here`, chromedp.ByQuery), waitStatus("Red to play"))
-	for r := range 6 {
-		run(t, ctx, play(3, r, []string{"red", "yellow"}[r%2]))
-	}
-	run(t, ctx,
-		chromedp.Click(column(3), chromedp.ByQuery),
-		waitStatus("This slot is full."),
-		waitStatus("Red to play"),
+	checkers := `document.querySelectorAll(".cell.red, .cell.yellow").length`
+	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.play-here`, chromedp.ByQuery), waitStatus("Red to play"),
+		play(3, 0, "red"), play(4, 0, "yellow"),
+		chromedp.Click(`button.take-back`, chromedp.ByQuery),
+		waitFor(checkers+` === 1`), waitStatus("Yellow to play"),
+	)
+	run(t, ctx, chromedp.Navigate(srv.URL), chromedp.Click(`button.computer`, chromedp.ByQuery),
+		chromedp.Click(`input[name="level"][value="easy"]`, chromedp.ByQuery),
+		chromedp.Click(`button.start-computer`, chromedp.ByQuery), waitStatus("Your turn"),
+		play(0, 0, "red"), waitFor(checkers+` === 2`), waitStatus("Your turn"),
+		chromedp.Click(`button.take-back`, chromedp.ByQuery),
+		waitFor(checkers+` === 0`), waitStatus("Your turn"),
 	)
 }

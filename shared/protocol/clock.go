@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -49,8 +50,8 @@ func ParseTimeControl(s string) (TimeControl, error) {
 	if err1 != nil || err2 != nil || minutes*60 < MinBase.Seconds() || minutes*60 > MaxBase.Seconds() || seconds > int(MaxIncrement/time.Second) {
 		return TimeControl{}, bad
 	}
-	tc := TimeControl{time.Duration(minutes * float64(time.Minute)), time.Duration(seconds) * time.Second}
-	if tc.Base%time.Second != 0 || tc.String() != s {
+	tc := TimeControl{time.Duration(math.Round(minutes*60)) * time.Second, time.Duration(seconds) * time.Second}
+	if tc.String() != s {
 		return TimeControl{}, bad // to the second, and written one way only
 	}
 	return tc, nil

@@ -12,6 +12,7 @@ const (
 	CloseIdle              Close = iota + 1 // a game without a move for its idle time
 	CloseInvitationExpired                  // an invitation no friend took for its time
 	CloseNewRound                           // a tutorial spectator, when the players start a rematch
+	CloseTakenBack                          // a tutorial spectator, when a move is taken back
 	CloseGameOver                           // the game ended elsewhere, or expired
 	CloseReplaced                           // the seat was taken back in another window
 	CloseShutdown                           // the server stops, or is stopping
@@ -35,6 +36,7 @@ var closes = map[Close]struct {
 	CloseIdle:              {1000, "This game was closed after %v without a move."},
 	CloseInvitationExpired: {1000, "This invitation expired after %v without a friend joining: start a new game for a new link."},
 	CloseNewRound:          {1000, "The players started a new game: reload the page to follow it."},
+	CloseTakenBack:         {1000, "A move was taken back: reload the page to follow the game."},
 	CloseGameOver:          {1000, "This game is over."},
 	CloseReplaced:          {1000, "You took your seat back in another window."},
 	CloseShutdown:          {1001, "The server is shutting down."},

@@ -36,7 +36,15 @@ func DecodeCommand(data []byte) (Command, error) {
 		if err != nil || !ok || token == "" {
 			return nil, fmt.Errorf("%w: \"token\" must be a non-empty string", ErrBadResume)
 		}
-		return Resume{Token: token}, nil
+		r := Resume{Token: token}
+		if len(w.Version) > 0 && !isNull(w.Version) {
+			v, err := strconv.Atoi(string(w.Version))
+			if err != nil {
+				return nil, fmt.Errorf("%w: \"version\" must be an integer", ErrBadResume)
+			}
+			r.Version = v
+		}
+		return r, nil
 	case "play":
 		column, err := decodeColumn(w.Column)
 		if err != nil {
@@ -55,6 +63,8 @@ func DecodeCommand(data []byte) (Command, error) {
 		return Seek{Clock: tc}, nil
 	case "cancel":
 		return Cancel{}, nil
+	case "takeback":
+		return TakeBack{}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownType, typ)
 }
@@ -306,7 +316,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout", "takeback"} {
 		if string(typ) == t {
 			return t
 		}

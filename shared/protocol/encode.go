@@ -27,6 +27,9 @@ func EncodeCommand(c Command) ([]byte, error) {
 	case Resume:
 		o := newObject("resume")
 		o.string("token", c.Token)
+		if c.Version != 0 {
+			o.int("version", c.Version)
+		}
 		return o.done(), nil
 	case Play:
 		o := newObject("play")
@@ -44,6 +47,9 @@ func EncodeCommand(c Command) ([]byte, error) {
 		return o.done(), nil
 	case Cancel:
 		o := newObject("cancel")
+		return o.done(), nil
+	case TakeBack:
+		o := newObject("takeback")
 		return o.done(), nil
 	}
 	return nil, fmt.Errorf("protocol: cannot encode command %T", c)

@@ -37,6 +37,8 @@ var (
 	ErrTooManyGames = errors.New("protocol: too many games from one address")
 	ErrSeeking      = errors.New("protocol: already seeking an opponent")
 	ErrBadClock     = errors.New("protocol: unknown time control")
+	ErrNoTakeBack   = errors.New("protocol: no move to take back")
+	ErrTakeBackMode = errors.New("protocol: no take-back between two people")
 	ErrNotSeeking   = errors.New("protocol: not seeking an opponent")
 	ErrBadLevel     = errors.New("protocol: unknown level")
 	ErrUnavailable  = errors.New("protocol: game store unavailable")
@@ -77,6 +79,8 @@ var messages = []struct {
 	{ErrServerFull, "server_full", "The server is full: please try again in a minute.", true},
 	{ErrTooManyGames, "too_many_games", "Too many games from your address: finish one, or let an invitation expire, before you start another.", false},
 	{ErrSeeking, "seeking", "You are already looking for an opponent.", false},
+	{ErrNoTakeBack, "no_takeback", "There is no move of yours to take back.", false},
+	{ErrTakeBackMode, "takeback_mode", "Moves are taken back only on one screen and against the computer.", false},
 	{ErrBadClock, "bad_clock", "Unknown time control: give minutes each and seconds added a move, from 0.1+0 to 60+60, such as 3+2.", false},
 	{ErrNotSeeking, "not_seeking", "You are not looking for an opponent.", false},
 	{ErrBadLevel, "bad_level", "Choose the computer's level: easy, medium or perfect.", false},

@@ -17,7 +17,7 @@ import (
 )
 
 // Command is a message from a browser to the server: [Init], [Resume], [Play],
-// [Rematch], [Ping], and from Version 3 on [Seek] and [Cancel].
+// [Rematch], [Ping], and from Version 3 on [Seek], [Cancel] and [TakeBack].
 type Command interface {
 	command()
 }
@@ -30,8 +30,9 @@ type Event interface {
 	event()
 }
 
-// The versions of the protocol. A client says its version in its [Init] (a
-// [Resume] implies Version2) and is sent only the events its version knows
+// The versions of the protocol. A client says its version in its [Init] or
+// [Resume] (a Resume without one speaks Version2; a [Seek], Version3) and is
+// sent only the events its version knows
 // ([Since]): the tutorial's client fails on any other type.
 const (
 	// Version1 is the tutorial's, the default: [Started], [Played], [Win],
@@ -85,10 +86,11 @@ type Init struct {
 }
 
 // Resume takes back a seat after a dropped connection, with the token that
-// [Started] gave. It implies Version 2. On the wire:
-// {"type": "resume", "token": TOKEN}.
+// [Started] gave. It speaks Version, or [Version2] when it is 0. On the wire:
+// {"type": "resume", "token": TOKEN}, or with "version": 3.
 type Resume struct {
-	Token string
+	Token   string
+	Version int // 0 means 2
 }
 
 // Play asks to drop a checker into Column (0 to 6, left to right).
@@ -118,6 +120,13 @@ type Seek struct {
 // server answers with [Cancelled]; the connection may then start another
 // game. On the wire: {"type": "cancel"}.
 type Cancel struct{}
+
+// TakeBack takes back the sender's last move (Version 3), in a hot-seat game
+// or against the computer, with the computer's reply if it came: the game
+// goes on from before that move, and everyone is sent a [Snapshot] of the
+// moves left. Between two browsers there is none. On the wire:
+// {"type": "takeback"}.
+type TakeBack struct{}
 
 // Ping asks the server for a [Pong], to learn that the connection still works:
 // a browser cannot see the WebSocket's own pings, and a connection can die
@@ -258,13 +267,14 @@ type Error struct {
 	Watch   string
 }
 
-func (Init) command()    {}
-func (Resume) command()  {}
-func (Play) command()    {}
-func (Rematch) command() {}
-func (Ping) command()    {}
-func (Seek) command()    {}
-func (Cancel) command()  {}
+func (Init) command()     {}
+func (Resume) command()   {}
+func (Play) command()     {}
+func (Rematch) command()  {}
+func (Ping) command()     {}
+func (Seek) command()     {}
+func (TakeBack) command() {}
+func (Cancel) command()   {}
 
 func (Started) event()      {}
 func (Played) event()       {}

@@ -88,10 +88,12 @@ func TestEncodeCommand(t *testing.T) {
 		{protocol.Init{Mode: protocol.HotSeat, Version: 2}, `{"type":"init","mode":"hotseat","version":2}`},
 		{protocol.Init{Mode: protocol.Computer, Level: "easy", Player: connect4.Yellow, Version: 2}, `{"type":"init","mode":"computer","level":"easy","player":"yellow","version":2}`},
 		{protocol.Resume{Token: "T"}, `{"type":"resume","token":"T"}`},
+		{protocol.Resume{Token: "T", Version: 3}, `{"type":"resume","token":"T","version":3}`},
 		{protocol.Rematch{}, `{"type":"rematch"}`},
 		{protocol.Ping{}, `{"type":"ping"}`},
 		{protocol.Seek{}, `{"type":"seek"}`},
 		{protocol.Cancel{}, `{"type":"cancel"}`},
+		{protocol.TakeBack{}, `{"type":"takeback"}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeCommand(tt.cmd)

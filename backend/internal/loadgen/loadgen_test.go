@@ -247,7 +247,8 @@ func TestTutorialServer(t *testing.T) {
 func TestMissingDrawEvent(t *testing.T) {
 	url := startTutorial(t, "")
 	cfg := loadgen.Config{URL: url, Timeout: 200 * time.Millisecond}
-	_, err := loadgen.Closed{Games: 20, Duration: 300 * time.Millisecond}.Run(context.Background(), cfg)
+	// Long enough for a game to reach its draw on a busy machine.
+	_, err := loadgen.Closed{Games: 20, Duration: 2 * time.Second}.Run(context.Background(), cfg)
 	if !errors.Is(err, loadgen.ErrFailed) || !strings.Contains(err.Error(), "timeout") {
 		t.Errorf("err %v, want a failure waiting for the draw", err)
 	}

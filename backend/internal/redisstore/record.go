@@ -27,7 +27,7 @@ func encode(r session.Record) string {
 		s += strconv.Itoa(r.Seat) + " " + r.Conn
 	case session.Left:
 		s += strconv.Itoa(r.Seat) + " " + strconv.FormatInt(r.At.UnixMilli(), 10)
-	case session.Moved:
+	case session.Moved, session.TookBack:
 		s += strconv.Itoa(r.Column)
 	case session.Offered, session.Abandoned, session.TimedOut:
 		s += strconv.Itoa(r.Seat)
@@ -41,7 +41,7 @@ func encode(r session.Record) string {
 // arity counts the fields of each kind of record.
 var arity = map[session.Op]int{
 	session.Joined: 2, session.Held: 2, session.Left: 2, session.Moved: 1,
-	session.Offered: 1, session.Abandoned: 1, session.NewRound: 0, session.Closed: 0, session.TimedOut: 1,
+	session.Offered: 1, session.Abandoned: 1, session.NewRound: 0, session.Closed: 0, session.TimedOut: 1, session.TookBack: 1,
 }
 
 // decode reads back a record from its text.
@@ -83,7 +83,7 @@ func decode(s string) (session.Record, error) {
 			ms, err = strconv.ParseInt(args[1], 10, 64)
 		}
 		r.At = time.UnixMilli(ms)
-	case session.Moved:
+	case session.Moved, session.TookBack:
 		r.Column, err = strconv.Atoi(args[0])
 	case session.Offered, session.Abandoned, session.TimedOut:
 		r.Seat, err = seatOf(args[0])

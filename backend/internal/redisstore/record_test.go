@@ -20,6 +20,7 @@ func TestRecordText(t *testing.T) {
 		{session.Record{Op: session.Moved, Column: 6, At: until}, "M6 @1700000060000"},
 		{session.Record{Op: session.NewRound, At: until}, "N @1700000060000"},
 		{session.Record{Op: session.TimedOut, Seat: 1, At: until}, "T1 @1700000060000"},
+		{session.Record{Op: session.TookBack, Column: 2}, "B2"},
 		{session.Record{Op: session.Held, Seat: 1, Conn: "c2"}, "H1 c2"},
 		{session.Record{Op: session.Left, Seat: 0, At: until}, "L0 1700000060000"},
 		{session.Record{Op: session.Moved, Column: 6}, "M6"},

@@ -429,6 +429,22 @@ func (s *Store) Unseek(ctx context.Context, pool, key string) error {
 	return s.rdb.LRem(ctx, s.queueKey(pool), 0, key).Err()
 }
 
+// Put implements session.Queue, in one transaction.
+func (s *Store) Put(ctx context.Context, pool, key string, first bool) error {
+	q := s.queueKey(pool)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.LRem(ctx, q, 0, key)
+		if first {
+			p.LPush(ctx, q, key)
+		} else {
+			p.RPush(ctx, q, key)
+		}
+		p.PExpire(ctx, q, s.opt.TTL)
+		return nil
+	})
+	return err
+}
+
 // Drop implements session.Store: it leaves the match to expire, since
 // spectators on other servers may follow it still.
 func (s *Store) Drop(context.Context, string) {}

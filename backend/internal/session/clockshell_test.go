@@ -37,7 +37,7 @@ func TestTimedGame(t *testing.T) {
 	y.Close()
 	s.pass(30 * time.Second)
 	y = connect(first)
-	y.Handle(protocol.Resume{Token: ys.Token})
+	y.Handle(protocol.Resume{Token: ys.Token, Version: protocol.Version})
 	y.expect(t, ys, snap(3), protocol.Clock{Red: 172 * time.Second, Yellow: 150 * time.Second, Running: yellow}, protocol.Presence{Player: red, Online: true})
 
 	// The server is killed and started again 20 s later: the clock ran on,
@@ -46,7 +46,7 @@ func TestTimedGame(t *testing.T) {
 	s.pass(20 * time.Second)
 	again := s.hub()
 	r = connect(again)
-	r.Handle(protocol.Resume{Token: rs.Token})
+	r.Handle(protocol.Resume{Token: rs.Token, Version: protocol.Version})
 	if got := r.take(); len(got) < 3 || got[2] != (protocol.Clock{Red: 172 * time.Second, Yellow: 130 * time.Second, Running: yellow}) {
 		t.Fatalf("after the restart: %v", got)
 	}
@@ -73,4 +73,32 @@ func TestTimeoutForTheTutorial(t *testing.T) {
 	s.pass(3 * time.Minute)
 	s.clock.fire(3 * time.Minute)
 	old.expect(t, protocol.Win{Player: yellow})
+}
+
+// A resume speaks version 2 unless it says otherwise: a page of an earlier
+// release, reloaded into a timed game, is not sent events it cannot read.
+func TestResumeSpeaksItsVersion(t *testing.T) {
+	s := newShared()
+	h := s.hub()
+	r, y := connect(h), connect(h)
+	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
+	rs := r.take()[0].(protocol.Started)
+	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
+	r.Close()
+	for _, tt := range []struct {
+		version int
+		clock   bool
+	}{{0, false}, {2, false}, {3, true}} {
+		back := connect(h)
+		back.Handle(protocol.Resume{Token: rs.Token, Version: tt.version})
+		got := false
+		for _, e := range back.take() {
+			_, isClock := e.(protocol.Clock)
+			got = got || isClock
+		}
+		if got != tt.clock {
+			t.Errorf("resume of version %d: clock sent %v, want %v", tt.version, got, tt.clock)
+		}
+		back.Close()
+	}
 }

@@ -207,22 +207,49 @@ func (st *state) decideLeave(i int, conn string, until time.Time) []Record {
 	return []Record{{Op: Left, Seat: i, At: until}}
 }
 
-// decideAbandon gives up on the holder of seat i, away for the away-th time:
-// a game in progress between friends ends, if the other seat was taken.
-func (st *state) decideAbandon(i, away int) []Record {
+// decideTakeBack takes back seat i's last move, with the computer's reply
+// if it came, in a hot-seat game (the last move, whoever made it) or
+// against the computer.
+func (st *state) decideTakeBack(i int) ([]Record, error) {
+	if st.twoPeople() {
+		return nil, protocol.ErrTakeBackMode
+	}
+	moves := st.game.Moves()
+	n := 0
+	switch st.head.Mode {
+	case protocol.HotSeat:
+		n = min(len(moves), 1)
+	case protocol.Computer:
+		for k := len(moves) - 1; k >= 0; k-- {
+			if moves[k].Player == st.colour(i) {
+				n = len(moves) - k
+				break
+			}
+		}
+	}
+	if n == 0 || st.closed {
+		return nil, protocol.ErrNoTakeBack
+	}
+	return []Record{{Op: TookBack, Column: n}}, nil
+}
+
+// decideAbandon gives up, now, on the holder of seat i, away for the away-th
+// time: a game in progress between two people ends, if the other seat was taken.
+func (st *state) decideAbandon(i, away int, now time.Time) []Record {
 	s := st.seats[i]
 	if st.closed || s.phase != seatAway || s.away != away || !st.twoPeople() || st.over() || !st.seats[1-i].taken() {
 		return nil
 	}
-	return []Record{{Op: Abandoned, Seat: i}}
+	return []Record{{Op: Abandoned, Seat: i, At: st.stamp(now)}}
 }
 
-// decideClose closes the match, which went without a record for too long.
-func (st *state) decideClose() []Record {
+// decideClose closes the match, now: it went without a record for too long,
+// or its creator gave up waiting for an opponent.
+func (st *state) decideClose(now time.Time) []Record {
 	if st.closed {
 		return nil
 	}
-	return []Record{{Op: Closed}}
+	return []Record{{Op: Closed, At: st.stamp(now)}}
 }
 
 // decideHold records that conn holds seat i again, as its server knows and
@@ -250,6 +277,7 @@ const (
 	computerTurn                     // the computer may be to move
 	paired                           // a quick match found its second player: tell the first its Started
 	clockSet                         // the running clock changed: set the timer of its flag
+	tellTakeBack                     // moves were taken back: tell everyone the moves left, in words their version knows
 )
 
 // effect is something the shell carries out after a record.
@@ -337,8 +365,35 @@ func (st *state) apply(r Record) []effect {
 			return nil
 		}
 		return st.timedOut(r.Seat, r.At)
+	case TookBack:
+		return st.tookBack(r.Column)
 	}
 	return nil
+}
+
+// tookBack takes back the last n moves: the game goes on from before them,
+// and everyone is told the moves left.
+func (st *state) tookBack(n int) []effect {
+	moves := st.game.Moves()
+	if n <= 0 || n > len(moves) {
+		return nil // the Store's order makes it impossible
+	}
+	columns := make([]int, len(moves)-n)
+	for k := range columns {
+		columns[k] = moves[k].Column
+	}
+	g, err := connect4.Replay(columns...)
+	if err != nil {
+		return nil
+	}
+	st.game = *g
+	st.leaver = connect4.NoPlayer
+	fx := []effect{{op: tellTakeBack, event: protocol.Snapshot{Moves: columns}}}
+	if !st.playing {
+		st.playing = true
+		fx = append(fx, effect{op: gameStarted})
+	}
+	return append(fx, effect{op: computerTurn})
 }
 
 // presence returns the event that seat i's holder came or went, for the

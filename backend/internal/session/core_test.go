@@ -97,12 +97,12 @@ func TestDecide(t *testing.T) {
 		{"leave", friendsAfter(), func(st *state) ([]Record, error) { return st.decideLeave(1, "s/c1", until), nil },
 			[]Record{{Op: Left, Seat: 1, At: until}}, nil},
 		{"leave a seat taken back", friendsAfter(), func(st *state) ([]Record, error) { return st.decideLeave(1, "s/old", until), nil }, nil, nil},
-		{"abandon", away, func(st *state) ([]Record, error) { return st.decideAbandon(1, 1), nil }, []Record{{Op: Abandoned, Seat: 1}}, nil},
-		{"abandon, a stale timer", away, func(st *state) ([]Record, error) { return st.decideAbandon(1, 0), nil }, nil, nil},
-		{"abandon an invitation", inviteAway, func(st *state) ([]Record, error) { return st.decideAbandon(0, 1), nil }, nil, nil},
-		{"abandon a game over", abandoned, func(st *state) ([]Record, error) { return st.decideAbandon(1, 1), nil }, nil, nil},
+		{"abandon", away, func(st *state) ([]Record, error) { return st.decideAbandon(1, 1, now), nil }, []Record{{Op: Abandoned, Seat: 1}}, nil},
+		{"abandon, a stale timer", away, func(st *state) ([]Record, error) { return st.decideAbandon(1, 0, now), nil }, nil, nil},
+		{"abandon an invitation", inviteAway, func(st *state) ([]Record, error) { return st.decideAbandon(0, 1, now), nil }, nil, nil},
+		{"abandon a game over", abandoned, func(st *state) ([]Record, error) { return st.decideAbandon(1, 1, now), nil }, nil, nil},
 		{"the computer", computer, func(st *state) ([]Record, error) { return nil, nil }, nil, nil},
-		{"close", friendsAfter(), func(st *state) ([]Record, error) { return st.decideClose(), nil }, []Record{{Op: Closed}}, nil},
+		{"close", friendsAfter(), func(st *state) ([]Record, error) { return st.decideClose(now), nil }, []Record{{Op: Closed}}, nil},
 		{"hold again", away, func(st *state) ([]Record, error) { return st.decideHold(1, "s/c1"), nil }, []Record{{Op: Held, Seat: 1, Conn: "s/c1"}}, nil},
 		{"hold a held seat", friendsAfter(), func(st *state) ([]Record, error) { return st.decideHold(1, "s/c1"), nil }, nil, nil},
 	}
@@ -234,5 +234,63 @@ func TestApplyColoursSwap(t *testing.T) {
 	st := friendsAfter(append(moves(0, 1, 0, 1, 0, 1, 0), Record{Op: Offered, Seat: 0}, Record{Op: Offered, Seat: 1})...)
 	if st.colour(0) != connect4.Yellow || st.colour(1) != connect4.Red || st.round != 1 || st.game.Len() != 0 || st.offers != [2]bool{} {
 		t.Errorf("after a rematch: seat 0 %v, seat 1 %v, round %d, %d moves, offers %v", st.colour(0), st.colour(1), st.round, st.game.Len(), st.offers)
+	}
+}
+
+// TestTakeBack checks what a take-back removes: the last move on one screen;
+// against the computer, the player's last move with the computer's reply,
+// or alone while the computer thinks; nothing between two people.
+func TestTakeBack(t *testing.T) {
+	hot := func(recs ...Record) state {
+		st := newState(Header{ID: "w", Mode: protocol.HotSeat, Token: "t0", Conn: "s/c0"})
+		for _, r := range recs {
+			st.apply(r)
+		}
+		return st
+	}
+	computer := func(yellow bool, recs ...Record) state {
+		st := newState(Header{ID: "w", Mode: protocol.Computer, Token: "t0", Conn: "s/c0", Level: "easy", Yellow: yellow})
+		for _, r := range recs {
+			st.apply(r)
+		}
+		return st
+	}
+	tests := []struct {
+		name    string
+		st      state
+		want    int // moves taken back
+		wantErr error
+		left    int // moves left after
+	}{
+		{"hot seat", hot(moves(3, 4, 5)...), 1, nil, 2},
+		{"hot seat, after the win", hot(moves(0, 1, 0, 1, 0, 1, 0)...), 1, nil, 6},
+		{"hot seat, nothing yet", hot(), 0, protocol.ErrNoTakeBack, 0},
+		{"red against the computer, after its reply", computer(false, moves(3, 4)...), 2, nil, 0},
+		{"red, while it thinks", computer(false, moves(3, 4, 2)...), 1, nil, 2},
+		{"yellow, after the computer's reply", computer(true, moves(3, 3, 4)...), 2, nil, 1},
+		{"yellow, before any move of its own", computer(true, moves(3)...), 0, protocol.ErrNoTakeBack, 1},
+		{"between friends", friendsAfter(moves(3)...), 0, protocol.ErrTakeBackMode, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := tt.st
+			recs, err := st.decideTakeBack(0)
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("err %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if len(recs) != 1 || recs[0] != (Record{Op: TookBack, Column: tt.want}) {
+				t.Fatalf("records %v, want %d taken back", recs, tt.want)
+			}
+			fx := st.apply(recs[0])
+			if st.game.Len() != tt.left || st.over() || !st.playing {
+				t.Errorf("after: %d moves, over %v, playing %v", st.game.Len(), st.over(), st.playing)
+			}
+			if fx[0].op != tellTakeBack || len(fx[0].event.(protocol.Snapshot).Moves) != tt.left || fx[len(fx)-1].op != computerTurn {
+				t.Errorf("effects %+v", fx)
+			}
+		})
 	}
 }

@@ -56,6 +56,10 @@ type match struct {
 	offer    Timer // offers the computer to the creator of a quick match who waits, or nil
 	flag     Timer // records that the running clock ran out, in a timed game, or nil
 	thinking bool  // the computer thinks of a move for this match
+	// moved counts the games and moves applied, and the close, for a think
+	// to tell without the lock whether the game moved on: it changes with
+	// every Moved, NewRound and Closed record.
+	moved atomic.Uint64
 }
 
 // seatHere is what this server has of a seat besides its state: the client
@@ -314,7 +318,12 @@ func (m *match) resync() {
 // logs count.
 func (m *match) apply(r Record, local bool) {
 	m.recs = append(m.recs, r)
-	m.carry(m.st.apply(r), local)
+	fx := m.st.apply(r)
+	switch r.Op {
+	case Moved, NewRound, Offered, Closed, TimedOut, Abandoned, TookBack:
+		m.moved.Add(1) // a think of the game before is worth nothing
+	}
+	m.carry(fx, local)
 	if !m.closed {
 		m.active()
 	}
@@ -358,6 +367,8 @@ func (m *match) carry(fx []effect, local bool) {
 			m.computerTurn()
 		case clockSet:
 			m.armFlag()
+		case tellTakeBack:
+			m.tellTakeBack(e.event)
 		case paired:
 			if m.offer != nil {
 				m.offer.Stop()
@@ -601,7 +612,13 @@ func (m *match) holds(c *Client) error {
 }
 
 // play plays c's move and sends the result to everyone.
-func (m *match) play(c *Client, column int) (err error) {
+func (m *match) play(c *Client, column int) error {
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decidePlay(c.seat, column, m.hub.cfg.Now()) })
+}
+
+// byHolder carries out a command of c, which must hold a seat here, as
+// decide decides it.
+func (m *match) byHolder(c *Client, decide func() ([]Record, error)) (err error) {
 	defer m.guard(&err)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -609,7 +626,7 @@ func (m *match) play(c *Client, column int) (err error) {
 		if err := m.holds(c); err != nil {
 			return nil, err
 		}
-		return m.st.decidePlay(c.seat, column, m.hub.cfg.Now())
+		return decide()
 	})
 }
 
@@ -630,7 +647,7 @@ func (m *match) computerTurn() {
 		return
 	}
 	m.thinking = true
-	g, round, n := m.st.game, m.st.round, m.st.game.Len()
+	g, round, n, gen := m.st.game, m.st.round, m.st.game.Len(), m.moved.Load()
 	client := m.here[0].holder.from
 	if client == "" {
 		client = "match " + m.id // no address to share a turn with
@@ -645,14 +662,14 @@ func (m *match) computerTurn() {
 		}
 		queued := m.hub.thinkers.submit(client, think{
 			run:   func() { m.think(g, round, n) },
-			stale: func() bool { return m.stale(round, n) },
+			stale: func() bool { return m.moved.Load() != gen },
+			drop:  m.dropThink,
 		})
 		if !queued {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.hub.log.Warn("computer move: too many thinks waiting, trying again", "match", m.num, "client", client)
-			m.thinking = false
-			m.later(m.computerTurn)
+			m.thinkAgain()
 		}
 	}()
 }
@@ -673,8 +690,6 @@ func (m *match) computerMoved(g *connect4.Game, round, n, column int, err error)
 	h := m.hub
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.thinking = false
-	defer m.computerTurn() // the game may have moved on to another turn of the computer's
 	if err != nil || !g.CanPlay(column) {
 		h.log.Error("computer move", "match", m.num, "level", m.opp.level, "column", column, "err", err)
 		column = -1 // the core plays the first column that can be played
@@ -687,52 +702,71 @@ func (m *match) computerMoved(g *connect4.Game, round, n, column int, err error)
 	})
 	if errors.Is(err, protocol.ErrUnavailable) {
 		h.log.Warn("computer move: trying again", "match", m.num, "err", err)
-		m.later(m.computerTurn)
-	}
-}
-
-// stale reports, and then ends the think, if the game moved on from round
-// after n moves: the computer's think of it is worth nothing.
-func (m *match) stale(round, n int) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !m.closed && m.st.round == round && m.st.game.Len() == n {
-		return false
+		m.thinkAgain()
+		return
 	}
 	m.thinking = false
-	m.computerTurn() // the turn it has now, if any
-	return true
+	m.computerTurn() // the game may have moved on to another turn of the computer's
+}
+
+// thinkAgain sets the computer thinking again a second later, as if it still
+// thought meanwhile: nothing else starts a think before. m.mu is held.
+func (m *match) thinkAgain() {
+	m.thinking = true
+	m.later(func() {
+		m.thinking = false
+		m.computerTurn()
+	})
+}
+
+// dropThink ends a think that the thinkers dropped, its game having moved
+// on: the computer looks at the turn the match has now.
+func (m *match) dropThink() {
+	defer m.guard(nil)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.thinking = false
+	m.computerTurn()
 }
 
 // rematch records c's wish for a new game, and starts it once both seats want
 // it; a hot-seat game starts over at once.
-func (m *match) rematch(c *Client) (err error) {
-	defer m.guard(&err)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.do(func() ([]Record, error) {
-		if err := m.holds(c); err != nil {
-			return nil, err
-		}
-		return m.st.decideRematch(c.seat, m.hub.cfg.Now())
-	})
+func (m *match) rematch(c *Client) error {
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decideRematch(c.seat, m.hub.cfg.Now()) })
 }
 
-// roundStarted tells everyone here that the next game began. The tutorial's
-// spectators cannot follow a new game on the same page: they are let go.
+// takeBack takes back c's last move.
+func (m *match) takeBack(c *Client) error {
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decideTakeBack(c.seat) })
+}
+
+// tellTakeBack tells everyone here the moves left after a take-back, e: a
+// Snapshot.
+func (m *match) tellTakeBack(e protocol.Event) {
+	m.renew(func(int) protocol.Event { return e }, protocol.CloseTakenBack)
+}
+
+// roundStarted tells everyone here that the next game began.
 func (m *match) roundStarted() {
+	m.renew(func(i int) protocol.Event { return m.started(i) }, protocol.CloseNewRound)
+}
+
+// renew tells everyone here the event for their seat, or for spectators,
+// that the board changed under them. The tutorial's spectators cannot
+// follow: they are let go, with why.
+func (m *match) renew(event func(seat int) protocol.Event, why protocol.Close) {
 	for i, s := range m.here {
 		if s.holder != nil {
-			s.holder.send(m.started(i))
+			s.holder.send(event(i))
 		}
 	}
 	for c := range m.watchers {
 		if c.version < protocol.Version2 {
-			c.conn.Close(protocol.CloseNewRound.Reason())
+			c.conn.Close(why.Reason())
 			delete(m.watchers, c)
 			continue
 		}
-		c.send(m.started(spectator))
+		c.send(event(spectator))
 	}
 }
 
@@ -792,15 +826,21 @@ func (m *match) expireFlag() {
 	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	fell := false
 	err := m.do(func() ([]Record, error) {
 		if m.closed {
 			return nil, nil
 		}
-		return m.st.decideFlag(m.hub.cfg.Now()), nil
+		recs := m.st.decideFlag(m.hub.cfg.Now())
+		fell = len(recs) > 0
+		return recs, nil
 	})
-	if err != nil && !m.closed {
+	switch {
+	case err != nil && !m.closed:
 		m.hub.log.Warn("recording a clock that ran out: trying again", "match", m.num, "err", err)
 		m.flag = m.hub.cfg.AfterFunc(retryDelay, m.expireFlag)
+	case err == nil && !fell:
+		m.armFlag() // early, by a clock set back: wait for the flag again
 	}
 }
 
@@ -908,7 +948,7 @@ func (m *match) expireGrace(i, away int) {
 		if m.closed {
 			return nil, nil
 		}
-		return m.st.decideAbandon(i, away), nil
+		return m.st.decideAbandon(i, away, m.hub.cfg.Now()), nil
 	})
 	if errors.Is(err, protocol.ErrUnavailable) {
 		m.hub.log.Warn("abandoning: trying again", "match", m.num, "err", err)
@@ -980,7 +1020,7 @@ func (m *match) expireIdle() {
 		if m.closed {
 			return nil, nil
 		}
-		return m.st.decideClose(), nil
+		return m.st.decideClose(m.hub.cfg.Now()), nil
 	})
 	if err != nil && !m.closed {
 		m.hub.log.Warn("closing an idle match: trying again", "match", m.num, "err", err)
@@ -1032,8 +1072,8 @@ func (m *match) stop() {
 	// back or joins.
 	life := m.hub.cfg.lifetimes()
 	keep := life.Match
-	if m.st.invitation() {
-		keep = life.Invitation
+	if m.st.invitation() && !m.hub.shared() {
+		keep = life.Invitation // a Store shared by servers keeps it for Match
 	}
 	m.hub.holdUntil(m.id, m.hub.cfg.Now().Add(keep))
 }

@@ -909,6 +909,46 @@ func easyOpening(t *testing.T, h *session.Hub) protocol.Event {
 	return await(t, p, 2)[1]
 }
 
+// downStore is a Store whose appends fail, as while Redis is away.
+type downStore struct {
+	session.Store
+	appends atomic.Int32
+}
+
+func (s *downStore) Append(context.Context, string, int, ...session.Record) error {
+	s.appends.Add(1)
+	return errors.New("redis: connection refused")
+}
+
+// While the Store refuses, the computer's move is tried again a second
+// later, not at once and again: a book move, which takes no thinker, does
+// not spin.
+func TestComputerTriesAgainLater(t *testing.T) {
+	clock := &clock{}
+	cfg := session.Config{AfterFunc: clock.AfterFunc, Now: clock.Now}
+	store := &downStore{Store: session.NewMemStore(cfg.Lifetimes())}
+	cfg.Store = store
+	cfg.Computer = func(string) (session.Bot, error) { return &quickBot{}, nil }
+	h := session.NewHub(cfg, discard)
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "book", Player: yellow, Version: 2})
+	deadline := time.Now().Add(5 * time.Second)
+	for store.appends.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the clock stands still: no retry is due
+	if n := store.appends.Load(); n != 1 {
+		t.Fatalf("the move was tried %d times before its retry was due, want 1", n)
+	}
+	clock.fire(time.Second)
+	for store.appends.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := store.appends.Load(); n != 2 {
+		t.Errorf("%d tries once the retry was due, want 2", n)
+	}
+}
+
 // quickBot plays its book at once and thinks of nothing else.
 type quickBot struct{ countingBot }
 
@@ -978,4 +1018,36 @@ func TestComputerLevels(t *testing.T) {
 	if got := await(t, p, 2); got[1] != played(red, 3, 0) {
 		t.Errorf("got %v", got)
 	}
+}
+
+// A player takes back their move against the computer, its reply with it,
+// and plays another; a spectator follows; a tutorial spectator is let go.
+func TestTakeBackAgainstTheComputer(t *testing.T) {
+	h := computerHub(&scriptedBot{columns: []int{6, 5}})
+	p := connect(h)
+	p.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Version: protocol.Version})
+	start := p.take()[0].(protocol.Started)
+	w, old := connect(h), connect(h)
+	w.Handle(protocol.Init{Watch: start.Watch, Version: protocol.Version})
+	old.Handle(protocol.Init{Watch: start.Watch})
+	w.take()
+	old.take()
+	p.Handle(protocol.Play{Column: 0})
+	await(t, p, 2)
+	await(t, w, 2)
+	p.Handle(protocol.TakeBack{})
+	p.expect(t, snap())
+	w.expect(t, snap())
+	if old.closed != protocol.CloseTakenBack.Reason() {
+		t.Errorf("the tutorial's spectator: closed %q", old.closed)
+	}
+	p.Handle(protocol.Play{Column: 1})
+	if got := await(t, p, 2); got[0] != played(red, 1, 0) || got[1] != played(yellow, 6, 0) {
+		t.Errorf("after the take-back: %v", got)
+	}
+	// The tutorial's clients know no take-back.
+	tut := connect(h)
+	tut.Handle(protocol.Play{Column: 3})
+	tut.Handle(protocol.TakeBack{})
+	tut.expect(t, played(red, 3, 0), errorFor(protocol.ErrUnknownType))
 }

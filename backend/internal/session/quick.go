@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"slices"
 	"sync"
 
@@ -27,6 +28,10 @@ type Queue interface {
 	Seek(ctx context.Context, pool, key string) (string, error)
 	// Unseek takes key out of pool, if it is there.
 	Unseek(ctx context.Context, pool, key string) error
+	// Put adds key to pool, first in line if first, else last, unless it
+	// is there already: a key taken out by Seek whose match could not be
+	// joined for a passing reason goes back where it was.
+	Put(ctx context.Context, pool, key string, first bool) error
 }
 
 // localQueue is the Queue of one server.
@@ -59,10 +64,29 @@ func (q *localQueue) Unseek(_ context.Context, pool, key string) error {
 	return nil
 }
 
+// Put implements Queue.
+func (q *localQueue) Put(_ context.Context, pool, key string, first bool) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.pools == nil {
+		q.pools = make(map[string][]string)
+	}
+	keys := q.pools[pool]
+	switch {
+	case slices.Contains(keys, key):
+	case first:
+		q.pools[pool] = append([]string{key}, keys...)
+	default:
+		q.pools[pool] = append(keys, key)
+	}
+	return nil
+}
+
 // pairTries bounds how many waiting players a seeker tries in a row whose
-// matches have gone meanwhile (they left, or cancelled) before it waits in
-// the queue itself.
-const pairTries = 8
+// matches have gone meanwhile (they left, or cancelled, or their server was
+// killed) before it waits in line itself. Each try takes a dead key out of
+// the queue for good, so the next seeker finds fewer.
+const pairTries = 256
 
 // seek starts a quick match for c, with the clock of cmd, and pairs it with
 // a player who chose the same clock, or puts it in the queue.
@@ -85,10 +109,16 @@ func (c *Client) seek(cmd protocol.Seek) error {
 // pair takes c, the creator of a quick match that waits for an opponent, to
 // the match of the player who waits longest, or else puts its match in the
 // queue and tells c it waits.
+//
+// Before it joins another's match, c withdraws its own, for good, with a
+// record: a player who took its key from the queue meanwhile finds it
+// closed, and tries the next, so that no one is ever in two matches. If
+// the other's match could not be joined, c starts a match afresh.
 func (c *Client) pair() error {
-	own, h := c.match, c.hub
-	key, pool := own.queued()
+	h := c.hub
 	for range pairTries {
+		own := c.match
+		key, pool, clock := own.queued()
 		ctx, cancel := h.storeContext()
 		other, err := h.queue.Seek(ctx, pool, key)
 		cancel()
@@ -100,21 +130,58 @@ func (c *Client) pair() error {
 		case other == "":
 			own.waiting(c)
 			return nil
-		}
-		err = c.enter(JoinKey, other, protocol.ErrInvitation, func(m *match, c *Client) error { return m.join(c, coin()) })
-		if err == nil {
-			own.cancelSeek()
+		case !h.joinable(other):
+			continue // a key left behind: it is out of the queue now
+		case !own.cancelSeek():
+			// Paired meanwhile, by a player who took the key before:
+			// c plays that game, and the other waits on.
+			h.putBack(pool, other)
 			return nil
 		}
-		c.match, c.seat = own, 0 // its creator left the queue meanwhile: the next
+		c.match, c.seat = nil, spectator
+		err = c.enter(JoinKey, other, protocol.ErrInvitation, func(m *match, c *Client) error { return m.join(c, coin()) })
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, protocol.ErrInvitation) && !errors.Is(err, protocol.ErrSeatTaken) {
+			h.putBack(pool, other) // its creator still waits: give the place back
+		}
+		m, err := newMatch(h, protocol.Quick, opponent{}, clock, c, true)
+		if err != nil {
+			return err
+		}
+		c.match, c.seat = m, 0
 	}
+	// Only matches gone meanwhile in the way: wait in line.
+	own := c.match
+	key, pool, _ := own.queued()
 	ctx, cancel := h.storeContext()
 	defer cancel()
-	if err := h.queue.Unseek(ctx, pool, key); err != nil {
-		h.log.Warn("quick match: leaving the queue", "err", err)
+	if err := h.queue.Put(ctx, pool, key, false); err != nil {
+		own.cancelSeek()
+		c.match, c.seat = nil, spectator
+		return unavailable(err)
 	}
 	own.waiting(c)
 	return nil
+}
+
+// joinable reports whether a match has the join key key, as far as the Store
+// knows; an error of the Store says yes, and the join that follows tells.
+func (h *Hub) joinable(key string) bool {
+	ctx, cancel := h.storeContext()
+	defer cancel()
+	_, err := h.store.Find(ctx, JoinKey, key)
+	return !errors.Is(err, ErrNotFound)
+}
+
+// putBack puts key, taken out of pool by Seek, back first in line.
+func (h *Hub) putBack(pool, key string) {
+	ctx, cancel := h.storeContext()
+	defer cancel()
+	if err := h.queue.Put(ctx, pool, key, true); err != nil {
+		h.log.Warn("quick match: giving a player back its place", "err", err)
+	}
 }
 
 // coin returns true or false, at random.
@@ -145,11 +212,11 @@ func (m *match) isSeeking() bool {
 }
 
 // queued returns the key that joins m, and the pool of the queue it waits
-// in: its time control.
-func (m *match) queued() (key, pool string) {
+// in: its time control's name, and the time control.
+func (m *match) queued() (key, pool string, clock protocol.TimeControl) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.st.head.Join, m.st.head.Clock.String()
+	return m.st.head.Join, m.st.head.Clock.String(), m.st.head.Clock
 }
 
 // waiting tells c, which holds the first seat of m, that it waits in the
@@ -177,19 +244,25 @@ func (m *match) waiting(c *Client) {
 	})
 }
 
-// cancelSeek takes m out of the queue and ends it, unless it was paired
-// meanwhile: then it reports false. Its creator stays connected, for
-// another game.
-func (m *match) cancelSeek() bool {
+// cancelSeek takes m out of the queue and closes it for good, with a record
+// that every server sees, unless it was paired meanwhile: then it reports
+// false. A player who took m's key from the queue meanwhile finds it
+// closed. Its creator stays connected, for another game.
+func (m *match) cancelSeek() (ok bool) {
 	defer m.guard(nil)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.st.seeking() {
+	if m.closed || !m.st.seeking() {
 		return false
 	}
 	m.unseek()
-	m.here[0].holder = nil
-	m.end(true)
+	m.here[0].holder = nil // not closed with the match: it stays connected
+	err := m.do(func() ([]Record, error) { return m.st.decideClose(m.hub.cfg.Now()), nil })
+	if !m.closed {
+		// The Store refused the record: end it here all the same.
+		m.hub.log.Warn("quick match: closing a cancelled match", "match", m.num, "err", err)
+		m.end(true)
+	}
 	return true
 }
 

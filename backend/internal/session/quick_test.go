@@ -1,10 +1,14 @@
 package session_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 	"pgregory.net/rapid"
@@ -148,7 +152,7 @@ func TestQuickMatchLeaveAndReturn(t *testing.T) {
 	b.Handle(protocol.Seek{})
 	waits(t, b) // not paired with a player who left
 	back := connect(h)
-	back.Handle(protocol.Resume{Token: token})
+	back.Handle(protocol.Resume{Token: token, Version: protocol.Version})
 	pairedAs(t, back)
 	pairedAs(t, b)
 }
@@ -263,7 +267,7 @@ func TestQuickMatchModel(t *testing.T) {
 				back := &seeker{p: connect(h), token: s.token}
 				s.token = "" // taken back: its model is the new one's
 				all = append(all, back)
-				back.p.Handle(protocol.Resume{Token: back.token})
+				back.p.Handle(protocol.Resume{Token: back.token, Version: protocol.Version})
 				settle()
 			},
 		})
@@ -335,4 +339,118 @@ func TestQuickMatchClocks(t *testing.T) {
 		t.Errorf("paired: %+v, want the clock", s)
 	}
 	pairedAs(t, blitzer)
+}
+
+// trickyQueue is a Queue of one server that hands out stale keys first (as
+// a shared Redis keeps those of a server that was killed while its players
+// waited), and calls onPop, if set, between taking a key out and handing it
+// over: the window before the seeker joins.
+type trickyQueue struct {
+	mu    sync.Mutex
+	stale []string
+	keys  []string
+	onPop func()
+}
+
+func (q *trickyQueue) Seek(_ context.Context, _, key string) (string, error) {
+	q.mu.Lock()
+	if len(q.stale) > 0 {
+		k := q.stale[0]
+		q.stale = q.stale[1:]
+		q.mu.Unlock()
+		return k, nil
+	}
+	q.keys = slices.DeleteFunc(q.keys, func(k string) bool { return k == key })
+	if len(q.keys) == 0 {
+		q.keys = append(q.keys, key)
+		q.mu.Unlock()
+		return "", nil
+	}
+	k, hook := q.keys[0], q.onPop
+	q.keys = q.keys[1:]
+	q.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	return k, nil
+}
+
+func (q *trickyQueue) Unseek(_ context.Context, _, key string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.keys = slices.DeleteFunc(q.keys, func(k string) bool { return k == key })
+	return nil
+}
+
+func (q *trickyQueue) Put(_ context.Context, _, key string, first bool) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.keys = slices.DeleteFunc(q.keys, func(k string) bool { return k == key })
+	if first {
+		q.keys = append([]string{key}, q.keys...)
+	} else {
+		q.keys = append(q.keys, key)
+	}
+	return nil
+}
+
+// keepStore drops nothing, as the Redis Store lets matches expire instead.
+type keepStore struct{ session.Store }
+
+func (keepStore) Drop(context.Context, string) {}
+
+// trickyHub returns a hub with the queue q, and a Store that keeps what it
+// is told to drop.
+func trickyHub(q *trickyQueue) *session.Hub {
+	c := &clock{}
+	cfg := session.Config{Grace: grace, Idle: idle, AfterFunc: c.AfterFunc, Now: c.Now, Queue: q}
+	cfg.Store = keepStore{session.NewMemStore(cfg.Lifetimes())}
+	return session.NewHub(cfg, discard)
+}
+
+// paired reports whether p was told its colour.
+func paired(p player) bool {
+	for _, e := range p.take() {
+		if s, ok := e.(protocol.Started); ok && s.Player != connect4.NoPlayer {
+			return true
+		}
+	}
+	return false
+}
+
+// A seeker who cancels just after another took its key out of the queue is
+// never paired: the match is closed by a record, which even a Store that
+// keeps dropped matches shows to the other, who waits on.
+func TestQuickMatchCancelRace(t *testing.T) {
+	q := &trickyQueue{}
+	h := trickyHub(q)
+	a, b := connect(h), connect(h)
+	a.Handle(protocol.Seek{})
+	a.take()
+	q.onPop = func() { a.Handle(protocol.Cancel{}) }
+	b.Handle(protocol.Seek{})
+	a.expect(t, protocol.Cancelled{})
+	if paired(b) {
+		t.Fatal("paired with a player who cancelled")
+	}
+	if len(q.keys) != 1 {
+		t.Errorf("queue %v, want the second seeker waiting", q.keys)
+	}
+}
+
+// Keys of matches gone (as a killed server leaves them) never keep a seeker
+// out of the queue, however many.
+func TestQuickMatchStaleKeys(t *testing.T) {
+	q := &trickyQueue{}
+	for i := range 40 {
+		q.stale = append(q.stale, fmt.Sprint("gone", i))
+	}
+	h := trickyHub(q)
+	a, b := connect(h), connect(h)
+	a.Handle(protocol.Seek{})
+	a.take()
+	b.Handle(protocol.Seek{})
+	if !paired(b) || !paired(a) {
+		t.Fatalf("two seekers past 40 stale keys were not paired; queue %v", q.keys)
+	}
 }

@@ -11,6 +11,7 @@ type quota struct {
 	max   int                             // negative: no limit
 	held  map[string]map[string]time.Time // by address: the match ids, with when each stops counting (zero: while open here)
 	owner map[string]string               // the address that holds each match id
+	swept time.Time                       // when every address was last cleared of expired ids, every sweepEvery
 }
 
 func newQuota(max int) quota {
@@ -23,13 +24,14 @@ func (q *quota) take(from, id string, now time.Time) bool {
 	if from == "" || q.max < 0 {
 		return true
 	}
-	ids := q.held[from]
-	for other, until := range ids {
-		if !until.IsZero() && !now.Before(until) {
-			delete(ids, other)
-			delete(q.owner, other)
+	if now.Sub(q.swept) >= sweepEvery {
+		q.swept = now
+		for addr := range q.held {
+			q.expire(addr, now)
 		}
 	}
+	q.expire(from, now)
+	ids := q.held[from]
 	if len(ids) >= q.max {
 		return false
 	}
@@ -40,6 +42,20 @@ func (q *quota) take(from, id string, now time.Time) bool {
 	ids[id] = time.Time{}
 	q.owner[id] = from
 	return true
+}
+
+// expire forgets the ids of address from that stopped counting by now.
+func (q *quota) expire(from string, now time.Time) {
+	ids := q.held[from]
+	for id, until := range ids {
+		if !until.IsZero() && !now.Before(until) {
+			delete(ids, id)
+			delete(q.owner, id)
+		}
+	}
+	if ids != nil && len(ids) == 0 {
+		delete(q.held, from)
+	}
 }
 
 // park makes match id, let go here, count until until.

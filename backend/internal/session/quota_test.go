@@ -42,6 +42,11 @@ func TestQuota(t *testing.T) {
 		{"no address, no limit", 1, []step{
 			{"take", "", "1", 0, true}, {"take", "", "2", 0, true},
 		}},
+		{"addresses that never come back are forgotten", 1, []step{
+			{"take", "a", "1", 0, true}, {"park", "", "1", 60, false},
+			{"take", "b", "2", 120, true},
+			{"count", "a", "", 0, false},
+		}},
 		{"unknown ids are ignored", 1, []step{
 			{"park", "", "x", 10, false}, {"open", "", "x", 0, false}, {"release", "", "x", 0, false},
 			{"take", "a", "1", 0, true},
@@ -62,6 +67,10 @@ func TestQuota(t *testing.T) {
 					q.open(s.id)
 				case "release":
 					q.release(s.id)
+				case "count":
+					if _, ok := q.held[s.from]; ok != s.want {
+						t.Fatalf("step %d: %s held %v, want %v", i, s.from, ok, s.want)
+					}
 				}
 			}
 			for from, ids := range q.held {

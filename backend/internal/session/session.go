@@ -559,7 +559,7 @@ func (c *Client) Handle(cmd protocol.Command) {
 	case protocol.Init:
 		err = c.init(cmd)
 	case protocol.Resume:
-		err = c.resume(cmd.Token)
+		err = c.resume(cmd)
 	case protocol.Play:
 		if c.match == nil {
 			// The tutorial's part 1: a first play starts a hot-seat game.
@@ -574,6 +574,15 @@ func (c *Client) Handle(cmd protocol.Command) {
 		err = c.seek(cmd)
 	case protocol.Cancel:
 		err = c.cancel()
+	case protocol.TakeBack:
+		switch {
+		case c.version < protocol.Version3:
+			err = fmt.Errorf("%w: takeback, before version 3", protocol.ErrUnknownType)
+		case c.match == nil:
+			err = protocol.ErrNotInGame
+		default:
+			err = c.match.takeBack(c)
+		}
 	case protocol.Rematch:
 		if c.match == nil {
 			err = protocol.ErrNotInGame
@@ -649,11 +658,15 @@ func (c *Client) start(mode protocol.Mode, opp opponent, clock protocol.TimeCont
 	return nil
 }
 
-func (c *Client) resume(token string) error {
+func (c *Client) resume(cmd protocol.Resume) error {
 	if c.match != nil {
 		return protocol.ErrInGame
 	}
-	c.version = protocol.Version
+	token := cmd.Token
+	c.version = protocol.Version2
+	if cmd.Version != 0 {
+		c.version = min(max(cmd.Version, protocol.Version1), protocol.Version)
+	}
 	err := c.enter(TokenKey, token, protocol.ErrTokenExpired, func(m *match, c *Client) error {
 		return m.resume(c, token)
 	})

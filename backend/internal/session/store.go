@@ -110,6 +110,7 @@ const (
 	Abandoned Op = 'A' // Seat did not come back in time
 	Closed    Op = 'C' // the match closed for idleness
 	TimedOut  Op = 'T' // Seat's clock ran out, in a timed game
+	TookBack  Op = 'B' // the last Column moves taken back, in a hot-seat game or against the computer
 )
 
 // Record is one thing that happened in a match. Which fields count depends on

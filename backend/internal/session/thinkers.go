@@ -66,10 +66,12 @@ func (q *fairQueue[T]) next() (string, T, bool) {
 func (q *fairQueue[T]) finish(client string) { delete(q.busy, client) }
 
 // think is a computer move to choose: run chooses it, unless stale reports
-// that the game moved on meanwhile, and then it is dropped.
+// that the game moved on meanwhile, and then it is dropped, and drop, on a
+// goroutine of its own, tells its match. stale must be quick, and take no
+// lock: it runs with the thinkers' lock held.
 type think struct {
-	run   func()
-	stale func() bool
+	run, drop func()
+	stale     func() bool
 }
 
 // thinkers runs the computer's thinks, at most slots at once, in the order of
@@ -107,6 +109,7 @@ func (p *thinkers) startLocked() {
 		}
 		if t.stale() {
 			p.q.finish(client)
+			go t.drop()
 			continue
 		}
 		p.free--

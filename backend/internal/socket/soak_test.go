@@ -54,8 +54,11 @@ func TestSoak(t *testing.T) {
 		MessageBurst:            50,
 		SendQueue:               16,
 		WriteTimeout:            time.Second,
-		FirstMessageTimeout:     time.Second,
-		CloseGrace:              200 * time.Millisecond,
+		// Longer than a busy machine may keep a reader from running, so
+		// that honest clients are not taken for silent ones; the silent
+		// rogues wait 5 s to be let go.
+		FirstMessageTimeout: 3 * time.Second,
+		CloseGrace:          200 * time.Millisecond,
 	}, discard)
 	srv := httptest.NewUnstartedServer(sockets)
 	srv.Listener = wrapListener{srv.Listener, smallBuffers}
@@ -113,6 +116,8 @@ func honestGame(ctx context.Context, url string, i int) error {
 		return err
 	}
 	defer red.Close()
+	// Every read has a deadline: a lost event fails the game, never hangs it.
+	red.SetReadDeadline(time.Now().Add(20 * time.Second))
 	red.WriteMessage(websocket.TextMessage, []byte(`{"type":"init","version":2}`))
 	var init struct{ Join, Watch string }
 	if err := red.ReadJSON(&init); err != nil {

@@ -1,8 +1,8 @@
-// Package static owns the files of the page and serves them: index.html and
-// style.css, written by hand, and the built frontend in dist/ (app.wasm and the
-// toolchain's wasm_exec.js, with their precompressed copies), which `make build`
-// puts there. All are embedded in the binary, so that it serves the whole game
-// with nothing beside it.
+// Package static owns the files of the page and serves them: index.html,
+// style.css and favicon.svg, written by hand, and the built frontend in dist/
+// (app.wasm and the toolchain's wasm_exec.js, with their precompressed
+// copies), which `make build` puts there. All are embedded in the binary, so
+// that it serves the whole game with nothing beside it.
 package static
 
 import (
@@ -24,7 +24,7 @@ import (
 
 // The page's own files, and the built frontend with its precompressed copies.
 var (
-	//go:embed index.html style.css
+	//go:embed index.html style.css favicon.svg
 	page embed.FS
 	//go:embed all:dist
 	dist embed.FS

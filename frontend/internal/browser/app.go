@@ -167,9 +167,25 @@ func (l *loop) handle(m any) {
 	case clicked:
 		if cmd, ok := l.state.Click(m.column); ok {
 			l.send(cmd)
+		} else {
+			// Refused here, such as a full column: said for a while.
+			l.expire(l.state.ErrorSeq(), l.cfg.errorTimeout)
 		}
 	case hovered:
 		l.state.Hover(m.column)
+	case aimed:
+		l.state.Aim(m.column)
+		l.state.Hover(m.column)
+	case stepped:
+		l.state.Step(m.delta)
+	case answered:
+		if cmd, ok := l.state.Answer(m.yes); ok {
+			l.send(cmd)
+		}
+	case shareAsked:
+		if link := l.state.View().JoinLink; link != "" {
+			l.page.openShare(link)
+		}
 	case startAsked:
 		l.state.Start(m.mode)
 	case chooserToggled:
@@ -186,7 +202,7 @@ func (l *loop) handle(m any) {
 		l.state.Retake()
 	case homeAsked:
 		l.cancelSeek()
-		l.state.Home()
+		l.state.Leave()
 	case cancelAsked:
 		l.cancelSeek()
 	case computerInsteadAsked:
@@ -197,6 +213,10 @@ func (l *loop) handle(m any) {
 		l.lobbyCame(m)
 	case clockChosen:
 		l.state.ChooseClock(m.clock)
+	case takeBackAsked:
+		if cmd, ok := l.state.TakeBack(); ok {
+			l.send(cmd)
+		}
 	case lobbyDue:
 	case copyAsked:
 		l.copy(m.link)

@@ -502,9 +502,28 @@ func TestBoard(t *testing.T) {
 			}
 		}
 	}
-	status := h.query(".status")
-	if role, live := h.attr(status, "role"), h.attr(status, "aria-live"); role != "status" || live != "polite" {
-		t.Errorf("status has role %q and aria-live %q, want status and polite", role, live)
+	// One live region says everything once: the status line is not one.
+	if live := h.attr(h.query(".status"), "aria-live"); live != "<none>" {
+		t.Errorf("status has aria-live %q, want none", live)
+	}
+	announcer := h.query(".announcer")
+	if role, live := h.attr(announcer, "role"), h.attr(announcer, "aria-live"); role != "log" || live != "polite" {
+		t.Errorf("announcer has role %q and aria-live %q, want log and polite", role, live)
+	}
+	if role, label := h.attr(board, "role"), h.attr(board, "aria-label"); role != "group" || label != "Board" {
+		t.Errorf("board has role %q and label %q", role, label)
+	}
+	stops := 0
+	for c, column := range columns {
+		if h.attr(column, "tabindex") == "0" {
+			stops++
+			if c != 3 {
+				t.Errorf("the board's Tab stop is column %d, want the middle one", c)
+			}
+		}
+	}
+	if stops != 1 {
+		t.Errorf("the board has %d Tab stops, want 1", stops)
 	}
 	h.waitStatus("Setting up the board…", "status info")
 
@@ -624,13 +643,16 @@ func TestWin(t *testing.T) {
 func TestErrorShowsThenClears(t *testing.T) {
 	h := start(t, "", "")
 	c := h.hotSeat()
+	// An error shows beside the status line, never in its place.
 	c.receive(`{"type":"error","message":"This slot is full."}`)
-	h.waitStatus("This slot is full.", "status error")
+	h.waitText(".notice", "This slot is full.")
 	h.waitStatus("Red to play", "status turn red")
+	h.waitShown(".notice", false)
 
 	c.receive(`{"type":"nonsense"}`)
-	h.waitStatus(unreadable, "status error")
+	h.waitText(".notice", unreadable)
 	h.waitStatus("Red to play", "status turn red")
+	h.waitShown(".notice", false)
 }
 
 func TestHoverPreview(t *testing.T) {
@@ -656,8 +678,19 @@ func TestNewGame(t *testing.T) {
 	c.receive(`{"type":"play","player":"red","column":5,"row":0}`)
 	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell red last")
 
+	// A game in progress: the page asks first; Escape keeps the game.
 	h.click(h.query("button.new-game"))
+	dialog := h.query("dialog.confirm")
+	h.waitFor("dialog open", func() string { return fmt.Sprint(truthy(t, get(t, dialog, "open"))) }, "true")
+	h.waitText(".confirm-text", "Start a new game? This one is not over.")
+	h.dispatch(dialog, "Event", "cancel", nil)
+	call(t, dialog, "close")
+	c.expectNothing(t)
+	h.click(h.query("button.new-game"))
+	h.waitFor("dialog open", func() string { return fmt.Sprint(truthy(t, get(t, dialog, "open"))) }, "true")
+	h.click(h.query("button.confirm-yes"))
 	c.expectSent(t, `{"type":"rematch"}`)
+	h.waitFor("dialog open", func() string { return fmt.Sprint(truthy(t, get(t, dialog, "open"))) }, "false")
 	c.receive(startedHotSeat)
 	h.waitClass("cell (5, 0)", h.cell(5, 0), "cell empty")
 	h.waitStatus("Red to play", "status turn red")
@@ -872,7 +905,7 @@ func TestAcceptRematch(t *testing.T) {
 func TestStoredToken(t *testing.T) {
 	h := start(t, "?join="+joinKey, token)
 	h.waitStatus("Taking your seat back…", "status info")
-	c := h.open(`{"type":"resume","token":"tok"}`)
+	c := h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedYellow, `{"type":"play","player":"red","column":3,"row":0}`, redOnline)
 	h.waitStatus("Your turn", "status turn yellow you")
 	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
@@ -880,7 +913,7 @@ func TestStoredToken(t *testing.T) {
 
 func TestDeadToken(t *testing.T) {
 	h := start(t, "", token)
-	c := h.open(`{"type":"resume","token":"tok"}`)
+	c := h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "That game is over or no longer exists.")
@@ -889,7 +922,7 @@ func TestDeadToken(t *testing.T) {
 
 	// A dead token on a join link: join instead.
 	h = start(t, "?join="+joinKey, token)
-	c = h.open(`{"type":"resume","token":"tok"}`)
+	c = h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
 	c.expectClosed(t)
 	h.waitStored(map[string]string{})
@@ -910,14 +943,17 @@ func TestReconnect(t *testing.T) {
 	if !h.shown(".connection") {
 		t.Error("the connection banner is hidden after a drop")
 	}
-	if got := h.attr(h.query(".board"), "class"); got != "board" {
-		t.Errorf("board class %q after a drop, want %q", got, "board")
+	// The board is off, and says so.
+	h.waitClass("board", h.query(".board"), "board offline")
+	h.waitStatus("Offline: reconnecting", "status info")
+	if !h.shown(".offline-note") {
+		t.Error("the board does not say it is offline")
 	}
 
 	c = h.conn()
 	h.waitFor("connection", func() string { return h.text(connection) }, "Reconnecting…")
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"resume","token":"tok"}`)
+	c.expectSent(t, `{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedRed, `{"type":"play","player":"red","column":5,"row":0}`, yellowOnline)
 	h.waitShown(".connection", false)
 	h.waitStatus("Yellow to play", "status turn yellow")
@@ -929,7 +965,7 @@ func TestReconnect(t *testing.T) {
 	c.drop(1001, "The server is shutting down.")
 	c = h.conn()
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"resume","token":"tok"}`)
+	c.expectSent(t, `{"type":"resume","token":"tok","version":3}`)
 }
 
 func TestClosedForGood(t *testing.T) {
@@ -946,7 +982,7 @@ func TestClosedForGood(t *testing.T) {
 	h.waitStored(map[string]string{"connect4.token?game=W4TCH": token})
 
 	h.click(h.query("button.retake"))
-	c = h.open(`{"type":"resume","token":"tok"}`)
+	c = h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedRed, yellowOnline)
 	h.waitStatus("Your turn", "status turn red you")
 	h.waitShown("button.retake", false)
@@ -1070,4 +1106,77 @@ func truthy(t *testing.T, v safejs.Value) bool {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestKeyboard plays with the keyboard alone: the arrows move the board's one
+// Tab stop, which the focus follows; Enter and the digits drop checkers; a
+// full column is refused beside the status line.
+func TestKeyboard(t *testing.T) {
+	h := start(t, "", "")
+	c := h.hotSeat()
+	active := func() string {
+		el := get(t, global(t, "document"), "activeElement")
+		if el.IsNull() || get(t, el, "dataset").IsUndefined() {
+			return "none"
+		}
+		return h.attr(el, "data-column")
+	}
+	// The game started: the focus is on the board.
+	h.waitFor("focused column", active, "3")
+	key := func(k string) {
+		el := get(t, global(t, "document"), "activeElement")
+		h.dispatch(el, "KeyboardEvent", "keydown", map[string]any{"key": k, "bubbles": true, "cancelable": true})
+	}
+	key("ArrowRight")
+	h.waitFor("focused column", active, "4")
+	if got := h.attr(h.query(`.column[data-column="4"]`), "tabindex"); got != "0" {
+		t.Errorf("the focused column has tabindex %q", got)
+	}
+	if got := h.attr(h.query(`.column[data-column="3"]`), "tabindex"); got != "-1" {
+		t.Errorf("the column left behind has tabindex %q", got)
+	}
+	key("Home")
+	h.waitFor("focused column", active, "0")
+	key("Enter")
+	c.expectSent(t, `{"type":"play","column":0}`)
+	c.receive(`{"type":"play","player":"red","column":0,"row":0}`)
+	h.waitFor("live region", func() string {
+		last := get(t, h.query(".announcer"), "lastElementChild")
+		if last.IsNull() {
+			return ""
+		}
+		return h.text(last)
+	}, "Red played column 1, row 1. Yellow to play")
+	h.waitText(`.column[data-column="0"]`, "")
+	if got := h.attr(h.query(`.column[data-column="0"]`), "aria-label"); got != "Column 1: red; 5 free" {
+		t.Errorf("column 1 is named %q", got)
+	}
+	key("7")
+	c.expectSent(t, `{"type":"play","column":6}`)
+	h.waitFor("focused column", active, "6")
+	for r := range 5 {
+		c.receive(fmt.Sprintf(`{"type":"play","player":"%s","column":6,"row":%d}`, []string{"yellow", "red"}[r%2], r))
+	}
+	c.receive(`{"type":"play","player":"red","column":6,"row":5}`)
+	full := h.query(`.column[data-column="6"]`)
+	h.waitFor("column 7's name", func() string { return h.attr(full, "aria-label") },
+		"Column 7: yellow, red, yellow, red, yellow, red; full")
+	if got := h.attr(full, "aria-disabled"); got != "true" {
+		t.Errorf("the full column has aria-disabled %q", got)
+	}
+	key(" ")
+	h.waitText(".notice", "Column 7 is full: choose another.")
+	c.expectNothing(t)
+}
+
+// TestOfflineClick checks that a move made while offline says it was not
+// sent.
+func TestOfflineClick(t *testing.T) {
+	h := start(t, "", "")
+	c := h.hotSeat()
+	c.drop(1006, "")
+	h.waitClass("board", h.query(".board"), "board offline")
+	h.click(h.cell(3, 0))
+	h.waitText(".notice", "Offline: your move was not sent.")
+	c.expectNothing(t)
 }

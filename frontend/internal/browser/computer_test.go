@@ -110,8 +110,10 @@ func TestComputerGame(t *testing.T) {
 	h.waitStatus("The computer is thinking…", "status turn red thinking")
 	h.waitClass("board", board, "board")
 
-	// New game, at any time: the server starts it at once, colours swapped.
+	// New game, at any time, once confirmed: the server starts it at once,
+	// colours swapped.
 	h.click(h.query("button.new-game"))
+	h.click(h.query("button.confirm-yes"))
 	c.expectSent(t, `{"type":"rematch"}`)
 	c.receive(startedComputerRed)
 	h.waitStatus("Your turn", "status turn red you")
@@ -139,11 +141,11 @@ func TestComputerGame(t *testing.T) {
 // computer takes it back after a drop.
 func TestComputerResume(t *testing.T) {
 	h := start(t, "", token)
-	c := h.open(`{"type":"resume","token":"tok"}`)
+	c := h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedComputerRed, `{"type":"play","player":"red","column":3,"row":0}`)
 	h.waitStatus("The computer is thinking…", "status turn yellow thinking")
 	c.drop(1006, "")
-	c = h.open(`{"type":"resume","token":"tok"}`)
+	c = h.open(`{"type":"resume","token":"tok","version":3}`)
 	c.receive(startedComputerRed, `{"type":"play","player":"red","column":3,"row":0}`, `{"type":"play","player":"yellow","column":3,"row":1}`)
 	h.waitStatus("Your turn", "status turn red you")
 	h.waitClass("cell (3, 1)", h.cell(3, 1), "cell yellow last")

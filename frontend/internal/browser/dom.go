@@ -65,3 +65,23 @@ func (d *dom) string(v safejs.Value) string {
 func (d *dom) text(el safejs.Value, s string) {
 	d.set(el, "textContent", s)
 }
+
+// int returns v as an int, or 0 if it is not a number.
+func (d *dom) int(v safejs.Value) int {
+	if d.err != nil || v.Type() != safejs.TypeNumber {
+		return 0
+	}
+	var n int
+	n, d.err = v.Int()
+	return n
+}
+
+// truthy reports whether v is true in JavaScript's sense.
+func (d *dom) truthy(v safejs.Value) bool {
+	if d.err != nil {
+		return false
+	}
+	var b bool
+	b, d.err = v.Truthy()
+	return b
+}

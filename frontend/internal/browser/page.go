@@ -4,6 +4,7 @@ package browser
 
 import (
 	"fmt"
+	"log"
 	"strconv"
 	"strings"
 
@@ -15,16 +16,21 @@ import (
 
 // The messages that the page's listeners push for the event loop.
 type (
-	clicked        struct{ column int }             // a click, or Enter or Space, on a column
-	hovered        struct{ column int }             // the pointer or focus moved to a column, or -1 off the board
+	clicked        struct{ column int }             // a click, or Enter, Space or a digit, on a column
+	hovered        struct{ column int }             // the pointer moved to a column, or -1 off the board
+	aimed          struct{ column int }             // the focus moved to a column, or -1 off the board
+	stepped        struct{ delta int }              // an arrow key (or Home, End) on the board
 	startAsked     struct{ mode protocol.Mode }     // a click on a start screen button, or the chooser's Start
 	chooserToggled struct{}                         // a click on "Play the computer"
 	levelChosen    struct{ level string }           // a level chosen in the chooser
 	colourChosen   struct{ colour connect4.Player } // a colour chosen in the chooser
 	rematchAsked   struct{}                         // a click on "Rematch" or "New game"
+	takeBackAsked  struct{}                         // a click on "Take back"
 	retakeAsked    struct{}                         // a click on "Take my seat back"
 	homeAsked      struct{}                         // a click on the button back to the start screen
 	copyAsked      struct{ link game.Link }         // a click on a copy button
+	shareAsked     struct{}                         // a click on the Share button
+	answered       struct{ yes bool }               // an answer to the confirmation dialog
 )
 
 // page is the game's part of the document: the elements it built in the root,
@@ -33,7 +39,8 @@ type (
 // The document looks like this, the elements the View hides carrying the
 // hidden attribute:
 //
-//	<p class="connection">Connecting…</p>
+//	<p class="connection" role="status">Connecting…</p>
+//	<div class="announcer" role="log" aria-live="polite"><p>Red played column 4, row 1. Your turn</p> …</div>
 //	<p class="fault" role="alert">This page cannot reach its game server: …</p>
 //	<section class="start">
 //	  <p class="pitch">…</p>
@@ -59,26 +66,35 @@ type (
 //	<section class="game">
 //	  <div class="status-bar">
 //	    <p class="role red">You are red</p>
-//	    <p class="status turn red you" role="status" aria-live="polite">Your turn</p>
+//	    <p class="status turn red you">Your turn</p>
+//	    <p class="notice">Column 4 is full: choose another.</p>
 //	    <p class="presence">Waiting for yellow to join…</p>
 //	  </div>
 //	  <section class="seeking-panel">…</section> (quick.go)
-//	  <section class="invite-panel">
-//	    <h2>…</h2> <p>…</p>
-//	    <div class="link-row"><input class="join-link" readonly> <button class="copy">Copy</button></div>
+//	  <details class="invite-panel" open>
+//	    <summary><h2 class="invite-title">Invite a friend</h2></summary> <p>…</p>
+//	    <div class="link-row"><input class="join-link" readonly> <button class="copy">Copy</button> <button class="share-native">Share…</button></div>
 //	    <p class="watch-text">… <a class="watch-link" href="?watch=KEY">watch link</a> …</p>
-//	  </section>
-//	  <div class="board">
-//	    <div class="column" data-column="0">
-//	      <div class="cell empty" data-row="0"></div> … six cells, the bottom one first
-//	    </div> … seven columns, from the left
+//	  </details>
+//	  <div class="board-wrap">
+//	    <div class="board" role="group" aria-label="Board" aria-describedby="connect4-board-help">
+//	      <div class="column" data-column="0" role="button" tabindex="-1" aria-label="Column 1: red; 5 free" aria-disabled="false">
+//	        <div class="cell empty" data-row="0"></div> … six cells, the bottom one first
+//	      </div> … seven columns, from the left, one of them with tabindex="0"
+//	    </div>
+//	    <p class="offline-note" aria-hidden="true">Offline: reconnecting</p>
 //	  </div>
+//	  <p class="board-help" id="connect4-board-help">…</p>
 //	  <p class="offer">Yellow wants a rematch</p>
 //	  <div class="actions">
-//	    <button class="rematch">Rematch</button> <button class="new-game">New game</button>
+//	    <button class="rematch">Rematch</button> <button class="new-game">New game</button> <button class="take-back">Take back</button>
 //	    <button class="retake">Take my seat back</button> <button class="home">Leave game</button>
 //	  </div>
 //	  <p class="share">… <a class="share-watch" href="?watch=KEY">watch link</a> <button class="copy-watch">Copy</button></p>
+//	  <dialog class="confirm" aria-labelledby="connect4-confirm">
+//	    <p class="confirm-text" id="connect4-confirm">Leave this game? It is not over.</p>
+//	    <button class="confirm-no">Keep playing</button> <button class="confirm-yes">Leave game</button>
+//	  </dialog>
 //	</section>
 //
 // A page is used by the event loop alone.
@@ -93,12 +109,17 @@ type page struct {
 	colours                     []radio
 	game                        safejs.Value
 	role, status, presence      safejs.Value
+	notice, announcer           safejs.Value
 	invite, joinLink, copy      safejs.Value
+	shareNative                 safejs.Value
 	watchLink                   safejs.Value
-	board                       safejs.Value
+	board, offlineNote          safejs.Value
+	columns                     [connect4.Columns]safejs.Value
 	cells                       [connect4.Columns][connect4.Rows]safejs.Value
+	dialog, confirmText         safejs.Value
+	confirmYes, confirmNo       safejs.Value
 	offer                       safejs.Value
-	rematch, newGame            safejs.Value
+	rematch, newGame, takeBack  safejs.Value
 	retake, home                safejs.Value
 	share, shareLink, copyWatch safejs.Value
 	quick                       quickParts
@@ -129,6 +150,18 @@ const (
 	inviteTip = "Send this link to the person you want to play. You play red, and you can make the first move while you wait."
 	// chooserID names the chooser for the button that opens it.
 	chooserID = "connect4-chooser"
+	// boardHelp tells how to play with the keyboard; boardHelpID names it
+	// for the board, and confirmID the dialog's question.
+	boardHelp   = "Keys: the arrows choose a column; Enter, Space or a digit from 1 to 7 drops a checker."
+	boardHelpID = "connect4-board-help"
+	confirmID   = "connect4-confirm"
+	// shareTitle and shareText go with the join link to the browser's own
+	// Share sheet.
+	shareTitle = "Connect Four"
+	shareText  = "Play Connect Four with me:"
+	// announcerKept is how many announcements the live region keeps: the
+	// older ones are removed, the screen reader having said them.
+	announcerKept = 3
 )
 
 // The chooser's labels of the levels, and of the colours with their details.
@@ -165,7 +198,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		return b
 	}
 
-	p.connection = el("p", "connection")
+	p.connection = el("p", "connection", "role", "status")
 	p.fault = el("p", "fault", "role", "alert")
 
 	p.startNote = el("p", "start-note", "role", "alert")
@@ -213,42 +246,65 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby)
 
 	p.role = el("p", "role")
-	p.status = el("p", "status", "role", "status", "aria-live", "polite")
+	// The status line is no live region: the announcer says each change
+	// once, with the move that made it.
+	p.status = el("p", "status")
+	p.notice = el("p", "notice")
 	p.presence = el("p", "presence")
 	bar := el("div", "status-bar")
-	d.call(bar, "append", p.role, p.status, p.presence)
+	d.call(bar, "append", p.role, p.status, p.notice, p.presence)
+	p.announcer = el("div", "announcer", "role", "log", "aria-live", "polite", "aria-label", "Game news")
 
 	p.joinLink = el("input", "join-link", "type", "text", "readonly", "", "aria-label", "Join link", "spellcheck", "false")
 	p.copy = button("copy", "Copy")
+	// The browser's own Share sheet, where it has one (phones, mostly).
+	p.shareNative = button("share-native", "Share…")
+	d.set(p.shareNative, "hidden", !canShare())
 	row := el("div", "link-row")
-	d.call(row, "append", p.joinLink, p.copy)
+	d.call(row, "append", p.joinLink, p.copy, p.shareNative)
 	p.watchLink = withText(el("a", "watch-link", "target", "_blank", "rel", "noopener"), "watch link")
 	watchText := el("p", "watch-text")
 	d.call(watchText, "append", "Anyone else can follow the game with the ", p.watchLink, ".")
-	p.invite = el("section", "invite-panel", "aria-label", "Invite a friend")
-	d.call(p.invite, "append", withText(el("h2", "invite-title"), "Invite a friend"),
-		withText(el("p", "invite-text"), inviteTip), row, watchText)
+	summary := el("summary", "invite-summary")
+	d.call(summary, "append", withText(el("h2", "invite-title"), "Invite a friend"))
+	p.invite = el("details", "invite-panel")
+	d.call(p.invite, "append", summary, withText(el("p", "invite-text"), inviteTip), row, watchText)
 
-	p.board = el("div", "board")
+	p.board = el("div", "board", "role", "group", "aria-label", "Board", "aria-describedby", boardHelpID)
 	for c := range connect4.Columns {
-		column := el("div", "column",
+		// One Tab stop for the whole board: the keyboard's column has
+		// tabindex 0, the others -1, and the arrows move between them.
+		p.columns[c] = el("div", "column",
 			"data-column", strconv.Itoa(c),
-			"role", "button", "tabindex", "0",
+			"role", "button", "tabindex", "-1",
 			"aria-label", fmt.Sprintf("Column %d", c+1))
 		for r := range connect4.Rows {
 			p.cells[c][r] = el("div", "cell empty", "data-row", strconv.Itoa(r))
-			d.call(column, "append", p.cells[c][r])
+			d.call(p.columns[c], "append", p.cells[c][r])
 		}
-		d.call(p.board, "append", column)
+		d.call(p.board, "append", p.columns[c])
 	}
+	p.offlineNote = withText(el("p", "offline-note", "aria-hidden", "true"), "Offline: reconnecting")
+	boardWrap := el("div", "board-wrap")
+	d.call(boardWrap, "append", p.board, p.offlineNote)
+	help := withText(el("p", "board-help", "id", boardHelpID), boardHelp)
+
+	p.confirmText = el("p", "confirm-text", "id", confirmID)
+	p.confirmNo = button("confirm-no", "Keep playing")
+	p.confirmYes = button("confirm-yes", "Leave game")
+	confirmActions := el("div", "confirm-actions")
+	d.call(confirmActions, "append", p.confirmNo, p.confirmYes)
+	p.dialog = el("dialog", "confirm", "aria-labelledby", confirmID)
+	d.call(p.dialog, "append", p.confirmText, confirmActions)
 
 	p.offer = el("p", "offer", "role", "status")
 	p.rematch = button("rematch", "Rematch")
 	p.newGame = button("new-game", "New game")
+	p.takeBack = button("take-back", "Take back")
 	p.retake = button("retake", "Take my seat back")
 	p.home = button("home", "Start screen")
 	actions := el("div", "actions")
-	d.call(actions, "append", p.rematch, p.newGame, p.retake, p.home)
+	d.call(actions, "append", p.rematch, p.newGame, p.takeBack, p.retake, p.home)
 
 	p.shareLink = withText(el("a", "share-watch", "target", "_blank", "rel", "noopener"), "watch link")
 	p.copyWatch = button("copy-watch", "Copy")
@@ -256,8 +312,10 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.share, "append", "Let others watch: ", p.shareLink, " ", p.copyWatch)
 
 	p.game = el("section", "game", "aria-label", "Game")
-	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, p.board, p.offer, actions, p.share)
-	d.call(root, "replaceChildren", p.connection, p.fault, p.start, p.game)
+	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, boardWrap, help, p.offer, actions, p.share, p.dialog)
+	// The live region is never hidden, so that it is in place before the
+	// first announcement of a game.
+	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
 	}
@@ -271,6 +329,13 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		}
 		push(hovered{column})
 	}
+	aim := func(ev safejs.Value) {
+		column, ok := columnOf(ev)
+		if !ok {
+			column = -1
+		}
+		push(aimed{column})
+	}
 	leave := func(safejs.Value) { push(hovered{-1}) }
 	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
 	err := p.listen(append(append(p.quick.handlers(push), p.clocks.handlers(push)...), []handler{
@@ -280,13 +345,32 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 			}
 		}},
 		{p.board, "keydown", func(ev safejs.Value) {
-			if column, ok := columnOf(ev); ok && isPressKey(ev) {
-				_, _ = ev.Call("preventDefault") // Space would scroll the page
-				push(clicked{column})
+			column, ok := columnOf(ev)
+			if !ok || modified(ev) {
+				return
 			}
+			var m any
+			switch key := keyOf(ev); {
+			case key == "Enter" || key == " ":
+				m = clicked{column}
+			case len(key) == 1 && key[0] >= '1' && key[0] <= '0'+connect4.Columns:
+				m = clicked{int(key[0] - '1')}
+			case key == "ArrowLeft" || key == "ArrowUp":
+				m = stepped{-1}
+			case key == "ArrowRight" || key == "ArrowDown":
+				m = stepped{1}
+			case key == "Home":
+				m = stepped{-connect4.Columns}
+			case key == "End":
+				m = stepped{connect4.Columns}
+			default:
+				return
+			}
+			_, _ = ev.Call("preventDefault") // Space and the arrows would scroll the page
+			push(m)
 		}},
 		{p.board, "mouseover", hover},
-		{p.board, "focusin", hover},
+		{p.board, "focusin", aim},
 		{p.board, "mouseleave", leave},
 		{p.board, "focusout", leave},
 		{p.start, "click", func(ev safejs.Value) {
@@ -330,8 +414,14 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 		{p.copyWatch, "click", on(copyAsked{game.WatchLink})},
 		{p.rematch, "click", on(rematchAsked{})},
 		{p.newGame, "click", on(rematchAsked{})},
+		{p.takeBack, "click", on(takeBackAsked{})},
 		{p.retake, "click", on(retakeAsked{})},
 		{p.home, "click", on(homeAsked{})},
+		{p.shareNative, "click", on(shareAsked{})},
+		{p.confirmYes, "click", on(answered{true})},
+		{p.confirmNo, "click", on(answered{false})},
+		// Escape closes the dialog: the same as "Keep playing".
+		{p.dialog, "cancel", on(answered{false})},
 	}...))
 	if err != nil {
 		p.close()
@@ -412,15 +502,85 @@ func columnOf(ev safejs.Value) (int, bool) {
 	return n, err == nil
 }
 
-// isPressKey reports whether the keyboard event ev is a key that presses a
-// button: Enter or Space.
-func isPressKey(ev safejs.Value) bool {
-	key, err := ev.Get("key")
+// focus keeps the keyboard where the player expects it while a game shows:
+// on the keyboard's column when the focus was lost (a game started, or the
+// button pressed is gone) and when the keyboard's column moved.
+func (p *page) focus(d *dom, v, old game.View, all bool) {
+	if v.Start || v.Fault != "" || v.Confirm != "" {
+		return
+	}
+	active := d.get(p.doc, "activeElement")
+	lost := active.IsNull() || active.IsUndefined() || active.Equal(d.get(p.doc, "body"))
+	moved := !all && v.Cursor != old.Cursor && d.truthy(d.call(p.board, "contains", active))
+	if d.err == nil && (lost || moved) {
+		d.call(p.columns[v.Cursor], "focus")
+	}
+}
+
+// keyOf returns the key of the keyboard event ev, such as "Enter", " " or
+// "4", or "".
+func keyOf(ev safejs.Value) string {
+	var d dom
+	return d.string(d.get(ev, "key"))
+}
+
+// modified reports whether the keyboard event ev comes with Alt, Ctrl or
+// Meta held: a shortcut of the browser's, not a move.
+func modified(ev safejs.Value) bool {
+	for _, m := range []string{"altKey", "ctrlKey", "metaKey"} {
+		v, err := ev.Get(m)
+		if err != nil {
+			return false
+		}
+		if b, err := v.Truthy(); err == nil && b {
+			return true
+		}
+	}
+	return false
+}
+
+// canShare reports whether the browser has a Share sheet of its own.
+func canShare() bool {
+	var d dom
+	share := d.get(d.get(safejs.Global(), "navigator"), "share")
+	return d.err == nil && share.Type() == safejs.TypeFunction
+}
+
+// openShare opens the browser's Share sheet with url; what becomes of it
+// is the player's business, and a cancel is no error.
+func (p *page) openShare(url string) {
+	var d dom
+	nav := d.get(safejs.Global(), "navigator")
+	promise := d.call(nav, "share", map[string]any{"title": shareTitle, "text": shareText, "url": url})
+	if d.err != nil {
+		log.Printf("browser: sharing: %v", d.err)
+		return
+	}
+	// A rejected promise left alone is reported as an error in the
+	// console: a noop catches it.
+	var ignore safejs.Func
+	ignore, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		ignore.Release()
+		return nil
+	})
+	if err == nil {
+		_, err = promise.Call("catch", ignore)
+	}
 	if err != nil {
+		log.Printf("browser: sharing: %v", err)
+	}
+}
+
+// reducedMotion reports whether the player asked for less motion.
+func reducedMotion() bool {
+	var d dom
+	m := d.call(safejs.Global(), "matchMedia", "(prefers-reduced-motion: reduce)")
+	matches := d.get(m, "matches")
+	if d.err != nil {
 		return false
 	}
-	s, err := key.String()
-	return err == nil && (s == "Enter" || s == " ")
+	b, err := matches.Truthy()
+	return err == nil && b
 }
 
 // selectJoinLink selects the join link's text, for the player to copy it, and
@@ -512,16 +672,34 @@ func (p *page) paint(v game.View) error {
 	if v.Chooser && !old.Chooser && old.Start && !all {
 		// Opened by the player: on a small screen it may open below the
 		// fold.
-		d.call(p.chooser, "scrollIntoView", map[string]any{"block": "nearest", "behavior": "smooth"})
+		behavior := "smooth"
+		if reducedMotion() {
+			behavior = "auto"
+		}
+		d.call(p.chooser, "scrollIntoView", map[string]any{"block": "nearest", "behavior": behavior})
 	}
 
 	textOrHide(p.role, v.Role, old.Role)
 	class(p.role, v.RoleClass(), old.RoleClass())
 	text(p.status, v.Status, old.Status)
 	class(p.status, v.StatusClass(), old.StatusClass())
+	textOrHide(p.notice, v.Notice, old.Notice)
 	textOrHide(p.presence, v.Presence, old.Presence)
+	if fresh := min(v.NewsCount-old.NewsCount, game.NewsKept); v.NewsCount > old.NewsCount {
+		for _, n := range v.News[game.NewsKept-int(fresh):] {
+			line := d.element(p.doc, "p", "")
+			d.text(line, n)
+			d.call(p.announcer, "append", line)
+		}
+		for d.err == nil && d.int(d.get(p.announcer, "childElementCount")) > announcerKept {
+			d.call(d.get(p.announcer, "firstElementChild"), "remove")
+		}
+	}
 
 	hide(p.invite, !v.Invite, !old.Invite)
+	if all || v.InviteOpen != old.InviteOpen {
+		d.set(p.invite, "open", v.InviteOpen)
+	}
 	if all || v.JoinLink != old.JoinLink {
 		d.set(p.joinLink, "value", v.JoinLink)
 	}
@@ -531,26 +709,56 @@ func (p *page) paint(v game.View) error {
 	attr(p.shareLink, "href", v.WatchHref, old.WatchHref)
 	text(p.copyWatch, v.CopyWatch, old.CopyWatch)
 
+	tabindex := func(v game.View, c int) string {
+		if c == v.Cursor {
+			return "0"
+		}
+		return "-1"
+	}
+	disabled := func(v game.View, c int) string {
+		return strconv.FormatBool(!v.Playable || v.Full[c])
+	}
 	for c := range connect4.Columns {
 		for r := range connect4.Rows {
 			class(p.cells[c][r], v.Cells[c][r].Class(), old.Cells[c][r].Class())
 		}
+		attr(p.columns[c], "aria-label", v.Labels[c], old.Labels[c])
+		attr(p.columns[c], "aria-disabled", disabled(v, c), disabled(old, c))
+		attr(p.columns[c], "tabindex", tabindex(v, c), tabindex(old, c))
 	}
 	boardClass := func(v game.View) string {
-		if v.Playable {
+		switch {
+		case v.Offline:
+			return "board offline"
+		case v.Playable:
 			return "board playable"
 		}
 		return "board"
 	}
 	class(p.board, boardClass(v), boardClass(old))
+	hide(p.offlineNote, !v.Offline, !old.Offline)
 
 	textOrHide(p.offer, v.Offer, old.Offer)
 	textOrHide(p.rematch, v.Rematch, old.Rematch)
 	hide(p.newGame, !v.NewGame, !old.NewGame)
+	hide(p.takeBack, !v.TakeBack, !old.TakeBack)
 	textOrHide(p.retake, v.Retake, old.Retake)
 	textOrHide(p.home, v.Home, old.Home)
 	p.quick.paint(&d, v, old, all)
 	p.clocks.paint(&d, v, old, all)
+
+	switch {
+	case v.Confirm != "" && (all || old.Confirm == ""):
+		d.text(p.confirmText, v.Confirm)
+		d.text(p.confirmYes, v.ConfirmYes)
+		d.text(p.confirmNo, v.ConfirmNo)
+		if !d.truthy(d.get(p.dialog, "open")) {
+			d.call(p.dialog, "showModal")
+		}
+	case v.Confirm == "" && !all && old.Confirm != "":
+		d.call(p.dialog, "close")
+	}
+	p.focus(&d, v, old, all)
 
 	// After an error, the elements show a mix: repaint them all next time.
 	p.shown, p.painted = v, d.err == nil

@@ -126,7 +126,7 @@ func TestComputerStatus(t *testing.T) {
 		{"yellow wins", versus(yellow, yellowWins...), "You win!", "status win yellow you", false, "You are yellow · against the computer (perfect)"},
 		{"red, the computer wins", versus(red, yellowWins...), "The computer wins!", "status win yellow", false, "You are red · against the computer (perfect)"},
 		{"draw", versus(red, then(plays(t, drawn...), protocol.Draw{})...), "It's a draw!", "status draw", false, "You are red · against the computer (perfect)"},
-		{"the server refuses", versus(red, protocol.Error{Message: "It isn't your turn."}), "It isn't your turn.", "status error", true, "You are red · against the computer (perfect)"},
+		{"the server refuses: said beside the turn", versus(red, protocol.Error{Message: "It isn't your turn."}), "Your turn", "status turn red you", true, "You are red · against the computer (perfect)"},
 		{"spectator, the computer's turn", watchingComputer(plays(t, 3)...), "Yellow to play", "status turn yellow", false, "You are watching"},
 		{"spectator, a win", watchingComputer(redWins...), "Red wins!", "status win red", false, "You are watching"},
 	}
@@ -183,13 +183,21 @@ func TestComputerNewGame(t *testing.T) {
 	if !v.NewGame || v.Home != "Leave game" || v.Rematch != "" {
 		t.Errorf("in play: new game %v, home %q, rematch %q", v.NewGame, v.Home, v.Rematch)
 	}
-	cmd, ok := s.Rematch()
-	if got := encode(t, cmd); !ok || got != `{"type":"rematch"}` {
-		t.Errorf("Rematch() = %s, %v", got, ok)
+	// In a game in progress, the page asks first.
+	if cmd, ok := s.Rematch(); ok || s.View().Confirm == "" {
+		t.Errorf("Rematch() = %#v, %v in play, and asks %q", cmd, ok, s.View().Confirm)
 	}
-	// The computer thinks: New game still goes.
+	if cmd, ok := s.Answer(false); ok || s.View().Confirm != "" {
+		t.Errorf("Answer(false) = %#v, %v, and still asks %q", cmd, ok, s.View().Confirm)
+	}
+	s.Rematch()
+	cmd, ok := s.Answer(true)
+	if got := encode(t, cmd); !ok || got != `{"type":"rematch"}` {
+		t.Errorf("Answer(true) = %s, %v", got, ok)
+	}
+	// The computer thinks: New game still goes, once confirmed.
 	s.Apply(plays(t, 3, 3, 4)[2])
-	if _, ok := s.Rematch(); !ok || !s.View().NewGame {
+	if s.Rematch(); !s.View().NewGame || s.View().Confirm == "" {
 		t.Error("no New game while the computer thinks")
 	}
 	s.Apply(protocol.Started{Watch: watch, Mode: protocol.Computer, Level: "perfect", Player: connect4.Yellow, Token: token})
@@ -215,11 +223,11 @@ func TestComputerResume(t *testing.T) {
 	s := versus(connect4.Red, plays(t, 3, 4)...)
 	s.Lost(0)
 	s.Connecting()
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok"}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
 		t.Errorf("Opened() = %s", got)
 	}
-	if v := s.View(); v.Status != "Your turn" {
-		t.Errorf("resuming: status %q", v.Status)
+	if v := s.View(); v.Status != offlineText {
+		t.Errorf("resuming: status %q, want %q until the server lets the page back in", v.Status, offlineText)
 	}
 	r := New(Page{Base: base, Token: token})
 	r.Opened()

@@ -37,11 +37,17 @@ func Example() {
 	s.Apply(protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1})
 	fmt.Println(s.View().Status)
 
-	// An error shows until the caller expires it, a few seconds later.
-	seq := s.Apply(protocol.Error{Message: "This slot is full."})
-	fmt.Println(s.View().Status)
+	// The live region hears every move, with whose turn it is.
+	v = s.View()
+	fmt.Println(v.News[game.NewsKept-1])
+	fmt.Println(v.Labels[3])
+
+	// An error shows beside the status line until the caller expires it,
+	// a few seconds later.
+	seq := s.Apply(protocol.Error{Message: "It isn't your turn."})
+	fmt.Printf("%s | %s\n", s.View().Status, s.View().Notice)
 	s.Expire(seq)
-	fmt.Println(s.View().Status)
+	fmt.Printf("%s | %s\n", s.View().Status, s.View().Notice)
 	// Output:
 	// send {"type":"init","join":"J0IN","version":3}
 	// keep token tok
@@ -55,8 +61,10 @@ func Example() {
 	// cell empty preview preview-yellow
 	// send {"type":"play","column":3}
 	// Red to play
-	// This slot is full.
-	// Red to play
+	// Yellow played column 4, row 2. Red to play
+	// Column 4: red, yellow; 4 free
+	// Red to play | It isn't your turn.
+	// Red to play |
 }
 
 func Example_computer() {
@@ -81,8 +89,11 @@ func Example_computer() {
 	s.Apply(protocol.Played{Player: connect4.Yellow, Column: 2, Row: 0})
 	fmt.Println(s.View().Status)
 
-	// New game, at any time: the server starts it at once, colours swapped.
-	cmd, _ = s.Rematch()
+	// New game, at any time, once the player confirms it: the server
+	// starts it at once, colours swapped.
+	s.Rematch()
+	fmt.Println(s.View().Confirm)
+	cmd, _ = s.Answer(true)
 	send(cmd)
 	s.Apply(protocol.Started{Watch: "W4TCH", Mode: protocol.Computer, Level: "perfect", Player: connect4.Red, Token: "tok"})
 	fmt.Println(s.View().Role+":", s.View().Status)
@@ -93,6 +104,7 @@ func Example_computer() {
 	// Your turn status turn yellow you true
 	// send {"type":"play","column":2}
 	// The computer is thinking…
+	// Start a new game? This one is not over.
 	// send {"type":"rematch"}
 	// You are red · against the computer (perfect): Your turn
 }
@@ -118,7 +130,7 @@ func Example_heartbeat() {
 	fmt.Println("silent:", s.Silent())
 	fmt.Println(s.View().Connection)
 	// Output:
-	// send {"type":"resume","token":"tok"}
+	// send {"type":"resume","token":"tok","version":3}
 	// next beat in 20s
 	// send {"type":"ping"}
 	// next beat in 10s

@@ -31,6 +31,8 @@ func (s *State) View() View {
 	var v View
 	v.Level, v.Colour = s.chooser.choice()
 	v.ClockChoice = s.clockChoice.String()
+	v.Cursor = s.cursor
+	v.News, v.NewsCount = s.news, s.newsCount
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
 		if s.watchInstead != "" {
@@ -61,6 +63,18 @@ func (s *State) View() View {
 	if v.Playable && s.hovered && r.board.CanPlay(s.hover) {
 		v.Cells[s.hover][r.board.Height(s.hover)].Preview = r.board.Turn()
 	}
+	for c := range connect4.Columns {
+		v.Labels[c] = ColumnLabel(c, v.Cells[c])
+		v.Full[c] = r.board.Height(c) == connect4.Rows
+	}
+	v.Offline = s.offline()
+	v.Notice = s.errMsg
+	switch s.confirm {
+	case confirmLeave:
+		v.Confirm, v.ConfirmYes, v.ConfirmNo = "Leave this game? It is not over.", "Leave game", "Keep playing"
+	case confirmRestart:
+		v.Confirm, v.ConfirmYes, v.ConfirmNo = "Start a new game? This one is not over.", "New game", "Keep playing"
+	}
 	v.Status, v.Kind, v.Player, v.You = s.status()
 	v.Thinking = v.Status == thinkingText
 	v.Title = title
@@ -74,6 +88,7 @@ func (s *State) View() View {
 	s.buttons(&v)
 	s.seekingView(&v)
 	s.clockView(&v)
+	v.TakeBack = s.canTakeBack()
 	return v
 }
 
@@ -96,12 +111,12 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 	switch {
 	case s.desync:
 		return desyncText, KindError, connect4.NoPlayer, false
-	case s.errMsg != "":
-		return s.errMsg, KindError, connect4.NoPlayer, false
 	case s.stopped != "":
 		return s.stopped, KindInfo, connect4.NoPlayer, false
 	case s.seeking():
 		return seekingText, KindInfo, connect4.NoPlayer, false
+	case s.offline():
+		return offlineText, KindInfo, connect4.NoPlayer, false
 	case s.watch == "":
 		return s.entering(), KindInfo, connect4.NoPlayer, false
 	case winner != connect4.NoPlayer && winner == me:
@@ -115,7 +130,7 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 	case r.timeout != connect4.NoPlayer:
 		return timeoutStatus(r.timeout, me)
 	case r.leaver != connect4.NoPlayer && r.leaver == me:
-		return youLeft, KindLeft, r.leaver, true
+		return droppedText, KindLeft, r.leaver, true
 	case r.leaver != connect4.NoPlayer:
 		return name(r.leaver) + " left the game.", KindLeft, r.leaver, false
 	case turn == me:
@@ -201,6 +216,7 @@ func (s *State) links(v *View) {
 	if s.join != "" && s.holder() && s.mode == protocol.Friends {
 		v.JoinLink = s.base + "?join=" + url.QueryEscape(s.join)
 		v.Invite = !s.seats[s.player.Other()].taken && s.stopped == ""
+		v.InviteOpen = v.Invite && s.cur.board.Len() == 0
 	}
 	v.Share = !v.Invite && s.stopped == ""
 	v.CopyJoin, v.CopyWatch = copyLabel, copyLabel
@@ -248,7 +264,8 @@ func (s *State) buttons(v *View) {
 		return
 	}
 	v.Offer = s.offers()
-	if s.held != nil || !s.cur.over() {
+	if s.held != nil || !s.cur.over() || s.cur.leaver != connect4.NoPlayer {
+		// No rematch with a player who left.
 		return
 	}
 	me, them := s.player, s.player.Other()

@@ -26,6 +26,7 @@
 package game
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -185,14 +186,35 @@ type State struct {
 
 	clk         gameClock            // the clocks of a timed game
 	clockChoice protocol.TimeControl // the start screen's choice of clock
+	// cursor is the column that the keyboard is on: the board's one Tab
+	// stop, which the arrow keys move.
+	cursor int
+
+	// news holds the latest announcements for the live region, the newest
+	// last; newsCount counts every one made.
+	news      [NewsKept]string
+	newsCount uint64
+	// before is who was at the table before the page entered the game
+	// again, so that coming back is no news of everyone joining.
+	before [3]seat
+	// confirm is the question the page asks before a costly step, or 0.
+	confirm confirm
 }
+
+// confirm is a question that the page asks before it throws a game away.
+type confirm int
+
+const (
+	noConfirm      confirm = iota
+	confirmLeave           // leave the game for the start screen
+	confirmRestart         // start a new game on this screen
+)
 
 // The sentences of the page that are not built from a player's name.
 const (
 	drawText   = "It's a draw!"
 	desyncText = "Out of sync with the server: reload the page to catch up."
 	youWinText = "You win!"
-	youLeft    = "You left the game."
 	yourTurn   = "Your turn"
 	stopText   = "The server closed the connection."
 	sendFailed = "The server could not be reached: please try again."
@@ -205,14 +227,14 @@ const (
 // with the page's token, joins or watches the game that the query names, or
 // shows the start screen.
 func New(p Page) State {
-	s := State{base: p.Base, query: p.Query, heartbeat: p.Heartbeat}
+	s := State{base: p.Base, query: p.Query, heartbeat: p.Heartbeat, cursor: connect4.Columns / 2}
 	server, err := ServerURL(p.Base, p.Server)
 	if err != nil {
 		s.fault = serverFault(p.Server)
 	}
 	s.server = server
 	if p.Token != "" {
-		s.plan(protocol.Resume{Token: p.Token})
+		s.plan(protocol.Resume{Token: p.Token, Version: protocol.Version})
 	} else {
 		s.plan(s.fromQuery())
 	}
@@ -244,9 +266,10 @@ func (s *State) plan(hello protocol.Command) {
 		chooser: s.chooser,
 		hello:   hello, dials: s.dials,
 		now: s.now, flashes: s.flashes,
-		hovered: s.hovered, hover: s.hover,
+		hovered: s.hovered, hover: s.hover, cursor: s.cursor,
 		lobby: s.lobby, hasLobby: s.hasLobby,
 		clockChoice: s.clockChoice,
+		news:        s.news, newsCount: s.newsCount,
 	}
 	if hello != nil {
 		s.dials++
@@ -395,6 +418,9 @@ func (s *State) others() []connect4.Player {
 	switch {
 	case !twoPeople(s.mode) || s.watch == "" || s.stopped != "" || s.seeking():
 		return nil
+	case s.offline():
+		// The page cannot know who is there: it shows no countdown.
+		return nil
 	case s.spectator:
 		return []connect4.Player{connect4.Red, connect4.Yellow}
 	case s.player != connect4.NoPlayer:
@@ -434,11 +460,27 @@ func (s *State) Lost(retryIn time.Duration) {
 		s.unreachable = s.link == connecting
 	}
 	s.link = lost
-	s.started = false
 	s.moving = false
 	s.beat = beat{}
-	s.dropped = true
+	s.drop()
 	s.retryIn = retryIn
+}
+
+// drop records that the connection dropped: while the page has a game to
+// show and no new connection has let it back in, it is offline.
+func (s *State) drop() {
+	was := s.offline()
+	s.started = false
+	s.dropped = true
+	if !was && s.offline() {
+		s.say(offlineText + ".")
+	}
+}
+
+// offline reports that the page shows a game it lost its connection to, and
+// has not been let back in yet.
+func (s *State) offline() bool {
+	return s.watch != "" && s.dropped && !s.started && s.stopped == "" && s.hello != nil
 }
 
 // Closed records that the server closed the connection with the WebSocket
@@ -453,6 +495,7 @@ func (s *State) Closed(code int, reason string) (reconnect bool) {
 	s.started = false
 	s.beat = beat{}
 	if !protocol.Final(code, reason) {
+		s.drop()
 		return true
 	}
 	if reason == "" {
@@ -476,42 +519,65 @@ func (s *State) Closed(code int, reason string) (reconnect bool) {
 // [protocol.Pong] is nothing more.
 func (s *State) Apply(e protocol.Event) (seq uint64) {
 	s.Heard()
+	held := s.held
 	switch e.(type) {
 	case protocol.Started, protocol.Pong:
 	default:
 		s.held = nil // the Snapshot came, or the game moved on
 	}
 	switch e.(type) {
-	case protocol.Played, protocol.Error, protocol.Started:
+	case protocol.Played, protocol.Error, protocol.Started, protocol.Snapshot:
 		s.moving = false // the server answered
 	}
 	switch e := e.(type) {
 	case protocol.Started:
 		s.enter(e)
 	case protocol.Snapshot:
-		s.snapshot(e)
+		s.snapshot(e, held)
 	case protocol.Played:
 		s.played(e)
 	case protocol.Win:
+		known := s.cur.board.Winner() == e.Player
 		s.cur.winner = e.Player
 		s.cur.line, s.cur.hasLine = e.Cells, validLine(e.Cells)
 		if !s.cur.hasLine && s.cur.board.Winner() == e.Player {
 			// The tutorial's server sends no cells: find them on the mirror.
 			s.cur.line, s.cur.hasLine = s.cur.board.WinningLine()
 		}
+		if !known {
+			status, _, _, _ := s.status()
+			s.say(status)
+		}
+		// A replay's summary has told the line already.
+		if line := lineText(s.cur.line); s.cur.hasLine && held == nil && !strings.HasSuffix(s.news[NewsKept-1], line) {
+			s.say(line)
+		}
 	case protocol.Draw:
+		if !s.cur.board.Draw() {
+			s.say(drawText)
+		}
 		s.cur.draw = true
 	case protocol.Abandoned:
 		s.cur.leaver = e.Player
 		s.seats[e.Player].taken = true
 		s.seats[e.Player].online = false
 		s.seats[e.Player].left = true
+		status, _, _, _ := s.status()
+		s.say(status)
 	case protocol.Presence:
 		if s.spectator || e.Player != s.player {
+			was := s.seats[e.Player]
+			if !was.taken {
+				was = s.before[e.Player]
+			}
 			s.seats[e.Player] = seat{taken: true, online: e.Online, until: s.now.Add(e.Grace)}
+			if twoPeople(s.mode) {
+				s.say(presenceNews(e.Player, was, e.Online, e.Grace))
+			}
 		}
 	case protocol.RematchOffer:
 		s.cur.offers[e.Player] = true
+		s.say(s.offers())
 	case protocol.Seeking:
 		s.wait = quick{since: e.Since, playing: e.Playing, offer: e.Offer}
 	case protocol.Clock:
@@ -519,6 +585,8 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 	case protocol.Timeout:
 		s.cur.timeout = e.Player
 		s.clk.running = connect4.NoPlayer
+		status, _, _, _ := s.status()
+		s.say(status)
 	case protocol.Cancelled:
 		s.home("")
 	case protocol.Error:
@@ -537,6 +605,16 @@ func (s *State) enter(e protocol.Started) {
 	// The pairing of a quick match begins its first game.
 	paired := s.mode == protocol.Quick && s.player == connect4.NoPlayer && e.Player != connect4.NoPlayer
 	newRound := s.started && !paired
+	// The creator of a game, and a page the server paired, get no
+	// Snapshot: their game is new.
+	created := paired
+	switch h := s.hello.(type) {
+	case protocol.Init:
+		created = created || (h.Join == "" && h.Watch == "")
+	case protocol.Seek:
+		created = true
+	}
+	created = created && !newRound && e.Token != ""
 	s.started = true
 	if paired || e.Player != connect4.NoPlayer {
 		s.wait = quick{}
@@ -549,6 +627,10 @@ func (s *State) enter(e protocol.Started) {
 		if e.Watch == s.watch && s.held == nil && s.cur.board.Len() > 0 && !paired {
 			held := s.cur
 			s.held = &held
+		}
+		s.before = [3]seat{}
+		if e.Watch == s.watch {
+			s.before = s.seats
 		}
 		s.seats = [3]seat{} // the server tells who is there after the moves
 	}
@@ -572,7 +654,18 @@ func (s *State) enter(e protocol.Started) {
 	if s.spectator {
 		s.hello = protocol.Init{Watch: e.Watch, Version: protocol.Version}
 	} else {
-		s.hello = protocol.Resume{Token: e.Token}
+		s.hello = protocol.Resume{Token: e.Token, Version: protocol.Version}
+	}
+	if created {
+		s.say(s.summary(0, false))
+	}
+	if newRound {
+		role, _ := s.role()
+		if role != "" {
+			role += "."
+		}
+		status, _, _, _ := s.status()
+		s.say(strings.TrimSpace("New game. " + role + " " + status))
 	}
 }
 
@@ -610,17 +703,29 @@ func (s *State) played(e protocol.Played) {
 	if err != nil || m.Row != e.Row {
 		s.desync = true
 	}
+	status, _, _, _ := s.status()
+	s.say(moveText(connect4.Move{Player: e.Player, Column: e.Column, Row: e.Row}) + " " + status)
 }
 
 // snapshot sets the mirror to the game so far, which the server sends whole
-// to a page entering it.
-func (s *State) snapshot(e protocol.Snapshot) {
+// to a page entering it, and tells it in one announcement: what happened
+// since the board the page held, if any, was shown.
+func (s *State) snapshot(e protocol.Snapshot, held *round) {
 	g, err := connect4.Replay(e.Moves...)
 	if err != nil {
 		s.desync = true
 		return
 	}
 	s.cur.board = *g
+	// The server's moves are the truth: a result, if any, follows as its
+	// own event (after a take-back, none).
+	s.cur.winner, s.cur.hasLine, s.cur.draw = connect4.NoPlayer, false, false
+	s.cur.leaver, s.cur.timeout = connect4.NoPlayer, connect4.NoPlayer
+	seen := 0
+	if held != nil {
+		seen = held.board.Len()
+	}
+	s.say(s.summary(seen, s.dropped && s.holder()))
 }
 
 // validLine reports whether cells are four distinct cells on the board, and not
@@ -645,6 +750,7 @@ func validLine(cells [4]connect4.Cell) bool {
 // message from the server it cannot read; Apply calls it for a
 // [protocol.Error].
 func (s *State) ShowError(message string) (seq uint64) {
+	s.say(message)
 	s.flashes++
 	s.errMsg, s.errSeq = message, s.flashes
 	return s.flashes
@@ -678,23 +784,106 @@ func (s *State) Expire(seq uint64) {
 
 // Click returns the command that a click on column sends: a [protocol.Play]
 // while the page may play (its turn in a game between two browsers, any turn
-// on a shared screen), even into a full column, since the server is the
-// referee and its error is shown. Until the server answers the move, with a
-// Played or an Error, the page may not play again. Click returns false when
-// there is nothing to send.
+// on a shared screen). Until the server answers the move, with a Played or
+// an Error, the page may not play again. Click returns false when there is
+// nothing to send; it then says why beside the status line (see
+// [State.ErrorSeq]) if the page would have played: the column is full, or
+// the page is offline and the move was not sent. The keyboard's column
+// becomes column.
 func (s *State) Click(column int) (protocol.Command, bool) {
-	if !s.playable() || column < 0 || column >= connect4.Columns {
+	if column < 0 || column >= connect4.Columns {
+		return nil, false
+	}
+	s.cursor = column
+	switch {
+	case s.offline() && s.myTurn():
+		s.ShowError(notSentText)
+		return nil, false
+	case !s.playable():
+		return nil, false
+	case !s.cur.board.CanPlay(column):
+		s.ShowError(fmt.Sprintf("Column %d is full: choose another.", column+1))
 		return nil, false
 	}
 	s.moving = true
 	return protocol.Play{Column: column}, true
 }
 
+// ErrorSeq returns the sequence number of the error shown beside the status
+// line, to pass to [State.Expire], or 0 if none shows.
+func (s *State) ErrorSeq() uint64 {
+	if s.errMsg == "" {
+		return 0
+	}
+	return s.errSeq
+}
+
+// Step moves the keyboard's column by delta, to the left for a negative
+// one, and stops at the board's edges.
+func (s *State) Step(delta int) {
+	s.cursor = min(max(s.cursor+delta, 0), connect4.Columns-1)
+}
+
+// Aim makes column the keyboard's column, as when it takes the focus; it
+// ignores a number off the board.
+func (s *State) Aim(column int) {
+	if column >= 0 && column < connect4.Columns {
+		s.cursor = column
+	}
+}
+
+// inProgress reports whether the page holds a seat in a game that has
+// started and not ended: leaving it, or starting another, throws it away.
+func (s *State) inProgress() bool {
+	return s.holder() && s.stopped == "" && s.held == nil && s.cur.board.Len() > 0 && !s.cur.over()
+}
+
+// Leave is the button back to the start screen: it goes there at once
+// ([State.Home]), or first asks, in a game in progress (see
+// [State.Answer]).
+func (s *State) Leave() {
+	if s.inProgress() {
+		s.confirm = confirmLeave
+		return
+	}
+	s.Home()
+}
+
+// Answer answers the question the page asked (see [View.Confirm]): yes
+// leaves the game or starts a new one, as asked, and returns the command to
+// send, if any; no keeps the game.
+func (s *State) Answer(yes bool) (protocol.Command, bool) {
+	asked := s.confirm
+	s.confirm = noConfirm
+	switch {
+	case !yes:
+	case asked == confirmLeave:
+		s.Home()
+	case asked == confirmRestart:
+		return s.rematch()
+	}
+	return nil, false
+}
+
 // Rematch returns the command that the rematch button sends: a
 // [protocol.Rematch], which offers or accepts a rematch once a game between
 // two browsers is over, and starts a new game at once on a shared screen. It
 // returns false when the button is not shown or the connection is not open.
+//
+// A new game on this screen or against the computer, while one is in
+// progress, first asks (see [State.Answer]).
 func (s *State) Rematch() (protocol.Command, bool) {
+	if s.inProgress() && (s.mode == protocol.HotSeat || s.mode == protocol.Computer) {
+		if _, ok := s.rematch(); ok {
+			s.confirm = confirmRestart
+		}
+		return nil, false
+	}
+	return s.rematch()
+}
+
+// rematch is Rematch without asking.
+func (s *State) rematch() (protocol.Command, bool) {
 	var v View
 	s.buttons(&v)
 	if s.link != open || !s.started || (v.Rematch == "" && !v.NewGame) {
@@ -726,8 +915,14 @@ func (s *State) holder() bool {
 
 // playable reports whether a click can send a move now.
 func (s *State) playable() bool {
+	return s.link == open && s.started && !s.moving && s.myTurn()
+}
+
+// myTurn reports whether the page may play on the board it shows, if its
+// connection lets it.
+func (s *State) myTurn() bool {
 	switch {
-	case s.link != open || !s.started || s.moving || s.held != nil || s.desync || s.cur.over():
+	case s.watch == "" || s.held != nil || s.desync || s.cur.over():
 		return false
 	case s.spectator:
 		return false

@@ -117,6 +117,7 @@ func TestView(t *testing.T) {
 		kind     Kind
 		player   connect4.Player
 		playable bool
+		notice   string
 	}{
 		{
 			name:  "new game",
@@ -247,7 +248,7 @@ YYRRRYR`,
 			status: "It's a draw!", kind: KindDraw,
 		},
 		{
-			name:   "the server refuses a move: its error replaces the turn",
+			name:   "the server refuses a move: its error shows beside the turn",
 			events: then(plays(t, 0, 0, 0, 0, 0, 0), protocol.Error{Message: "This slot is full."}),
 			hover:  1,
 			board: `
@@ -257,7 +258,7 @@ Y......
 R......
 Y......
 Rr.....`,
-			status: "This slot is full.", kind: KindError, playable: true,
+			status: "Red to play", kind: KindTurn, player: connect4.Red, playable: true, notice: "This slot is full.",
 		},
 		{
 			name:   "the next move clears the error",
@@ -273,7 +274,7 @@ Rr.....`,
 			status: "Red to play", kind: KindTurn, player: connect4.Red, playable: true,
 		},
 		{
-			name:   "an error after the end shows over the result",
+			name:   "an error after the end shows beside the result",
 			events: then(plays(t, 0, 6, 1, 6, 2, 6, 3), protocol.Win{Player: connect4.Red}, protocol.Error{Message: "The game is over."}),
 			hover:  -1,
 			board: `
@@ -283,7 +284,7 @@ Rr.....`,
 ......Y
 ......Y
 ****..Y`,
-			status: "The game is over.", kind: KindError,
+			status: "Red wins!", kind: KindWin, player: connect4.Red, notice: "The game is over.",
 		},
 		{
 			name:   "out of sync: the checker lands on another row",
@@ -325,6 +326,9 @@ Rr.....`,
 			}
 			if v.Playable != tt.playable {
 				t.Errorf("Playable = %v, want %v", v.Playable, tt.playable)
+			}
+			if v.Notice != tt.notice {
+				t.Errorf("Notice = %q, want %q", v.Notice, tt.notice)
 			}
 			if v.Connection != "" {
 				t.Errorf("Connection = %q on an open connection", v.Connection)
@@ -377,17 +381,17 @@ func TestErrorExpiry(t *testing.T) {
 
 	steps := []struct {
 		expire uint64
-		status string
+		notice string
 	}{
 		{first, "The server sent a message this page cannot read."},
 		{second, "The server sent a message this page cannot read."}, // replaced: its expiry does nothing
-		{third, "Red to play"},
-		{third, "Red to play"},
+		{third, ""},
+		{third, ""},
 	}
 	for _, step := range steps {
 		s.Expire(step.expire)
-		if v := s.View(); v.Status != step.status {
-			t.Errorf("after Expire(%d): status %q, want %q", step.expire, v.Status, step.status)
+		if v := s.View(); v.Notice != step.notice || v.Status != "Red to play" {
+			t.Errorf("after Expire(%d): notice %q, status %q; want %q beside Red to play", step.expire, v.Notice, v.Status, step.notice)
 		}
 	}
 
@@ -398,8 +402,8 @@ func TestErrorExpiry(t *testing.T) {
 	s.Start(protocol.HotSeat)
 	fourth := s.SendFailed()
 	s.Expire(third)
-	if fourth <= third || s.View().Status != sendFailed {
-		t.Errorf("after a new game: seq %d (previous %d), status %q; want a larger seq and %q", fourth, third, s.View().Status, sendFailed)
+	if fourth <= third || s.View().Notice != sendFailed {
+		t.Errorf("after a new game: seq %d (previous %d), notice %q; want a larger seq and %q", fourth, third, s.View().Notice, sendFailed)
 	}
 }
 
@@ -413,7 +417,7 @@ func TestClick(t *testing.T) {
 		{"open", func() *State { return opened(nil) }, 3, protocol.Play{Column: 3}},
 		{"leftmost", func() *State { return opened(nil) }, 0, protocol.Play{Column: 0}},
 		{"rightmost", func() *State { return opened(nil) }, 6, protocol.Play{Column: 6}},
-		{"full column: the server refuses it", func() *State { return opened(plays(t, 5, 5, 5, 5, 5, 5)) }, 5, protocol.Play{Column: 5}},
+		{"full column: not offered", func() *State { return opened(plays(t, 5, 5, 5, 5, 5, 5)) }, 5, nil},
 		{"while an error shows", func() *State {
 			s := opened(nil)
 			s.ShowError("Oops.")
@@ -520,12 +524,17 @@ func TestStartedResets(t *testing.T) {
 		"out of sync": {protocol.Played{Player: connect4.Yellow, Column: 0, Row: 0}},
 	} {
 		s := opened(events)
-		if cmd, ok := s.Rematch(); cmd != (protocol.Rematch{}) || !ok {
+		cmd, ok := s.Rematch()
+		if v := s.View(); !ok && v.Confirm != "" {
+			// A game in progress: the page asks first.
+			cmd, ok = s.Answer(true)
+		}
+		if cmd != (protocol.Rematch{}) || !ok {
 			t.Errorf("%s: the New game button sends %#v, %v; want a Rematch", name, cmd, ok)
 		}
 		s.Apply(protocol.Started{Watch: watch, Mode: protocol.HotSeat, Token: token})
 		s.Expire(1) // the error, if any
-		if got, want := s.View(), opened(nil).View(); got != want {
+		if got, want := quiet(s.View()), quiet(opened(nil).View()); got != want {
 			t.Errorf("%s: after a new Started:\n%v%+v\nwant:\n%v%+v", name, got, got, want, want)
 		}
 	}
@@ -637,4 +646,11 @@ func TestClosedFinal(t *testing.T) {
 			t.Errorf("after %d %q the page shows %q / %q", tt.code, tt.reason, v.Status, v.Connection)
 		}
 	}
+}
+
+// quiet returns v without its announcements, which tell how the page got
+// there: two pages may look the same after different news.
+func quiet(v View) View {
+	v.News, v.NewsCount = [NewsKept]string{}, 0
+	return v
 }

@@ -66,10 +66,40 @@ type View struct {
 
 	// Playable reports whether a click on a column sends a move.
 	Playable bool
+	// Labels are the accessible names of the columns, from the left: what
+	// each holds, from the bottom, and whether it is full (see
+	// [ColumnLabel]).
+	Labels [connect4.Columns]string
+	// Full reports the columns that take no more checkers: they are not
+	// offered.
+	Full [connect4.Columns]bool
+	// Cursor is the column that the keyboard is on, the board's one Tab
+	// stop.
+	Cursor int
+	// Offline reports that the page lost its connection to the game it
+	// shows: the board is dimmed and says "Offline: reconnecting".
+	Offline bool
+	// Notice is said beside the status line, not in its place: a column
+	// refused, a move not sent, an error from the server; "" for none.
+	Notice string
+
+	// News holds the latest announcements for the screen reader's live
+	// region, the newest last ("Yellow played column 4, row 2. Your
+	// turn."); NewsCount counts every announcement the page made, so that
+	// a painter adds those it has not added yet.
+	News      [NewsKept]string
+	NewsCount uint64
+
+	// Confirm is a question the page asks before it throws a game in
+	// progress away, with its two answers; "" when none is asked.
+	Confirm, ConfirmYes, ConfirmNo string
 
 	// Invite reports that the invitation shows: JoinLink to send to the
 	// opponent, with its copy button, and the watch link.
 	Invite bool
+	// InviteOpen reports that the invitation shows unfolded: until the
+	// first move, after which it folds to its title.
+	InviteOpen bool
 	// JoinLink is the address that takes the second seat, or "" when the page
 	// has none to share.
 	JoinLink string
@@ -87,6 +117,9 @@ type View struct {
 	// and against the computer, where a new game starts at once, colours
 	// swapped.
 	NewGame bool
+	// TakeBack reports that the "Take back" button shows: on a shared screen
+	// and against the computer, once the page has a move to take back.
+	TakeBack bool
 	// Rematch is the label of the rematch button of a game between two
 	// browsers ("Rematch", "Accept rematch"), or "" when it is hidden.
 	Rematch string
