@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/session"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // The records are kept as bytes: a match's log is its records one after the
-// other, and a journal entry is the records of one transaction, each with
-// its match and position. A record is its Op, its seat, then its column,
-// token, connection and time as varints and length-prefixed strings.
+// other. A record is its Op, its seat, then its column, token, connection
+// and time as varints and length-prefixed strings. The journal's frames
+// (journal.go) hold changes: a new match, records appended, a match dropped.
 
 // appendRecord appends r's bytes to b.
 func appendRecord(b []byte, r session.Record) []byte {
@@ -25,20 +26,6 @@ func appendRecord(b []byte, r session.Record) []byte {
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
-}
-
-// entry is one record of a journal entry.
-type entry struct {
-	match string
-	seq   int
-	rec   session.Record
-}
-
-// appendEntry appends e's bytes to b.
-func appendEntry(b []byte, e entry) []byte {
-	b = appendString(b, e.match)
-	b = binary.AppendUvarint(b, uint64(e.seq))
-	return appendRecord(b, e.rec)
 }
 
 // reader reads what the appendX functions wrote; its first error sticks.
@@ -85,6 +72,45 @@ func (r *reader) string() string {
 	return s
 }
 
+func (r *reader) byte() byte {
+	if len(r.b) < 1 {
+		r.fail()
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+// skipRecord reads past a record and returns its Op, and the token of a
+// Joined record.
+func (r *reader) skipRecord() (op session.Op, token string) {
+	if len(r.b) < 2 {
+		r.fail()
+		return 0, ""
+	}
+	op = session.Op(r.b[0])
+	r.b = r.b[2:]
+	r.varint()
+	if op == session.Joined {
+		token = r.string()
+	} else {
+		r.skipString()
+	}
+	r.skipString()
+	r.varint()
+	return op, token
+}
+
+func (r *reader) skipString() {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		return
+	}
+	r.b = r.b[n:]
+}
+
 func (r *reader) record() session.Record {
 	if len(r.b) < 2 {
 		r.fail()
@@ -111,14 +137,87 @@ func records(log []byte) ([]session.Record, error) {
 	return recs, r.err
 }
 
-// entries reads a journal entry.
-func entries(data []byte) ([]entry, error) {
-	r := reader{b: data}
-	var es []entry
-	for len(r.b) > 0 && r.err == nil {
-		e := entry{match: r.string(), seq: int(r.uvarint())}
-		e.rec = r.record()
-		es = append(es, e)
+// A journal frame is the changes of one write: when (Unix milliseconds, a
+// varint), then each change (one, as this package writes them), its op (as
+// a request's) and its fields:
+//
+//	'c' a new match: id, mode, join key, token, connection, level, clock, yellow
+//	'a' records appended: match, position, count, the records
+//	'd' a match dropped: match
+
+// change is one change of a journal frame, as read back. The records of
+// an 'a' are left as bytes: a fold copies them to the match's log as they
+// are.
+type change struct {
+	op     byte
+	head   session.Header // of 'c'
+	id     string
+	at     int      // of 'a': the position of the first record
+	n      int      // of 'a': how many records
+	log    []byte   // of 'a': the records, as a match's log holds them
+	tokens []string // of 'a': the tokens of the Joined records
+}
+
+// appendChange appends r's change to b.
+func appendChange(b []byte, r *request) []byte {
+	b = append(b, r.op)
+	b = appendString(b, r.id)
+	switch r.op {
+	case 'c':
+		h := r.head
+		for _, s := range []string{string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Clock.String()} {
+			b = appendString(b, s)
+		}
+		if h.Yellow {
+			return append(b, 1)
+		}
+		return append(b, 0)
+	case 'a':
+		b = binary.AppendUvarint(b, uint64(r.at))
+		b = binary.AppendUvarint(b, uint64(len(r.recs)))
+		for _, rec := range r.recs {
+			b = appendRecord(b, rec)
+		}
 	}
-	return es, r.err
+	return b
+}
+
+// changes reads a journal frame.
+func changes(frame []byte) (at time.Time, cs []change, err error) {
+	r := reader{b: frame}
+	at = time.UnixMilli(r.varint())
+	for len(r.b) > 0 && r.err == nil {
+		c := change{op: r.byte(), id: r.string()}
+		switch c.op {
+		case 'c':
+			c.head = session.Header{ID: c.id, Mode: protocol.Mode(r.string()), Join: r.string(), Token: r.string(), Conn: r.string(), Level: r.string()}
+			clock, err := protocol.ParseTimeControl(r.string())
+			if err != nil {
+				r.fail()
+			}
+			c.head.Clock, c.head.Yellow = clock, r.byte() == 1
+		case 'a':
+			c.at = int(r.uvarint())
+			n := r.uvarint()
+			if n > uint64(len(r.b)) { // a record takes a byte at least
+				r.fail()
+				break
+			}
+			c.n = int(n)
+			start := r.b
+			for range c.n {
+				if op, token := r.skipRecord(); op == session.Joined {
+					c.tokens = append(c.tokens, token)
+				}
+			}
+			if r.err == nil {
+				c.log = start[:len(start)-len(r.b)]
+			}
+		case 'd':
+		default:
+			r.fail()
+		}
+		cs = append(cs, c)
+	}
+	return at, cs, r.err
 }

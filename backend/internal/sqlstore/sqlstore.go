@@ -8,23 +8,38 @@
 // which adds a wasm runtime to the binary: about 60 µs for a one-row
 // transaction and 21-22 µs a row at 100 rows a transaction with either, in
 // WAL mode with synchronous=NORMAL on the project's 2-core machine, and with
-// this package's layout BenchmarkAppend gave 2.6-4.0 µs an append with
-// modernc against 2.9-3.6 µs with ncruces, side by side on 2026-12-02
+// the layout of 2026-12-02 (a journal table) BenchmarkAppend gave 2.6-4.0 µs
+// an append with modernc against 2.9-3.6 µs with ncruces, side by side
 // (BENCHMARKS.md).
 //
-// Neither can afford a row a move: a whole move costs the server about 25 µs
-// in memory. So the Store is log-structured. One goroutine, the committer,
-// takes every write waiting at once into one transaction, and the moves of
-// all the matches in it go into one row of a journal, a blob, in one INSERT
-// of a fixed, prepared statement: a transaction costs about the same for one
-// move or for a hundred. A move is thus committed before anyone is told of
-// it. Every few seconds, and when the store opens, closes or sweeps, the
-// committer folds the journal into the matches' own logs (a blob a match,
-// one UPDATE a match for all its moves since), off the moves' path.
+// Neither can afford a transaction a write: a whole move costs the server
+// about 25 µs in memory, and every SQLite commit writes whole pages of 4 KiB
+// to its WAL. So the writes do not go through SQLite as they come. Each
+// write (a new match, records appended, a match dropped) is checked and
+// appended to a journal file as one checksummed frame, in one write(2)
+// (journal.go): bytes, not pages, about 1 µs. The writes take turns on a
+// mutex, as the memory store's do, rather than queue for a goroutine that
+// would group them: on one core the hand-over cost more than the write(2)
+// it saved. A change is thus in the operating system's hands before anyone
+// is told of it, and survives the server's crash or kill -9. Every
+// foldEvery a new journal file is begun, and a goroutine, the folder, folds
+// the one closed into the database in one transaction (a row a match it
+// touched), flushed to disk, then removes the file. Open folds in whatever a
+// crash left.
 //
-// The database is in WAL mode with synchronous=NORMAL: a committed move
-// survives the server's crash or kill -9; an operating system crash or a
-// power cut may lose the last transactions before the WAL reaches the disk.
+// Until it is folded in, what the journal holds is also kept in memory (the
+// matches' records since the last fold, their new keys, their ends), and the
+// reads add it to what the database says.
+//
+// A new match's id must not be in the database, if only in its archive: a
+// Bloom filter of the database's ids (ids.go) answers for most new ids with
+// no query, which at 5,000 players arriving at once was half of what the
+// store added to the moves' p99.
+//
+// An operating system crash or a power cut may lose what the journal holds
+// (it is not flushed to disk with fsync): the changes of the last foldEvery,
+// and of the fold under way. What was folded in is on disk.
+//
 // One process at a time may use a data directory: a second fails to open it.
 //
 // Matches that end stay in the database, with their records, as an archive
@@ -33,18 +48,20 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -57,8 +74,15 @@ import (
 // FileName is the database's file in the data directory.
 const FileName = "connect4.db"
 
-// maxBatch bounds the requests one transaction carries.
-const maxBatch = 1024
+// version is the version of the tables, in PRAGMA user_version: 2 and 3
+// kept their journal in a table; 3 added the clock.
+const version = 4
+
+// migrations bring the tables of an older version to the next: migrations[v]
+// takes version v to v+1. Version 3 to 4 is upgrade's.
+var migrations = map[int]string{
+	2: `ALTER TABLE matches ADD COLUMN clock TEXT NOT NULL DEFAULT ''; PRAGMA user_version = 3;`,
+}
 
 // schema creates the tables. Times are Unix milliseconds.
 const schema = `
@@ -79,11 +103,6 @@ CREATE TABLE IF NOT EXISTS matches (
 	log      BLOB NOT NULL DEFAULT x'' -- the records folded in, one after the other
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS matches_ended ON matches (ended, last);
-CREATE TABLE IF NOT EXISTS journal (
-	seq  INTEGER PRIMARY KEY, -- in the order committed
-	at   INTEGER NOT NULL,    -- when
-	data BLOB NOT NULL        -- the records of one transaction, with their matches and positions
-);
 CREATE TABLE IF NOT EXISTS keys (
 	key   TEXT NOT NULL,
 	kind  TEXT NOT NULL,
@@ -91,44 +110,67 @@ CREATE TABLE IF NOT EXISTS keys (
 	PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_match ON keys (match);
-PRAGMA user_version = 3;
+CREATE TABLE IF NOT EXISTS meta (
+	key   TEXT PRIMARY KEY, -- 'folded': the last journal segment folded in
+	value INTEGER NOT NULL
+) WITHOUT ROWID;
 `
 
-// migrations bring the tables of an older version to the next: migrations[v]
-// takes version v to v+1.
-var migrations = map[int]string{
-	2: `ALTER TABLE matches ADD COLUMN clock TEXT NOT NULL DEFAULT ''; PRAGMA user_version = 3;`,
-}
+// foldEvery is how often a new journal segment is begun, and the last one
+// folded in. A fold costs a statement a match that it touches, so the
+// longer the time, the fewer statements for the same moves (a match made
+// and ended within it costs one); but it is as long as an operating system
+// crash may lose, and the memory the journal's records take (a few MB at
+// 10,000 moves a second).
+const foldEvery = 10 * time.Second
 
-// foldEvery is how often the committer folds the journal into the matches.
-const foldEvery = 2 * time.Second
-
-// Store is a session.Store in a SQLite database. It is safe for concurrent
-// use; call Close when done.
+// Store is a session.Store in a SQLite database and its journal. It is safe
+// for concurrent use; call Close when done.
 type Store struct {
 	session.Local
-	session.Health // whether the last commit worked
+	session.Health // whether the last write, and the last fold, worked
 	db             *sql.DB
+	dir            string
 	life           session.Lifetimes
 	log            *slog.Logger
-	lock           *os.File // flocked: one process a directory
+	lock           *os.File      // flocked: one process a directory
+	every          time.Duration // foldEvery, but in tests
 
-	reqs    chan *request
-	stopped chan struct{}
-	quit    chan struct{} // closed by Close: the committer finishes
+	jobs    chan job      // from the writers to the folder
+	done    chan struct{} // closed when the folder returns
+	quit    chan struct{} // closed by Close
 	closing sync.Once
+	foldErr atomic.Pointer[error] // how the last fold went
 
-	// w is the committer's own connection, and its statements prepared
-	// once: parsing SQL again at every commit would cost more than the
-	// commit.
-	w                                   *sql.Conn
-	begin, end, rollback, appendJournal *sql.Stmt
+	// wmu is held by a write from its checks to its answer: the writes
+	// come one at a time, each a frame of the journal. It guards journal,
+	// frame, rc, find, known, swept and closed.
+	wmu     sync.Mutex
+	journal journal
+	frame   []byte
+	swept   time.Time // when the last sweep was asked for
+	closed  bool
+	// find reads what the database knows of a match, for a write to a
+	// match not written to since the store opened, on rc, the writes' own
+	// connection.
+	rc   *sql.Conn
+	find *sql.Stmt
+	// known are the ids the database had at Open, and those made since:
+	// a new match whose id it has not seen needs no query.
+	known ids
 
-	// mu guards matches, what the committer knows of the matches that last
-	// and were written to since the store opened, which the readers
-	// consult for the records and times not yet folded in.
+	// fc is the connection that writes to the database, the folder's once
+	// the store is open. Its commits are flushed to disk
+	// (synchronous=FULL): the journal they fold in is removed after them.
+	fc *sql.Conn
+
+	// mu guards matches and keys, what is known of the matches written to
+	// since the store opened, and what the journal holds that the database
+	// does not yet; and gen, which counts the folds.
 	mu      sync.Mutex
 	matches map[string]*live
+	keys    map[key]string // the keys not folded in yet, and their matches
+	gen     uint64
 }
 
 var (
@@ -136,14 +178,40 @@ var (
 	_ session.Registry = (*Store)(nil)
 )
 
-// request is one write for the committer.
+// request is one write.
 type request struct {
 	op   byte // 'c' create, 'a' append, 'd' drop
 	head session.Header
 	id   string
 	at   int
 	recs []session.Record
-	done chan error
+}
+
+// job is the folder's work: a segment to fold in, if seg > 0, then a sweep,
+// if sweep is not zero.
+type job struct {
+	seg   int64
+	sweep time.Time
+}
+
+// key is one of a match's keys.
+type key struct {
+	kind session.KeyKind
+	key  string
+}
+
+// live is what is known of a match that lasts (or ended, until the
+// database knows it), written to since the store opened.
+type live struct {
+	n      int // records, folded in or not
+	mode   protocol.Mode
+	joined bool
+	last   time.Time // of the last record
+	ended  bool      // dropped, not yet folded in
+
+	head    *session.Header // while the database has no row for it
+	folded  int             // records in the database's log
+	pending []byte          // the records from folded on, in the journal only, as a log holds them
 }
 
 // ErrExists is returned by Create for an id that the database has, if only
@@ -154,8 +222,14 @@ var ErrExists = errors.New("sqlstore: a match with this id exists")
 var ErrLocked = errors.New("sqlstore: the data directory is in use by another process")
 
 // Open opens, or creates, the database in directory dir, creating dir if
-// need be, and checks that it can write there.
+// need be, folds in what the journal holds, and checks that it can write
+// there.
 func Open(dir string, life session.Lifetimes, logger *slog.Logger) (*Store, error) {
+	return open(dir, life, logger, foldEvery)
+}
+
+// open is Open with every for foldEvery.
+func open(dir string, life session.Lifetimes, logger *slog.Logger, every time.Duration) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -168,89 +242,31 @@ func Open(dir string, life session.Lifetimes, logger *slog.Logger) (*Store, erro
 		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
 	}
 	path := filepath.Join(dir, FileName)
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	s := &Store{
-		db: db, life: life.WithDefaults(), log: logger, lock: lock,
-		reqs: make(chan *request, maxBatch), stopped: make(chan struct{}), quit: make(chan struct{}),
-		matches: make(map[string]*live),
+		db: db, dir: dir, life: life.WithDefaults(), log: logger, lock: lock, every: every,
+		jobs: make(chan job, 16), done: make(chan struct{}), quit: make(chan struct{}),
+		matches: make(map[string]*live), keys: make(map[key]string),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.setUp(ctx); err != nil {
-		db.Close()
-		lock.Close()
-		return nil, fmt.Errorf("sqlstore: %s: %w", path, err)
-	}
-	if err := s.prepare(ctx); err != nil {
 		s.closeDB()
 		lock.Close()
 		return nil, fmt.Errorf("sqlstore: %s: %w", path, err)
 	}
-	go s.commit()
+	go s.folder()
+	go s.rotating()
 	return s, nil
 }
 
-// prepare sets up the committer's connection and statements.
-func (s *Store) prepare(ctx context.Context) error {
-	w, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	s.w = w
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		q    string
-	}{
-		{&s.begin, "BEGIN IMMEDIATE"},
-		{&s.end, "COMMIT"},
-		{&s.rollback, "ROLLBACK"},
-		{&s.appendJournal, "INSERT INTO journal (at, data) VALUES (?, ?)"},
-	} {
-		if *p.stmt, err = w.PrepareContext(ctx, p.q); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// closeDB closes the committer's statements and connection, then the
-// database.
-func (s *Store) closeDB() error {
-	s.closeConn()
-	return s.db.Close()
-}
-
-// closeConn closes the committer's statements and connection.
-func (s *Store) closeConn() {
-	for _, stmt := range []*sql.Stmt{s.begin, s.end, s.rollback, s.appendJournal} {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}
-	if s.w != nil {
-		// Not back to the pool: it may be inside a transaction.
-		s.w.Raw(func(any) error { return driver.ErrBadConn })
-		s.w.Close()
-	}
-}
-
-// reconnect gives the committer a new connection. If it fails, the next
-// batches fail too, and say so; none is acknowledged.
-func (s *Store) reconnect() {
-	s.closeConn()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.prepare(ctx); err != nil {
-		s.log.Error("reconnecting to the database", "err", err)
-	}
-}
-
-// setUp creates the tables and checks that the database can be written.
+// setUp creates the tables, checks that the database can be written, and
+// folds in the journal that the last process left.
 func (s *Store) setUp(ctx context.Context) error {
 	var check string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil {
@@ -259,314 +275,295 @@ func (s *Store) setUp(ctx context.Context) error {
 	if check != "ok" {
 		return fmt.Errorf("the database is damaged: %s", check)
 	}
-	var version int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	var v int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return err
 	}
-	for ; version != 0 && migrations[version] != ""; version++ {
-		if _, err := s.db.ExecContext(ctx, migrations[version]); err != nil {
-			return fmt.Errorf("bringing the tables from version %d to %d: %w", version, version+1, err)
+	if err := s.connect(ctx); err != nil {
+		return err
+	}
+	for ; v != 0 && migrations[v] != ""; v++ {
+		if _, err := s.fc.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("bringing the tables from version %d to %d: %w", v, v+1, err)
 		}
 	}
-	if version != 0 && version != 3 {
-		return fmt.Errorf("the database has version %d of the tables, this server knows version 3", version)
+	if v != 0 && v != 3 && v != version {
+		return fmt.Errorf("the database has version %d of the tables, this server knows version %d", v, version)
 	}
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
+	if _, err := s.fc.ExecContext(ctx, schema); err != nil {
 		return err
 	}
-	return s.fold(ctx) // what a crash left in the journal
+	if v != version {
+		if err := s.upgrade(ctx); err != nil {
+			return err
+		}
+	}
+	ns, err := segments(s.dir)
+	if err != nil {
+		return err
+	}
+	last, err := s.lastFolded(ctx, s.fc)
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
+		if err := s.foldSegment(ctx, n, false); err != nil {
+			return fmt.Errorf("journal segment %d: %w", n, err)
+		}
+		last = max(last, n)
+	}
+	s.journal = journal{dir: s.dir, n: last + 1}
+	rows, err := s.fc.QueryContext(ctx, `SELECT id FROM matches`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		s.known.add(id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return s.prepareFind(ctx)
+}
+
+// prepareFind gives the writes their own connection to read from, and
+// their statement on it.
+func (s *Store) prepareFind(ctx context.Context) error {
+	if s.rc != nil {
+		s.find.Close()
+		s.rc.Close()
+		s.rc, s.find = nil, nil
+	}
+	rc, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	find, err := rc.PrepareContext(ctx, `SELECT mode, joined, last, ended, n FROM matches WHERE id = ?`)
+	if err != nil {
+		rc.Close()
+		return err
+	}
+	s.rc, s.find = rc, find
+	return nil
+}
+
+// connect opens fc, the connection that writes.
+func (s *Store) connect(ctx context.Context) error {
+	fc, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	s.fc = fc
+	return nil
+}
+
+// closeDB closes the writing connection, then the database.
+func (s *Store) closeDB() error {
+	if s.rc != nil {
+		s.find.Close()
+		s.rc.Close()
+	}
+	s.closeConn()
+	return s.db.Close()
+}
+
+// closeConn closes the writing connection, which is not given back to the
+// pool: it may be inside a transaction.
+func (s *Store) closeConn() {
+	if s.fc != nil {
+		s.fc.Raw(func(any) error { return driver.ErrBadConn })
+		s.fc.Close()
+		s.fc = nil
+	}
+}
+
+// quitting reports whether Close was called.
+func (s *Store) quitting() bool {
+	select {
+	case <-s.quit:
+		return true
+	default:
+		return false
+	}
 }
 
 // ErrClosed is returned for a write asked for after Close.
 var ErrClosed = errors.New("sqlstore: closed")
 
-// Close stops the committer once the writes already asked for are done, and
-// closes the database. Writes asked for later fail with ErrClosed.
+// Close folds the journal in and closes the database. Writes asked for
+// later fail with ErrClosed.
 func (s *Store) Close() error {
-	s.closing.Do(func() { close(s.quit) })
-	<-s.stopped
+	s.closing.Do(func() {
+		close(s.quit)
+		s.wmu.Lock()
+		s.closed = true
+		// The folder folds the last segment in, then stops.
+		if n := s.journal.rotate(); n > 0 {
+			s.jobs <- job{seg: n}
+		}
+		close(s.jobs)
+		s.wmu.Unlock()
+	})
+	<-s.done
 	err := s.closeDB()
 	s.lock.Close()
 	return err
 }
 
-// do hands r to the committer and waits for its answer.
-func (s *Store) do(ctx context.Context, r *request) error {
-	r.done = make(chan error, 1)
-	select {
-	case s.reqs <- r:
-	case <-s.quit:
-		return ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-r.done:
-		return err
-	case <-s.stopped:
-		select {
-		case err := <-r.done: // answered on the way out
-			return err
-		default:
-			return ErrClosed
-		}
-	case <-ctx.Done():
-		return ctx.Err() // it may still be committed: the caller catches up
-	}
-}
-
 // Create implements session.Store.
 func (s *Store) Create(ctx context.Context, h session.Header) error {
-	return s.do(ctx, &request{op: 'c', head: h, id: h.ID})
+	return s.write(ctx, &request{op: 'c', head: h, id: h.ID})
 }
 
 // Append implements session.Store.
 func (s *Store) Append(ctx context.Context, id string, at int, recs ...session.Record) error {
-	return s.do(ctx, &request{op: 'a', id: id, at: at, recs: recs})
+	return s.write(ctx, &request{op: 'a', id: id, at: at, recs: recs})
 }
 
 // Drop implements session.Store: the match ends and joins the archive; its
 // keys go.
 func (s *Store) Drop(ctx context.Context, id string) {
-	if err := s.do(ctx, &request{op: 'd', id: id}); err != nil {
+	if err := s.write(ctx, &request{op: 'd', id: id}); err != nil {
 		s.log.Warn("dropping a match", "err", err)
 	}
 }
 
-// live is what the committer knows of a match that lasts, written to since
-// the store opened.
-type live struct {
-	n      int // records, folded in or not
-	mode   protocol.Mode
-	joined bool
-	last   time.Time // of the last record
-}
-
-// commit is the committer: it runs until Close, taking the requests waiting
-// at once into one transaction, and folding the journal in now and then.
-func (s *Store) commit() {
-	defer close(s.stopped)
-	var swept, folded time.Time
+// rotating starts a new segment of the journal every s.every, until Close.
+func (s *Store) rotating() {
+	tick := time.NewTicker(s.every)
+	defer tick.Stop()
 	for {
-		var r *request
 		select {
-		case r = <-s.reqs:
+		case <-tick.C:
 		case <-s.quit:
-			// The writes asked for before Close are done, then no more.
-			select {
-			case r = <-s.reqs:
-			default:
-			}
+			return
 		}
-		if r == nil {
-			break
+		s.wmu.Lock()
+		if !s.closed {
+			s.rotateLocked(time.Time{})
 		}
-		batch := s.gather(r)
-		now := s.life.Now()
-		errs, err := s.commitBatch(batch, now)
+		s.wmu.Unlock()
+	}
+}
+
+// rotateLocked starts a new segment of the journal and has the folder fold
+// the last one in, then sweep if sweep is not zero; unless the folder is
+// behind by as many jobs as it can queue, when they wait. s.wmu is held.
+func (s *Store) rotateLocked(sweep time.Time) {
+	if len(s.jobs) == cap(s.jobs) {
+		return
+	}
+	if n := s.journal.rotate(); n > 0 || !sweep.IsZero() {
+		s.jobs <- job{seg: n, sweep: sweep}
+	}
+}
+
+// view is what a write sees of a match.
+type view struct {
+	exists, ended bool
+	n             int
+	mode          protocol.Mode
+	joined        bool
+	last          time.Time
+}
+
+// write checks r, writes its change to the journal as one frame, and
+// publishes the records appended.
+func (s *Store) write(ctx context.Context, r *request) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	now := s.life.Now()
+	var v view
+	if r.op != 'c' || s.known.mayHave(r.id) {
+		var err error
+		if v, err = s.view(r.id); err != nil {
+			return err
+		}
+	}
+	switch r.op {
+	case 'c':
+		if v.exists {
+			return ErrExists
+		}
+	case 'a':
+		switch {
+		case !v.exists || v.ended || s.expired(v.mode, v.joined, v.last, now):
+			return session.ErrNotFound
+		case r.at > v.n:
+			return session.ErrBehind
+		case r.at < v.n:
+			return session.ErrConflict
+		}
+	case 'd':
+		if !v.exists || v.ended {
+			return nil // nothing to do
+		}
+	}
+	frame := binary.AppendVarint(beginFrame(s.frame), now.UnixMilli())
+	frame = endFrame(appendChange(frame, r))
+	if cap(frame) <= 1<<16 {
+		s.frame = frame
+	}
+	if s.journal.full(len(frame)) {
+		s.rotateLocked(time.Time{}) // unless the folder is behind: then written past the mapping
+	}
+	err := s.journal.write(frame)
+	if s.SetHealth(cmp.Or(err, s.lastFoldErr())) {
 		if err != nil {
-			// The cache changes only after a commit: nothing to undo.
-			for i := range errs {
-				errs[i] = err
-			}
-		}
-		if s.SetHealth(err) {
-			if err != nil {
-				s.log.Error("database unwritable", "err", err)
-			} else {
-				s.log.Info("database writable again")
-			}
-		}
-		for i, r := range batch {
-			r.done <- errs[i]
-			if errs[i] == nil && r.op == 'a' {
-				s.Publish(r.id, r.at, r.recs)
-			}
-		}
-		if now.Sub(swept) >= time.Minute {
-			swept = now
-			if err := s.sweep(now); err != nil {
-				s.log.Warn("removing expired matches", "err", err)
-			}
-		}
-		if time.Since(folded) >= foldEvery {
-			folded = time.Now()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			if err := s.fold(ctx); err != nil {
-				s.log.Warn("folding the journal in", "err", err)
-			}
-			cancel()
+			s.log.Error("database unwritable", "err", err)
+		} else {
+			s.log.Info("database writable again")
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := s.fold(ctx); err != nil {
-		s.log.Warn("folding the journal in", "err", err)
+	if err != nil {
+		return err
 	}
+	s.remember(r, v, now)
+	if r.op == 'c' {
+		s.known.add(r.id)
+	}
+	if r.op == 'a' {
+		s.Publish(r.id, r.at, r.recs) // under s.wmu, so that news of one match keeps its order
+	}
+	if now.Sub(s.swept) >= time.Minute {
+		s.swept = now
+		s.rotateLocked(now)
+	}
+	return nil
 }
 
-// gather returns the batch of requests that first begins: those waiting,
-// and those that come while the goroutines that the last answers woke run.
-// On one core, the committer would otherwise run before any of them: one
-// write a commit.
-func (s *Store) gather(first *request) []*request {
-	batch := []*request{first}
-	for yields := 0; yields < 4 && len(batch) < maxBatch; yields++ {
-		n := len(batch)
-		runtime.Gosched()
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.reqs:
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
-		if len(batch) == n {
-			break // no one else had anything to write
-		}
+// lastFoldErr returns the error of the last fold, or nil.
+func (s *Store) lastFoldErr() error {
+	if p := s.foldErr.Load(); p != nil {
+		return *p
 	}
-	return batch
+	return nil
 }
 
-// commitBatch writes batch in one transaction and returns each request's
-// answer, or the error that failed the transaction.
-func (s *Store) commitBatch(batch []*request, now time.Time) ([]error, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	errs := make([]error, len(batch))
-	// A batch of moves alone writes one row: that INSERT is a transaction
-	// of its own. Anything else (a new match, an end, a new key) takes an
-	// explicit one, so that all of it is committed, or none.
-	explicit := slices.ContainsFunc(batch, func(r *request) bool {
-		return r.op != 'a' || slices.ContainsFunc(r.recs, func(rec session.Record) bool { return rec.Op == session.Joined })
-	})
-	committed := !explicit
-	if explicit {
-		if _, err := s.begin.ExecContext(ctx); err != nil {
-			return errs, err
-		}
-		defer func() {
-			if !committed {
-				// Not ctx, which may be what ended the batch: the driver
-				// would not even try.
-				if _, err := s.rollback.ExecContext(context.Background()); err != nil {
-					// The connection may be left in the transaction, where
-					// a later INSERT would seem to work and never be
-					// committed: take a new one.
-					s.log.Error("rolling back a failed commit: reconnecting", "err", err)
-					s.reconnect()
-				}
-			}
-		}()
-	}
-	tx := s.w
-	var (
-		journal []byte // the records appended
-		keys    []any  // new keys: key, kind, match
-		updates = make(map[string]live)
-	)
-	for i, r := range batch {
-		switch r.op {
-		case 'c':
-			h := r.head
-			res, err := tx.ExecContext(ctx, `INSERT INTO matches (id, mode, join_key, token, conn, level, yellow, clock, created, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-				h.ID, string(h.Mode), h.Join, h.Token, h.Conn, h.Level, h.Yellow, h.Clock.String(), now.UnixMilli(), now.UnixMilli())
-			if err != nil {
-				return errs, err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				errs[i] = ErrExists // this request alone
-				continue
-			}
-			if h.Join != "" {
-				keys = append(keys, h.Join, string(session.JoinKey), h.ID)
-			}
-			if h.Token != "" {
-				keys = append(keys, h.Token, string(session.TokenKey), h.ID)
-			}
-			updates[h.ID] = live{mode: h.Mode, last: now}
-		case 'a':
-			m, ok := updates[r.id]
-			if !ok {
-				known, err := s.match(ctx, tx, r.id)
-				if err != nil {
-					return errs, err
-				}
-				if known == nil {
-					errs[i] = session.ErrNotFound
-					continue
-				}
-				m = *known
-			}
-			switch {
-			case s.expired(m.mode, m.joined, m.last, now):
-				errs[i] = session.ErrNotFound
-				continue
-			case r.at > m.n:
-				errs[i] = session.ErrBehind
-				continue
-			case r.at < m.n:
-				errs[i] = session.ErrConflict
-				continue
-			}
-			for j, rec := range r.recs {
-				journal = appendEntry(journal, entry{match: r.id, seq: r.at + j, rec: rec})
-				if rec.Op == session.Joined {
-					keys = append(keys, rec.Token, string(session.TokenKey), r.id)
-					m.joined = true
-				}
-			}
-			m.n += len(r.recs)
-			m.last = now
-			updates[r.id] = m
-		case 'd':
-			if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended = ? WHERE id = ? AND ended IS NULL`, now.UnixMilli(), r.id); err != nil {
-				return errs, err
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM keys WHERE match = ?`, r.id); err != nil {
-				return errs, err
-			}
-			updates[r.id] = live{n: -1} // gone
-		}
-	}
-	if len(journal) > 0 {
-		if _, err := s.appendJournal.ExecContext(ctx, now.UnixMilli(), journal); err != nil {
-			return errs, err
-		}
-	}
-	if err := insertKeys(ctx, tx, keys); err != nil {
-		return errs, err
-	}
-	if explicit {
-		if _, err := s.end.ExecContext(ctx); err != nil {
-			return errs, err
-		}
-		committed = true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, m := range updates {
-		if m.n < 0 {
-			delete(s.matches, id)
-			continue
-		}
-		s.matches[id] = &m
-	}
-	return errs, nil
-}
-
-// match returns what is known of match id, from the cache or, for a match
-// not written to since the store opened, whose records are all folded in,
-// from the database; nil if it ended.
-func (s *Store) match(ctx context.Context, tx *sql.Conn, id string) (*live, error) {
+// view returns what is known of match id: from what the journal holds, or
+// for a match not written to since the store opened, from the database.
+// s.wmu is held.
+func (s *Store) view(id string) (view, error) {
 	s.mu.Lock()
 	m := s.matches[id]
+	var v view
+	if m != nil {
+		v = view{exists: true, ended: m.ended, n: m.n, mode: m.mode, joined: m.joined, last: m.last}
+	}
 	s.mu.Unlock()
 	if m != nil {
-		c := *m
-		return &c, nil
+		return v, nil
 	}
 	var (
 		mode    string
@@ -574,87 +571,207 @@ func (s *Store) match(ctx context.Context, tx *sql.Conn, id string) (*live, erro
 		last, n int64
 		ended   sql.NullInt64
 	)
-	err := tx.QueryRowContext(ctx, `SELECT mode, joined, last, ended, n FROM matches WHERE id = ?`, id).Scan(&mode, &joined, &last, &ended, &n)
-	switch {
-	case errors.Is(err, sql.ErrNoRows) || ended.Valid:
-		return nil, nil
-	case err != nil:
-		return nil, err
+	// Without a deadline: the driver watches a context that has one with a
+	// goroutine a query.
+	if s.find == nil {
+		return view{}, errors.New("no connection to the database")
 	}
-	return &live{n: int(n), mode: protocol.Mode(mode), joined: joined, last: time.UnixMilli(last)}, nil
+	err := s.find.QueryRowContext(context.Background(), id).Scan(&mode, &joined, &last, &ended, &n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return view{}, nil
+	case err != nil:
+		// The connection may be broken: the next write takes a new one.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if rerr := s.prepareFind(ctx); rerr != nil {
+			s.log.Error("reconnecting to the database", "err", rerr)
+		}
+		return view{}, err
+	}
+	return view{exists: true, ended: ended.Valid, n: int(n), mode: protocol.Mode(mode), joined: joined, last: time.UnixMilli(last)}, nil
 }
 
-// fold folds the journal into the matches' logs, in one transaction: each
-// match's new records go to the end of its log in one UPDATE.
-func (s *Store) fold(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// remember notes what r, written to the journal, changed, which the
+// database will know from its fold on; v is what r found of its match.
+func (s *Store) remember(r *request, v view, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.matches[r.id]
+	if m == nil && r.op != 'c' {
+		m = &live{n: v.n, folded: v.n, mode: v.mode, joined: v.joined, last: v.last}
+		s.matches[r.id] = m
+	}
+	switch r.op {
+	case 'c':
+		h := r.head
+		s.matches[r.id] = &live{mode: h.Mode, last: now, head: &h}
+		if h.Join != "" {
+			s.keys[key{session.JoinKey, h.Join}] = h.ID
+		}
+		if h.Token != "" {
+			s.keys[key{session.TokenKey, h.Token}] = h.ID
+		}
+	case 'a':
+		for _, rec := range r.recs {
+			m.pending = appendRecord(m.pending, rec)
+		}
+		m.n += len(r.recs)
+		m.last = now
+		for _, rec := range r.recs {
+			if rec.Op == session.Joined {
+				m.joined = true
+				s.keys[key{session.TokenKey, rec.Token}] = r.id
+			}
+		}
+	case 'd':
+		m.ended = true
+	}
+}
+
+// folder is the folder: it runs until Close, and the last segment is folded
+// in, folding the segments in as the writes close them, and sweeping when
+// asked to.
+func (s *Store) folder() {
+	defer close(s.done)
+	for j := range s.jobs {
+		if j.seg > 0 && !s.foldRetrying(j.seg) {
+			for range s.jobs {
+				// Closing, with a fold that fails: the segments left are
+				// folded in at the next Open.
+			}
+			return
+		}
+		if !j.sweep.IsZero() {
+			if err := s.sweep(j.sweep); err != nil {
+				s.log.Warn("removing expired matches", "err", err)
+			}
+		}
+	}
+}
+
+// foldRetrying folds segment n in, and tries again every second until it
+// works, or until Close, when it gives up and returns false.
+func (s *Store) foldRetrying(n int64) bool {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := s.foldSegment(ctx, n, !s.quitting())
+		cancel()
+		if err != nil {
+			s.foldErr.Store(&err)
+		} else {
+			s.foldErr.Store(nil)
+		}
+		if err == nil {
+			return true
+		}
+		s.log.Error("folding the journal into the database", "segment", n, "err", err)
+		// The connection may be left in the transaction: take a new one.
+		s.closeConn()
+		select {
+		case <-time.After(time.Second):
+		case <-s.quit:
+			return false
+		}
+		ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+		err = s.connect(ctx)
+		cancel()
+		if err != nil {
+			s.log.Error("reconnecting to the database", "err", err)
+		}
+	}
+}
+
+// foldSegment folds journal segment n into the database in one
+// transaction, paced if paced, unless the database says it was already,
+// then forgets what it held and removes it.
+func (s *Store) foldSegment(ctx context.Context, n int64, paced bool) error {
+	if s.fc == nil {
+		return errors.New("no connection to the database")
+	}
+	frames, torn, err := readSegment(s.dir, n)
+	if err != nil {
+		return err
+	}
+	if torn > 0 {
+		s.log.Warn("journal: the end of a segment is not a whole frame, a write that never finished: ignored", "segment", n, "bytes", torn)
+	}
+	f := fold{paced: paced}
+	for _, frame := range frames {
+		at, cs, err := changes(frame)
+		if err != nil {
+			return err
+		}
+		f.add(at, cs)
+	}
+	tx, err := s.fc.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT seq, at, data FROM journal ORDER BY seq`)
+	last, err := s.lastFolded(ctx, tx)
 	if err != nil {
 		return err
 	}
-	type news struct {
-		log    []byte
-		n      int
-		last   int64
-		joined bool
-	}
-	byMatch := make(map[string]*news)
-	var order []string
-	var top int64 = -1
-	for rows.Next() {
-		var (
-			seq, at int64
-			data    []byte
-		)
-		if err := rows.Scan(&seq, &at, &data); err != nil {
-			rows.Close()
+	if n > last {
+		if err := f.apply(ctx, tx, s.log); err != nil {
 			return err
 		}
-		es, err := entries(data)
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("journal entry %d: %w", seq, err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('folded', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, n); err != nil {
+			return err
 		}
-		for _, e := range es {
-			m := byMatch[e.match]
-			if m == nil {
-				m = &news{}
-				byMatch[e.match] = m
-				order = append(order, e.match)
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		s.forget(&f)
+	}
+	if err := os.Remove(segmentPath(s.dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// Folded in: the next Open removes it.
+		s.log.Warn("removing a journal segment folded in", "err", err)
+	}
+	return nil
+}
+
+// querier is a *sql.Conn or a *sql.Tx.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// lastFolded returns the number of the last journal segment folded in.
+func (s *Store) lastFolded(ctx context.Context, q querier) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'folded'`).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// forget drops what the journal held of f, now in the database.
+func (s *Store) forget(f *fold) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, c := range f.matches {
+		if m := s.matches[id]; m != nil {
+			if c.head != nil {
+				m.head = nil
 			}
-			m.log = appendRecord(m.log, e.rec)
-			m.n++
-			m.last = at
-			m.joined = m.joined || e.rec.Op == session.Joined
+			m.folded += c.n
+			m.pending = m.pending[min(len(c.log), len(m.pending)):]
+			if len(m.pending) == 0 {
+				m.pending = nil
+			}
+			if c.ended != 0 {
+				delete(s.matches, id)
+			}
 		}
-		top = seq
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if top < 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `UPDATE matches SET log = log || ?, n = n + ?, last = max(last, ?), joined = joined OR ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, id := range order {
-		m := byMatch[id]
-		if _, err := stmt.ExecContext(ctx, m.log, m.n, m.last, m.joined, id); err != nil {
-			return err
+		for _, k := range c.keys {
+			if s.keys[k] == id {
+				delete(s.keys, k)
+			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM journal WHERE seq <= ?`, top); err != nil {
-		return err
-	}
-	return tx.Commit()
+	s.gen++
 }
 
 // expired reports whether a match whose last record was at last expired by
@@ -671,39 +788,55 @@ func millis(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
-// insertKeys inserts keys, three values each (key, kind, match), in one
-// statement; there are few: a new match's, and a joiner's token.
-func insertKeys(ctx context.Context, tx *sql.Conn, keys []any) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	q := "INSERT INTO keys (key, kind, match) VALUES (?, ?, ?)" + strings.Repeat(", (?, ?, ?)", len(keys)/3-1)
-	_, err := tx.ExecContext(ctx, q, keys...)
-	return err
-}
-
-// sweep ends the matches that expired, which join the archive, and removes
-// those of the archive older than Lifetimes.Archive. It folds the journal in
-// first, so that the matches' times are the latest.
+// sweep ends the matches that expired by now, which join the archive, and
+// removes those of the archive older than Lifetimes.Archive. The folder
+// sweeps after folding in the segment that was closed for it, so
+// that the database's times are the latest, but for the records written
+// since, which the journal's times in memory account for.
 func (s *Store) sweep(now time.Time) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := s.fold(ctx); err != nil {
-		return err
+	if s.fc == nil {
+		return errors.New("no connection to the database")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.fc.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	ms := now.UnixMilli()
-	expired := `ended IS NULL AND last <= ? - CASE WHEN mode = 'friends' AND joined = 0 THEN ? ELSE ? END`
-	args := []any{ms, s.life.Invitation.Milliseconds(), s.life.Match.Milliseconds()}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM keys WHERE match IN (SELECT id FROM matches WHERE `+expired+`)`, args...); err != nil {
+	rows, err := tx.QueryContext(ctx, `SELECT id, mode, joined, last FROM matches WHERE ended IS NULL AND last <= ? - CASE WHEN mode = 'friends' AND joined = 0 THEN ? ELSE ? END`,
+		ms, s.life.Invitation.Milliseconds(), s.life.Match.Milliseconds())
+	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended = ? WHERE `+expired, append([]any{ms}, args...)...); err != nil {
+	var expired []string
+	for rows.Next() {
+		var (
+			id, mode string
+			joined   bool
+			last     int64
+		)
+		if err := rows.Scan(&id, &mode, &joined, &last); err != nil {
+			rows.Close()
+			return err
+		}
+		at, joined, ended := s.latest(id, last, joined)
+		if ended || s.expired(protocol.Mode(mode), joined, at, now) {
+			expired = append(expired, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
+	}
+	for _, id := range expired {
+		if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended = ? WHERE id = ? AND ended IS NULL`, ms, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM keys WHERE match = ?`, id); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE ended <= ?`, ms-s.life.Archive.Milliseconds()); err != nil {
 		return err
@@ -714,53 +847,82 @@ func (s *Store) sweep(now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, m := range s.matches {
-		if s.expired(m.mode, m.joined, m.last, now) {
+		if !m.ended && m.head == nil && len(m.pending) == 0 && s.expired(m.mode, m.joined, m.last, now) {
 			delete(s.matches, id)
 		}
 	}
 	return nil
 }
 
-// latest returns a match's last record time and whether its second seat was
-// taken, from the database's figures and the cache's, which may be newer.
-func (s *Store) latest(id string, last int64, joined bool) (time.Time, bool) {
+// latest returns a match's last record time, whether its second seat was
+// taken and whether it ended, from the database's figures and the
+// journal's, which may be newer.
+func (s *Store) latest(id string, last int64, joined bool) (time.Time, bool, bool) {
 	t := time.UnixMilli(last)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m := s.matches[id]; m != nil {
-		joined = joined || m.joined
-		if m.last.After(t) {
-			t = m.last
-		}
+	m := s.matches[id]
+	if m == nil {
+		return t, joined, false
 	}
-	return t, joined
+	if m.last.After(t) {
+		t = m.last
+	}
+	return t, joined || m.joined, m.ended
 }
 
 // Find implements session.Store.
-func (s *Store) Find(ctx context.Context, kind session.KeyKind, key string) (string, error) {
-	q := `SELECT id, mode, joined, last FROM matches WHERE id = ? AND ended IS NULL`
-	args := []any{key}
-	if kind != session.WatchKey {
-		q = `SELECT m.id, m.mode, m.joined, m.last FROM keys k JOIN matches m ON m.id = k.match WHERE k.kind = ? AND k.key = ? AND m.ended IS NULL`
-		args = []any{string(kind), key}
+func (s *Store) Find(ctx context.Context, kind session.KeyKind, k string) (string, error) {
+	now := s.life.Now()
+	for {
+		// First what the journal holds, then the database, then the
+		// journal again: if a fold came in between, the database may say
+		// what the journal no longer does, or not yet.
+		s.mu.Lock()
+		gen := s.gen
+		id, ok := s.keys[key{kind, k}]
+		if kind == session.WatchKey {
+			id, ok = k, s.matches[k] != nil && s.matches[k].head != nil
+		}
+		if m := s.matches[id]; ok && m != nil {
+			gone := m.ended || s.expired(m.mode, m.joined, m.last, now)
+			s.mu.Unlock()
+			if gone {
+				return "", session.ErrNotFound
+			}
+			return id, nil
+		}
+		s.mu.Unlock()
+		q := `SELECT id, mode, joined, last FROM matches WHERE id = ? AND ended IS NULL`
+		args := []any{k}
+		if kind != session.WatchKey {
+			q = `SELECT m.id, m.mode, m.joined, m.last FROM keys k JOIN matches m ON m.id = k.match WHERE k.kind = ? AND k.key = ? AND m.ended IS NULL`
+			args = []any{string(kind), k}
+		}
+		var (
+			mode   string
+			joined bool
+			last   int64
+		)
+		err := s.db.QueryRowContext(ctx, q, args...).Scan(&id, &mode, &joined, &last)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return "", session.ErrNotFound
+		case err != nil:
+			return "", err
+		}
+		s.mu.Lock()
+		again := s.gen != gen
+		s.mu.Unlock()
+		if again {
+			continue
+		}
+		at, joined, ended := s.latest(id, last, joined)
+		if ended || s.expired(protocol.Mode(mode), joined, at, now) {
+			return "", session.ErrNotFound
+		}
+		return id, nil
 	}
-	var (
-		id, mode string
-		joined   bool
-		last     int64
-	)
-	err := s.db.QueryRowContext(ctx, q, args...).Scan(&id, &mode, &joined, &last)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return "", session.ErrNotFound
-	case err != nil:
-		return "", err
-	}
-	at, joined := s.latest(id, last, joined)
-	if s.expired(protocol.Mode(mode), joined, at, s.life.Now()) {
-		return "", session.ErrNotFound
-	}
-	return id, nil
 }
 
 // Load implements session.Store.
@@ -786,70 +948,69 @@ func (s *Store) Archived(ctx context.Context, id string) (session.Header, []sess
 }
 
 // load reads match id and all its records, folded in or still in the
-// journal, in one read transaction, and whether it ended (or expired).
+// journal, and whether it ended (or expired).
 func (s *Store) load(ctx context.Context, id string) (session.Header, []session.Record, bool, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return session.Header{}, nil, false, err
-	}
-	defer tx.Rollback()
-	var (
-		h      = session.Header{ID: id}
-		mode   string
-		clock  string
-		joined bool
-		last   int64
-		ended  sql.NullInt64
-		log    []byte
-	)
-	err = tx.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, clock, joined, last, ended, log FROM matches WHERE id = ?`, id).
-		Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &clock, &joined, &last, &ended, &log)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return h, nil, false, session.ErrNotFound
-	case err != nil:
-		return h, nil, false, err
-	}
-	h.Mode = protocol.Mode(mode)
-	if h.Clock, err = protocol.ParseTimeControl(clock); err != nil {
-		return h, nil, false, fmt.Errorf("match %s: %w: %v", id, session.ErrBadRecord, err)
-	}
-	recs, err := records(log)
-	if err != nil {
-		return h, nil, false, fmt.Errorf("match %s: %w", id, err)
-	}
-	// The journal holds the last seconds' records of every match.
-	rows, err := tx.QueryContext(ctx, `SELECT seq, data FROM journal ORDER BY seq`)
-	if err != nil {
-		return h, nil, false, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	for {
+		s.mu.Lock()
+		gen := s.gen
+		s.mu.Unlock()
 		var (
-			seq  int64
-			data []byte
+			h      = session.Header{ID: id}
+			mode   string
+			clock  string
+			joined bool
+			last   int64
+			ended  sql.NullInt64
+			log    []byte
 		)
-		if err := rows.Scan(&seq, &data); err != nil {
+		err := s.db.QueryRowContext(ctx, `SELECT mode, join_key, token, conn, level, yellow, clock, joined, last, ended, log FROM matches WHERE id = ?`, id).
+			Scan(&mode, &h.Join, &h.Token, &h.Conn, &h.Level, &h.Yellow, &clock, &joined, &last, &ended, &log)
+		found := err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return h, nil, false, err
 		}
-		es, err := entries(data)
+		h.Mode = protocol.Mode(mode)
+		if h.Clock, err = protocol.ParseTimeControl(clock); err != nil {
+			return h, nil, false, fmt.Errorf("match %s: %w: %v", id, session.ErrBadRecord, err)
+		}
+		recs, err := records(log)
 		if err != nil {
-			return h, nil, false, fmt.Errorf("journal entry %d: %w", seq, err)
+			return h, nil, false, fmt.Errorf("match %s: %w", id, err)
 		}
-		for _, e := range es {
-			if e.match != id {
-				continue
-			}
-			if e.seq != len(recs) {
-				return h, nil, false, fmt.Errorf("match %s: record %d where %d was due: %w", id, e.seq, len(recs), session.ErrBadRecord)
-			}
-			recs = append(recs, e.rec)
+		s.mu.Lock()
+		if s.gen != gen {
+			s.mu.Unlock()
+			continue // a fold came in between: the journal may have lost what the database did not have
 		}
+		m := s.matches[id]
+		if !found && (m == nil || m.head == nil) {
+			s.mu.Unlock()
+			return h, nil, false, session.ErrNotFound
+		}
+		if !found {
+			h = *m.head
+		}
+		var (
+			pending []byte
+			folded  int
+		)
+		if m != nil {
+			pending, folded = slices.Clone(m.pending), m.folded
+		}
+		s.mu.Unlock()
+		if m != nil {
+			more, err := records(pending)
+			skip := len(recs) - folded
+			if err == nil && (skip < 0 || skip > len(more)) {
+				err = fmt.Errorf("%d records in the database where %d were folded in: %w", len(recs), folded, session.ErrBadRecord)
+			}
+			if err != nil {
+				return h, nil, false, fmt.Errorf("match %s: %w", id, err)
+			}
+			recs = append(recs, more[skip:]...)
+		}
+		at, joined, over := s.latest(id, last, joined)
+		over = over || ended.Valid || s.expired(h.Mode, joined, at, s.life.Now())
+		return h, recs, over, nil
 	}
-	if err := rows.Err(); err != nil {
-		return h, nil, false, err
-	}
-	at, joined := s.latest(id, last, joined)
-	over := ended.Valid || s.expired(h.Mode, joined, at, s.life.Now())
-	return h, recs, over, nil
 }

@@ -15,8 +15,9 @@ const benchMatches = 100
 
 // BenchmarkAppend measures Append under concurrency: about benchMatches
 // goroutines, each appending Moved records one at a time at its own match's
-// next position, as the matches of a busy server do. The SQLite store groups
-// the appends waiting at once into one transaction; the memory store, the
+// next position, as the matches of a busy server do. The SQLite store
+// appends each to its journal (and folds the journal into the database every
+// foldEvery, which a run may or may not include); the memory store, the
 // reference, shows what the store costs without durability. An op is one
 // Append of one record.
 func BenchmarkAppend(b *testing.B) {

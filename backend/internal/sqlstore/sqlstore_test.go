@@ -110,6 +110,9 @@ func TestReopen(t *testing.T) {
 	if id, err := s.Find(ctx, session.TokenKey, "t"); err != nil || id != "w" {
 		t.Errorf("Find(token) after reopening = %q, %v", id, err)
 	}
+	if err := s.Create(ctx, h); !errors.Is(err, sqlstore.ErrExists) {
+		t.Errorf("Create of the same id after reopening: %v, want ErrExists", err)
+	}
 }
 
 // A write after Close is refused, never a panic; a second match of an id
