@@ -16,8 +16,9 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// timeout bounds every wait for the event loop.
-const timeout = 3 * time.Second
+// timeout bounds every wait for the event loop: generous, for a busy machine
+// whose Chromium may run the page late; a test that passes never waits it out.
+const timeout = 10 * time.Second
 
 // The page's address in the tests, and the keys of their games.
 const (
