@@ -467,6 +467,10 @@ func (p *page) close() {
 		l.fn.Release()
 	}
 	p.listeners = nil
+	// A question left open would keep the rest of the document inert.
+	if !p.dialog.IsUndefined() && !p.dialog.IsNull() {
+		_, _ = p.dialog.Call("close")
+	}
 }
 
 // closest returns the element that matches selector among the target of ev
