@@ -280,7 +280,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestAlive(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
-	a, err := redisstore.New(srv.URL(), redisstore.Options{Server: "a~1", CheckInterval: 50 * time.Millisecond}, discard)
+	// A sign of life lapses after three checks: 600 ms, far more than a
+	// busy machine may hold up one.
+	a, err := redisstore.New(srv.URL(), redisstore.Options{Server: "a~1", CheckInterval: 200 * time.Millisecond}, discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,10 +293,10 @@ func TestAlive(t *testing.T) {
 			t.Errorf("Alive(%q) = %v, %v; want %v", name, alive, err, name == "a~1")
 		}
 	}
-	// Still alive a while later: the checks renew it.
-	time.Sleep(300 * time.Millisecond)
+	// Still alive well past its first sign's life: the checks renew it.
+	time.Sleep(time.Second)
 	if alive, err := b.Alive(ctx, "a~1"); !alive || err != nil {
-		t.Errorf("Alive after 300 ms = %v, %v; want true", alive, err)
+		t.Errorf("Alive after a second = %v, %v; want true", alive, err)
 	}
 	a.Close()
 	if alive, err := b.Alive(ctx, "a~1"); alive || err != nil {
