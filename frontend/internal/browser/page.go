@@ -313,9 +313,6 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 
 	p.game = el("section", "game", "aria-label", "Game")
 	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, boardWrap, help, p.offer, actions, p.share, p.dialog)
-	// The live region is never hidden, so that it is in place before the
-	// first announcement of a game.
-	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
 	}
@@ -426,6 +423,14 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	if err != nil {
 		p.close()
 		return nil, fmt.Errorf("browser: listening to the page: %w", err)
+	}
+	// Into the document only now that it listens: a click on what shows
+	// is never lost. The live region is never hidden, so that it is in
+	// place before the first announcement of a game.
+	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game)
+	if d.err != nil {
+		p.close()
+		return nil, fmt.Errorf("browser: showing the page: %w", d.err)
 	}
 	return p, nil
 }
