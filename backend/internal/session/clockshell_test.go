@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect4go/connect4/backend/internal/session"
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 )
@@ -11,20 +12,28 @@ import (
 // blitz is the time control of these tests: 3 minutes, 2 seconds a move.
 var blitz = protocol.TimeControl{Base: 3 * time.Minute, Increment: 2 * time.Second}
 
+// timedGame starts a game of blitz between friends on h: red's and yellow's
+// clients and Starteds.
+func timedGame(t *testing.T, h *session.Hub) (r, y player, rs, ys protocol.Started) {
+	t.Helper()
+	r, y = connect(h), connect(h)
+	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
+	rs = r.take()[0].(protocol.Started)
+	if rs.Clock != blitz {
+		t.Fatalf("init: %+v", rs)
+	}
+	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
+	ys = y.take()[0].(protocol.Started)
+	return r, y, rs, ys
+}
+
 // A timed game between friends: the clocks start when the friend joins, a
 // move charges its player, a returning player and a server started again
 // see the clocks as they run, and when one runs out everyone is told.
 func TestTimedGame(t *testing.T) {
 	s := newShared()
 	first := s.hub()
-	r, y := connect(first), connect(first)
-	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
-	rs := r.take()[0].(protocol.Started)
-	if rs.Clock != blitz {
-		t.Fatalf("init: %+v", rs)
-	}
-	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
-	ys := y.take()[0].(protocol.Started)
+	r, y, rs, ys := timedGame(t, first)
 	r.expect(t, protocol.Presence{Player: yellow, Online: true}, protocol.Clock{Red: 3 * time.Minute, Yellow: 3 * time.Minute, Running: red})
 
 	s.pass(10 * time.Second)
@@ -63,10 +72,7 @@ func TestTimedGame(t *testing.T) {
 func TestTimeoutForTheTutorial(t *testing.T) {
 	s := newShared()
 	h := s.hub()
-	r, y := connect(h), connect(h)
-	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
-	rs := r.take()[0].(protocol.Started)
-	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
+	_, _, rs, _ := timedGame(t, h)
 	old := connect(h)
 	old.Handle(protocol.Init{Watch: rs.Watch})
 	old.take()
@@ -80,10 +86,7 @@ func TestTimeoutForTheTutorial(t *testing.T) {
 func TestResumeSpeaksItsVersion(t *testing.T) {
 	s := newShared()
 	h := s.hub()
-	r, y := connect(h), connect(h)
-	r.Handle(protocol.Init{Clock: blitz, Version: protocol.Version})
-	rs := r.take()[0].(protocol.Started)
-	y.Handle(protocol.Init{Join: rs.Join, Version: protocol.Version})
+	r, _, rs, _ := timedGame(t, h)
 	r.Close()
 	for _, tt := range []struct {
 		version int
