@@ -120,7 +120,8 @@ func (c *Client) pair(announced bool) error {
 	h := c.hub
 	for range pairTries {
 		own := c.match
-		key, pool, clock := own.queued()
+		key, clock := own.queued()
+		pool := clock.String()
 		ctx, cancel := h.storeContext()
 		other, err := h.queue.Seek(ctx, pool, key)
 		cancel()
@@ -156,7 +157,8 @@ func (c *Client) pair(announced bool) error {
 	}
 	// Only matches gone meanwhile in the way: wait in line.
 	own := c.match
-	key, pool, _ := own.queued()
+	key, clock := own.queued()
+	pool := clock.String()
 	ctx, cancel := h.storeContext()
 	defer cancel()
 	if err := h.queue.Put(ctx, pool, key, false); err != nil {
@@ -213,12 +215,12 @@ func (m *match) isSeeking() bool {
 	return m.st.seeking()
 }
 
-// queued returns the key that joins m, and the pool of the queue it waits
-// in: its time control's name, and the time control.
-func (m *match) queued() (key, pool string, clock protocol.TimeControl) {
+// queued returns the key that joins m, and its clock, whose name is the pool
+// of the queue it waits in.
+func (m *match) queued() (key string, clock protocol.TimeControl) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.st.head.Join, m.st.head.Clock.String(), m.st.head.Clock
+	return m.st.head.Join, m.st.head.Clock
 }
 
 // waiting tells c, which holds the first seat of m, that it waits in the

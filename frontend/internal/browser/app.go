@@ -179,9 +179,7 @@ func (l *loop) handle(m any) {
 	case stepped:
 		l.state.Step(m.delta)
 	case answered:
-		if cmd, ok := l.state.Answer(m.yes); ok {
-			l.send(cmd)
-		}
+		l.sendIf(l.state.Answer(m.yes))
 	case shareAsked:
 		if link := l.state.View().JoinLink; link != "" {
 			l.page.openShare(link)
@@ -195,28 +193,22 @@ func (l *loop) handle(m any) {
 	case colourChosen:
 		l.state.ChooseColour(m.colour)
 	case rematchAsked:
-		if cmd, ok := l.state.Rematch(); ok {
-			l.send(cmd)
-		}
+		l.sendIf(l.state.Rematch())
 	case retakeAsked:
 		l.state.Retake()
 	case homeAsked:
-		l.cancelSeek()
+		l.sendIf(l.state.CancelSeek()) // out of quick match's queue, if there
 		l.state.Leave()
 	case cancelAsked:
-		l.cancelSeek()
+		l.sendIf(l.state.CancelSeek())
 	case computerInsteadAsked:
-		if cmd, ok := l.state.PlayComputerInstead(); ok {
-			l.send(cmd)
-		}
+		l.sendIf(l.state.PlayComputerInstead())
 	case lobbyFetched:
 		l.lobbyCame(m)
 	case clockChosen:
 		l.state.ChooseClock(m.clock)
 	case takeBackAsked:
-		if cmd, ok := l.state.TakeBack(); ok {
-			l.send(cmd)
-		}
+		l.sendIf(l.state.TakeBack())
 	case lobbyDue:
 	case copyAsked:
 		l.copy(m.link)
@@ -270,14 +262,6 @@ func (l *loop) settle() {
 	l.wake()
 	if err := l.page.paint(l.state.View()); err != nil {
 		log.Print(err)
-	}
-}
-
-// cancelSeek takes the page out of the queue of quick match, if it waits
-// there, before the connection closes.
-func (l *loop) cancelSeek() {
-	if cmd, ok := l.state.CancelSeek(); ok {
-		l.send(cmd)
 	}
 }
 
@@ -417,6 +401,14 @@ func (l *loop) countdown() {
 	}
 	epoch := l.epoch
 	time.AfterFunc(wait, func() { l.queue.push(retryTick{epoch}) })
+}
+
+// sendIf sends cmd if ok: a State method's answer to an action, when it has
+// something to send.
+func (l *loop) sendIf(cmd protocol.Command, ok bool) {
+	if ok {
+		l.send(cmd)
+	}
 }
 
 // send sends a command to the server, and shows that it could not if so.
