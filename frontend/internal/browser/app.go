@@ -44,6 +44,9 @@ type config struct {
 	// heartbeat checks the connection; zero fields take the game's
 	// defaults.
 	heartbeat game.Heartbeat
+	// brain makes the page's solver; nil: the page has none (tests that
+	// need none).
+	brain newBrain
 }
 
 // Run shows the game in the element that selector finds, connects to the game
