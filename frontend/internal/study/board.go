@@ -1,0 +1,224 @@
+package study
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/connect4go/connect4/shared/analysis"
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/solver"
+)
+
+// Board is an analysis board: a line of moves from the empty board, the
+// position shown (the first Cursor moves of the line), and the scores
+// known of its positions. Played from any position, a move that leaves the
+// line starts a new line there, as on a chess board; stepping back and
+// forth keeps the line.
+//
+// A review is a Board whose every position is scored, so that each move of
+// the line gets its label and each player an accuracy ([Board.Review]).
+//
+// The zero value is the empty board, scores hidden, ready to use. A Board
+// is not safe for concurrent use.
+type Board struct {
+	line   []int // columns from 0
+	cursor int   // the moves of line on the board shown
+	// scores holds every answer that came, by position name, whether or
+	// not its position is still on the line: stepping back to it needs no
+	// second question. failed holds the positions the brain could not
+	// score, asked those asked (answered or not).
+	scores map[string]solver.Scores
+	failed map[string]bool
+	asked  map[string]bool
+
+	on     bool   // the columns' words show
+	review bool   // every position of the line is wanted
+	best   bool   // the best move of the position shown shows
+	hints  [3]int // by player: the hints taken in the game reviewed
+}
+
+// New returns a board on the line of columns (from 0), showing its last
+// position. The columns must be a position, as [Parse] checks.
+func New(columns []int) *Board {
+	b := new(Board)
+	b.Follow(columns)
+	return b
+}
+
+// Follow makes columns the line, its last position shown: a board that
+// follows a game is told each move. The scores known stay.
+func (b *Board) Follow(columns []int) {
+	if Name(columns) != b.Position() {
+		b.best = false
+	}
+	b.line = append(b.line[:0], columns...)
+	b.cursor = len(b.line)
+}
+
+// Line returns the moves of the line, columns from 0.
+func (b *Board) Line() []int { return append([]int(nil), b.line...) }
+
+// Cursor returns the number of moves of the line on the board shown.
+func (b *Board) Cursor() int { return b.cursor }
+
+// Position returns the name of the position shown, such as "4453".
+func (b *Board) Position() string { return Name(b.line[:b.cursor]) }
+
+// Seek shows the position after the first n moves of the line, n bounded by
+// the line.
+func (b *Board) Seek(n int) {
+	n = min(max(n, 0), len(b.line))
+	if n != b.cursor {
+		b.best = false
+	}
+	b.cursor = n
+}
+
+// Step moves the cursor by delta moves, back for a negative one, within
+// the line.
+func (b *Board) Step(delta int) { b.Seek(b.cursor + delta) }
+
+// game returns the game of the position shown.
+func (b *Board) game() *connect4.Game {
+	g, _ := connect4.Replay(b.line[:b.cursor]...)
+	return g
+}
+
+// Play plays column (from 0) in the position shown, and reports whether it
+// could: not in a full column or after the end of the game. The next move
+// of the line is followed; any other starts a new line from here.
+func (b *Board) Play(column int) bool {
+	g := b.game()
+	if column < 0 || column >= connect4.Columns || g.Over() || !g.CanPlay(column) {
+		return false
+	}
+	b.best = false
+	if b.cursor < len(b.line) && b.line[b.cursor] == column {
+		b.cursor++
+		return true
+	}
+	b.line = append(b.line[:b.cursor], column)
+	b.cursor++
+	return true
+}
+
+// ShowScores shows each column's outcome in words, or hides them; they
+// stay shown, position after position, until hidden.
+func (b *Board) ShowScores(on bool) { b.on = on }
+
+// ScoresShown reports whether the columns' words show.
+func (b *Board) ScoresShown() bool { return b.on }
+
+// Review wants the scores of every position of the line from now on: each
+// move gets its label, each player an accuracy.
+func (b *Board) Review() { b.review = true }
+
+// ShowBest shows the best move of the position shown, until the board shows
+// another; it reports false when the position has no move (the game is
+// over).
+func (b *Board) ShowBest() bool {
+	if b.game().Over() {
+		return false
+	}
+	b.best = true
+	return true
+}
+
+// SetHints records that player took n hints in the game reviewed.
+func (b *Board) SetHints(p connect4.Player, n int) {
+	if p == connect4.Red || p == connect4.Yellow {
+		b.hints[p] = n
+	}
+}
+
+// Ask returns the positions whose scores the board wants and has not asked
+// for yet, the one shown first, and counts them as asked: each is to be
+// asked once, and answered with [Board.Scored].
+func (b *Board) Ask() []string {
+	var names []string
+	want := func(n int) {
+		name := Name(b.line[:n])
+		if b.asked[name] {
+			return
+		}
+		if b.asked == nil {
+			b.asked = make(map[string]bool)
+		}
+		b.asked[name] = true
+		names = append(names, name)
+	}
+	if (b.on || b.best) && !b.game().Over() {
+		want(b.cursor)
+	}
+	if b.review {
+		// The position before each move: never one after the end.
+		for n := range b.line {
+			want(n)
+		}
+	}
+	return names
+}
+
+// Scored records the answer to the question about the position named pos:
+// its scores, or err if it has none. It reports whether the answer was
+// wanted: an answer to a question never asked, or a second one, is
+// ignored. An answer for a position the board no longer shows is kept,
+// for when it shows again.
+func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
+	if !b.asked[pos] {
+		return false
+	}
+	if _, ok := b.scores[pos]; ok || b.failed[pos] {
+		return false
+	}
+	if err != nil {
+		if b.failed == nil {
+			b.failed = make(map[string]bool)
+		}
+		b.failed[pos] = true
+		return true
+	}
+	if b.scores == nil {
+		b.scores = make(map[string]solver.Scores)
+	}
+	b.scores[pos] = scores
+	return true
+}
+
+// Scores returns the scores of the position after the first n moves of the
+// line, if they came.
+func (b *Board) Scores(n int) (solver.Scores, bool) {
+	s, ok := b.scores[Name(b.line[:n])]
+	return s, ok
+}
+
+// label returns the label of the n-th move of the line (from 0), if the
+// scores of the position before it came.
+func (b *Board) label(n int) (analysis.Label, bool) {
+	s, ok := b.Scores(n)
+	if !ok {
+		return 0, false
+	}
+	_, best := s.Best()
+	return analysis.Classify(best, s[b.line[n]]), true
+}
+
+// accuracy returns player p's accuracy over the line, once every move of
+// theirs has its label.
+func (b *Board) accuracy(p connect4.Player) (float64, bool) {
+	moves := make([]analysis.Move, 0, len(b.line))
+	for n := range b.line {
+		l, ok := b.label(n)
+		if !ok && player(n) == p {
+			return 0, false
+		}
+		moves = append(moves, analysis.Move{Column: b.line[n], Player: player(n), Label: l})
+	}
+	return analysis.Accuracy(moves, p)
+}
+
+// Percent returns an accuracy as the page shows it, rounded to a whole per
+// cent: "88%".
+func Percent(a float64) string {
+	return strconv.Itoa(int(math.Round(a))) + "%"
+}
