@@ -32,6 +32,7 @@ func (s *State) View() View {
 	v.Level, v.Colour = s.chooser.choice()
 	v.ClockChoice = s.clockChoice.String()
 	v.Cursor = s.cursor
+	v.Study, v.HintColumn = s.study, -1
 	v.News, v.NewsCount = s.news, s.newsCount
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
@@ -89,6 +90,8 @@ func (s *State) View() View {
 	s.seekingView(&v)
 	s.clockView(&v)
 	v.TakeBack = s.canTakeBack()
+	v.Scores, v.Review = s.watch != "" && !s.seeking(), s.Reviewable()
+	s.hintView(&v)
 	return v
 }
 

@@ -199,6 +199,15 @@ type State struct {
 	before [3]seat
 	// confirm is the question the page asks before a costly step, or 0.
 	confirm confirm
+
+	study bool // the study shows in place of the game (study.go)
+	// The hints of a game against the computer: how many were taken, and
+	// the last, asked for the position of hintFor, its answer once it came.
+	hints      int
+	hinted     bool
+	hintFor    []int
+	hintColumn int
+	hintText   string
 }
 
 // confirm is a question that the page asks before it throws a game away.
@@ -238,6 +247,8 @@ func New(p Page) State {
 	} else {
 		s.plan(s.fromQuery())
 	}
+	_, s.study = StudyQuery(p.Query)
+	s.study = s.study && s.hello == nil
 	return s
 }
 
@@ -635,6 +646,9 @@ func (s *State) enter(e protocol.Started) {
 		s.seats = [3]seat{} // the server tells who is there after the moves
 	}
 	s.cur = round{}
+	if newRound {
+		s.hints, s.hinted = 0, false
+	}
 	s.startClock(e.Clock)
 	s.desync = false
 	s.refusal, s.refusals = "", 0

@@ -153,6 +153,20 @@ type View struct {
 	Lobby        [MaxLobby]LiveLink
 	LobbyPlaying string
 
+	// Study reports that the page's study (an analysis board, a review)
+	// shows in place of the game and the start screen.
+	Study bool
+	// Scores reports that the button that shows the scores of the game's
+	// columns shows (pressed where analysis is not allowed, it says why);
+	// Review that the review of the game that ended is offered.
+	Scores, Review bool
+	// Hint reports that the "Hint" button shows: against the computer, on
+	// the player's turn. HintText is the hint asked for the position shown
+	// ("Hint: column 4 (win in 9)."), and HintColumn its column, or -1.
+	Hint       bool
+	HintText   string
+	HintColumn int
+
 	// Home is the label of the button back to the start screen ("Leave game"
 	// while the page holds a seat in a game that goes on, else "Start
 	// screen"), or "" on the start screen.

@@ -1,0 +1,129 @@
+package game
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// TestAnalysisAllowed checks where the scores of the game shown may show:
+// on a shared screen, against the computer, in every game that ended;
+// never in a live game between two people, for players or spectators.
+func TestAnalysisAllowed(t *testing.T) {
+	redWins := plays(t, 0, 1, 0, 1, 0, 1, 0)
+	tests := []struct {
+		name   string
+		s      *State
+		ok     bool
+		review bool
+	}{
+		{"hot-seat, live", opened(plays(t, 3)), true, false},
+		{"hot-seat, over", opened(redWins), true, true},
+		{"against the computer", versus(connect4.Red, plays(t, 3, 3)...), true, false},
+		{"a spectator of a game against the computer", watchingComputer(plays(t, 3)...), true, false},
+		{"between two browsers, live", seated(connect4.Red, append([]protocol.Event{online(connect4.Yellow)}, plays(t, 3, 3)...)...), false, false},
+		{"a spectator, live", watching(plays(t, 3, 3)...), false, false},
+		{"between two browsers, over", seated(connect4.Yellow, append([]protocol.Event{online(connect4.Red)}, redWins...)...), true, true},
+		{"a spectator, over", watching(append(redWins, protocol.Win{Player: connect4.Red})...), true, true},
+		{"a spectator, abandoned", watching(append(plays(t, 3), protocol.Abandoned{Player: connect4.Yellow})...), true, true},
+	}
+	for _, tt := range tests {
+		ok, why := tt.s.Analysis()
+		if ok != tt.ok || (!ok && why != analysisOff) {
+			t.Errorf("%s: Analysis() = %v, %q; want %v", tt.name, ok, why, tt.ok)
+		}
+		seq := tt.s.AnalysisRefused()
+		if v := tt.s.View(); (seq != 0) == tt.ok || (!tt.ok && v.Notice != analysisOff) || !v.Scores || v.Review != tt.review {
+			t.Errorf("%s: refused %d, notice %q, scores button %v, review %v; want review %v", tt.name, seq, v.Notice, v.Scores, v.Review, tt.review)
+		}
+	}
+	var start State
+	if ok, why := start.Analysis(); ok || why != "" || start.View().Scores {
+		t.Error("analysis offered on the start screen")
+	}
+}
+
+// TestHints checks the hints of a game against the computer: on the
+// player's turn only, counted once a position, shown while the position
+// is, counted afresh in a new game.
+func TestHints(t *testing.T) {
+	s := versus(connect4.Yellow)
+	if _, ok := s.Hint(); ok || s.View().Hint {
+		t.Error("a hint on the computer's turn")
+	}
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 3})
+	if !s.View().Hint {
+		t.Fatal("no Hint button on the player's turn")
+	}
+	moves, ok := s.Hint()
+	if !ok || !slices.Equal(moves, []int{3}) {
+		t.Fatalf("Hint() = %v, %v", moves, ok)
+	}
+	if _, again := s.Hint(); again || s.Hints() != 1 {
+		t.Errorf("a second hint for the same position: %v, hints %d", again, s.Hints())
+	}
+	if v := s.View(); v.HintText != "Looking for the best move…" || v.HintColumn != -1 {
+		t.Errorf("awaited: %q %d", v.HintText, v.HintColumn)
+	}
+	s.Hinted([]int{2}, 2, "win in 3") // about another position: dropped
+	s.Hinted(moves, 3, "draw")
+	if v := s.View(); v.HintText != "Hint: column 4 (draw)." || v.HintColumn != 3 || v.News[NewsKept-1] != v.HintText {
+		t.Errorf("the hint: %q %d, news %q", v.HintText, v.HintColumn, v.News[NewsKept-1])
+	}
+	s.Apply(protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1})
+	if v := s.View(); v.HintText != "" || v.HintColumn != -1 || v.Hint {
+		t.Errorf("the hint shows after the move: %q", v.HintText)
+	}
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 2})
+	s.Hint()
+	if s.Hints() != 2 {
+		t.Errorf("hints %d, want 2", s.Hints())
+	}
+	s.Apply(protocol.Started{Watch: watch, Mode: protocol.Computer, Level: "perfect", Player: connect4.Red, Token: token})
+	if s.Hints() != 0 {
+		t.Errorf("a new game starts with %d hints", s.Hints())
+	}
+	if opened(plays(t, 3)).View().Hint || seated(connect4.Red, online(connect4.Yellow)).View().Hint {
+		t.Error("hints offered in a game not against the computer")
+	}
+}
+
+// TestStudyRoute checks the page opened at ?pos=: the study shows, no
+// connection, the address follows the board, and closing the study goes
+// to the start screen.
+func TestStudyRoute(t *testing.T) {
+	s := New(Page{Base: base, Query: "?pos=4453"})
+	if pos, ok := StudyQuery(s.Query()); !ok || pos != "4453" {
+		t.Errorf("StudyQuery(%q) = %q, %v", s.Query(), pos, ok)
+	}
+	if _, dial := s.Dial(); dial {
+		t.Error("an analysis board dials the server")
+	}
+	if v := s.View(); !v.Study || !v.Start {
+		t.Errorf("study %v, start %v", v.Study, v.Start)
+	}
+	s.FollowStudy("?pos=44")
+	if s.Query() != "?pos=44" {
+		t.Errorf("query %q", s.Query())
+	}
+	s.CloseStudy()
+	if v := s.View(); v.Study || !v.Start || s.Query() != "" {
+		t.Errorf("closed: study %v, start %v, query %q", v.Study, v.Start, s.Query())
+	}
+	// A game's study leaves the game's address alone.
+	g := opened(plays(t, 0, 1, 0, 1, 0, 1, 0))
+	g.OpenStudy()
+	g.FollowStudy("?pos=1212121")
+	if !g.View().Study || g.Query() == "?pos=1212121" {
+		t.Errorf("a game's review: study %v, query %q", g.View().Study, g.Query())
+	}
+	if !slices.Equal(g.Moves(), []int{0, 1, 0, 1, 0, 1, 0}) {
+		t.Errorf("Moves() = %v", g.Moves())
+	}
+	// A seat kept wins over the address.
+	if kept := New(Page{Base: base, Query: "?pos=4", Token: token}); kept.View().Study {
+		t.Error("a token and ?pos=: the study shows")
+	}
+}
