@@ -128,6 +128,7 @@ type loop struct {
 	// the next is due.
 	lobbyBusy bool
 	lobbyAt   time.Time
+	study     studies // the study of games (study.go)
 }
 
 // run is Run on an element with a config.
@@ -142,6 +143,7 @@ func run(ctx context.Context, root safejs.Value, cfg config) error {
 		Heartbeat: cfg.heartbeat,
 	})
 	l.state.Tick(time.Now())
+	l.openPos(query)
 	p, err := newPage(root, l.queue.push)
 	if err != nil {
 		return err
@@ -153,6 +155,7 @@ func run(ctx context.Context, root safejs.Value, cfg config) error {
 		select {
 		case <-ctx.Done():
 			l.hangUp()
+			l.closeBrain()
 			return nil
 		case <-l.queue.ready:
 		}
@@ -245,6 +248,8 @@ func (l *loop) handle(m any) {
 			l.redialAt = time.Now()
 			l.countdown()
 		}
+	default:
+		l.handleStudy(m)
 	}
 }
 
@@ -252,6 +257,7 @@ func (l *loop) handle(m any) {
 // the tab's storage and the address, the connection and its heartbeat, the
 // timer of the countdowns and the page.
 func (l *loop) settle() {
+	l.settleStudy()
 	if q := l.state.Query(); q != l.cfg.addr.query() {
 		// The seat moves to the new address: the old one, opened again,
 		// is what it names for anyone else.
@@ -263,7 +269,11 @@ func (l *loop) settle() {
 	l.follow()
 	l.heartbeat()
 	l.wake()
-	if err := l.page.paint(l.state.View()); err != nil {
+	v := l.state.View()
+	if err := l.page.paint(v); err != nil {
+		log.Print(err)
+	}
+	if err := l.page.study.paint(l.studyView(v), l.page.columns); err != nil {
 		log.Print(err)
 	}
 }

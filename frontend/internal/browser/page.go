@@ -124,6 +124,7 @@ type page struct {
 	share, shareLink, copyWatch safejs.Value
 	quick                       quickParts
 	clocks                      clockParts
+	study                       studyParts
 
 	shown   game.View // what the elements show, if painted
 	painted bool
@@ -242,6 +243,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.chooser, "append", levels, colours, button("start-computer", "Start"))
 
 	p.clocks = buildClocks(&d, el, withText, segment)
+	p.study = buildStudy(&d, el, withText)
 	p.start = el("section", "start", "aria-label", "New game")
 	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby)
 
@@ -312,7 +314,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	d.call(p.share, "append", "Let others watch: ", p.shareLink, " ", p.copyWatch)
 
 	p.game = el("section", "game", "aria-label", "Game")
-	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, boardWrap, help, p.offer, actions, p.share, p.dialog)
+	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, boardWrap, p.study.liveScores.list, help, p.offer, actions, p.study.bar, p.share, p.dialog)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
 	}
@@ -335,7 +337,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	}
 	leave := func(safejs.Value) { push(hovered{-1}) }
 	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
-	err := p.listen(append(append(p.quick.handlers(push), p.clocks.handlers(push)...), []handler{
+	err := p.listen(append(append(append(p.quick.handlers(push), p.clocks.handlers(push)...), p.study.handlers(push)...), []handler{
 		{p.board, "click", func(ev safejs.Value) {
 			if column, ok := columnOf(ev); ok {
 				push(clicked{column})
@@ -427,7 +429,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	// Into the document only now that it listens: a click on what shows
 	// is never lost. The live region is never hidden, so that it is in
 	// place before the first announcement of a game.
-	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game)
+	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game, p.study.section)
 	if d.err != nil {
 		p.close()
 		return nil, fmt.Errorf("browser: showing the page: %w", d.err)
@@ -515,7 +517,7 @@ func columnOf(ev safejs.Value) (int, bool) {
 // on the keyboard's column when the focus was lost (a game started, or the
 // button pressed is gone) and when the keyboard's column moved.
 func (p *page) focus(d *dom, v, old game.View, all bool) {
-	if v.Start || v.Fault != "" || v.Confirm != "" {
+	if v.Start || v.Fault != "" || v.Confirm != "" || v.Study {
 		return
 	}
 	active := d.get(p.doc, "activeElement")
@@ -661,8 +663,8 @@ func (p *page) paint(v game.View) error {
 	}
 	textOrHide(p.connection, v.Connection, old.Connection)
 	textOrHide(p.fault, v.Fault, old.Fault)
-	hide(p.start, !v.Start, !old.Start)
-	hide(p.game, v.Start || v.Fault != "", old.Start || old.Fault != "")
+	hide(p.start, !v.Start || v.Study, !old.Start || old.Study)
+	hide(p.game, v.Start || v.Fault != "" || v.Study, old.Start || old.Fault != "" || old.Study)
 	textOrHide(p.startNote, v.StartNote, old.StartNote)
 	attr(p.watchInstead, "href", v.WatchInstead, old.WatchInstead)
 	hide(p.watchInstead, v.WatchInstead == "", old.WatchInstead == "")

@@ -1,0 +1,616 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/connect4go/connect4/frontend/internal/game"
+	"github.com/connect4go/connect4/frontend/internal/study"
+	"github.com/connect4go/connect4/shared/analysis"
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/hack-pad/safejs"
+)
+
+// The page's parts for the study of games. Beside the game's board, where
+// analysis is allowed, the scores of its columns, a hint against the
+// computer, and the review offered once a game ended:
+//
+//	<ol class="scores live-scores" aria-label="Scores of the columns">
+//	  <li class="score win"><span class="score-column">Column 1</span> <span class="score-words">win in 5</span></li> … seven
+//	</ol>
+//	<div class="study-bar">
+//	  <button class="scores-toggle" aria-pressed="false">Show scores</button> <button class="hint">Hint</button>
+//	  <button class="review-open">Review the game</button> <a class="analyse-link" href="?pos=4453">Open this position on an analysis board</a>
+//	  <p class="hint-text" role="status">Hint: column 4 (win in 9).</p>
+//	</div>
+//
+// and, in place of the game or the start screen, the study itself: an
+// analysis board, or the review of a game:
+//
+//	<section class="study" aria-labelledby="connect4-study-title">
+//	  <h2 class="study-title" id="connect4-study-title" tabindex="-1">Analysis board</h2>
+//	  <p class="study-note" role="alert">Move 3 is '8', not a column: …</p>
+//	  <p class="study-status" role="status">After move 4, yellow in column 3: a mistake. Red to play.</p>
+//	  <div class="board-wrap"><div class="board study-board" role="group" aria-label="Analysis board">
+//	    <button class="column" data-column="0" aria-label="Column 1: red; 5 free. Win in 5">
+//	      <span class="cell empty" data-row="0"></span> … six
+//	    </button> … seven
+//	  </div></div>
+//	  <ol class="scores study-scores">…</ol> <p class="scores-note">Scoring…</p> <p class="best-text">Best move: column 4, win in 5.</p>
+//	  <div class="study-actions">
+//	    <button class="study-first">Start</button> <button class="study-back">Back</button> <button class="study-forward">Forward</button> <button class="study-last">End</button>
+//	    <button class="study-scores-toggle" aria-pressed="true">Show scores</button> <button class="show-best">Show the best move</button>
+//	    <button class="study-close">Back to the game</button>
+//	  </div>
+//	  <p class="accuracy">Accuracy: red 88%, yellow 13% · hints: 2</p>
+//	  <ol class="move-list" aria-label="Moves"><li><button class="move" data-move="1" aria-current="step">1. red, column 4: best</button></li> …</ol>
+//	  <p class="study-help">…</p> <a class="study-link" href="?pos=4453">Link to this position</a>
+//	</section>
+
+// The messages of the study's elements.
+type (
+	scoresToggled      struct{}             // "Show scores" beside the game
+	hintAsked          struct{}             // "Hint"
+	reviewAsked        struct{}             // "Review the game"
+	studyClosed        struct{}             // the study's close button
+	studyPlayed        struct{ column int } // a column of the study's board
+	studyStepped       struct{ delta int }  // the arrow keys, Home, End, the step buttons
+	studySought        struct{ n int }      // a move of the move list: the position after it
+	studyScoresToggled struct{}             // the study's "Show scores"
+	bestAsked          struct{}             // "Show the best move"
+)
+
+// Texts of the study.
+const (
+	studyHelpID = "connect4-study-help"
+	studyID     = "connect4-study-title"
+	studyHelp   = "Keys: the left and right arrows step back and forth through the moves, Home and End go to the start and the end; a column, or a digit from 1 to 7, plays a move from the position shown."
+	scoringText = "Scoring…"
+	failedText  = "The solver could not score this position."
+	noBrainText = "Scores need the solver, which this page cannot run yet."
+	hideScores  = "Hide scores"
+	showScores  = "Show scores"
+)
+
+// errNoBrain answers every question of a page without a solver.
+var errNoBrain = errors.New("browser: no solver in this page")
+
+// studies is the loop's part for the study of games.
+type studies struct {
+	// live follows the game shown, for the scores of its columns.
+	live study.Board
+	// open is the study shown, or nil; review reports that it is the
+	// review of a game, note why its ?pos= could not be opened whole.
+	open   *study.Board
+	review bool
+	note   string
+	brain  brain // made on the first question, or nil
+	// hint is the position whose hint was asked, with its moves.
+	hint      string
+	hintMoves []int
+}
+
+// openPos opens the analysis board that the page's address names, if any.
+func (l *loop) openPos(query string) {
+	pos, ok := game.StudyQuery(query)
+	if !ok || !l.state.View().Study {
+		return
+	}
+	columns, err := study.Parse(pos)
+	l.study.open, l.study.review, l.study.note = study.New(columns), false, ""
+	l.study.open.ShowScores(true)
+	if err != nil {
+		l.study.note = "This address names no position: " + err.Error() + " Here is the position before that move."
+	}
+}
+
+// handleStudy acts on a message of the study's, and reports whether it was
+// one.
+func (l *loop) handleStudy(m any) bool {
+	s := &l.study
+	switch m := m.(type) {
+	case analysed:
+		l.analysed(m)
+	case scoresToggled:
+		if seq := l.state.AnalysisRefused(); seq != 0 {
+			l.expire(seq, l.cfg.errorTimeout)
+			return true
+		}
+		s.live.ShowScores(!s.live.ScoresShown())
+	case hintAsked:
+		if moves, ok := l.state.Hint(); ok {
+			s.hint, s.hintMoves = study.Name(moves), moves
+			l.ask(s.hint)
+		}
+	case reviewAsked:
+		if !l.state.Reviewable() {
+			return true
+		}
+		s.open, s.review, s.note = study.New(l.state.Moves()), true, ""
+		s.open.Review()
+		s.open.ShowScores(true)
+		if n := l.state.Hints(); n > 0 {
+			s.open.SetHints(l.state.View().RolePlayer, n)
+		}
+		l.state.OpenStudy()
+	case studyClosed:
+		s.open = nil
+		l.state.CloseStudy()
+	case studyPlayed:
+		if s.open != nil {
+			s.open.Play(m.column)
+		}
+	case studyStepped:
+		if s.open != nil {
+			s.open.Step(m.delta)
+		}
+	case studySought:
+		if s.open != nil {
+			s.open.Seek(m.n)
+		}
+	case studyScoresToggled:
+		if s.open != nil {
+			s.open.ShowScores(!s.open.ScoresShown())
+		}
+	case bestAsked:
+		if s.open != nil {
+			s.open.ShowBest()
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// analysed hands the brain's answer to whoever asked.
+func (l *loop) analysed(m analysed) {
+	s := &l.study
+	s.live.Scored(m.moves, m.scores, m.err)
+	if s.open != nil {
+		s.open.Scored(m.moves, m.scores, m.err)
+	}
+	if m.moves == s.hint && m.err == nil {
+		s.hint = ""
+		c, score := m.scores.Best()
+		if c >= 0 {
+			l.state.Hinted(s.hintMoves, c, analysis.OutcomeOf(score, len(s.hintMoves)).String())
+		}
+	}
+}
+
+// settleStudy brings the study in line with the game after a batch of
+// messages: the live board follows the game shown, its scores only where
+// analysis is allowed; the positions wanted are asked for; the address
+// follows a study with no game behind it.
+func (l *loop) settleStudy() {
+	s := &l.study
+	s.live.Follow(l.state.Moves())
+	if ok, _ := l.state.Analysis(); !ok {
+		s.live.ShowScores(false)
+	}
+	for _, pos := range s.live.Ask() {
+		l.ask(pos)
+	}
+	if s.open != nil {
+		for _, pos := range s.open.Ask() {
+			l.ask(pos)
+		}
+		l.state.FollowStudy(s.open.View().Query)
+	}
+}
+
+// ask asks the brain for the scores of the position named pos; a page
+// without one answers at once that it has none.
+func (l *loop) ask(pos string) {
+	if l.study.brain == nil && l.cfg.brain != nil {
+		l.study.brain = l.cfg.brain(l.queue.push)
+	}
+	if l.study.brain == nil {
+		l.queue.push(analysed{moves: pos, err: errNoBrain})
+		return
+	}
+	l.study.brain.Analyze(pos)
+}
+
+// closeBrain stops the brain, if one was made.
+func (l *loop) closeBrain() {
+	if l.study.brain != nil {
+		l.study.brain.Close()
+		l.study.brain = nil
+	}
+}
+
+// studyParts are the study's elements.
+type studyParts struct {
+	liveScores scoreRow
+	bar        safejs.Value
+	toggle     safejs.Value
+	hint       safejs.Value
+	hintText   safejs.Value
+	reviewOpen safejs.Value
+	analyse    safejs.Value
+
+	section, title, note, status safejs.Value
+	board                        safejs.Value
+	columns                      [connect4.Columns]safejs.Value
+	cells                        [connect4.Columns][connect4.Rows]safejs.Value
+	scores                       scoreRow
+	scoresNote, bestText         safejs.Value
+	first, back, forward, last   safejs.Value
+	studyToggle, best, close     safejs.Value
+	accuracy, moveList           safejs.Value
+	moves                        [connect4.Cells]safejs.Value // li > button
+	link                         safejs.Value
+
+	shown   studyView
+	painted bool
+}
+
+// scoreRow is a row of each column's words.
+type scoreRow struct {
+	list  safejs.Value
+	items [connect4.Columns]safejs.Value
+	words [connect4.Columns]safejs.Value
+}
+
+// studyView is what the study's elements show.
+type studyView struct {
+	// Beside the game.
+	scoresButton, scoresOn, hint, review bool
+	hintText, analyse                    string
+	hintColumn                           int
+	live                                 [connect4.Columns]string
+	liveNote                             string
+
+	// The study.
+	open, isReview, back bool
+	note                 string
+	v                    study.View
+	scoresNote           string
+}
+
+// buildStudy makes the study's elements with el and withText, as newPage
+// makes its own.
+func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value, withText func(safejs.Value, string) safejs.Value) studyParts {
+	var s studyParts
+	button := func(class, label string) safejs.Value {
+		return withText(el("button", class, "type", "button"), label)
+	}
+	row := func(class, label string) scoreRow {
+		r := scoreRow{list: el("ol", "scores "+class, "aria-label", label)}
+		for c := range connect4.Columns {
+			r.words[c] = el("span", "score-words")
+			r.items[c] = el("li", "score")
+			d.call(r.items[c], "append", withText(el("span", "score-column"), "Column "+strconv.Itoa(c+1)), " ", r.words[c])
+			d.call(r.list, "append", r.items[c])
+		}
+		return r
+	}
+	s.liveScores = row("live-scores", "Scores of the columns")
+	s.toggle = button("scores-toggle", showScores)
+	s.hint = button("hint", "Hint")
+	s.reviewOpen = button("review-open", "Review the game")
+	s.analyse = withText(el("a", "analyse-link", "target", "_blank", "rel", "noopener"), "Open this position on an analysis board")
+	s.hintText = el("p", "hint-text", "role", "status")
+	s.bar = el("div", "study-bar")
+	d.call(s.bar, "append", s.toggle, s.hint, s.reviewOpen, s.analyse, s.hintText)
+
+	s.title = withText(el("h2", "study-title", "id", studyID, "tabindex", "-1"), "Analysis board")
+	s.note = el("p", "study-note", "role", "alert")
+	s.status = el("p", "study-status", "role", "status")
+	s.board = el("div", "board study-board", "role", "group", "aria-label", "Analysis board", "aria-describedby", studyHelpID)
+	for c := range connect4.Columns {
+		s.columns[c] = el("button", "column", "type", "button", "data-column", strconv.Itoa(c))
+		for r := range connect4.Rows {
+			s.cells[c][r] = el("span", "cell empty", "data-row", strconv.Itoa(r))
+			d.call(s.columns[c], "append", s.cells[c][r])
+		}
+		d.call(s.board, "append", s.columns[c])
+	}
+	wrap := el("div", "board-wrap study-wrap")
+	d.call(wrap, "append", s.board)
+	s.scores = row("study-scores", "Scores of the columns")
+	s.scoresNote = el("p", "scores-note")
+	s.bestText = el("p", "best-text")
+	s.first = button("study-first", "Start")
+	s.back = button("study-back", "Back")
+	s.forward = button("study-forward", "Forward")
+	s.last = button("study-last", "End")
+	s.studyToggle = button("study-scores-toggle", hideScores)
+	s.best = button("show-best", "Show the best move")
+	s.close = button("study-close", "Back to the game")
+	actions := el("div", "study-actions")
+	d.call(actions, "append", s.first, s.back, s.forward, s.last, s.studyToggle, s.best, s.close)
+	s.accuracy = el("p", "accuracy")
+	s.moveList = el("ol", "move-list", "aria-label", "Moves")
+	for i := range s.moves {
+		b := el("button", "move", "type", "button", "data-move", strconv.Itoa(i+1))
+		s.moves[i] = el("li", "")
+		d.call(s.moves[i], "append", b)
+		d.call(s.moveList, "append", s.moves[i])
+	}
+	s.link = withText(el("a", "study-link"), "Link to this position")
+	s.section = el("section", "study", "aria-labelledby", studyID)
+	d.call(s.section, "append", s.title, s.note, s.status, wrap, s.scores.list, s.scoresNote, s.bestText, actions,
+		s.accuracy, s.moveList, withText(el("p", "study-help", "id", studyHelpID), studyHelp), s.link)
+	return s
+}
+
+// handlers returns the listeners of the study's elements.
+func (s *studyParts) handlers(push func(any)) []handler {
+	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
+	return []handler{
+		{s.toggle, "click", on(scoresToggled{})},
+		{s.hint, "click", on(hintAsked{})},
+		{s.reviewOpen, "click", on(reviewAsked{})},
+		{s.close, "click", on(studyClosed{})},
+		{s.first, "click", on(studyStepped{-connect4.Cells})},
+		{s.back, "click", on(studyStepped{-1})},
+		{s.forward, "click", on(studyStepped{1})},
+		{s.last, "click", on(studyStepped{connect4.Cells})},
+		{s.studyToggle, "click", on(studyScoresToggled{})},
+		{s.best, "click", on(bestAsked{})},
+		{s.board, "click", func(ev safejs.Value) {
+			if column, ok := columnOf(ev); ok {
+				push(studyPlayed{column})
+			}
+		}},
+		{s.moveList, "click", func(ev safejs.Value) {
+			var d dom
+			move := closest(ev, ".move")
+			if move.IsNull() || move.IsUndefined() {
+				return
+			}
+			if n, err := strconv.Atoi(d.string(d.call(move, "getAttribute", "data-move"))); err == nil {
+				push(studySought{n})
+			}
+		}},
+		{s.section, "keydown", func(ev safejs.Value) {
+			if modified(ev) {
+				return
+			}
+			var m any
+			switch key := keyOf(ev); {
+			case key == "ArrowLeft":
+				m = studyStepped{-1}
+			case key == "ArrowRight":
+				m = studyStepped{1}
+			case key == "Home":
+				m = studyStepped{-connect4.Cells}
+			case key == "End":
+				m = studyStepped{connect4.Cells}
+			case len(key) == 1 && key[0] >= '1' && key[0] <= '0'+connect4.Columns:
+				m = studyPlayed{int(key[0] - '1')}
+			default:
+				return
+			}
+			_, _ = ev.Call("preventDefault")
+			push(m)
+		}},
+	}
+}
+
+// view returns what the study's elements show, from the game's View.
+func (l *loop) studyView(v game.View) studyView {
+	s := &l.study
+	allowed, _ := l.state.Analysis()
+	sv := studyView{
+		scoresButton: v.Scores && !v.Study,
+		scoresOn:     s.live.ScoresShown(),
+		hint:         v.Hint,
+		hintText:     v.HintText,
+		hintColumn:   v.HintColumn,
+		review:       v.Review,
+	}
+	if allowed && v.Scores {
+		sv.analyse = study.Query(l.state.Moves())
+	}
+	if sv.scoresOn {
+		lv := s.live.View()
+		sv.live = lv.Words
+		sv.liveNote = scoresNote(lv, s.brain == nil && l.cfg.brain == nil)
+	}
+	if s.open != nil {
+		sv.open, sv.isReview, sv.back, sv.note = true, s.review, !v.Start, s.note
+		sv.v = s.open.View()
+		sv.scoresNote = scoresNote(sv.v, s.brain == nil && l.cfg.brain == nil)
+	}
+	return sv
+}
+
+// scoresNote says why a board shows no scores: they are awaited, or cannot
+// come.
+func scoresNote(v study.View, noBrain bool) string {
+	switch {
+	case v.Failed && noBrain:
+		return noBrainText
+	case v.Failed:
+		return failedText
+	case v.Scoring:
+		return scoringText
+	}
+	return ""
+}
+
+// paint makes the study's elements show sv, and the hint on the game's
+// columns; it returns the first error.
+func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Value) error {
+	if s.painted && sv == s.shown {
+		return nil
+	}
+	var d dom
+	old := s.shown
+	text := func(el safejs.Value, t string) { d.text(el, t) }
+	hide := func(el safejs.Value, hidden bool) { d.set(el, "hidden", hidden) }
+	textOrHide := func(el safejs.Value, t string) {
+		text(el, t)
+		hide(el, t == "")
+	}
+	pressed := func(el safejs.Value, on bool) {
+		d.call(el, "setAttribute", "aria-pressed", strconv.FormatBool(on))
+		label := showScores
+		if on {
+			label = hideScores
+		}
+		text(el, label)
+	}
+
+	// Beside the game.
+	hide(s.bar, !sv.scoresButton && !sv.review)
+	hide(s.toggle, !sv.scoresButton)
+	pressed(s.toggle, sv.scoresOn)
+	hide(s.hint, !sv.hint)
+	textOrHide(s.hintText, sv.hintText)
+	hide(s.reviewOpen, !sv.review)
+	hide(s.analyse, sv.analyse == "")
+	d.call(s.analyse, "setAttribute", "href", sv.analyse)
+	s.liveScores.paint(&d, sv.live, sv.scoresOn && sv.scoresButton, -1)
+	for c := range connect4.Columns {
+		class := "column"
+		if c == sv.hintColumn {
+			class = "column hint"
+		}
+		d.set(gameColumns[c], "className", class)
+	}
+
+	// The study.
+	hide(s.section, !sv.open)
+	if sv.open {
+		v := sv.v
+		title := "Analysis board"
+		if sv.isReview {
+			title = "Review of the game"
+		}
+		text(s.title, title)
+		textOrHide(s.note, sv.note)
+		text(s.status, v.Status)
+		for c := range connect4.Columns {
+			for r := range connect4.Rows {
+				cell := game.Cell{Checker: v.Cells[c][r]}
+				cell.Last = v.HasLast && v.Last == connect4.Cell{Column: c, Row: r}
+				for _, w := range v.Win {
+					cell.Win = cell.Win || (v.HasWin && w == connect4.Cell{Column: c, Row: r})
+				}
+				d.set(s.cells[c][r], "className", cell.Class())
+			}
+			var cells [connect4.Rows]game.Cell
+			for r := range cells {
+				cells[r].Checker = v.Cells[c][r]
+			}
+			label := game.ColumnLabel(c, cells)
+			if v.Words[c] != "" {
+				label += ". " + v.Words[c]
+			}
+			class := "column"
+			if c == v.Best {
+				class = "column best"
+				label += ". The best move"
+			}
+			d.set(s.columns[c], "className", class)
+			d.call(s.columns[c], "setAttribute", "aria-label", label)
+			d.set(s.columns[c], "disabled", v.Turn == connect4.NoPlayer || v.Full[c])
+		}
+		s.scores.paint(&d, v.Words, v.ScoresOn, v.Best)
+		textOrHide(s.scoresNote, sv.scoresNote)
+		textOrHide(s.bestText, v.BestText)
+		d.set(s.first, "disabled", v.Cursor == 0)
+		d.set(s.back, "disabled", v.Cursor == 0)
+		d.set(s.forward, "disabled", v.Cursor == v.Len)
+		d.set(s.last, "disabled", v.Cursor == v.Len)
+		pressed(s.studyToggle, v.ScoresOn)
+		d.set(s.best, "disabled", v.Turn == connect4.NoPlayer)
+		close := "Start screen"
+		if sv.back {
+			close = "Back to the game"
+		}
+		text(s.close, close)
+		textOrHide(s.accuracy, accuracyText(v, sv.isReview))
+		for i, li := range s.moves {
+			hide(li, i >= v.Len)
+			if i >= v.Len {
+				continue
+			}
+			b := d.get(li, "firstChild")
+			m := v.Moves[i]
+			text(b, m.Text(i))
+			class := "move " + m.Player.String()
+			if m.Label != "" {
+				class += " " + m.Label
+			}
+			d.set(b, "className", class)
+			if i == v.Cursor-1 {
+				d.call(b, "setAttribute", "aria-current", "step")
+			} else {
+				d.call(b, "removeAttribute", "aria-current")
+			}
+		}
+		hide(s.moveList, v.Len == 0)
+		d.call(s.link, "setAttribute", "href", v.Query)
+		if !old.open {
+			// Opened: the keyboard goes to the study.
+			d.call(s.title, "focus")
+		}
+	}
+	s.shown, s.painted = sv, d.err == nil
+	if d.err != nil {
+		return fmt.Errorf("browser: painting the study: %w", d.err)
+	}
+	return nil
+}
+
+// accuracyText returns the accuracy line of a review: "Accuracy: red 88%,
+// yellow 13% · hints: 2", or "" while unknown.
+func accuracyText(v study.View, review bool) string {
+	if !review {
+		return ""
+	}
+	var parts []string
+	for _, p := range []connect4.Player{connect4.Red, connect4.Yellow} {
+		a := v.Accuracy[p]
+		if a == "" {
+			a = "…"
+		}
+		part := p.String() + " " + a
+		if v.Hints[p] > 0 {
+			part += " (hints: " + strconv.Itoa(v.Hints[p]) + ")"
+		}
+		parts = append(parts, part)
+	}
+	return "Accuracy: " + parts[0] + ", " + parts[1]
+}
+
+// paint shows words in the row, or hides it when not shown; best is the
+// column to mark as the best move, or -1.
+func (r scoreRow) paint(d *dom, words [connect4.Columns]string, shown bool, best int) {
+	d.set(r.list, "hidden", !shown)
+	for c, w := range words {
+		if w == "" {
+			w = "…"
+		}
+		d.text(r.words[c], w)
+		class := "score " + scoreClass(words[c])
+		if c == best {
+			class += " best"
+		}
+		d.set(r.items[c], "className", class)
+	}
+}
+
+// scoreClass returns the class of a column's words: "win", "draw", "loss",
+// "full" or "unknown".
+func scoreClass(words string) string {
+	switch {
+	case words == "":
+		return "unknown"
+	case words == analysis.Full:
+		return "full"
+	case words == "draw":
+		return "draw"
+	case len(words) > 4 && words[:4] == "win ":
+		return "win"
+	}
+	return "loss"
+}
