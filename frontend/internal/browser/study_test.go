@@ -1,0 +1,341 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/shared/analysis"
+	"github.com/connect4go/connect4/shared/solver"
+)
+
+// fakeBrain answers the page's questions in goroutines of its own, as a
+// worker would: with answer, each question once, in whatever order the
+// goroutines finish.
+type fakeBrain struct {
+	push   func(any)
+	answer func(moves string) (solver.Scores, error)
+	asked  chan string // every question, in the order asked
+}
+
+var _ brain = (*fakeBrain)(nil)
+
+func (b *fakeBrain) Analyze(moves string) {
+	select {
+	case b.asked <- moves:
+	default:
+	}
+	go func() {
+		s, err := b.answer(moves)
+		b.push(analysed{moves: moves, scores: s, err: err})
+	}()
+}
+
+func (b *fakeBrain) Think(moves, level string) {}
+func (b *fakeBrain) Close()                    {}
+
+// withBrain returns a change to the page's config that gives it a fake
+// brain answering with answer; the brain it makes goes to made.
+func withBrain(answer func(string) (solver.Scores, error), made chan<- *fakeBrain) func(*config) {
+	return func(c *config) {
+		c.brain = func(push func(any)) brain {
+			b := &fakeBrain{push: push, answer: answer, asked: make(chan string, 64)}
+			made <- b
+			return b
+		}
+	}
+}
+
+// solverAnswers answers with the real solver, one search at a time, for
+// positions late enough to take it a moment; it refuses the others (the
+// test's wasm has no book, and a search of the opening would take minutes,
+// with no other goroutine running meanwhile).
+func solverAnswers() func(string) (solver.Scores, error) {
+	var mu sync.Mutex
+	s := solver.New(18)
+	return func(moves string) (solver.Scores, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(moves) < 30 {
+			return solver.Scores{}, fmt.Errorf("the test's solver does not search %q", moves)
+		}
+		p, err := solver.FromMoves(moves)
+		if err != nil {
+			return solver.Scores{}, err
+		}
+		return s.Analyze(context.Background(), p)
+	}
+}
+
+// reviewed is a hand-built game, red winning in column 1 at move 7, and
+// made-up scores of the position before each move, by its number of
+// stones: each label is known from the definitions.
+var (
+	reviewed       = []int{0, 6, 0, 6, 0, 6, 0}
+	reviewedScores = []solver.Scores{
+		{1, 1, 1, 5, 1, 1, 1},               // red: column 4 wins sooner; 1 plays on: an inaccuracy
+		{0, 0, 0, 0, 0, 0, -2},              // yellow: 7 throws the draw away: a mistake
+		{9, -1, 0, 0, 0, 0, 2},              // red: 1 is best
+		{-5, -5, -5, -5, 3, 0, -5},          // yellow: 5 wins; 7 loses: a blunder
+		{10, 0, 0, 0, 0, 0, 0},              // red: 1 is best
+		{-10, -10, -10, -10, -10, -10, -10}, // yellow: lost whatever it does: best
+		{18, 0, 0, 0, 0, 0, 0},              // red wins at once: best
+	}
+	reviewedLabels = []string{"inaccuracy", "mistake", "best", "blunder", "best", "best", "best"}
+)
+
+// tableAnswers answers with reviewedScores, by the number of stones.
+func tableAnswers(moves string) (solver.Scores, error) {
+	if len(moves) >= len(reviewedScores) {
+		return solver.Scores{}, fmt.Errorf("no scores for %q", moves)
+	}
+	return reviewedScores[len(moves)], nil
+}
+
+// words returns the words of a score row.
+func (h *harness) words(selector string) []string {
+	h.t.Helper()
+	var ws []string
+	for _, el := range h.queryAll(h.query(selector), ".score-words") {
+		ws = append(ws, h.text(el))
+	}
+	return ws
+}
+
+// TestStudyFromPos opens an analysis board from its address: the words of
+// each column are the solver's, a column plays a move, the keys and buttons
+// step back and forth, and the address follows the position shown.
+func TestStudyFromPos(t *testing.T) {
+	// A position of the solver's benchmark (Test_L3_R1), 37 stones.
+	const pos = "2252576253462244111563365343671351441"
+	made := make(chan *fakeBrain, 1)
+	h := startWith(t, "?pos="+pos, "", withBrain(solverAnswers(), made))
+	h.waitShown(".study", true)
+	if h.shown(".start") || h.shown(".game") {
+		t.Error("the start screen or the game shows with the analysis board")
+	}
+	h.waitText(".study-title", "Analysis board")
+	h.noConn(50 * time.Millisecond) // an analysis board needs no server
+
+	// The scores the page shows are the solver's, computed here.
+	p, err := solver.FromMoves(pos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := solver.New(16).Analyze(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := analysis.Columns(scores, len(pos))
+	h.waitFor("the words", func() string { return strings.Join(h.words(".study-scores"), "|") }, strings.Join(want[:], "|"))
+	if !h.shown(".study-scores") || h.shown(".scores-note") {
+		t.Error("the scores do not show, or a note shows with them")
+	}
+	column := h.query(`.study-board .column[data-column="0"]`)
+	if got := h.attr(column, "aria-label"); !strings.HasSuffix(got, ". "+want[0]) {
+		t.Errorf("column 1 is labelled %q, without its words %q", got, want[0])
+	}
+
+	// A column plays a move; the address names the new position.
+	c, _ := scores.Best()
+	h.click(h.query(fmt.Sprintf(`.study-board .column[data-column="%d"]`, c)))
+	next := pos + string(rune('1'+c))
+	h.waitFor("address", h.addr.query, "?pos="+next)
+	h.waitText(".study-link", "Link to this position")
+	if got := h.attr(h.query(".study-link"), "href"); got != "?pos="+next {
+		t.Errorf("the link to the position is %q", got)
+	}
+	// Back with the key, forward with the button.
+	h.dispatch(h.query(".study"), "KeyboardEvent", "keydown", map[string]any{"key": "ArrowLeft", "bubbles": true})
+	h.waitFor("address", h.addr.query, "?pos="+pos)
+	h.waitFor("the words again", func() string { return strings.Join(h.words(".study-scores"), "|") }, strings.Join(want[:], "|"))
+	h.click(h.query("button.study-forward"))
+	h.waitFor("address", h.addr.query, "?pos="+next)
+	h.dispatch(h.query(".study"), "KeyboardEvent", "keydown", map[string]any{"key": "Home", "bubbles": true})
+	h.waitFor("address", h.addr.query, "?pos=")
+	h.waitText(".study-status", "Start of the game. Red to play.")
+	h.waitText(".scores-note", failedText)
+
+	// Closed, the board leaves the start screen.
+	h.click(h.query("button.study-close"))
+	h.waitShown(".start", true)
+	h.waitFor("address", h.addr.query, "")
+	if h.shown(".study") {
+		t.Error("the study still shows")
+	}
+}
+
+// TestStudyBadPos checks that an address that names no position says why,
+// and shows the position before the move that cannot be played.
+func TestStudyBadPos(t *testing.T) {
+	h := startWith(t, "?pos=4480", "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	h.waitShown(".study", true)
+	h.waitText(".study-note", "This address names no position: Move 3 is '8', not a column: a position is its moves, each a column from 1 to 7, such as ?pos=4453. Here is the position before that move.")
+	if got := h.attr(h.query(".study-note"), "role"); got != "alert" {
+		t.Errorf("the note's role is %q", got)
+	}
+	h.waitFor("address", h.addr.query, "?pos=44")
+	h.waitClass("cell (3, 1)", h.query(`.study-board .column[data-column="3"] .cell[data-row="1"]`), "cell yellow last")
+}
+
+// TestStudyWithoutBrain checks what a page without a solver says.
+func TestStudyWithoutBrain(t *testing.T) {
+	h := start(t, "?pos=44", "")
+	h.waitShown(".study", true)
+	h.waitText(".scores-note", noBrainText)
+}
+
+// playReviewed plays the reviewed game on a hot-seat board, as the server
+// reports it.
+func playReviewed(c *fakeConn) {
+	var heights [7]int
+	for i, col := range reviewed {
+		player := "red"
+		if i%2 == 1 {
+			player = "yellow"
+		}
+		c.receive(fmt.Sprintf(`{"type":"play","player":"%s","column":%d,"row":%d}`, player, col, heights[col]))
+		heights[col]++
+	}
+	c.receive(`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
+}
+
+// TestReviewAfterGame plays a hot-seat game with the scores shown, then
+// reviews it: each move labelled, each player's accuracy, steps by keys
+// and by the move list, and the best move of any position.
+func TestReviewAfterGame(t *testing.T) {
+	made := make(chan *fakeBrain, 1)
+	h := startWith(t, "", "", withBrain(tableAnswers, made))
+	c := h.hotSeat()
+
+	// The scores of the live game, on until turned off, position after
+	// position.
+	if h.shown(".live-scores") || h.shown("button.review-open") {
+		t.Error("scores or a review before they were asked for")
+	}
+	toggle := h.query("button.scores-toggle")
+	h.click(toggle)
+	h.waitShown(".live-scores", true)
+	h.waitFor("words", func() string { return strings.Join(h.words(".live-scores"), "|") }, "win in 21|win in 21|win in 21|win in 17|win in 21|win in 21|win in 21")
+	if got := h.attr(toggle, "aria-pressed"); got != "true" {
+		t.Errorf("the toggle is pressed %q", got)
+	}
+	c.receive(`{"type":"play","player":"red","column":0,"row":0}`)
+	h.waitFor("words after a move", func() string { return strings.Join(h.words(".live-scores"), "|") }, "draw|draw|draw|draw|draw|draw|loses in 19")
+	if got := h.attr(h.query(".analyse-link"), "href"); got != "?pos=1" {
+		t.Errorf("the analysis link is %q", got)
+	}
+
+	// The game ends: its review is offered.
+	c.receive(`{"type":"snapshot","moves":[]}`)
+	playReviewed(c)
+	h.waitStatus("Red wins!", "status win red")
+	h.waitShown("button.review-open", true)
+	h.click(h.query("button.review-open"))
+	h.waitShown(".study", true)
+	h.waitText(".study-title", "Review of the game")
+	if h.shown(".game") {
+		t.Error("the game shows with the review")
+	}
+	for i, label := range reviewedLabels {
+		move := h.query(fmt.Sprintf(`.move[data-move="%d"]`, i+1))
+		player := []string{"red", "yellow"}[i%2]
+		h.waitFor(fmt.Sprintf("move %d", i+1), func() string { return h.text(move) }, fmt.Sprintf("%d. %s, column %d: %s", i+1, player, reviewed[i]+1, label))
+	}
+	// Red: (0.75+1+1+1)/4, 93.75%; yellow: (0.25+0+1)/3, 41.7%.
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	if got := h.attr(h.query(`.move[data-move="7"]`), "aria-current"); got != "step" {
+		t.Errorf("the last move is current %q", got)
+	}
+	// The address keeps the game's: the seat is the game's.
+	if q := h.addr.query(); q != "?game=W4TCH" {
+		t.Errorf("address %q during the review", q)
+	}
+
+	// Step by the move list and the keys.
+	h.click(h.query(`.move[data-move="4"]`))
+	h.waitText(".study-status", "After move 4, yellow in column 7: a blunder. Red to play.")
+	h.dispatch(h.query(".study"), "KeyboardEvent", "keydown", map[string]any{"key": "ArrowLeft", "bubbles": true})
+	h.waitText(".study-status", "After move 3, red in column 1: the best move. Yellow to play.")
+	// The best move, asked for, is the one that wins: column 5.
+	h.click(h.query("button.show-best"))
+	h.waitText(".best-text", "Best move: column 5, win in 18.")
+	if got := h.attr(h.query(`.study-board .column[data-column="4"]`), "class"); got != "column best" {
+		t.Errorf("the best column has class %q", got)
+	}
+	h.dispatch(h.query(".study"), "KeyboardEvent", "keydown", map[string]any{"key": "ArrowRight", "bubbles": true})
+	h.waitShown(".best-text", false)
+
+	// Back to the game.
+	h.click(h.query("button.study-close"))
+	h.waitShown(".game", true)
+	h.waitShown(".study", false)
+}
+
+// TestAnalysisRefusedLive checks that a live game between two people shows
+// no scores, and says why, until it ends.
+func TestAnalysisRefusedLive(t *testing.T) {
+	made := make(chan *fakeBrain, 1)
+	h := startWith(t, "", "", withBrain(tableAnswers, made))
+	c := h.invite(true)
+	h.click(h.query("button.scores-toggle"))
+	h.waitText(".notice", "No analysis during a live game between two people: it would help one of them, whoever looks. It opens when the game ends.")
+	if h.shown(".live-scores") || h.shown(".analyse-link") {
+		t.Error("scores in a live game between two people")
+	}
+	select {
+	case <-made:
+		t.Error("the page asked the solver during a live game between two people")
+	case <-time.After(50 * time.Millisecond):
+	}
+	playReviewed(c)
+	h.waitShown("button.review-open", true)
+	h.click(h.query("button.scores-toggle"))
+	h.waitShown(".live-scores", true)
+}
+
+// TestHintsCounted plays the computer with a hint, and finds it counted in
+// the review.
+func TestHintsCounted(t *testing.T) {
+	made := make(chan *fakeBrain, 1)
+	h := startWith(t, "", "", withBrain(tableAnswers, made))
+	h.click(h.query("button.computer"))
+	h.choose("colour", "yellow")
+	h.click(h.query("button.start-computer"))
+	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"yellow","version":3}`)
+	c.receive(`{"type":"init","watch":"W4TCH","mode":"computer","level":"medium","player":"yellow","token":"tok"}`)
+	h.waitStatus("The computer is thinking…", "status turn red thinking")
+	if h.shown("button.hint") {
+		t.Error("a hint on the computer's turn")
+	}
+	c.receive(`{"type":"play","player":"red","column":0,"row":0}`)
+	h.waitShown("button.hint", true)
+	h.click(h.query("button.hint"))
+	// The table's position after one stone: all draws but column 7, the
+	// most central first.
+	h.waitText(".hint-text", "Hint: column 4 (draw).")
+	if got := h.attr(h.query(`.board .column[data-column="3"]`), "class"); got != "column hint" {
+		t.Errorf("the hinted column has class %q", got)
+	}
+	b := <-made
+	if got := <-b.asked; got != "1" {
+		t.Errorf("asked %q for the hint", got)
+	}
+	// The rest of the game, the computer winning.
+	c.receive(`{"type":"play","player":"yellow","column":6,"row":0}`)
+	h.waitShown(".hint-text", false)
+	c.receive(`{"type":"play","player":"red","column":0,"row":1}`,
+		`{"type":"play","player":"yellow","column":6,"row":1}`,
+		`{"type":"play","player":"red","column":0,"row":2}`,
+		`{"type":"play","player":"yellow","column":6,"row":2}`,
+		`{"type":"play","player":"red","column":0,"row":3}`,
+		`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
+	h.waitShown("button.review-open", true)
+	h.click(h.query("button.review-open"))
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42% (hints: 1)")
+}
