@@ -112,8 +112,9 @@ func waitAnnounced(text string) chromedp.Action {
 }
 
 // axe-core finds no serious or critical violation on the start screen, a game
-// in progress, a finished game, the invitation and the question before
-// leaving, in the light and the dark scheme.
+// in progress (with its scores shown), a finished game, its review, an
+// analysis board, the invitation and the question before leaving, in the
+// light and the dark scheme.
 func TestAccessibilityChecks(t *testing.T) {
 	srv := startServer(t)
 	for _, dark := range []bool{false, true} {
@@ -130,11 +131,17 @@ func TestAccessibilityChecks(t *testing.T) {
 				run(t, ctx, play(c, i/2, []string{"red", "yellow"}[i%2]))
 			}
 			checkAxe(t, ctx, "a game in progress")
+			run(t, ctx, chromedp.Click(`button.scores-toggle`, chromedp.ByQuery), chromedp.WaitVisible(`.live-scores`, chromedp.ByQuery))
+			checkAxe(t, ctx, "the scores of a game")
 			run(t, ctx, chromedp.Click(`button.home`, chromedp.ByQuery), waitFor(`document.querySelector("dialog.confirm").open`))
 			checkAxe(t, ctx, "the question before leaving")
 			run(t, ctx, chromedp.Click(`button.confirm-no`, chromedp.ByQuery), waitFor(`!document.querySelector("dialog.confirm").open`))
 			run(t, ctx, play(0, 3, "red"), waitStatus("Red wins!"))
 			checkAxe(t, ctx, "a finished game")
+			run(t, ctx, chromedp.Click(`button.review-open`, chromedp.ByQuery), chromedp.WaitVisible(`.study`, chromedp.ByQuery))
+			checkAxe(t, ctx, "the review of a game")
+			run(t, ctx, chromedp.Navigate(srv.URL+"?pos=4453"), chromedp.WaitVisible(`.study-board`, chromedp.ByQuery))
+			checkAxe(t, ctx, "an analysis board")
 
 			tab := newTab(t)
 			run(t, tab, darkScheme(dark))

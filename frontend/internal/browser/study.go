@@ -24,7 +24,7 @@ import (
 //	<div class="study-bar">
 //	  <button class="scores-toggle" aria-pressed="false">Show scores</button> <button class="hint">Hint</button>
 //	  <button class="review-open">Review the game</button> <a class="analyse-link" href="?pos=4453">Open this position on an analysis board</a>
-//	  <p class="hint-text" role="status">Hint: column 4 (win in 9).</p>
+//	  <p class="hint-text" role="status">Hint: column 4 (win in 9).</p> <p class="scores-note live-note">Scoring…</p>
 //	</div>
 //
 // and, in place of the game or the start screen, the study itself: an
@@ -226,6 +226,7 @@ func (l *loop) closeBrain() {
 // studyParts are the study's elements.
 type studyParts struct {
 	liveScores scoreRow
+	liveNote   safejs.Value
 	bar        safejs.Value
 	toggle     safejs.Value
 	hint       safejs.Value
@@ -295,8 +296,9 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 	s.reviewOpen = button("review-open", "Review the game")
 	s.analyse = withText(el("a", "analyse-link", "target", "_blank", "rel", "noopener"), "Open this position on an analysis board")
 	s.hintText = el("p", "hint-text", "role", "status")
+	s.liveNote = el("p", "scores-note live-note")
 	s.bar = el("div", "study-bar")
-	d.call(s.bar, "append", s.toggle, s.hint, s.reviewOpen, s.analyse, s.hintText)
+	d.call(s.bar, "append", s.toggle, s.hint, s.reviewOpen, s.analyse, s.hintText, s.liveNote)
 
 	s.title = withText(el("h2", "study-title", "id", studyID, "tabindex", "-1"), "Analysis board")
 	s.note = el("p", "study-note", "role", "alert")
@@ -468,6 +470,7 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 	hide(s.analyse, sv.analyse == "")
 	d.call(s.analyse, "setAttribute", "href", sv.analyse)
 	s.liveScores.paint(&d, sv.live, sv.scoresOn && sv.scoresButton, -1)
+	textOrHide(s.liveNote, sv.liveNote)
 	for c := range connect4.Columns {
 		class := "column"
 		if c == sv.hintColumn {
