@@ -48,6 +48,7 @@ import (
 //	  <p class="accuracy">Accuracy: red 88%, yellow 13% · hints: 2</p>
 //	  <ol class="move-list" aria-label="Moves"><li><button class="move" data-move="1" aria-current="step">1. red, column 4: best</button></li> …</ol>
 //	  <p class="study-help">…</p> <a class="study-link" href="?pos=4453">Link to this position</a>
+//	  <a class="review-link" href="?review=1717171">Link to this review</a>
 //	</section>
 
 // The messages of the study's elements.
@@ -95,13 +96,16 @@ type studies struct {
 
 // openPos opens the analysis board that the page's address names, if any.
 func (l *loop) openPos(query string) {
-	pos, ok := game.StudyQuery(query)
+	pos, review, ok := game.StudyQuery(query)
 	if !ok || !l.state.View().Study {
 		return
 	}
 	columns, err := study.Parse(pos)
-	l.study.open, l.study.review, l.study.note = study.New(columns), false, ""
+	l.study.open, l.study.review, l.study.note = study.New(columns), review, ""
 	l.study.open.ShowScores(true)
+	if review {
+		l.study.open.Review()
+	}
 	if err != nil {
 		l.study.note = "This address names no position: " + err.Error() + " Here is the position before that move."
 	}
@@ -198,7 +202,9 @@ func (l *loop) settleStudy() {
 		for _, pos := range s.open.Ask() {
 			l.ask(pos)
 		}
-		l.state.FollowStudy(s.open.View().Query)
+		if !s.review {
+			l.state.FollowStudy(s.open.View().Query)
+		}
 	}
 }
 
@@ -244,7 +250,7 @@ type studyParts struct {
 	studyToggle, best, close     safejs.Value
 	accuracy, moveList           safejs.Value
 	moves                        [connect4.Cells]safejs.Value // li > button
-	link                         safejs.Value
+	link, reviewLink             safejs.Value
 
 	shown   studyView
 	painted bool
@@ -268,7 +274,7 @@ type studyView struct {
 
 	// The study.
 	open, isReview, back bool
-	note                 string
+	note, reviewQuery    string
 	v                    study.View
 	scoresNote           string
 }
@@ -335,9 +341,10 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 		d.call(s.moveList, "append", s.moves[i])
 	}
 	s.link = withText(el("a", "study-link"), "Link to this position")
+	s.reviewLink = withText(el("a", "review-link"), "Link to this review")
 	s.section = el("section", "study", "aria-labelledby", studyID)
 	d.call(s.section, "append", s.title, s.note, s.status, wrap, s.scores.list, s.scoresNote, s.bestText, actions,
-		s.accuracy, s.moveList, withText(el("p", "study-help", "id", studyHelpID), studyHelp), s.link)
+		s.accuracy, s.moveList, withText(el("p", "study-help", "id", studyHelpID), studyHelp), s.link, s.reviewLink)
 	return s
 }
 
@@ -418,6 +425,7 @@ func (l *loop) studyView(v game.View) studyView {
 	if s.open != nil {
 		sv.open, sv.isReview, sv.back, sv.note = true, s.review, !v.Start, s.note
 		sv.v = s.open.View()
+		sv.reviewQuery = "?review=" + study.Name(s.open.Line())
 		sv.scoresNote = scoresNote(sv.v, s.brain == nil && l.cfg.brain == nil)
 	}
 	return sv
@@ -552,6 +560,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 		}
 		hide(s.moveList, v.Len == 0)
 		d.call(s.link, "setAttribute", "href", v.Query)
+		hide(s.reviewLink, !sv.isReview)
+		d.call(s.reviewLink, "setAttribute", "href", sv.reviewQuery)
 		if !old.open {
 			// Opened: the keyboard goes to the study.
 			d.call(s.title, "focus")

@@ -133,7 +133,7 @@ func TestStudyFromPos(t *testing.T) {
 	}
 	want := analysis.Columns(scores, len(pos))
 	h.waitFor("the words", func() string { return strings.Join(h.words(".study-scores"), "|") }, strings.Join(want[:], "|"))
-	if !h.shown(".study-scores") || h.shown(".scores-note") {
+	if !h.shown(".study-scores") || h.shown(".study .scores-note") {
 		t.Error("the scores do not show, or a note shows with them")
 	}
 	column := h.query(`.study-board .column[data-column="0"]`)
@@ -159,7 +159,7 @@ func TestStudyFromPos(t *testing.T) {
 	h.dispatch(h.query(".study"), "KeyboardEvent", "keydown", map[string]any{"key": "Home", "bubbles": true})
 	h.waitFor("address", h.addr.query, "?pos=")
 	h.waitText(".study-status", "Start of the game. Red to play.")
-	h.waitText(".scores-note", failedText)
+	h.waitText(".study .scores-note", failedText)
 
 	// Closed, the board leaves the start screen.
 	h.click(h.query("button.study-close"))
@@ -187,7 +187,7 @@ func TestStudyBadPos(t *testing.T) {
 func TestStudyWithoutBrain(t *testing.T) {
 	h := start(t, "?pos=44", "")
 	h.waitShown(".study", true)
-	h.waitText(".scores-note", noBrainText)
+	h.waitText(".study .scores-note", noBrainText)
 }
 
 // playReviewed plays the reviewed game on a hot-seat board, as the server
@@ -338,4 +338,26 @@ func TestHintsCounted(t *testing.T) {
 	h.waitShown("button.review-open", true)
 	h.click(h.query("button.review-open"))
 	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42% (hints: 1)")
+}
+
+// TestReviewByLink opens the review of a game from its link, with no server:
+// the link of a review, and of its positions, anyone can open later.
+func TestReviewByLink(t *testing.T) {
+	h := startWith(t, "?review=1717171", "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	h.waitShown(".study", true)
+	h.waitText(".study-title", "Review of the game")
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	h.waitText(`.move[data-move="4"]`, "4. yellow, column 7: blunder")
+	if got := h.attr(h.query(".review-link"), "href"); got != "?review=1717171" {
+		t.Errorf("the review's link is %q", got)
+	}
+	h.click(h.query("button.study-first"))
+	h.waitText(".study-status", "Start of the game. Red to play.")
+	if q := h.addr.query(); q != "?review=1717171" {
+		t.Errorf("stepping changed the address to %q", q)
+	}
+	if got := h.attr(h.query(".study-link"), "href"); got != "?pos=" {
+		t.Errorf("the link to the position shown is %q", got)
+	}
+	h.noConn(50 * time.Millisecond)
 }

@@ -247,7 +247,7 @@ func New(p Page) State {
 	} else {
 		s.plan(s.fromQuery())
 	}
-	_, s.study = StudyQuery(p.Query)
+	_, _, s.study = StudyQuery(p.Query)
 	s.study = s.study && s.hello == nil
 	return s
 }

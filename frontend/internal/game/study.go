@@ -20,15 +20,21 @@ import (
 // of a live game between two people.
 const analysisOff = "No analysis during a live game between two people: it would help one of them, whoever looks. It opens when the game ends."
 
-// StudyQuery returns the position that the page's address names for an
-// analysis board of its own, such as "4453" for ?pos=4453, and whether it
-// names one.
-func StudyQuery(query string) (string, bool) {
+// StudyQuery returns the moves that the page's address names for a study
+// of its own, and whether it names one: ?pos=4453 is an analysis board of
+// that position, ?review=4453… the review of a game of those moves (review
+// true).
+func StudyQuery(query string) (moves string, review, ok bool) {
 	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
-	if err != nil || !q.Has("pos") {
-		return "", false
+	switch {
+	case err != nil:
+		return "", false, false
+	case q.Has("review"):
+		return q.Get("review"), true, true
+	case q.Has("pos"):
+		return q.Get("pos"), false, true
 	}
-	return q.Get("pos"), true
+	return "", false, false
 }
 
 // Moves returns the moves of the game shown, columns from 0 in the order
@@ -129,7 +135,7 @@ func (s *State) OpenStudy() { s.study = true }
 // an address that named the study's position no longer does.
 func (s *State) CloseStudy() {
 	s.study = false
-	if _, ok := StudyQuery(s.query); ok && s.hello == nil {
+	if _, _, ok := StudyQuery(s.query); ok && s.hello == nil {
 		s.query = ""
 	}
 }

@@ -95,8 +95,14 @@ func TestHints(t *testing.T) {
 // to the start screen.
 func TestStudyRoute(t *testing.T) {
 	s := New(Page{Base: base, Query: "?pos=4453"})
-	if pos, ok := StudyQuery(s.Query()); !ok || pos != "4453" {
-		t.Errorf("StudyQuery(%q) = %q, %v", s.Query(), pos, ok)
+	if pos, review, ok := StudyQuery(s.Query()); !ok || review || pos != "4453" {
+		t.Errorf("StudyQuery(%q) = %q, %v, %v", s.Query(), pos, review, ok)
+	}
+	if moves, review, ok := StudyQuery("?review=4455"); !ok || !review || moves != "4455" {
+		t.Errorf("StudyQuery(?review=4455) = %q, %v, %v", moves, review, ok)
+	}
+	if _, _, ok := StudyQuery("?watch=W4TCH"); ok {
+		t.Error("a watch link taken for a study")
 	}
 	if _, dial := s.Dial(); dial {
 		t.Error("an analysis board dials the server")
