@@ -289,7 +289,7 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 	row := func(class, label string) scoreRow {
 		r := scoreRow{list: el("ol", "scores "+class, "aria-label", label)}
 		for c := range connect4.Columns {
-			r.words[c] = el("span", "score-words")
+			r.words[c] = el("span", "score-words", "id", "connect4-"+class+"-"+strconv.Itoa(c))
 			r.items[c] = el("li", "score")
 			d.call(r.items[c], "append", withText(el("span", "score-column"), "Column "+strconv.Itoa(c+1)), " ", r.words[c])
 			d.call(r.list, "append", r.items[c])
@@ -485,6 +485,12 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 			class = "column hint"
 		}
 		d.set(gameColumns[c], "className", class)
+		// A column shown with its score is described by it.
+		if sv.scoresOn && sv.scoresButton && sv.live[c] != "" {
+			d.call(gameColumns[c], "setAttribute", "aria-describedby", "connect4-live-scores-"+strconv.Itoa(c))
+		} else {
+			d.call(gameColumns[c], "removeAttribute", "aria-describedby")
+		}
 	}
 
 	// The study.

@@ -225,6 +225,10 @@ func TestReviewAfterGame(t *testing.T) {
 	if got := h.attr(toggle, "aria-pressed"); got != "true" {
 		t.Errorf("the toggle is pressed %q", got)
 	}
+	// Each column of the board is described by its words.
+	if id := h.attr(h.query(`.board .column[data-column="3"]`), "aria-describedby"); id == "<none>" || h.text(h.query("#"+id)) != "win in 17" {
+		t.Errorf("column 4 is described by %q", id)
+	}
 	c.receive(`{"type":"play","player":"red","column":0,"row":0}`)
 	h.waitFor("words after a move", func() string { return strings.Join(h.words(".live-scores"), "|") }, "draw|draw|draw|draw|draw|draw|loses in 19")
 	if got := h.attr(h.query(".analyse-link"), "href"); got != "?pos=1" {
