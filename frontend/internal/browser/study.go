@@ -275,6 +275,7 @@ type studyView struct {
 	// The study.
 	open, isReview, back bool
 	note, reviewQuery    string
+	noBrain              bool
 	v                    study.View
 	scoresNote           string
 }
@@ -426,7 +427,8 @@ func (l *loop) studyView(v game.View) studyView {
 		sv.open, sv.isReview, sv.back, sv.note = true, s.review, !v.Start, s.note
 		sv.v = s.open.View()
 		sv.reviewQuery = "?review=" + study.Name(s.open.Line())
-		sv.scoresNote = scoresNote(sv.v, s.brain == nil && l.cfg.brain == nil)
+		sv.noBrain = s.brain == nil && l.cfg.brain == nil
+		sv.scoresNote = scoresNote(sv.v, sv.noBrain)
 	}
 	return sv
 }
@@ -530,7 +532,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 			d.call(s.columns[c], "setAttribute", "aria-label", label)
 			d.set(s.columns[c], "disabled", v.Turn == connect4.NoPlayer || v.Full[c])
 		}
-		s.scores.paint(&d, v.Words, v.ScoresOn, v.Best)
+		// After the end of the game there is nothing to score.
+		s.scores.paint(&d, v.Words, v.ScoresOn && v.Turn != connect4.NoPlayer, v.Best)
 		textOrHide(s.scoresNote, sv.scoresNote)
 		textOrHide(s.bestText, v.BestText)
 		d.set(s.first, "disabled", v.Cursor == 0)
@@ -544,7 +547,7 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 			close = "Back to the game"
 		}
 		text(s.close, close)
-		textOrHide(s.accuracy, accuracyText(v, sv.isReview))
+		textOrHide(s.accuracy, accuracyText(v, sv.isReview, sv.noBrain))
 		for i, li := range s.moves {
 			hide(li, i >= v.Len)
 			if i >= v.Len {
@@ -581,10 +584,13 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 }
 
 // accuracyText returns the accuracy line of a review: "Accuracy: red 88%,
-// yellow 13% · hints: 2", or "" while unknown.
-func accuracyText(v study.View, review bool) string {
-	if !review {
+// yellow 13% (hints: 2)", "…" for what is not known yet; "" for no review.
+func accuracyText(v study.View, review, noBrain bool) string {
+	switch {
+	case !review:
 		return ""
+	case noBrain:
+		return "The accuracy needs the solver, which this page cannot run yet."
 	}
 	var parts []string
 	for _, p := range []connect4.Player{connect4.Red, connect4.Yellow} {

@@ -188,6 +188,20 @@ func TestStudyWithoutBrain(t *testing.T) {
 	h := start(t, "?pos=44", "")
 	h.waitShown(".study", true)
 	h.waitText(".study .scores-note", noBrainText)
+	if h.shown(".accuracy") {
+		t.Error("an accuracy line on an analysis board")
+	}
+}
+
+// TestReviewWithoutBrain checks what a review says without a solver, and
+// that a finished game's last position shows no scores.
+func TestReviewWithoutBrain(t *testing.T) {
+	h := start(t, "?review=1717171", "")
+	h.waitShown(".study", true)
+	h.waitText(".accuracy", "The accuracy needs the solver, which this page cannot run yet.")
+	if h.shown(".study-scores") {
+		t.Error("scores after the end of the game")
+	}
 }
 
 // playReviewed plays the reviewed game on a hot-seat board, as the server
