@@ -19,7 +19,7 @@ import (
 // computer, and the review offered once a game ended:
 //
 //	<ol class="scores live-scores" aria-label="Scores of the columns">
-//	  <li class="score win"><span class="score-column">Column 1</span> <span class="score-words">win in 5</span></li> … seven
+//	  <li class="score win"><span class="score-column"><span class="unseen">Column </span>1</span> <span class="score-words">win in 5</span></li> … seven
 //	</ol>
 //	<div class="study-bar">
 //	  <button class="scores-toggle" aria-pressed="false">Show scores</button> <button class="hint">Hint</button>
@@ -292,7 +292,10 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 		for c := range connect4.Columns {
 			r.words[c] = el("span", "score-words", "id", "connect4-"+class+"-"+strconv.Itoa(c))
 			r.items[c] = el("li", "score")
-			d.call(r.items[c], "append", withText(el("span", "score-column"), "Column "+strconv.Itoa(c+1)), " ", r.words[c])
+			// The column's number, "Column 4" to a screen reader.
+			number := el("span", "score-column")
+			d.call(number, "append", withText(el("span", "unseen"), "Column "), strconv.Itoa(c+1))
+			d.call(r.items[c], "append", number, " ", r.words[c])
 			d.call(r.list, "append", r.items[c])
 		}
 		return r
