@@ -429,7 +429,8 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	// Into the document only now that it listens: a click on what shows
 	// is never lost. The live region is never hidden, so that it is in
 	// place before the first announcement of a game.
-	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game, p.study.section)
+	d.call(root, "replaceChildren", p.connection, p.fault, p.announcer, p.start, p.game)
+	p.study.root = root
 	if d.err != nil {
 		p.close()
 		return nil, fmt.Errorf("browser: showing the page: %w", d.err)

@@ -27,8 +27,8 @@ import (
 //	  <p class="hint-text" role="status">Hint: column 4 (win in 9).</p> <p class="scores-note live-note">Scoring…</p>
 //	</div>
 //
-// and, in place of the game or the start screen, the study itself: an
-// analysis board, or the review of a game:
+// and, in place of the game or the start screen, the study itself, in the
+// document only while it shows: an analysis board, or the review of a game:
 //
 //	<section class="study" aria-labelledby="connect4-study-title">
 //	  <h2 class="study-title" id="connect4-study-title" tabindex="-1">Analysis board</h2>
@@ -240,6 +240,10 @@ type studyParts struct {
 	reviewOpen safejs.Value
 	analyse    safejs.Value
 
+	// root is the page's root, where the section goes while the study
+	// shows: out of the document otherwise, its board is no second board
+	// of the page's.
+	root                         safejs.Value
 	section, title, note, status safejs.Value
 	board                        safejs.Value
 	columns                      [connect4.Columns]safejs.Value
@@ -499,7 +503,12 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 	}
 
 	// The study.
-	hide(s.section, !sv.open)
+	switch {
+	case sv.open && !old.open:
+		d.call(s.root, "append", s.section)
+	case !sv.open && old.open:
+		d.call(s.section, "remove")
+	}
 	if sv.open {
 		v := sv.v
 		title := "Analysis board"

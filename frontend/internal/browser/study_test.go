@@ -97,6 +97,18 @@ func tableAnswers(moves string) (solver.Scores, error) {
 	return reviewedScores[len(moves)], nil
 }
 
+// waitStudy waits until the study is in the document and shown, or out of
+// it.
+func (h *harness) waitStudy(open bool) {
+	h.t.Helper()
+	h.waitFor("the study shown", func() string {
+		if call(h.t, h.root, "querySelector", ".study").IsNull() {
+			return "false"
+		}
+		return fmt.Sprint(h.shown(".study"))
+	}, fmt.Sprint(open))
+}
+
 // words returns the words of a score row.
 func (h *harness) words(selector string) []string {
 	h.t.Helper()
@@ -115,7 +127,7 @@ func TestStudyFromPos(t *testing.T) {
 	const pos = "2252576253462244111563365343671351441"
 	made := make(chan *fakeBrain, 1)
 	h := startWith(t, "?pos="+pos, "", withBrain(solverAnswers(), made))
-	h.waitShown(".study", true)
+	h.waitStudy(true)
 	if h.shown(".start") || h.shown(".game") {
 		t.Error("the start screen or the game shows with the analysis board")
 	}
@@ -165,16 +177,14 @@ func TestStudyFromPos(t *testing.T) {
 	h.click(h.query("button.study-close"))
 	h.waitShown(".start", true)
 	h.waitFor("address", h.addr.query, "")
-	if h.shown(".study") {
-		t.Error("the study still shows")
-	}
+	h.waitStudy(false)
 }
 
 // TestStudyBadPos checks that an address that names no position says why,
 // and shows the position before the move that cannot be played.
 func TestStudyBadPos(t *testing.T) {
 	h := startWith(t, "?pos=4480", "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
-	h.waitShown(".study", true)
+	h.waitStudy(true)
 	h.waitText(".study-note", "This address names no position: Move 3 is '8', not a column: a position is its moves, each a column from 1 to 7, such as ?pos=4453. Here is the position before that move.")
 	if got := h.attr(h.query(".study-note"), "role"); got != "alert" {
 		t.Errorf("the note's role is %q", got)
@@ -186,7 +196,7 @@ func TestStudyBadPos(t *testing.T) {
 // TestStudyWithoutBrain checks what a page without a solver says.
 func TestStudyWithoutBrain(t *testing.T) {
 	h := start(t, "?pos=44", "")
-	h.waitShown(".study", true)
+	h.waitStudy(true)
 	h.waitText(".study .scores-note", noBrainText)
 	if h.shown(".accuracy") {
 		t.Error("an accuracy line on an analysis board")
@@ -197,7 +207,7 @@ func TestStudyWithoutBrain(t *testing.T) {
 // that a finished game's last position shows no scores.
 func TestReviewWithoutBrain(t *testing.T) {
 	h := start(t, "?review=1717171", "")
-	h.waitShown(".study", true)
+	h.waitStudy(true)
 	h.waitText(".accuracy", "The accuracy needs the solver, which this page cannot run yet.")
 	if h.shown(".study-scores") {
 		t.Error("scores after the end of the game")
@@ -255,7 +265,7 @@ func TestReviewAfterGame(t *testing.T) {
 	h.waitStatus("Red wins!", "status win red")
 	h.waitShown("button.review-open", true)
 	h.click(h.query("button.review-open"))
-	h.waitShown(".study", true)
+	h.waitStudy(true)
 	h.waitText(".study-title", "Review of the game")
 	if h.shown(".game") {
 		t.Error("the game shows with the review")
@@ -292,7 +302,7 @@ func TestReviewAfterGame(t *testing.T) {
 	// Back to the game.
 	h.click(h.query("button.study-close"))
 	h.waitShown(".game", true)
-	h.waitShown(".study", false)
+	h.waitStudy(false)
 }
 
 // TestAnalysisRefusedLive checks that a live game between two people shows
@@ -362,7 +372,7 @@ func TestHintsCounted(t *testing.T) {
 // the link of a review, and of its positions, anyone can open later.
 func TestReviewByLink(t *testing.T) {
 	h := startWith(t, "?review=1717171", "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
-	h.waitShown(".study", true)
+	h.waitStudy(true)
 	h.waitText(".study-title", "Review of the game")
 	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
 	h.waitText(`.move[data-move="4"]`, "4. yellow, column 7: blunder")
