@@ -255,6 +255,11 @@ func TestReviewAfterGame(t *testing.T) {
 	}
 	c.receive(`{"type":"play","player":"red","column":0,"row":0}`)
 	h.waitFor("words after a move", func() string { return strings.Join(h.words(".live-scores"), "|") }, "draw|draw|draw|draw|draw|draw|loses in 19")
+	// The colours repeat the words.
+	items := h.queryAll(h.query(".live-scores"), ".score")
+	if d, l := h.attr(items[0], "class"), h.attr(items[6], "class"); d != "score draw" || l != "score loss" {
+		t.Errorf("the classes of a draw and a loss: %q, %q", d, l)
+	}
 	if got := h.attr(h.query(".analyse-link"), "href"); got != "?pos=1" {
 		t.Errorf("the analysis link is %q", got)
 	}
