@@ -394,3 +394,22 @@ func TestReviewByLink(t *testing.T) {
 	}
 	h.noConn(50 * time.Millisecond)
 }
+
+// TestReviewFinishedGameByWatchLink opens the watch link of a game that
+// ended: the server sends its moves and result, and the spectator is
+// offered its review, and the scores.
+func TestReviewFinishedGameByWatchLink(t *testing.T) {
+	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	c := h.open(`{"type":"init","watch":"W4TCH","version":3}`)
+	c.receive(startedWatch, `{"type":"snapshot","moves":[0,6,0,6,0,6,0]}`,
+		`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
+	h.waitStatus("Red wins!", "status win red")
+	h.waitShown("button.review-open", true)
+	h.waitShown("button.scores-toggle", true)
+	h.click(h.query("button.review-open"))
+	h.waitStudy(true)
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	if q := h.addr.query(); q != "?watch="+watchKey {
+		t.Errorf("address %q during the review", q)
+	}
+}
