@@ -213,6 +213,20 @@ func DecodeEvent(data []byte) (Event, error) {
 			return nil, err
 		}
 		return Snapshot{Moves: moves}, nil
+	case "archived":
+		moves, err := decodeMoves(w.Moves)
+		if err != nil {
+			return nil, err
+		}
+		watch, _, err := decodeString(w.Watch)
+		if err != nil {
+			return nil, err
+		}
+		mode, _, err := decodeString(w.Mode)
+		if err != nil {
+			return nil, err
+		}
+		return Archived{Watch: watch, Mode: Mode(mode), Moves: moves}, nil
 	case "draw":
 		return Draw{}, nil
 	case "pong":
@@ -316,7 +330,7 @@ func decodeWire(data []byte) (wire, string, error) {
 // messageType returns the type named typ as a constant string, to spare an
 // allocation for the known ones.
 func messageType(typ []byte) string {
-	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout", "takeback"} {
+	for _, t := range [...]string{"play", "init", "resume", "rematch", "win", "draw", "error", "presence", "abandoned", "ping", "pong", "snapshot", "seek", "cancel", "seeking", "cancelled", "lobby", "clock", "timeout", "takeback", "archived"} {
 		if string(typ) == t {
 			return t
 		}

@@ -100,14 +100,13 @@ func EncodeEvent(e Event) ([]byte, error) {
 		return o.done(), nil
 	case Snapshot:
 		o := newObject("snapshot")
-		o.b = append(o.b, `,"moves":[`...)
-		for i, c := range e.Moves {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.b = strconv.AppendInt(o.b, int64(c), 10)
-		}
-		o.b = append(o.b, ']')
+		o.columns("moves", e.Moves)
+		return o.done(), nil
+	case Archived:
+		o := newObject("archived")
+		o.string("watch", e.Watch)
+		o.string("mode", string(e.Mode))
+		o.columns("moves", e.Moves)
 		return o.done(), nil
 	case Presence:
 		o := newObject("presence")
@@ -214,6 +213,19 @@ func (o *object) int(k string, v int) {
 func (o *object) bool(k string, v bool) {
 	o.key(k)
 	o.b = strconv.AppendBool(o.b, v)
+}
+
+// columns writes an array of columns, such as a game's moves.
+func (o *object) columns(k string, cols []int) {
+	o.key(k)
+	o.b = append(o.b, '[')
+	for i, c := range cols {
+		if i > 0 {
+			o.b = append(o.b, ',')
+		}
+		o.b = strconv.AppendInt(o.b, int64(c), 10)
+	}
+	o.b = append(o.b, ']')
 }
 
 func (o *object) done() []byte { return append(o.b, '}') }

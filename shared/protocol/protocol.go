@@ -24,8 +24,9 @@ type Command interface {
 
 // Event is a message from the server to a browser: [Started], [Played], [Win],
 // [Draw], [Error], for clients of Version 2 on, [Snapshot], [Presence],
-// [RematchOffer], [Abandoned] and [Pong], and from Version 3 on [Seeking].
-// [Since] says which.
+// [RematchOffer], [Abandoned] and [Pong], from Version 3 on [Seeking],
+// [Cancelled], [Lobby], [Clock] and [Timeout], and from Version 4 on
+// [Archived]. [Since] says which.
 type Event interface {
 	event()
 }
@@ -44,8 +45,11 @@ const (
 	// Version3 adds quick match: [Seek], [Cancel], [Seeking], and the
 	// [Quick] mode.
 	Version3 = 3
+	// Version4 adds the games that ended, watched from the archive:
+	// [Archived].
+	Version4 = 4
 	// Version is the protocol version of this package.
-	Version = Version3
+	Version = Version4
 )
 
 // Mode is the kind of game an [Init] starts.
@@ -238,6 +242,19 @@ type Timeout struct {
 // the queue. On the wire: {"type": "cancelled"}.
 type Cancelled struct{}
 
+// Archived answers a client of Version 4 that watches a game that has
+// ended, if the server's archive keeps it: the game's Watch key, its Mode,
+// and the moves of its last game as columns in the order played (red first),
+// for the client to show and review. The client is then in no game, and may
+// send another [Init]. An older client, or a game the archive does not keep,
+// gets [ErrGameNotFound]'s error instead. On the wire:
+// {"type": "archived", "watch": KEY, "mode": "friends", "moves": [3, 3, 4]}.
+type Archived struct {
+	Watch string
+	Mode  Mode
+	Moves []int
+}
+
 // Played reports an accepted move to everyone in the game.
 // On the wire: {"type": "play", "player": "red", "column": 3, "row": 0}.
 type Played struct {
@@ -291,11 +308,14 @@ func (Cancelled) event()    {}
 func (Lobby) event()        {}
 func (Clock) event()        {}
 func (Timeout) event()      {}
+func (Archived) event()     {}
 
 // Since returns the first version of the protocol that has event e: a client
 // of an earlier version is not sent it.
 func Since(e Event) int {
 	switch e.(type) {
+	case Archived:
+		return Version4
 	case Seeking, Cancelled, Lobby, Clock, Timeout:
 		return Version3
 	case Snapshot, Presence, RematchOffer, Abandoned, Pong:

@@ -63,6 +63,8 @@ func TestEncodeEvent(t *testing.T) {
 		{protocol.Lobby{Playing: 3, Games: []protocol.LiveGame{}}, `{"type":"lobby","playing":3,"games":[]}`},
 		{protocol.Lobby{Playing: 4, Games: []protocol.LiveGame{{Watch: "W1", Moves: 9}, {Watch: "W2", Moves: 0}}},
 			`{"type":"lobby","playing":4,"games":[{"watch":"W1","moves":9},{"watch":"W2","moves":0}]}`},
+		{protocol.Archived{Watch: "W", Mode: protocol.Friends, Moves: []int{3, 3, 4}}, `{"type":"archived","watch":"W","mode":"friends","moves":[3,3,4]}`},
+		{protocol.Archived{Watch: "W", Mode: protocol.HotSeat, Moves: []int{}}, `{"type":"archived","watch":"W","mode":"hotseat","moves":[]}`},
 	}
 	for _, tt := range tests {
 		got, err := protocol.EncodeEvent(tt.event)
@@ -115,6 +117,7 @@ func TestSince(t *testing.T) {
 		{protocol.Started{}, 1}, {protocol.Played{}, 1}, {protocol.Win{}, 1}, {protocol.Draw{}, 1}, {protocol.Error{}, 1},
 		{protocol.Snapshot{}, 2}, {protocol.Presence{}, 2}, {protocol.RematchOffer{}, 2}, {protocol.Abandoned{}, 2}, {protocol.Pong{}, 2},
 		{protocol.Seeking{}, 3}, {protocol.Cancelled{}, 3}, {protocol.Lobby{}, 3},
+		{protocol.Archived{}, 4},
 	}
 	for _, tt := range tests {
 		if got := protocol.Since(tt.event); got != tt.want {
@@ -233,6 +236,8 @@ func TestDecodeEvent(t *testing.T) {
 		{`{"type":"snapshot"}`, nil, protocol.ErrMalformed},
 		{`{"type":"snapshot","moves":[3,7]}`, nil, protocol.ErrMalformed},
 		{`{"type":"snapshot","moves":[3,"3"]}`, nil, protocol.ErrMalformed},
+		{`{"type":"archived","watch":"W","mode":"friends"}`, nil, protocol.ErrMalformed},
+		{`{"type":"archived","watch":"W","mode":"friends","moves":[9]}`, nil, protocol.ErrMalformed},
 		{`{"type":"snapshot","moves":[` + strings.Repeat("0,", 42) + `0]}`, nil, protocol.ErrMalformed},
 		{`{"type":"snapshot","moves":[` + strings.Repeat("0,", 41) + `0]}`, protocol.Snapshot{Moves: make([]int, 42)}, nil},
 		{`{"type":"seeking","playing":3}`, nil, protocol.ErrMalformed},

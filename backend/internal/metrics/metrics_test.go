@@ -2,6 +2,8 @@ package metrics_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -76,5 +78,56 @@ func TestStore(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("no %s in:\n%s", want, body)
 		}
+	}
+}
+
+// archive is a Store that keeps no match that ended.
+type archive struct{ session.Store }
+
+func (archive) Archived(context.Context, string) (session.Header, []session.Record, error) {
+	return session.Header{}, nil, session.ErrNotFound
+}
+
+// registryArchive is an archive that is also a session.Registry, as the
+// SQLite store is.
+type registryArchive struct{ archive }
+
+func (registryArchive) Register(string) func() { return func() {} }
+
+// TestStoreArchive checks that a timed Store is an Archive and a Registry if
+// and only if the Store it times is, and that its look-ups are timed.
+func TestStoreArchive(t *testing.T) {
+	m := metrics.New("")
+	mem := session.NewMemStore(session.Lifetimes{})
+	tests := []struct {
+		name              string
+		store             session.Store
+		archive, registry bool
+	}{
+		{"memory", mem, false, true}, // the memory store is a Registry
+		{"archive", archive{mem}, true, false},
+		{"both", registryArchive{archive{mem}}, true, true},
+	}
+	archived := 0
+	for _, tt := range tests {
+		s := m.Store(tt.store)
+		a, isArchive := s.(session.Archive)
+		_, isRegistry := s.(session.Registry)
+		if isArchive != tt.archive || isRegistry != tt.registry {
+			t.Errorf("%s, timed: an Archive %v, a Registry %v; want %v, %v", tt.name, isArchive, isRegistry, tt.archive, tt.registry)
+		}
+		if !isArchive {
+			continue
+		}
+		if _, _, err := a.Archived(context.Background(), "w"); !errors.Is(err, session.ErrNotFound) {
+			t.Errorf("%s: Archived = %v, want ErrNotFound", tt.name, err)
+		}
+		archived++
+	}
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	if want := fmt.Sprintf(`connect4_store_duration_seconds_count{op="archived",result="not_found"} %d`, archived); !strings.Contains(string(body), want) {
+		t.Errorf("no %s in:\n%s", want, body)
 	}
 }

@@ -20,7 +20,7 @@ func newStoreMetrics(f wrap) storeMetrics {
 	s := storeMetrics{
 		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "connect4_store_duration_seconds",
-			Help:    "Time of the calls to the game store, by operation (create, find, load, append) and result (ok, conflict, not_found, error).",
+			Help:    "Time of the calls to the game store, by operation (create, find, load, append, archived) and result (ok, conflict, not_found, error).",
 			Buckets: prometheus.ExponentialBuckets(25e-6, 2, 16), // 25 µs to 0.8 s
 		}, []string{"op", "result"}),
 		conflicts: prometheus.NewCounter(prometheus.CounterOpts{
@@ -47,13 +47,45 @@ func (m *Metrics) StoreUp(up bool) {
 }
 
 // Store returns s, timing each of its calls. A Store that is a
-// session.Registry stays one.
+// session.Registry, a session.Archive or both stays so.
 func (m *Metrics) Store(s session.Store) session.Store {
 	t := timedStore{s, m.store}
-	if r, ok := s.(session.Registry); ok {
+	r, registry := s.(session.Registry)
+	_, archive := s.(session.Archive)
+	switch {
+	case registry && archive:
+		return registryArchiveStore{registryStore{t, r}}
+	case registry:
 		return registryStore{t, r}
+	case archive:
+		return archiveStore{t}
 	}
 	return t
+}
+
+// archiveStore is a timedStore of a session.Archive.
+type archiveStore struct {
+	timedStore
+}
+
+func (a archiveStore) Archived(ctx context.Context, id string) (session.Header, []session.Record, error) {
+	return a.archived(ctx, id)
+}
+
+// registryArchiveStore is a timedStore of a Store that is both a
+// session.Registry and a session.Archive.
+type registryArchiveStore struct {
+	registryStore
+}
+
+func (a registryArchiveStore) Archived(ctx context.Context, id string) (session.Header, []session.Record, error) {
+	return a.archived(ctx, id)
+}
+
+// archived times the Archived of a Store that is a session.Archive.
+func (t timedStore) archived(ctx context.Context, id string) (h session.Header, recs []session.Record, err error) {
+	defer func(start time.Time) { t.observe("archived", start, err) }(time.Now())
+	return t.Store.(session.Archive).Archived(ctx, id)
 }
 
 // registryStore is a timedStore of a session.Registry.

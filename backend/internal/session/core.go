@@ -436,3 +436,18 @@ func firstPlayable(g *connect4.Game) int {
 	}
 	return 0
 }
+
+// lastGame returns a match that ended, as its header and records make it, as
+// an archived game: its last game's moves.
+func lastGame(head Header, recs []Record) protocol.Archived {
+	st := newState(head)
+	for _, r := range recs {
+		st.apply(r)
+	}
+	moves := st.game.Moves()
+	columns := make([]int, len(moves))
+	for k, m := range moves {
+		columns[k] = m.Column
+	}
+	return protocol.Archived{Watch: head.ID, Mode: head.Mode, Moves: columns}
+}

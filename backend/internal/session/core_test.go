@@ -294,3 +294,39 @@ func TestTakeBack(t *testing.T) {
 		})
 	}
 }
+
+// TestLastGame checks the game that a match's archive shows: the moves of
+// its last game, after rematches and take-backs.
+func TestLastGame(t *testing.T) {
+	hot := Header{ID: "w", Mode: protocol.HotSeat, Token: "t0", Conn: "s/c0"}
+	friendsHead := Header{ID: "w", Mode: protocol.Friends, Join: "j", Token: "t0", Conn: "s/c0"}
+	joined := Record{Op: Joined, Token: "t1", Conn: "s/c1"}
+	won := moves(0, 1, 0, 1, 0, 1, 0)
+	tests := []struct {
+		name string
+		head Header
+		recs []Record
+		want []int
+	}{
+		{"no move", hot, nil, []int{}},
+		{"a hot-seat game", hot, moves(3, 3, 4), []int{3, 3, 4}},
+		{"a won game", friendsHead, append([]Record{joined}, won...), []int{0, 1, 0, 1, 0, 1, 0}},
+		{
+			"after a rematch, the new game",
+			friendsHead,
+			append(append([]Record{joined}, won...), Record{Op: Offered, Seat: 1}, Record{Op: Offered, Seat: 0}, Record{Op: NewRound}, Record{Op: Moved, Column: 5}),
+			[]int{5},
+		},
+		{"after a take-back", hot, append(moves(3, 3, 4), Record{Op: TookBack, Column: 1}), []int{3, 3}},
+		{"abandoned midway", friendsHead, append([]Record{joined, Record{Op: Moved, Column: 2}}, Record{Op: Left, Seat: 1, At: until}, Record{Op: Abandoned, Seat: 1}), []int{2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := lastGame(tt.head, tt.recs)
+			want := protocol.Archived{Watch: "w", Mode: tt.head.Mode, Moves: tt.want}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("lastGame = %+v, want %+v", got, want)
+			}
+		})
+	}
+}

@@ -492,6 +492,26 @@ func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
 	return m, nil
 }
 
+// archived returns the game that the watch key id names from the Store's
+// archive, if the Store keeps one and the game has ended.
+func (h *Hub) archived(id string) (protocol.Archived, bool) {
+	a, ok := h.store.(Archive)
+	if !ok {
+		return protocol.Archived{}, false
+	}
+	ctx, cancel := h.storeContext()
+	defer cancel()
+	head, recs, err := a.Archived(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return protocol.Archived{}, false
+	case err != nil:
+		h.log.Warn("archive unavailable", "err", err)
+		return protocol.Archived{}, false
+	}
+	return lastGame(head, recs), true
+}
+
 // full reports whether the hub holds MaxMatches already; h.mu is held.
 func (h *Hub) full() bool {
 	return h.cfg.MaxMatches >= 0 && len(h.matches) >= h.cfg.MaxMatches
@@ -623,7 +643,14 @@ func (c *Client) init(cmd protocol.Init) error {
 	case cmd.Join != "":
 		return c.enter(JoinKey, cmd.Join, protocol.ErrInvitation, func(m *match, c *Client) error { return m.join(c, false) })
 	case cmd.Watch != "":
-		return c.enter(WatchKey, cmd.Watch, protocol.ErrGameNotFound, (*match).follow)
+		err := c.enter(WatchKey, cmd.Watch, protocol.ErrGameNotFound, (*match).follow)
+		if errors.Is(err, protocol.ErrGameNotFound) && c.version >= protocol.Version4 {
+			if e, ok := c.hub.archived(cmd.Watch); ok {
+				c.conn.Send(e) // the client stays in no game
+				return nil
+			}
+		}
+		return err
 	}
 	mode := cmd.Mode
 	if mode == "" {
