@@ -165,7 +165,7 @@ func (h *harness) open(hello string) *fakeConn {
 func (h *harness) hotSeat() *fakeConn {
 	h.t.Helper()
 	h.click(h.query("button.play-here"))
-	c := h.open(`{"type":"init","mode":"hotseat","version":3}`)
+	c := h.open(`{"type":"init","mode":"hotseat","version":4}`)
 	c.receive(startedHotSeat)
 	h.waitClass("board", h.query(".board"), "board playable")
 	return c
@@ -176,7 +176,7 @@ func (h *harness) hotSeat() *fakeConn {
 func (h *harness) invite(joined bool) *fakeConn {
 	h.t.Helper()
 	h.click(h.query("button.invite"))
-	c := h.open(`{"type":"init","version":3}`)
+	c := h.open(`{"type":"init","version":4}`)
 	c.receive(startedRed)
 	if joined {
 		c.receive(yellowOnline)
@@ -528,7 +528,7 @@ func TestBoard(t *testing.T) {
 	}
 	h.waitStatus("Setting up the board…", "status info")
 
-	c := h.open(`{"type":"init","mode":"hotseat","version":3}`)
+	c := h.open(`{"type":"init","mode":"hotseat","version":4}`)
 	c.receive(startedHotSeat)
 	h.waitStatus("Red to play", "status turn red")
 	h.waitClass("board", board, "board playable")
@@ -552,7 +552,7 @@ func TestClickSendsPlay(t *testing.T) {
 	// Before the server starts the game, a click sends nothing.
 	h.click(h.cell(1, 0))
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"init","mode":"hotseat","version":3}`)
+	c.expectSent(t, `{"type":"init","mode":"hotseat","version":4}`)
 	h.click(h.cell(1, 0))
 	c.expectNothing(t)
 	c.receive(startedHotSeat)
@@ -787,7 +787,7 @@ func TestCopyFails(t *testing.T) {
 func TestJoinLink(t *testing.T) {
 	h := start(t, "?join="+joinKey, "")
 	h.waitStatus("Joining the game…", "status info")
-	c := h.open(`{"type":"init","join":"J0IN","version":3}`)
+	c := h.open(`{"type":"init","join":"J0IN","version":4}`)
 	c.receive(startedYellow, `{"type":"play","player":"red","column":3,"row":0}`, redOnline)
 	h.waitStatus("Your turn", "status turn yellow you")
 	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
@@ -807,7 +807,7 @@ func TestJoinLink(t *testing.T) {
 
 func TestJoinRefused(t *testing.T) {
 	h := start(t, "?join="+joinKey, "")
-	c := h.open(`{"type":"init","join":"J0IN","version":3}`)
+	c := h.open(`{"type":"init","join":"J0IN","version":4}`)
 	c.receive(`{"type":"error","message":"This game already has two players: you can watch it instead.","watch":"W4TCH"}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "This game already has two players: you can watch it instead.")
@@ -823,7 +823,7 @@ func TestJoinRefused(t *testing.T) {
 
 func TestWatchLink(t *testing.T) {
 	h := start(t, "?watch="+watchKey, "")
-	c := h.open(`{"type":"init","watch":"W4TCH","version":3}`)
+	c := h.open(`{"type":"init","watch":"W4TCH","version":4}`)
 	c.receive(startedWatch, redWins[0], redOnline, yellowOnline)
 	h.waitStatus("Yellow to play", "status turn yellow")
 	h.waitText(".role", "You are watching")
@@ -892,7 +892,7 @@ func TestRematch(t *testing.T) {
 
 func TestAcceptRematch(t *testing.T) {
 	h := start(t, "?join="+joinKey, "")
-	c := h.open(`{"type":"init","join":"J0IN","version":3}`)
+	c := h.open(`{"type":"init","join":"J0IN","version":4}`)
 	c.receive(startedYellow, redOnline)
 	c.receive(redWins...)
 	h.waitStatus("Red wins!", "status win red")
@@ -906,7 +906,7 @@ func TestAcceptRematch(t *testing.T) {
 func TestStoredToken(t *testing.T) {
 	h := start(t, "?join="+joinKey, token)
 	h.waitStatus("Taking your seat back…", "status info")
-	c := h.open(`{"type":"resume","token":"tok","version":3}`)
+	c := h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(startedYellow, `{"type":"play","player":"red","column":3,"row":0}`, redOnline)
 	h.waitStatus("Your turn", "status turn yellow you")
 	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
@@ -914,7 +914,7 @@ func TestStoredToken(t *testing.T) {
 
 func TestDeadToken(t *testing.T) {
 	h := start(t, "", token)
-	c := h.open(`{"type":"resume","token":"tok","version":3}`)
+	c := h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "That game is over or no longer exists.")
@@ -923,11 +923,11 @@ func TestDeadToken(t *testing.T) {
 
 	// A dead token on a join link: join instead.
 	h = start(t, "?join="+joinKey, token)
-	c = h.open(`{"type":"resume","token":"tok","version":3}`)
+	c = h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(`{"type":"error","message":"That game is over or no longer exists."}`)
 	c.expectClosed(t)
 	h.waitStored(map[string]string{})
-	c = h.open(`{"type":"init","join":"J0IN","version":3}`)
+	c = h.open(`{"type":"init","join":"J0IN","version":4}`)
 	c.receive(`{"type":"init","watch":"W4TCH","mode":"friends","player":"yellow","token":"new"}`)
 	h.waitStored(map[string]string{"connect4.token?join=J0IN": "new"})
 }
@@ -954,7 +954,7 @@ func TestReconnect(t *testing.T) {
 	c = h.conn()
 	h.waitFor("connection", func() string { return h.text(connection) }, "Reconnecting…")
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"resume","token":"tok","version":3}`)
+	c.expectSent(t, `{"type":"resume","token":"tok","version":4}`)
 	c.receive(startedRed, `{"type":"play","player":"red","column":5,"row":0}`, yellowOnline)
 	h.waitShown(".connection", false)
 	h.waitStatus("Yellow to play", "status turn yellow")
@@ -966,7 +966,7 @@ func TestReconnect(t *testing.T) {
 	c.drop(1001, "The server is shutting down.")
 	c = h.conn()
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"resume","token":"tok","version":3}`)
+	c.expectSent(t, `{"type":"resume","token":"tok","version":4}`)
 }
 
 func TestClosedForGood(t *testing.T) {
@@ -983,7 +983,7 @@ func TestClosedForGood(t *testing.T) {
 	h.waitStored(map[string]string{"connect4.token?game=W4TCH": token})
 
 	h.click(h.query("button.retake"))
-	c = h.open(`{"type":"resume","token":"tok","version":3}`)
+	c = h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(startedRed, yellowOnline)
 	h.waitStatus("Your turn", "status turn red you")
 	h.waitShown("button.retake", false)
@@ -991,7 +991,7 @@ func TestClosedForGood(t *testing.T) {
 
 func TestHome(t *testing.T) {
 	h := start(t, "?join="+joinKey, "")
-	c := h.open(`{"type":"init","join":"J0IN","version":3}`)
+	c := h.open(`{"type":"init","join":"J0IN","version":4}`)
 	c.receive(startedYellow, redOnline)
 	h.waitStored(map[string]string{"connect4.token?join=J0IN": token})
 	h.waitText("button.home", "Leave game")

@@ -62,7 +62,7 @@ func TestComputerChooser(t *testing.T) {
 	h.waitFor("yellow checked", func() string { return fmt.Sprint(h.checked("colour", "yellow")) }, "true")
 	h.click(h.query("button.start-computer"))
 	h.waitStatus("Starting a game against the computer…", "status info")
-	h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}`)
+	h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":4}`)
 
 	// Back on the start screen, the chooser keeps the choices.
 	h.click(h.query("button.home"))
@@ -83,7 +83,7 @@ func TestComputerGame(t *testing.T) {
 	h.choose("level", "perfect")
 	h.choose("colour", "yellow")
 	h.click(h.query("button.start-computer"))
-	c := h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}`)
+	c := h.open(`{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":4}`)
 	c.receive(startedComputerYellow)
 	h.waitStatus("The computer is thinking…", "status turn red thinking")
 	h.waitText(".role", "You are yellow · against the computer (perfect)")
@@ -141,11 +141,11 @@ func TestComputerGame(t *testing.T) {
 // computer takes it back after a drop.
 func TestComputerResume(t *testing.T) {
 	h := start(t, "", token)
-	c := h.open(`{"type":"resume","token":"tok","version":3}`)
+	c := h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(startedComputerRed, `{"type":"play","player":"red","column":3,"row":0}`)
 	h.waitStatus("The computer is thinking…", "status turn yellow thinking")
 	c.drop(1006, "")
-	c = h.open(`{"type":"resume","token":"tok","version":3}`)
+	c = h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(startedComputerRed, `{"type":"play","player":"red","column":3,"row":0}`, `{"type":"play","player":"yellow","column":3,"row":1}`)
 	h.waitStatus("Your turn", "status turn red you")
 	h.waitClass("cell (3, 1)", h.cell(3, 1), "cell yellow last")
@@ -156,7 +156,7 @@ func TestComputerBadLevel(t *testing.T) {
 	h := start(t, "", "")
 	h.click(h.query("button.computer"))
 	h.click(h.query("button.start-computer"))
-	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"red","version":3}`)
+	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"red","version":4}`)
 	c.receive(`{"type":"error","message":"Choose the computer's level: easy, medium or perfect."}`)
 	h.waitShown(".start", true)
 	h.waitText(".start-note", "Choose the computer's level: easy, medium or perfect.")

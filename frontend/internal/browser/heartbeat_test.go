@@ -30,7 +30,7 @@ func TestHeartbeat(t *testing.T) {
 	time.Sleep(2 * every)
 	opened := time.Now()
 	c.report(socketEvent{kind: socketOpened})
-	c.expectSent(t, `{"type":"init","mode":"hotseat","version":3}`)
+	c.expectSent(t, `{"type":"init","mode":"hotseat","version":4}`)
 	c.receive(startedHotSeat)
 
 	// A ping after the interval; any message answers it.
@@ -48,7 +48,7 @@ func TestHeartbeat(t *testing.T) {
 	// Silence after a ping: the page closes the connection and takes the
 	// seat back on a new one, the board still shown.
 	c.expectClosed(t)
-	next := h.open(`{"type":"resume","token":"tok","version":3}`)
+	next := h.open(`{"type":"resume","token":"tok","version":4}`)
 	if got := h.attr(h.cell(3, 0), "class"); got != "cell red last" {
 		t.Errorf("cell (3, 0) has class %q while reconnecting", got)
 	}
@@ -80,7 +80,7 @@ func TestHeartbeatWake(t *testing.T) {
 	c.expectSent(t, `{"type":"ping"}`)
 	// Silence: replaced after the short wait, not the hour.
 	c.expectClosed(t)
-	c = h.open(`{"type":"resume","token":"tok","version":3}`)
+	c = h.open(`{"type":"resume","token":"tok","version":4}`)
 	c.receive(startedHotSeat)
 	h.waitStatus("Red to play", "status turn red")
 }
@@ -102,7 +102,7 @@ func TestWakeRedials(t *testing.T) {
 	}, "the hour, less a quarter at most")
 	h.noConn(50 * time.Millisecond)
 	h.dispatch(global(t, "window"), "Event", "online", nil)
-	h.open(`{"type":"resume","token":"tok","version":3}`)
+	h.open(`{"type":"resume","token":"tok","version":4}`)
 }
 
 // withMeta adds <meta name="connect4-server" content=content> to the test
@@ -134,7 +134,7 @@ func TestServerMeta(t *testing.T) {
 			}
 			h := start(t, "", "")
 			h.click(h.query("button.invite"))
-			c := h.open(`{"type":"init","version":3}`)
+			c := h.open(`{"type":"init","version":4}`)
 			if c.url != tt.want {
 				t.Errorf("dialled %q, want %q", c.url, tt.want)
 			}

@@ -58,7 +58,7 @@ func TestQuickMatchCancelInPage(t *testing.T) {
 	h.waitShown(".offer-computer", true)
 	h.click(h.query("button.computer-instead"))
 	c.expectSent(t, `{"type":"cancel"}`)
-	h.open(`{"type":"init","mode":"computer","level":"medium","player":"red","version":3}`)
+	h.open(`{"type":"init","mode":"computer","level":"medium","player":"red","version":4}`)
 }
 
 // The start screen lists the games being played, from the server's lobby,

@@ -340,7 +340,7 @@ func TestHintsCounted(t *testing.T) {
 	h.click(h.query("button.computer"))
 	h.choose("colour", "yellow")
 	h.click(h.query("button.start-computer"))
-	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"yellow","version":3}`)
+	c := h.open(`{"type":"init","mode":"computer","level":"medium","player":"yellow","version":4}`)
 	c.receive(`{"type":"init","watch":"W4TCH","mode":"computer","level":"medium","player":"yellow","token":"tok"}`)
 	h.waitStatus("The computer is thinking…", "status turn red thinking")
 	if h.shown("button.hint") {
@@ -400,7 +400,7 @@ func TestReviewByLink(t *testing.T) {
 // offered its review, and the scores.
 func TestReviewFinishedGameByWatchLink(t *testing.T) {
 	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
-	c := h.open(`{"type":"init","watch":"W4TCH","version":3}`)
+	c := h.open(`{"type":"init","watch":"W4TCH","version":4}`)
 	c.receive(startedWatch, `{"type":"snapshot","moves":[0,6,0,6,0,6,0]}`,
 		`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
 	h.waitStatus("Red wins!", "status win red")
@@ -412,4 +412,20 @@ func TestReviewFinishedGameByWatchLink(t *testing.T) {
 	if q := h.addr.query(); q != "?watch="+watchKey {
 		t.Errorf("address %q during the review", q)
 	}
+}
+
+// TestReviewArchivedGame opens the watch link of a game that the server
+// keeps in its archive: the page shows its board and offers its review.
+func TestReviewArchivedGame(t *testing.T) {
+	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	c := h.open(`{"type":"init","watch":"W4TCH","version":4}`)
+	c.receive(`{"type":"archived","watch":"W4TCH","mode":"friends","moves":[0,6,0,6,0,6,0]}`)
+	h.waitStatus("Red wins!", "status win red")
+	h.waitClass("cell (0, 3)", h.cell(0, 3), "cell red win last")
+	if h.shown(".presence") {
+		t.Errorf("presence %q for a game that ended", h.text(h.query(".presence")))
+	}
+	h.click(h.query("button.review-open"))
+	h.waitStudy(true)
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
 }

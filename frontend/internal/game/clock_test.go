@@ -18,7 +18,7 @@ func TestClockView(t *testing.T) {
 	s.Tick(t0)
 	s.ChooseClock("3+2")
 	s.Start(protocol.Friends)
-	if got := encode(t, s.Opened()); got != `{"type":"init","clock":"3+2","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"init","clock":"3+2","version":4}` {
 		t.Fatalf("sends %s", got)
 	}
 	s.Apply(protocol.Started{Join: join, Watch: watch, Mode: protocol.Friends, Player: connect4.Red, Token: token, Clock: blitz})
@@ -89,7 +89,7 @@ func TestClockChoice(t *testing.T) {
 	}
 	s.ChooseClock("")
 	s.Start(protocol.Friends)
-	if got := encode(t, s.Opened()); got != `{"type":"init","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"init","version":4}` {
 		t.Errorf("untimed invitation: %s", got)
 	}
 }

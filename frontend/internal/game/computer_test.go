@@ -34,10 +34,10 @@ func TestChooser(t *testing.T) {
 		colour connect4.Player // NoPlayer chooses none
 		send   string
 	}{
-		{"defaults", "", connect4.NoPlayer, `{"type":"init","mode":"computer","level":"medium","player":"red","version":3}`},
-		{"perfect, yellow", "perfect", connect4.Yellow, `{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}`},
-		{"easy, red", "easy", connect4.Red, `{"type":"init","mode":"computer","level":"easy","player":"red","version":3}`},
-		{"an unknown level is ignored", "impossible", connect4.Yellow, `{"type":"init","mode":"computer","level":"medium","player":"yellow","version":3}`},
+		{"defaults", "", connect4.NoPlayer, `{"type":"init","mode":"computer","level":"medium","player":"red","version":4}`},
+		{"perfect, yellow", "perfect", connect4.Yellow, `{"type":"init","mode":"computer","level":"perfect","player":"yellow","version":4}`},
+		{"easy, red", "easy", connect4.Red, `{"type":"init","mode":"computer","level":"easy","player":"red","version":4}`},
+		{"an unknown level is ignored", "impossible", connect4.Yellow, `{"type":"init","mode":"computer","level":"medium","player":"yellow","version":4}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,7 +223,7 @@ func TestComputerResume(t *testing.T) {
 	s := versus(connect4.Red, plays(t, 3, 4)...)
 	s.Lost(0)
 	s.Connecting()
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":4}` {
 		t.Errorf("Opened() = %s", got)
 	}
 	if v := s.View(); v.Status != offlineText {

@@ -49,7 +49,7 @@ func Example() {
 	s.Expire(seq)
 	fmt.Printf("%s | %s\n", s.View().Status, s.View().Notice)
 	// Output:
-	// send {"type":"init","join":"J0IN","version":3}
+	// send {"type":"init","join":"J0IN","version":4}
 	// keep token tok
 	// You are yellow: Your turn
 	// .......
@@ -98,7 +98,7 @@ func Example_computer() {
 	s.Apply(protocol.Started{Watch: "W4TCH", Mode: protocol.Computer, Level: "perfect", Player: connect4.Red, Token: "tok"})
 	fmt.Println(s.View().Role+":", s.View().Status)
 	// Output:
-	// send {"type":"init","mode":"computer","level":"perfect","player":"yellow","version":3}
+	// send {"type":"init","mode":"computer","level":"perfect","player":"yellow","version":4}
 	// You are yellow · against the computer (perfect)
 	// The computer is thinking… status turn red thinking false
 	// Your turn status turn yellow you true
@@ -130,7 +130,7 @@ func Example_heartbeat() {
 	fmt.Println("silent:", s.Silent())
 	fmt.Println(s.View().Connection)
 	// Output:
-	// send {"type":"resume","token":"tok","version":3}
+	// send {"type":"resume","token":"tok","version":4}
 	// next beat in 20s
 	// send {"type":"ping"}
 	// next beat in 10s

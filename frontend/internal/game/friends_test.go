@@ -33,11 +33,11 @@ func TestNew(t *testing.T) {
 	}{
 		{"start screen", Page{Base: base}, "<none>", ""},
 		{"another query", Page{Base: base, Query: "?utm_source=mail"}, "<none>", ""},
-		{"join link", Page{Base: base, Query: "?join=" + join}, `{"type":"init","join":"J0IN","version":3}`, "Joining the game…"},
-		{"watch link", Page{Base: base, Query: "?watch=" + watch}, `{"type":"init","watch":"W4TCH","version":3}`, "Opening the game…"},
-		{"both: join wins", Page{Base: base, Query: "?watch=" + watch + "&join=" + join}, `{"type":"init","join":"J0IN","version":3}`, "Joining the game…"},
-		{"token", Page{Base: base, Token: token}, `{"type":"resume","token":"tok","version":3}`, "Taking your seat back…"},
-		{"token for a join link: resume instead", Page{Base: base, Query: "?join=" + join, Token: token}, `{"type":"resume","token":"tok","version":3}`, "Taking your seat back…"},
+		{"join link", Page{Base: base, Query: "?join=" + join}, `{"type":"init","join":"J0IN","version":4}`, "Joining the game…"},
+		{"watch link", Page{Base: base, Query: "?watch=" + watch}, `{"type":"init","watch":"W4TCH","version":4}`, "Opening the game…"},
+		{"both: join wins", Page{Base: base, Query: "?watch=" + watch + "&join=" + join}, `{"type":"init","join":"J0IN","version":4}`, "Joining the game…"},
+		{"token", Page{Base: base, Token: token}, `{"type":"resume","token":"tok","version":4}`, "Taking your seat back…"},
+		{"token for a join link: resume instead", Page{Base: base, Query: "?join=" + join, Token: token}, `{"type":"resume","token":"tok","version":4}`, "Taking your seat back…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,8 +74,8 @@ func TestStart(t *testing.T) {
 		send   string
 		status string
 	}{
-		{protocol.HotSeat, `{"type":"init","mode":"hotseat","version":3}`, "Setting up the board…"},
-		{protocol.Friends, `{"type":"init","version":3}`, "Creating your game…"},
+		{protocol.HotSeat, `{"type":"init","mode":"hotseat","version":4}`, "Setting up the board…"},
+		{protocol.Friends, `{"type":"init","version":4}`, "Creating your game…"},
 	}
 	for _, tt := range tests {
 		s := New(Page{Base: base})
@@ -423,7 +423,7 @@ func TestResume(t *testing.T) {
 
 	s.Lost(time.Second)
 	s.Connecting()
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":4}` {
 		t.Errorf("reconnecting sends %s", got)
 	}
 	if m, ok := s.Dial(); m != n || !ok {
@@ -488,8 +488,8 @@ func TestRefused(t *testing.T) {
 		note  string // on the start screen
 	}{
 		{"dead token", Page{Base: base, Token: token}, dead, "<none>", dead},
-		{"dead token, join link", Page{Base: base, Query: "?join=" + join, Token: token}, dead, `{"type":"init","join":"J0IN","version":3}`, ""},
-		{"dead token, watch link", Page{Base: base, Query: "?watch=" + watch, Token: token}, dead, `{"type":"init","watch":"W4TCH","version":3}`, ""},
+		{"dead token, join link", Page{Base: base, Query: "?join=" + join, Token: token}, dead, `{"type":"init","join":"J0IN","version":4}`, ""},
+		{"dead token, watch link", Page{Base: base, Query: "?watch=" + watch, Token: token}, dead, `{"type":"init","watch":"W4TCH","version":4}`, ""},
 		{"seats taken", Page{Base: base, Query: "?join=" + join}, full, "<none>", full},
 		{"no such game to join", Page{Base: base, Query: "?join=" + join}, missing, "<none>", missing},
 		{"no such game to watch", Page{Base: base, Query: "?watch=" + watch}, missing, "<none>", missing},
@@ -546,7 +546,7 @@ func TestClosed(t *testing.T) {
 	if m, ok := s.Dial(); !ok || m == n {
 		t.Errorf("Dial() = %d, %v after Retake (was %d); want a new connection", m, ok, n)
 	}
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":4}` {
 		t.Errorf("retaking sends %s", got)
 	}
 
@@ -556,7 +556,7 @@ func TestClosed(t *testing.T) {
 		t.Errorf("spectator: status %q, retake %q", v.Status, v.Retake)
 	}
 	w.Retake()
-	if got := encode(t, w.Opened()); got != `{"type":"init","watch":"W4TCH","version":3}` {
+	if got := encode(t, w.Opened()); got != `{"type":"init","watch":"W4TCH","version":4}` {
 		t.Errorf("watching again sends %s", got)
 	}
 
@@ -703,7 +703,7 @@ func TestPassingRefusal(t *testing.T) {
 		}
 		n = m
 	}
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":4}` {
 		t.Errorf("after the refusals the page sends %s, want its resume", got)
 	}
 	// A refusal for good still ends the plan.

@@ -200,7 +200,7 @@ func TestSilentShowsReconnecting(t *testing.T) {
 	if v := s.View(); v.Connection != "Reconnecting…" {
 		t.Errorf("connection %q", v.Connection)
 	}
-	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"resume","token":"tok","version":4}` {
 		t.Errorf("Opened() = %s", got)
 	}
 }

@@ -95,7 +95,7 @@ func TestQuickMatchCancel(t *testing.T) {
 	if !ok || encode(t, cmd) != `{"type":"cancel"}` {
 		t.Fatalf("PlayComputerInstead() = %v, %v", cmd, ok)
 	}
-	if got := encode(t, s.Opened()); got != `{"type":"init","mode":"computer","level":"medium","player":"red","version":3}` {
+	if got := encode(t, s.Opened()); got != `{"type":"init","mode":"computer","level":"medium","player":"red","version":4}` {
 		t.Errorf("then sends %s", got)
 	}
 

@@ -130,6 +130,8 @@ func (s *State) status() (string, Kind, connect4.Player, bool) {
 		return name(winner) + " wins!", KindWin, winner, false
 	case r.draw || r.board.Draw():
 		return drawText, KindDraw, connect4.NoPlayer, false
+	case r.archived:
+		return archivedText, KindInfo, connect4.NoPlayer, false
 	case r.timeout != connect4.NoPlayer:
 		return timeoutStatus(r.timeout, me)
 	case r.leaver != connect4.NoPlayer && r.leaver == me:

@@ -91,12 +91,14 @@ type round struct {
 	timeout connect4.Player // whose clock ran out, or NoPlayer
 
 	offers [3]bool // indexed by Player: who asked for a rematch
+
+	archived bool // the game ended: it comes from the server's archive
 }
 
 // over reports whether the game has ended, by the server's word or by the
 // mirror's.
 func (r *round) over() bool {
-	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.timeout != connect4.NoPlayer || r.board.Over()
+	return r.winner != connect4.NoPlayer || r.draw || r.leaver != connect4.NoPlayer || r.timeout != connect4.NoPlayer || r.board.Over() || r.archived
 }
 
 // seat is what the page knows of a player's connection.
@@ -427,7 +429,7 @@ func (s *State) countdowns() []connect4.Player {
 // spectator, the opponent for a player, none in a hot-seat game.
 func (s *State) others() []connect4.Player {
 	switch {
-	case !twoPeople(s.mode) || s.watch == "" || s.stopped != "" || s.seeking():
+	case !twoPeople(s.mode) || s.watch == "" || s.stopped != "" || s.seeking() || s.cur.archived:
 		return nil
 	case s.offline():
 		// The page cannot know who is there: it shows no countdown.
@@ -600,6 +602,8 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 		s.say(status)
 	case protocol.Cancelled:
 		s.home("")
+	case protocol.Archived:
+		s.archive(e)
 	case protocol.Error:
 		if !s.started {
 			s.refused(e)

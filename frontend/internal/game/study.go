@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 )
 
@@ -15,6 +16,10 @@ import (
 // own state (the line, its cursor, the scores) is package study's; here is
 // what the game decides: where analysis is allowed, when a review is
 // offered, the hints taken.
+
+// archivedText is the status of a game that ended, from the server's
+// archive, when its board shows no result.
+const archivedText = "This game has ended."
 
 // analysisOff is what the page says to a player who asks for the scores
 // of a live game between two people.
@@ -147,4 +152,20 @@ func (s *State) FollowStudy(query string) {
 	if s.study && s.hello == nil {
 		s.query = query
 	}
+}
+
+// archive shows a game that ended, which the server keeps in its archive:
+// the moves of its last game, to look at and review. The page is then in
+// no game: nothing to play, no one at the table.
+func (s *State) archive(e protocol.Archived) {
+	g, err := connect4.Replay(e.Moves...)
+	if err != nil {
+		s.desync = true
+		return
+	}
+	s.started, s.spectator = true, true
+	s.mode, s.watch, s.player = e.Mode, e.Watch, connect4.NoPlayer
+	s.cur = round{board: *g, archived: true}
+	s.seats = [3]seat{}
+	s.say(s.summary(0, false) + " Its review is offered below the board.")
 }

@@ -2,6 +2,7 @@ package game
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/connect4go/connect4/shared/connect4"
@@ -131,5 +132,36 @@ func TestStudyRoute(t *testing.T) {
 	// A seat kept wins over the address.
 	if kept := New(Page{Base: base, Query: "?pos=4", Token: token}); kept.View().Study {
 		t.Error("a token and ?pos=: the study shows")
+	}
+}
+
+// TestArchived checks a game that ended, which the server sends from its
+// archive to a page that watches it: the board, its result, no one at the
+// table, its review and scores offered.
+func TestArchived(t *testing.T) {
+	tests := []struct {
+		name   string
+		moves  []int
+		status string
+	}{
+		{"won", []int{0, 6, 0, 6, 0, 6, 0}, "Red wins!"},
+		{"abandoned", []int{3, 3}, "This game has ended."},
+	}
+	for _, tt := range tests {
+		s := New(Page{Base: base, Query: "?watch=" + watch})
+		s.Connecting()
+		s.Opened()
+		s.Apply(protocol.Archived{Watch: watch, Mode: protocol.Friends, Moves: tt.moves})
+		v := s.View()
+		if v.Status != tt.status || v.Presence != "" || v.Playable || !v.Review || !v.Scores || v.Start {
+			t.Errorf("%s: status %q, presence %q, playable %v, review %v, scores %v, start %v",
+				tt.name, v.Status, v.Presence, v.Playable, v.Review, v.Scores, v.Start)
+		}
+		if ok, _ := s.Analysis(); !ok || !slices.Equal(s.Moves(), tt.moves) {
+			t.Errorf("%s: analysis %v, moves %v", tt.name, ok, s.Moves())
+		}
+		if !strings.HasSuffix(v.News[NewsKept-1], "Its review is offered below the board.") {
+			t.Errorf("%s: announced %q", tt.name, v.News[NewsKept-1])
+		}
 	}
 }
