@@ -245,7 +245,7 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	p.clocks = buildClocks(&d, el, withText, segment)
 	p.study = buildStudy(&d, el, withText)
 	p.start = el("section", "start", "aria-label", "New game")
-	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby)
+	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby, p.study.startLink)
 
 	p.role = el("p", "role")
 	// The status line is no live region: the announcer says each change

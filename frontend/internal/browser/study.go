@@ -14,7 +14,12 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// The page's parts for the study of games. Beside the game's board, where
+// The page's parts for the study of games. On the start screen, a link to
+// an analysis board:
+//
+//	<a class="board-link" href="?pos=">Open an analysis board</a>
+//
+// Beside the game's board, where
 // analysis is allowed, the scores of its columns, a hint against the
 // computer, and the review offered once a game ended:
 //
@@ -176,12 +181,14 @@ func (l *loop) analysed(m analysed) {
 	if s.open != nil {
 		s.open.Scored(m.moves, m.scores, m.err)
 	}
-	if m.moves == s.hint && m.err == nil {
+	if m.moves == s.hint {
 		s.hint = ""
 		c, score := m.scores.Best()
-		if c >= 0 {
-			l.state.Hinted(s.hintMoves, c, analysis.OutcomeOf(score, len(s.hintMoves)).String())
+		if m.err != nil || c < 0 {
+			l.state.Hinted(s.hintMoves, -1, "")
+			return
 		}
+		l.state.Hinted(s.hintMoves, c, analysis.OutcomeOf(score, len(s.hintMoves)).String())
 	}
 }
 
@@ -231,6 +238,7 @@ func (l *loop) closeBrain() {
 
 // studyParts are the study's elements.
 type studyParts struct {
+	startLink  safejs.Value // on the start screen: an empty analysis board
 	liveScores scoreRow
 	liveNote   safejs.Value
 	bar        safejs.Value
@@ -304,6 +312,7 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 		}
 		return r
 	}
+	s.startLink = withText(el("a", "board-link", "href", "?pos="), "Open an analysis board")
 	s.liveScores = row("live-scores", "Scores of the columns")
 	s.toggle = button("scores-toggle", showScores)
 	s.hint = button("hint", "Hint")

@@ -173,9 +173,13 @@ func TestStudyFromPos(t *testing.T) {
 	h.waitText(".study-status", "Start of the game. Red to play.")
 	h.waitText(".study .scores-note", failedText)
 
-	// Closed, the board leaves the start screen.
+	// Closed, the board leaves the start screen, which links to an
+	// empty one.
 	h.click(h.query("button.study-close"))
 	h.waitShown(".start", true)
+	if got := h.attr(h.query("a.board-link"), "href"); got != "?pos=" || !h.shown("a.board-link") {
+		t.Errorf("the start screen's link to an analysis board: %q", got)
+	}
 	h.waitFor("address", h.addr.query, "")
 	h.waitStudy(false)
 }

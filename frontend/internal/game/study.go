@@ -17,6 +17,9 @@ import (
 // what the game decides: where analysis is allowed, when a review is
 // offered, the hints taken.
 
+// noHintText answers a hint that the solver could not give.
+const noHintText = "No hint: the solver could not answer."
+
 // archivedText is the status of a game that ended, from the server's
 // archive, when its board shows no result.
 const archivedText = "This game has ended."
@@ -107,14 +110,19 @@ func (s *State) canHint() bool {
 }
 
 // Hinted shows the answer to a hint asked for the position of moves: the
-// best column (from 0) and its outcome in words ("win in 9"). An answer
-// about a position no longer shown is dropped.
+// best column (from 0) and its outcome in words ("win in 9"), or a column
+// of -1 when the solver could not answer. An answer about a position no
+// longer shown is dropped.
 func (s *State) Hinted(moves []int, column int, outcome string) {
-	if s.hinted && slices.Equal(moves, s.hintFor) && slices.Equal(moves, s.Moves()) {
-		s.hintColumn = column
-		s.hintText = "Hint: column " + strconv.Itoa(column+1) + " (" + outcome + ")."
-		s.say(s.hintText)
+	if !s.hinted || !slices.Equal(moves, s.hintFor) || !slices.Equal(moves, s.Moves()) {
+		return
 	}
+	s.hintColumn = column
+	s.hintText = "Hint: column " + strconv.Itoa(column+1) + " (" + outcome + ")."
+	if column < 0 {
+		s.hintText = noHintText
+	}
+	s.say(s.hintText)
 }
 
 // Hints returns the number of hints the player took in the game shown.

@@ -78,9 +78,13 @@ func TestHints(t *testing.T) {
 		t.Errorf("the hint shows after the move: %q", v.HintText)
 	}
 	s.Apply(protocol.Played{Player: connect4.Red, Column: 2})
-	s.Hint()
+	moves, _ = s.Hint()
 	if s.Hints() != 2 {
 		t.Errorf("hints %d, want 2", s.Hints())
+	}
+	s.Hinted(moves, -1, "")
+	if v := s.View(); v.HintText != noHintText || v.HintColumn != -1 {
+		t.Errorf("a hint the solver could not give: %q %d", v.HintText, v.HintColumn)
 	}
 	s.Apply(protocol.Started{Watch: watch, Mode: protocol.Computer, Level: "perfect", Player: connect4.Red, Token: token})
 	if s.Hints() != 0 {
