@@ -35,6 +35,12 @@
 //
 //	load -mode echo -games 100 -duration 10s -server 'taskset -c 0 load -serve-echo {addr}'
 //
+// The reference of a WebSocket server is a minimal gorilla/websocket server
+// of the same game (package loadgen/reference), which the same binary serves
+// with -serve-gorilla ADDR; every mode but fanout runs against it:
+//
+//	load -mode closed -games 100 -duration 10s -server 'taskset -c 0 load -serve-gorilla {addr}'
+//
 // Run `load -help` for every flag. It only speaks the python-websockets
 // tutorial's messages, so it runs against any server written for the tutorial
 // (give -no-draw-event for the tutorial's own, which announces no draw).
@@ -60,6 +66,7 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/loadgen"
+	"github.com/connect4go/connect4/backend/internal/loadgen/reference"
 )
 
 func main() {
@@ -104,6 +111,7 @@ type options struct {
 	jsonOut, mdOut    string
 	cpuprofile        string
 	serveEcho         string
+	serveGorilla      string
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -123,6 +131,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	fs.StringVar(&o.mode, "mode", "", "what load to apply: closed, open, idle, setup, fanout or echo")
 	fs.StringVar(&o.serveEcho, "serve-echo", "", "serve the echo calibration on this `address` until SIGTERM, and do nothing else")
+	fs.StringVar(&o.serveGorilla, "serve-gorilla", "", "serve the minimal gorilla/websocket reference server on this `address` until SIGTERM, and do nothing else")
 	fs.StringVar(&o.url, "url", "", "the server's game socket, such as ws://127.0.0.1:8000/, or its instances', comma separated")
 	fs.StringVar(&o.server, "server", "", "start the server with this `command` (split on spaces), {addr} standing for a free loopback address, and stop it after")
 	fs.StringVar(&o.pids, "pid", "", "the server's process `ID`, for its CPU and memory, or its instances', comma separated as in -url (with -url)")
@@ -163,7 +172,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	switch {
 	case fs.NArg() > 0:
 		return bad("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	case o.serveEcho != "":
+	case o.serveEcho != "" && o.serveGorilla != "":
+		return bad("-serve-echo and -serve-gorilla serve one at a time")
+	case o.serveEcho != "" || o.serveGorilla != "":
 		return o, nil
 	case o.mode == "":
 		return bad("-mode is missing")
@@ -222,8 +233,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.serveEcho != "" {
-		return serveEcho(ctx, o.serveEcho)
+	switch {
+	case o.serveEcho != "":
+		return serve(ctx, o.serveEcho, loadgen.ServeEcho)
+	case o.serveGorilla != "":
+		return serve(ctx, o.serveGorilla, func(ln net.Listener) error {
+			return reference.Serve(ln, reference.New())
+		})
 	}
 	scenario, files, err := o.scenario()
 	if err != nil {
@@ -416,13 +432,14 @@ func checkLoopback(rawURL string, allowed bool) error {
 	return fmt.Errorf("%s is not a loopback address: give -allow-remote to load it anyway", host)
 }
 
-// serveEcho serves the echo calibration on addr until ctx is done.
-func serveEcho(ctx context.Context, addr string) error {
+// serve listens on addr and serves it with serveOn until ctx is done: the
+// echo calibration or the reference server.
+func serve(ctx context.Context, addr string, serveOn func(net.Listener) error) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
-	return loadgen.ServeEcho(ln)
+	return serveOn(ln)
 }
