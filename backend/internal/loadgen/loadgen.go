@@ -5,8 +5,10 @@
 // It speaks only the python-websockets tutorial's messages, so that it runs
 // against any server written for the tutorial: part 1's hot-seat
 // {"type": "play", "column": N}, answered by play, win and error events, and
-// part 2's init, join and watch. Every event is checked against the rules with
-// the shared engine: a wrong row or player, a missing win, an error event, a
+// part 2's init, join and watch. Every event is decoded with the protocol's own
+// decoder (shared/protocol) and checked against the rules with the shared
+// engine: an event the protocol cannot read, a wrong row or player, a missing
+// win, an error event, a
 // dropped connection or an answer later than [Config.Timeout] is a failure
 // that stops the run and makes [Scenario.Run] return an error wrapping
 // [ErrFailed], never a figure.
@@ -28,6 +30,7 @@ import (
 
 	"github.com/connect4go/connect4/backend/internal/loadgen/histogram"
 	"github.com/connect4go/connect4/backend/internal/loadgen/wsclient"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // ErrFailed is a run that met a failure: an event against the rules, an
@@ -153,7 +156,6 @@ func (f *failures) finish(parent context.Context, r *Result) error {
 type conn struct {
 	*wsclient.Conn
 	stop func() bool // forgets the interruption
-	e    event       // the event last read
 }
 
 // interrupted is a deadline in the past, which interrupts reads and writes.
@@ -179,9 +181,11 @@ func (c *conn) send(msg []byte) error {
 	return nil
 }
 
-// next reads and parses the next event, waiting until deadline at most. The
-// event is valid until the next call.
-func (c *conn) next(deadline time.Time) (*event, error) {
+// next reads and decodes the next event, with the protocol's own decoder,
+// waiting until deadline at most. An event that the protocol cannot read (not
+// JSON, a field of the wrong kind, a player who is neither red nor yellow, a
+// type it does not know) is a failure of the server.
+func (c *conn) next(deadline time.Time) (protocol.Event, error) {
 	c.SetReadDeadline(deadline)
 	msg, err := c.Read()
 	switch {
@@ -192,10 +196,11 @@ func (c *conn) next(deadline time.Time) (*event, error) {
 	case err != nil:
 		return nil, fmt.Errorf("waiting for an event: %w", err)
 	}
-	if err := parseEvent(msg, &c.e); err != nil {
-		return nil, err
+	e, err := protocol.DecodeEvent(msg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: an event the protocol cannot read: %v: %.80q", ErrRules, err, msg)
 	}
-	return &c.e, nil
+	return e, nil
 }
 
 // closeAll closes the connections that are not nil, concurrency of them at a
