@@ -265,7 +265,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if err := o.instancesAt(&cfg); err != nil {
 		return err
 	}
-	for i, in := range append([]loadgen.Instance{{URL: cfg.URL, PID: cfg.PID}}, cfg.Others...) {
+	all := append([]loadgen.Instance{{URL: cfg.URL, PID: cfg.PID}}, cfg.Others...)
+	if n := loadgen.SourcesFor(files); n > 1 && !slices.ContainsFunc(all, func(in loadgen.Instance) bool { return !loopbackV4(in.URL) }) {
+		cfg.Sources = n
+		notes = append(notes, fmt.Sprintf("connections spread over %d source addresses, 127.0.0.1 and up", n))
+	}
+	for i, in := range all {
 		if in.PID <= 0 {
 			continue
 		}
@@ -430,6 +435,17 @@ func checkLoopback(rawURL string, allowed bool) error {
 		return nil
 	}
 	return fmt.Errorf("%s is not a loopback address: give -allow-remote to load it anyway", host)
+}
+
+// loopbackV4 reports whether rawURL names a loopback IPv4 address, such as
+// 127.0.0.1, from which any other of 127.0.0.0/8 reaches it.
+func loopbackV4(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.To4() != nil && ip.IsLoopback()
 }
 
 // serve listens on addr and serves it with serveOn until ctx is done: the
