@@ -57,6 +57,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -67,6 +68,7 @@ import (
 
 	"github.com/connect4go/connect4/backend/internal/loadgen"
 	"github.com/connect4go/connect4/backend/internal/loadgen/reference"
+	"github.com/connect4go/connect4/backend/internal/loadgen/targets"
 )
 
 func main() {
@@ -112,6 +114,7 @@ type options struct {
 	cpuprofile        string
 	serveEcho         string
 	serveGorilla      string
+	targets           string
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -132,6 +135,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.mode, "mode", "", "what load to apply: closed, open, idle, setup, fanout or echo")
 	fs.StringVar(&o.serveEcho, "serve-echo", "", "serve the echo calibration on this `address` until SIGTERM, and do nothing else")
 	fs.StringVar(&o.serveGorilla, "serve-gorilla", "", "serve the minimal gorilla/websocket reference server on this `address` until SIGTERM, and do nothing else")
+	fs.StringVar(&o.targets, "targets", "", "read the results in this `directory` (NAME.json, written by -json, such as sqlite-closed.json; see bench/bench.sh), write the table of issue 15's targets, and do nothing else")
 	fs.StringVar(&o.url, "url", "", "the server's game socket, such as ws://127.0.0.1:8000/, or its instances', comma separated")
 	fs.StringVar(&o.server, "server", "", "start the server with this `command` (split on spaces), {addr} standing for a free loopback address, and stop it after")
 	fs.StringVar(&o.pids, "pid", "", "the server's process `ID`, for its CPU and memory, or its instances', comma separated as in -url (with -url)")
@@ -174,7 +178,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 		return bad("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	case o.serveEcho != "" && o.serveGorilla != "":
 		return bad("-serve-echo and -serve-gorilla serve one at a time")
-	case o.serveEcho != "" || o.serveGorilla != "":
+	case o.serveEcho != "" || o.serveGorilla != "" || o.targets != "":
 		return o, nil
 	case o.mode == "":
 		return bad("-mode is missing")
@@ -234,6 +238,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	switch {
+	case o.targets != "":
+		return writeTargets(o.targets, stdout)
 	case o.serveEcho != "":
 		return serve(ctx, o.serveEcho, loadgen.ServeEcho)
 	case o.serveGorilla != "":
@@ -435,6 +441,28 @@ func checkLoopback(rawURL string, allowed bool) error {
 		return nil
 	}
 	return fmt.Errorf("%s is not a loopback address: give -allow-remote to load it anyway", host)
+}
+
+// writeTargets writes the table of issue 15's targets from the results in
+// dir, each labelled by its file's name.
+func writeTargets(dir string, stdout io.Writer) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	runs := targets.Runs{}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		var r loadgen.Result
+		if err := json.Unmarshal(b, &r); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		runs[strings.TrimSuffix(filepath.Base(name), ".json")] = &r
+	}
+	return targets.Write(stdout, runs)
 }
 
 // loopbackV4 reports whether rawURL names a loopback IPv4 address, such as

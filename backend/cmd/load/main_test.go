@@ -152,6 +152,38 @@ func TestServeGorilla(t *testing.T) {
 	}
 }
 
+// -targets reads results written by -json and writes the table of targets.
+func TestTargets(t *testing.T) {
+	dir := t.TempDir()
+	url := startServer(t)
+	for label, args := range map[string][]string{
+		"sqlite-setup":  {"-mode", "setup", "-conns", "20"},
+		"gorilla-setup": {"-mode", "setup", "-conns", "10"},
+	} {
+		err := run(context.Background(), append(args, "-url", url, "-json", filepath.Join(dir, label+".json")), io.Discard, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"-targets", dir}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var setup string
+	for line := range strings.SplitSeq(stdout.String(), "\n") {
+		if strings.HasPrefix(line, "| New WebSocket connections") {
+			setup = line
+		}
+	}
+	if !strings.Contains(setup, "×") || !strings.Contains(setup, "not measured") || strings.Count(stdout.String(), "\n") < 8 {
+		t.Errorf("targets:\n%s", stdout.String())
+	}
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte("{"), 0o644)
+	if err := run(context.Background(), []string{"-targets", dir}, io.Discard, io.Discard); err == nil {
+		t.Error("a broken result was read")
+	}
+}
+
 func TestUsage(t *testing.T) {
 	tests := []struct {
 		args []string

@@ -166,8 +166,8 @@ func startCPU(cfg Config) cpuMeter {
 // throughout the window), -1 when unknown, and the CPU time of the server's
 // instances and of Redis.
 type cpuUse struct {
-	self, server, redis, others float64
-	serverTime, redisTime       time.Duration
+	self, server, redis, others     float64
+	selfTime, serverTime, redisTime time.Duration
 }
 
 // stop returns the cores used since start by this process, by the server's
@@ -176,7 +176,7 @@ type cpuUse struct {
 func (m cpuMeter) stop() cpuUse {
 	wall := time.Since(m.at).Seconds()
 	selfTime := selfCPU() - m.self
-	u := cpuUse{self: selfTime.Seconds() / wall, server: -1, redis: -1, others: -1}
+	u := cpuUse{self: selfTime.Seconds() / wall, selfTime: selfTime, server: -1, redis: -1, others: -1}
 	if m.serverOK {
 		if t, err := sumCPU(m.pids); err == nil {
 			u.serverTime = t - m.server
@@ -206,7 +206,7 @@ func (m cpuMeter) stop() cpuUse {
 func (m cpuMeter) stopInto(r *Result) {
 	u := m.stop()
 	r.LoadCPU, r.ServerCPU, r.RedisCPU, r.OtherCPU = u.self, u.server, u.redis, u.others
-	r.ServerCPUTime, r.RedisCPUTime = u.serverTime, u.redisTime
+	r.LoadCPUTime, r.ServerCPUTime, r.RedisCPUTime = u.selfTime, u.serverTime, u.redisTime
 	r.LoadGCs = int64(gcCycles() - m.gcs)
 	r.Instances, r.Redis = m.instances, m.usesRedis
 }
