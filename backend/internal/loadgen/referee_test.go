@@ -127,3 +127,20 @@ func TestReferee(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkDecodeAndCheck is what the load tool spends on one event besides
+// the socket: the protocol's decoder, then the referee.
+func BenchmarkDecodeAndCheck(b *testing.B) {
+	msg := []byte(`{"type":"play","player":"red","column":3,"row":0}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := newReferee([]int{3}, true)
+		e, err := protocol.DecodeEvent(msg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.check(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
