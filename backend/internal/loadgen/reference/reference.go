@@ -148,7 +148,7 @@ type game struct {
 	mu      sync.Mutex
 	board   connect4.Game
 	players []*websocket.Conn
-	join    string // its join key, while it waits for yellow
+	join    string // its join key, for a game for two (set once, before it is shared)
 }
 
 // serve reads the commands of ws until it closes, and answers each.
@@ -168,7 +168,7 @@ func (s *Server) serve(ws *websocket.Conn) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, ws)
-		if g != nil && g.join != "" {
+		if g != nil && s.waiting[g.join] == g { // red leaves before yellow came
 			delete(s.waiting, g.join)
 		}
 		s.mu.Unlock()
@@ -232,7 +232,6 @@ func (s *Server) take(join string, ws *websocket.Conn) *game {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.join = ""
 	g.players = append(g.players, ws)
 	return g
 }
