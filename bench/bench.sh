@@ -28,7 +28,8 @@
 #
 #   CONNECT4_BIN  the server to measure (default bin/connect4)
 #   BENCH_OUT     where to write the report (default bench/results.md)
-#   BENCH_QUICK=1 shorter runs, for trying the script (figures not comparable)
+#   BENCH_QUICK=1 shorter runs, fewer connections, one iteration of each Go
+#                 benchmark, for trying the script (figures not comparable)
 set -euo pipefail
 export GOTOOLCHAIN=local
 
@@ -71,7 +72,8 @@ hard=$(ulimit -Hn)
 if [ "$hard" != unlimited ] && [ "$hard" -lt $((idle_large + 200)) ] && ! (ulimit -Hn $((idle_large + 200))) 2>/dev/null; then
   idle_large=$(((hard - 500) / 1000 * 1000))
 fi
-if [ "${BENCH_QUICK:-}" = 1 ]; then long=2s open=3s players=2000 idle_small=1000 idle_large=2000; fi
+benchtime=1s
+if [ "${BENCH_QUICK:-}" = 1 ]; then long=2s open=3s players=2000 idle_small=1000 idle_large=2000 benchtime=1x; fi
 gorilla="${pin_server}$tmp/load -serve-gorilla {addr}"
 mkdir -p "$tmp/targets"
 
@@ -149,12 +151,12 @@ bytes() { stat -c %s "$1" 2>/dev/null || echo "?"; }
 {
   echo "## Go benchmarks"
   echo
-  echo '`go test -run='"'"'^$'"'"' -bench=. -benchmem ./shared/...`'
+  echo '`go test -run='"'"'^$'"'"' -bench=. -benchtime='"$benchtime"' -benchmem ./shared/...`'
   echo
   echo "| Package | Benchmark | Iterations | Result |"
   echo "|---|---|---|---|"
 } | tee -a "$out"
-go test -run='^$' -bench=. -benchmem ./shared/... | tee "$tmp/gobench.txt" >&2
+go test -run='^$' -bench=. -benchtime="$benchtime" -benchmem ./shared/... | tee "$tmp/gobench.txt" >&2
 gobench < "$tmp/gobench.txt" | tee -a "$out"
 echo | tee -a "$out"
 
