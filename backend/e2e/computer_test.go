@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,6 +32,14 @@ func TestComputerInBrowser(t *testing.T) {
 	if !strings.Contains(role, "yellow") || !strings.Contains(role, "medium") {
 		t.Errorf("role line %q", role)
 	}
+	playComputer(t, ctx, "yellow")
+}
+
+// playComputer plays the game against the computer in the tab to its end,
+// as the player of colour: it clicks the leftmost column that has room
+// whenever it is the player's turn.
+func playComputer(t *testing.T, ctx context.Context, colour string) {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		var status string
@@ -49,7 +58,7 @@ func TestComputerInBrowser(t *testing.T) {
 		for c < len(full) && full[c] {
 			c++
 		}
-		mine := `document.querySelectorAll(".cell.yellow").length`
+		mine := `document.querySelectorAll(".cell.` + colour + `").length`
 		var before int
 		run(t, ctx, chromedp.Evaluate(mine, &before))
 		run(t, ctx, chromedp.Click(column(c), chromedp.ByQuery), waitFor(mine+" > "+strconv.Itoa(before)))
