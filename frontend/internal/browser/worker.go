@@ -118,7 +118,13 @@ func (b *webWorker) start() error {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		if b.w.Equal(w) {
-			b.fail(errWorkerStart)
+			// Before it said it listens, it did not start; after, it
+			// crashed.
+			err := errWorkerStart
+			if b.ready {
+				err = errWorkerGone
+			}
+			b.fail(err)
 		}
 		return nil
 	})
