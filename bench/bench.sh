@@ -180,7 +180,7 @@ load "$server" -mode fanout -games 100 -spectators 10 -interval 100ms -duration 
   echo
   echo "| File | Raw | gzip | brotli |"
   echo "|---|---|---|---|"
-  for f in app.wasm wasm_exec.js; do
+  for f in app.wasm wasm_exec.js worker.wasm; do
     echo "| $dist/$f | $(bytes "$dist/$f") | $(bytes "$dist/$f.gz") | $(bytes "$dist/$f.br") |"
   done
   echo
@@ -194,6 +194,19 @@ if command -v chromium >/dev/null; then
     echo "|---|---|"
     gobench < "$tmp/page.txt" | cut -d'|' -f3,5 | sed 's/^/|/; s/$/|/'
     grep -o 'loads: .*' "$tmp/page.txt" | sed 's/^/\n/'
+    echo
+  } | tee -a "$out"
+  # The page's Web Worker: the solver and the computer in the browser.
+  CONNECT4_BIN=$bin go test -count=1 -run='^$' -bench=Worker -benchtime=1x ./backend/e2e | tee "$tmp/worker.txt" >&2 || failed=1
+  {
+    echo "### The computer and the analysis in the page"
+    echo
+    echo "\`CONNECT4_BIN=${bin#"$root"/} go test -run='^\$' -bench=Worker -benchtime=1x ./backend/e2e\`: the page's Web Worker in headless Chromium, HTTP cache off (see BenchmarkWorker): its start, analyses of positions with 12 stones or more (50 of Pons' Begin-Medium set, 100 of Middle-Medium), the perfect level's move in 20 other Begin-Medium positions, its memory; the same Begin-Medium analyses natively for reference."
+    echo
+    echo "| Benchmark | Result |"
+    echo "|---|---|"
+    gobench < "$tmp/worker.txt" | cut -d'|' -f3,5 | sed 's/^/|/; s/$/|/'
+    grep -o 'analyses, .*' "$tmp/worker.txt" | sed 's/^/\n/'
     echo
   } | tee -a "$out"
 else

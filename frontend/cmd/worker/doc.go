@@ -10,9 +10,11 @@
 //
 //	page → worker: {id: 7, kind: "analyze", moves: "4453"}
 //	               {id: 8, kind: "think", moves: "4453", level: "perfect"}
+//	               {id: 9, kind: "memory"}
 //	worker → page: {id: 7, scores: [-2, 1, …, -128]}
 //	               {id: 8, column: 3}
-//	               {id: 9, error: "…"}
+//	               {id: 9, bytes: 36634624}
+//	               {id: 10, error: "…"}
 //
 // A worker that cannot start or stops posts {type: "error", error: "…"}
 // from worker.js. Build it with

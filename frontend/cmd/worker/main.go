@@ -32,7 +32,7 @@ func main() {
 		go func() {
 			mu.Lock()
 			defer mu.Unlock()
-			post(self, answer(q.id, h.Handle(context.Background(), q.req)))
+			post(self, answer(q, h.Handle(context.Background(), q.req)))
 		}()
 		return nil
 	})
@@ -76,14 +76,16 @@ func stringOf(v safejs.Value) (string, error) {
 	return v.String()
 }
 
-// answer returns the message that answers question id with a.
-func answer(id int, a worker.Answer) map[string]any {
-	m := map[string]any{"id": id}
+// answer returns the message that answers q with a.
+func answer(q question, a worker.Answer) map[string]any {
+	m := map[string]any{"id": q.id}
 	switch {
 	case a.Err != nil:
 		m["error"] = a.Err.Error()
-	case a.Column >= 0:
+	case q.req.Kind == worker.Think:
 		m["column"] = a.Column
+	case q.req.Kind == worker.Memory:
+		m["bytes"] = a.Bytes
 	default:
 		scores := make([]any, len(a.Scores))
 		for i, s := range a.Scores {

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/connect4go/connect4/shared/bot"
@@ -45,6 +46,7 @@ const (
 const (
 	Analyze = "analyze" // the score of each column
 	Think   = "think"   // the computer's move at a level
+	Memory  = "memory"  // the memory the worker holds, for measuring it
 )
 
 // Errors of the answers.
@@ -61,11 +63,14 @@ type Request struct {
 }
 
 // Answer is the worker's answer to a Request: Scores for Analyze, Column
-// (0 to 6) for Think, or Err.
+// (0 to 6) for Think, Bytes for Memory, or Err.
 type Answer struct {
 	Scores solver.Scores
 	Column int
-	Err    error
+	// Bytes is the memory that the Go runtime holds from the system (in a
+	// browser, about the size of the wasm instance's memory).
+	Bytes uint64
+	Err   error
 }
 
 // Handler answers requests, one at a time. It keeps what its solvers learn
@@ -97,6 +102,10 @@ func (h *Handler) Handle(ctx context.Context, r Request) Answer {
 	case Think:
 		column, err := h.think(ctx, r.Moves, r.Level)
 		return Answer{Column: column, Err: err}
+	case Memory:
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return Answer{Column: -1, Bytes: m.Sys}
 	}
 	return Answer{Column: -1, Err: fmt.Errorf("%w %q", ErrUnknownKind, r.Kind)}
 }

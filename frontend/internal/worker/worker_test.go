@@ -148,9 +148,8 @@ func writeGolden() error {
 // TestHandle checks the answers to questions of every kind.
 func TestHandle(t *testing.T) {
 	h := worker.New()
-	// Red has three in column 1 ("121212": red in 1, yellow in 2): red to
-	// move wins in column 1 at once; every other move lets yellow... win or
-	// not, red's win is there.
+	// In "121212" red has three in column 1 and yellow three in column 2:
+	// red, to move, wins in column 1 at once.
 	tests := []struct {
 		name    string
 		req     worker.Request
@@ -169,6 +168,7 @@ func TestHandle(t *testing.T) {
 		{"unknown kind", worker.Request{Kind: "sing", Moves: "4"}, -1, false, worker.ErrUnknownKind},
 		{"bad position to analyze", worker.Request{Kind: worker.Analyze, Moves: "48"}, -1, false, solver.ErrBadColumn},
 		{"full column to think in", worker.Request{Kind: worker.Think, Moves: "1111111", Level: "easy"}, -1, false, nil},
+		{"memory", worker.Request{Kind: worker.Memory}, -1, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +186,13 @@ func TestHandle(t *testing.T) {
 				return
 			case a.Err != nil:
 				t.Fatal(a.Err)
+			}
+			if tt.req.Kind == worker.Memory {
+				// Two solvers' tables at least.
+				if a.Bytes < 2*8<<20 {
+					t.Fatalf("memory %d bytes", a.Bytes)
+				}
+				return
 			}
 			if tt.scores {
 				if c, _ := a.Scores.Best(); c < 0 {
