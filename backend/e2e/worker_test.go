@@ -23,18 +23,9 @@ func TestComputerInPageServerGone(t *testing.T) {
 		waitFor(workerCached),
 	)
 	srv.stop(t)
-	run(t, ctx,
-		chromedp.Click(`button.computer`, chromedp.ByQuery),
-		chromedp.Click(`input[name=level][value=perfect]`, chromedp.ByQuery),
-		chromedp.Click(`input[name=colour][value=yellow]`, chromedp.ByQuery),
-		chromedp.Click(`button.start-computer`, chromedp.ByQuery),
-		// The computer opens, as red, from the worker's opening book.
-		waitFor(`document.querySelectorAll(".cell.red").length === 1`),
-		waitStatus("Your turn"),
-	)
-	var role string
-	run(t, ctx, chromedp.Text(`.role`, &role, chromedp.ByQuery))
-	if role = strings.ToLower(role); !strings.Contains(role, "in your browser") || !strings.Contains(role, "perfect") {
+	// The computer opens, from the worker's opening book.
+	run(t, ctx, startComputer("perfect"))
+	if role := roleLine(t, ctx); !strings.Contains(role, "in your browser") || !strings.Contains(role, "perfect") {
 		t.Errorf("role line %q: want it to say the game is played in the browser", role)
 	}
 	var links int
