@@ -28,6 +28,9 @@ type localConn struct {
 	report func(socketEvent)
 	think  func(moves, level string)
 	closed bool
+	// retried is the position whose move the brain was asked for again
+	// after it failed once, or "".
+	retried string
 }
 
 var _ conn = (*localConn)(nil)
@@ -71,6 +74,12 @@ func (c *localConn) thought(t thought) {
 	}
 	if t.err != nil {
 		log.Print("browser: the computer's move in ", t.moves, ": ", t.err.Error())
+		if t.moves == c.match.Moves() && t.moves != c.retried {
+			// Once more, from a new worker: a crash may not happen twice.
+			c.retried = t.moves
+			c.think(t.moves, t.level)
+			return
+		}
 		c.tell(c.match.Failed(t.moves), false)
 		return
 	}
