@@ -31,7 +31,7 @@ var (
 // callbacks answer.
 type webWorker struct {
 	push func(any)
-	url  func() string // the loader's URL, with the others in its query
+	url  func() string // the loader's URL, with the others in its fragment
 
 	mu     sync.Mutex
 	w      safejs.Value // the Worker, or undefined before the first question
