@@ -18,14 +18,12 @@ import (
 	"github.com/connect4go/connect4/shared/solver/book"
 )
 
-// benchWorkerScript asks the page's Web Worker, started as the page starts
-// it (the files its connect4-worker tag names), the questions of %s (the
-// positions to analyse, by set) and %s (the positions for the perfect
-// level's move), one at a time, and returns the times by the page's clock:
-// from new Worker to its word that it listens (download, compile, start),
-// each analysis, each move; then the memory that the worker's Go runtime
-// holds and what the page fetched of worker.wasm.
-const benchWorkerScript = `(async (analyses, thinks) => {
+// workerClient is JavaScript that defines startWorker(): it starts the
+// page's Web Worker as the page does (the files its connect4-worker tag
+// names), waits for its word that it listens, and resolves to the time
+// that took by the page's clock, ask(question), which resolves to the
+// worker's answer (and rejects with its error), and terminate().
+const workerClient = `async function startWorker() {
   const meta = document.querySelector('meta[name="connect4-worker"]');
   const url = meta.getAttribute("content") + "#wasm=" + encodeURIComponent(meta.dataset.wasm) + "&exec=" + encodeURIComponent(meta.dataset.exec);
   const begun = performance.now();
@@ -47,8 +45,20 @@ const benchWorkerScript = `(async (analyses, thinks) => {
     waiting.set(q.id, (d) => d.error ? reject(new Error(q.moves + ": " + d.error)) : resolve(d));
     w.postMessage(q);
   });
-  const timed = async (q) => { const t = performance.now(); await ask(q); return performance.now() - t; };
   const start = (await ready) - begun;
+  return {start, ask, terminate: () => w.terminate()};
+}
+`
+
+// benchWorkerScript asks the page's worker the questions of %s (the
+// positions to analyse, by set) and %s (the positions for the perfect
+// level's move), one at a time, and returns the times by the page's clock:
+// from new Worker to its word that it listens (download, compile, start),
+// each analysis, each move; then the memory that the worker's Go runtime
+// holds and what the page fetched of worker.wasm.
+const benchWorkerScript = workerClient + `(async (analyses, thinks) => {
+  const {start, ask, terminate} = await startWorker();
+  const timed = async (q) => { const t = performance.now(); await ask(q); return performance.now() - t; };
   const analyse = {};
   for (const [set, list] of Object.entries(analyses)) {
     analyse[set] = [];
@@ -57,7 +67,7 @@ const benchWorkerScript = `(async (analyses, thinks) => {
   const think = [];
   for (const moves of thinks) think.push(await timed({kind: "think", moves, level: "perfect"}));
   const memory = (await ask({kind: "memory"})).bytes;
-  w.terminate();
+  terminate();
   const f = performance.getEntriesByType("resource").find((e) => new URL(e.name).pathname.endsWith("/worker.wasm"));
   return JSON.stringify({start, analyse, think, memory, wasm: f ? f.encodedBodySize : 0});
 })(%s, %s)`
