@@ -50,26 +50,29 @@ const workerClient = `async function startWorker() {
 }
 `
 
-// benchWorkerScript asks the page's worker the questions of %s (the
+// benchWorkerScript asks the page's workers, as the page does (one for
+// analyses, one for the computer's moves), the questions of %s (the
 // positions to analyse, by set) and %s (the positions for the perfect
 // level's move), one at a time, and returns the times by the page's clock:
 // from new Worker to its word that it listens (download, compile, start),
-// each analysis, each move; then the memory that the worker's Go runtime
+// each analysis, each move; then the memory that each worker's Go runtime
 // holds and what the page fetched of worker.wasm.
 const benchWorkerScript = workerClient + `(async (analyses, thinks) => {
-  const {start, ask, terminate} = await startWorker();
-  const timed = async (q) => { const t = performance.now(); await ask(q); return performance.now() - t; };
+  const analyser = await startWorker();
+  const mover = await startWorker();
+  const timed = async (w, q) => { const t = performance.now(); await w.ask(q); return performance.now() - t; };
   const analyse = {};
   for (const [set, list] of Object.entries(analyses)) {
     analyse[set] = [];
-    for (const moves of list) analyse[set].push(await timed({kind: "analyze", moves}));
+    for (const moves of list) analyse[set].push(await timed(analyser, {kind: "analyze", moves}));
   }
   const think = [];
-  for (const moves of thinks) think.push(await timed({kind: "think", moves, level: "perfect"}));
-  const memory = (await ask({kind: "memory"})).bytes;
-  terminate();
+  for (const moves of thinks) think.push(await timed(mover, {kind: "think", moves, level: "perfect"}));
+  const memory = [(await analyser.ask({kind: "memory"})).bytes, (await mover.ask({kind: "memory"})).bytes];
+  analyser.terminate();
+  mover.terminate();
   const f = performance.getEntriesByType("resource").find((e) => new URL(e.name).pathname.endsWith("/worker.wasm"));
-  return JSON.stringify({start, analyse, think, memory, wasm: f ? f.encodedBodySize : 0});
+  return JSON.stringify({start: analyser.start, analyse, think, memory, wasm: f ? f.encodedBodySize : 0});
 })(%s, %s)`
 
 // benchPositions returns n positions with 12 stones or more of Pascal Pons'
@@ -93,13 +96,14 @@ func benchPositions(tb testing.TB, set string, n, skip int) []string {
 	return picked
 }
 
-// BenchmarkWorker measures the page's Web Worker in headless Chromium, as
-// the page runs it, with the HTTP cache off: the time from its start to its
-// word that it listens (fetching and compiling worker.wasm), the median
+// BenchmarkWorker measures the page's Web Workers in headless Chromium, as
+// the page runs them (one for analyses, one for the computer's moves), with
+// the HTTP cache off: the time from the first one's start to its word that
+// it listens (fetching and compiling worker.wasm), the median
 // time to analyse a position (each column's exact score) with 12 stones or
 // more over 50 positions of Pons' Begin-Medium set and 100 of Middle-Medium,
 // the perfect level's move time over 20 other Begin-Medium positions (its
-// budget is 1.5 s), the memory its Go runtime holds at the end, and the
+// budget is 1.5 s), the memory each one's Go runtime holds at the end, and the
 // bytes of worker.wasm as transferred; and for reference, the same
 // analyses natively in this process. One pass is one run of all of it:
 //
@@ -120,8 +124,9 @@ func BenchmarkWorker(b *testing.B) {
 		Start   float64
 		Analyse map[string][]float64
 		Think   []float64
-		Memory  float64
-		Wasm    float64
+		Memory  [2]float64 // of the analyses' worker, of the moves'
+
+		Wasm float64
 	}
 	for b.Loop() {
 		tab, cancel := chromedp.NewContext(browser)
@@ -149,7 +154,8 @@ func BenchmarkWorker(b *testing.B) {
 	b.ReportMetric(median(r.Analyse["Test_L2_R2"]), "analyse-middle-ms-median")
 	b.ReportMetric(median(r.Think), "perfect-move-ms-median")
 	b.ReportMetric(slices.Max(r.Think), "perfect-move-ms-max")
-	b.ReportMetric(r.Memory/(1<<20), "memory-MiB")
+	b.ReportMetric(r.Memory[0]/(1<<20), "memory-analyses-MiB")
+	b.ReportMetric(r.Memory[1]/(1<<20), "memory-moves-MiB")
 	b.ReportMetric(r.Wasm, "worker-wasm-transferred-bytes")
 	// The reference, in the same run: the same analyses by this process,
 	// natively, with a solver of the worker's size.

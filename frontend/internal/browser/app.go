@@ -78,7 +78,7 @@ func Run(ctx context.Context, selector string) error {
 		copyTimeout:  copyTimeout,
 		minRetry:     minRetry,
 		maxRetry:     maxRetry,
-		brain:        newWebWorker,
+		brain:        newWebWorkers,
 	})
 }
 

@@ -22,7 +22,35 @@ var (
 	errWorkerGone  = errors.New("browser: the worker stopped")
 )
 
-// webWorker is the page's brain: a Web Worker running worker.wasm (see
+// workerPair is the page's brain: two Web Workers, one for the computer's
+// moves and one for analyses, each started on its first question, so that
+// a move never waits behind an analysis (which may take seconds early in a
+// game), and the board's analysis never behind a move.
+type workerPair struct {
+	moves, analyses *webWorker
+}
+
+var _ brain = workerPair{}
+
+// newWebWorkers is a newBrain: the page's Web Workers, whose files the
+// page's workerMeta tag names.
+func newWebWorkers(push func(any)) brain {
+	return workerPair{moves: newWebWorker(push, workerURL), analyses: newWebWorker(push, workerURL)}
+}
+
+// Analyze asks the analyses' worker.
+func (p workerPair) Analyze(moves string) { p.analyses.Analyze(moves) }
+
+// Think asks the moves' worker.
+func (p workerPair) Think(moves, level string) { p.moves.Think(moves, level) }
+
+// Close stops both workers.
+func (p workerPair) Close() {
+	p.moves.Close()
+	p.analyses.Close()
+}
+
+// webWorker is a brain of one Web Worker running worker.wasm (see
 // frontend/cmd/worker for the messages), started on the first question. A
 // worker that fails to load or stops answers every question waiting with
 // the error; the next question starts a new one.
@@ -45,10 +73,10 @@ type webWorker struct {
 
 var _ brain = (*webWorker)(nil)
 
-// newWebWorker is a newBrain: the page's Web Worker, whose files the page's
-// workerMeta tag names.
-func newWebWorker(push func(any)) brain {
-	return &webWorker{push: push, url: workerURL, asked: make(map[int]any)}
+// newWebWorker returns a webWorker that pushes its answers, on the loader
+// that url names.
+func newWebWorker(push func(any), url func() string) *webWorker {
+	return &webWorker{push: push, url: url, asked: make(map[int]any)}
 }
 
 // Analyze asks the worker for the scores of each column.

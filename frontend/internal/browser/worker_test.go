@@ -73,7 +73,7 @@ func goneURL(t *testing.T) string {
 // its answers; it is closed at the end of the test.
 func testWorker(t *testing.T, url string) (*webWorker, chan any) {
 	answers := make(chan any, 16)
-	b := &webWorker{push: func(m any) { answers <- m }, url: func() string { return url }, asked: make(map[int]any)}
+	b := newWebWorker(func(m any) { answers <- m }, func() string { return url })
 	t.Cleanup(b.Close)
 	return b, answers
 }
@@ -165,5 +165,23 @@ func TestWorkerClose(t *testing.T) {
 	case a := <-answers:
 		t.Errorf("answer %#v after Close", a)
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// TestWorkerPair checks that the page's brain asks its moves and its
+// analyses of two workers: a move is answered while an analysis waits.
+func TestWorkerPair(t *testing.T) {
+	answers := make(chan any, 4)
+	push := func(m any) { answers <- m }
+	echo, silent := scriptURL(t, echoWorker), scriptURL(t, silentWorker)
+	p := workerPair{
+		moves:    newWebWorker(push, func() string { return echo }),
+		analyses: newWebWorker(push, func() string { return silent }),
+	}
+	t.Cleanup(p.Close)
+	p.Analyze("4")
+	p.Think("4", "easy")
+	if a, ok := next(t, answers).(thought); !ok || a.column != 3 || a.err != nil {
+		t.Fatalf("answer %#v, want the move", a)
 	}
 }

@@ -10,7 +10,9 @@
 // Memory is bounded: the worker's solver for analysis has a main table of
 // 2^[TableBits] entries, and the computer's Perfect level one of its own of
 // the same size, 16.5 MiB each with the tables of the later stages, where
-// the server's solver has 2^23 (72.5 MiB).
+// the server's solver has 2^23 (72.5 MiB). Each is made on the first
+// question that needs it, so that a worker that only analyses, or only
+// plays, holds one.
 package worker
 
 import (
@@ -77,17 +79,14 @@ type Answer struct {
 // from one request to the next. It is not safe for concurrent use; the zero
 // value is not usable: use New.
 type Handler struct {
-	solver *solver.Solver
-	engine *bot.Engine
+	solver *solver.Solver // for analyses, made on the first
+	engine *bot.Engine    // its solver made on the first Perfect move
 	rng    *rand.Rand
 }
 
 // New returns a handler with the worker's tables and the opening book.
 func New() *Handler {
-	s := solver.New(TableBits)
-	s.Book = book.Default()
 	return &Handler{
-		solver: s,
 		engine: bot.New(bot.Options{Budget: ThinkBudget, Solvers: 1, TableBits: TableBits}),
 		rng:    rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 	}
@@ -115,6 +114,10 @@ func (h *Handler) analyze(ctx context.Context, moves string) (solver.Scores, err
 	p, err := solver.FromMoves(moves)
 	if err != nil {
 		return solver.Scores{}, fmt.Errorf("worker: position %q: %w", moves, err)
+	}
+	if h.solver == nil {
+		h.solver = solver.New(TableBits)
+		h.solver.Book = book.Default()
 	}
 	ctx, cancel := context.WithTimeout(ctx, AnalyzeBudget)
 	defer cancel()
