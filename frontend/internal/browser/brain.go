@@ -8,9 +8,9 @@ import "github.com/connect4go/connect4/shared/solver"
 // of each column of a position, and the computer's move in it. It works away
 // from the page's thread, so that the board never freezes: the page's brain
 // is two Web Workers, for moves and analyses, each loaded on its first
-// question (worker.go); tests use their
-// own. Answers come back to the event loop as analysed and thought messages,
-// through the push it was made with, each question answered once.
+// question (worker.go); tests use their own. Answers come back to the event
+// loop as analysed and thought messages, through the push it was made with,
+// each question answered once.
 //
 // A position is named by its moves, each column's number from 1 to 7 in the
 // order played: "4453" (the notation of the ?pos= links and of
