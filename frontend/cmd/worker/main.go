@@ -5,9 +5,9 @@ package main
 import (
 	"context"
 	"sync"
+	"syscall/js"
 
 	"github.com/connect4go/connect4/frontend/internal/worker"
-	"github.com/hack-pad/safejs"
 )
 
 // question is a message of the page: its id and its request.
@@ -17,13 +17,13 @@ type question struct {
 }
 
 func main() {
-	self := safejs.Global()
+	self := js.Global()
 	h := worker.New()
 	// One question at a time: each answer is posted with its question's
 	// id, so that the order in which waiting questions take their turn
 	// does not matter.
 	var mu sync.Mutex
-	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) == 0 {
 			return nil
 		}
@@ -36,42 +36,37 @@ func main() {
 		}()
 		return nil
 	})
-	if err == nil {
-		err = self.Set("onmessage", onMessage)
-	}
-	if err != nil {
-		post(self, map[string]any{"type": "error", "error": "The computer could not listen to the page: " + err.Error()})
-		return
-	}
+	self.Set("onmessage", onMessage)
 	post(self, map[string]any{"type": "ready"})
 	select {} // answer for as long as the page lives
 }
 
 // read returns the question of a message event; missing fields are left
-// empty, for Handle to refuse.
-func read(event safejs.Value) question {
+// empty, for Handle to refuse. It checks each value's type first: syscall/js
+// panics on a property of anything but an object, and a panic in a
+// callback would end the worker.
+func read(event js.Value) question {
 	var q question
-	data, err := event.Get("data")
-	if err != nil {
+	if event.Type() != js.TypeObject {
 		return q
 	}
-	field := func(name string) safejs.Value {
-		v, _ := data.Get(name)
-		return v
+	data := event.Get("data")
+	if data.Type() != js.TypeObject {
+		return q
 	}
-	if id := field("id"); id.Type() == safejs.TypeNumber {
-		q.id, _ = id.Int()
+	if id := data.Get("id"); id.Type() == js.TypeNumber {
+		q.id = id.Int()
 	}
-	q.req.Kind, _ = stringOf(field("kind"))
-	q.req.Moves, _ = stringOf(field("moves"))
-	q.req.Level, _ = stringOf(field("level"))
+	q.req.Kind = stringOf(data.Get("kind"))
+	q.req.Moves = stringOf(data.Get("moves"))
+	q.req.Level = stringOf(data.Get("level"))
 	return q
 }
 
 // stringOf returns v's string, or "" for anything but a string.
-func stringOf(v safejs.Value) (string, error) {
-	if v.Type() != safejs.TypeString {
-		return "", nil
+func stringOf(v js.Value) string {
+	if v.Type() != js.TypeString {
+		return ""
 	}
 	return v.String()
 }
@@ -96,14 +91,13 @@ func answer(q question, a worker.Answer) map[string]any {
 	return m
 }
 
-// post sends m to the page. A message that cannot go is lost: the page's
-// question then waits, as for a worker that died.
-func post(self safejs.Value, m map[string]any) {
-	v, err := safejs.ValueOf(m)
-	if err == nil {
-		_, err = self.Call("postMessage", v)
-	}
-	if err != nil {
-		println("worker: posting an answer:", err.Error())
-	}
+// post sends m to the page. A message that cannot go is lost, and said on
+// the console: the page's question then waits, as for a worker that died.
+func post(self js.Value, m map[string]any) {
+	defer func() {
+		if recover() != nil {
+			println("worker: an answer could not be posted")
+		}
+	}()
+	self.Call("postMessage", js.ValueOf(m))
 }

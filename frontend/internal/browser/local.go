@@ -4,7 +4,6 @@ package browser
 
 import (
 	"errors"
-	"log"
 
 	"github.com/connect4go/connect4/frontend/internal/local"
 	"github.com/connect4go/connect4/shared/protocol"
@@ -73,7 +72,7 @@ func (c *localConn) thought(t thought) {
 		return
 	}
 	if t.err != nil {
-		log.Print("browser: the computer's move in ", t.moves, ": ", t.err.Error())
+		warn("browser: the computer's move in ", t.moves, ": ", t.err.Error())
 		if t.moves == c.match.Moves() && t.moves != c.retried {
 			// Once more, from a new worker: a crash may not happen twice.
 			c.retried = t.moves

@@ -4,7 +4,6 @@ package browser
 
 import (
 	"errors"
-	"log"
 	"sync"
 
 	"github.com/hack-pad/safejs"
@@ -303,7 +302,7 @@ func prefetchWorker() {
 		d.call(head, "appendChild", d.element(doc, "link", "", "rel", "prefetch", "href", href))
 	}
 	if d.err != nil {
-		log.Print("browser: prefetching the worker: ", d.err.Error())
+		warn("browser: prefetching the worker: ", d.err.Error())
 	}
 }
 
