@@ -222,22 +222,32 @@ load "$server" -mode fanout -games 100 -spectators 10 -interval 100ms -duration 
   echo
   echo "| File | Raw | gzip | brotli |"
   echo "|---|---|---|---|"
-  for f in app.wasm wasm_exec.js; do
+  for f in app.wasm wasm_exec.js worker.wasm; do
     echo "| $dist/$f | $(bytes "$dist/$f") | $(bytes "$dist/$f.gz") | $(bytes "$dist/$f.br") |"
   done
   echo
 } | tee -a "$out"
-if command -v chromium >/dev/null; then
-  CONNECT4_BIN=$bin go test -count=1 -run='^$' -bench=PageReady -benchtime=10x ./backend/e2e | tee "$tmp/page.txt" >&2 || failed=1
+# browserbench runs the backend/e2e benchmark $1 for -benchtime $2 in
+# headless Chromium, and reports its figures after the text $3, then the
+# lines of its log that start with $4.
+browserbench() {
+  local name=$1 times=$2 text=$3 logged=$4
+  CONNECT4_BIN=$bin go test -count=1 -run='^$' -bench="$name" -benchtime="$times" ./backend/e2e | tee "$tmp/$name.txt" >&2 || failed=1
   {
-    echo "\`CONNECT4_BIN=${bin#"$root"/} go test -run='^\$' -bench=PageReady -benchtime=10x ./backend/e2e\`: ten first visits (HTTP cache off, a new tab each) in headless Chromium, after one uncounted load. Ready: the start screen's \"Play here\" (or a playable board) visible, by the page's performance.now() from the start of navigation; then the click on \"Play here\" to a playable board."
+    echo "\`CONNECT4_BIN=${bin#"$root"/} go test -run='^\$' -bench=$name -benchtime=$times ./backend/e2e\`: $text"
     echo
     echo "| Benchmark | Result |"
     echo "|---|---|"
-    gobench < "$tmp/page.txt" | cut -d'|' -f3,5 | sed 's/^/|/; s/$/|/'
-    grep -o 'loads: .*' "$tmp/page.txt" | sed 's/^/\n/'
+    gobench < "$tmp/$name.txt" | cut -d'|' -f3,5 | sed 's/^/|/; s/$/|/'
+    grep -o "$logged.*" "$tmp/$name.txt" | sed 's/^/\n/'
     echo
   } | tee -a "$out"
+}
+if command -v chromium >/dev/null; then
+  browserbench PageReady 10x "ten first visits (HTTP cache off, a new tab each) in headless Chromium, after one uncounted load. Ready: the start screen's \"Play here\" (or a playable board) visible, by the page's performance.now() from the start of navigation; then the click on \"Play here\" to a playable board." 'loads: '
+  echo "### The computer and the analysis in the page" | tee -a "$out"
+  echo | tee -a "$out"
+  browserbench Worker 1x "the page's Web Worker in headless Chromium, HTTP cache off (see BenchmarkWorker): its start, analyses of positions with 12 stones or more (50 of Pons' Begin-Medium set, 100 of Middle-Medium), the perfect level's move in 20 other Begin-Medium positions, its memory; the same Begin-Medium analyses natively for reference." 'analyses, '
 else
   echo "Chromium is missing (make test installs it): no page timing." | tee -a "$out"
 fi

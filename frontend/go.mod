@@ -7,4 +7,6 @@ require (
 	github.com/hack-pad/safejs v0.1.1
 )
 
+require pgregory.net/rapid v1.3.0
+
 replace github.com/connect4go/connect4/shared => ../shared

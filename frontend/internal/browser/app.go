@@ -67,6 +67,7 @@ func Run(ctx context.Context, selector string) error {
 	if root.IsNull() {
 		return fmt.Errorf("browser: no element matches %s", selector)
 	}
+	prefetchWorker()
 	return run(ctx, root, config{
 		dial:         dialWebSocket,
 		addr:         windowAddress{},
@@ -77,6 +78,7 @@ func Run(ctx context.Context, selector string) error {
 		copyTimeout:  copyTimeout,
 		minRetry:     minRetry,
 		maxRetry:     maxRetry,
+		brain:        newWebWorkers,
 	})
 }
 
@@ -128,6 +130,10 @@ type loop struct {
 	// the next is due.
 	lobbyBusy bool
 	lobbyAt   time.Time
+	// opened reports that the current connection opened: one that closes
+	// before may give way to a game played in the page (see alone).
+	opened bool
+	brain  brain // the page's solver, made when first needed; or nil
 }
 
 // run is Run on an element with a config.
@@ -153,6 +159,9 @@ func run(ctx context.Context, root safejs.Value, cfg config) error {
 		select {
 		case <-ctx.Done():
 			l.hangUp()
+			if l.brain != nil {
+				l.brain.Close()
+			}
 			return nil
 		case <-l.queue.ready:
 		}
@@ -239,6 +248,8 @@ func (l *loop) handle(m any) {
 		l.state.Expire(m.seq)
 	case ticked:
 		l.tickAt = time.Time{}
+	case thought:
+		l.thought(m)
 	case woke:
 		if l.state.Woke() {
 			// Lost and waiting to reconnect: try now.
@@ -335,12 +346,16 @@ func (l *loop) wake() {
 func (l *loop) socket(e socketEvent) {
 	switch e.kind {
 	case socketOpened:
+		l.opened = true
 		l.retry = l.cfg.minRetry
 		if cmd := l.state.Opened(); cmd != nil {
 			l.send(cmd)
 		}
 	case socketMessage:
-		ev, err := protocol.DecodeEvent(e.text)
+		ev, err := e.event, error(nil)
+		if ev == nil {
+			ev, err = protocol.DecodeEvent(e.text)
+		}
 		if err != nil {
 			l.state.Heard() // a sign of life all the same
 			log.Printf("browser: cannot decode %q: %v", e.text, err)
@@ -350,6 +365,9 @@ func (l *loop) socket(e socketEvent) {
 		l.expire(l.state.Apply(ev), l.cfg.errorTimeout)
 	case socketClosed:
 		l.conn = nil
+		if l.alone() {
+			return // the page plays the game itself
+		}
 		if !l.state.Closed(e.code, e.reason) {
 			return // for good: follow hangs up
 		}
@@ -365,6 +383,7 @@ func (l *loop) socket(e socketEvent) {
 func (l *loop) connect() {
 	l.hangUp()
 	epoch := l.epoch
+	l.opened = false
 	l.state.Connecting()
 	c, err := l.cfg.dial(l.state.ServerURL(), func(e socketEvent) {
 		l.queue.push(fromSocket{epoch, e})
@@ -424,6 +443,9 @@ func (l *loop) send(cmd protocol.Command) {
 
 // write sends a command to the server.
 func (l *loop) write(cmd protocol.Command) error {
+	if c, ok := l.conn.(*localConn); ok {
+		return c.command(cmd)
+	}
 	data, err := protocol.EncodeCommand(cmd)
 	if err == nil && l.conn == nil {
 		err = errors.New("no connection")
