@@ -42,7 +42,7 @@ build: frontend ## Build bin/connect4: one binary with the page and the wasm ins
 	go build -trimpath -o $(BIN)/connect4 ./backend/cmd/connect4
 
 .PHONY: frontend
-frontend: $(DIST)/app.wasm.br $(DIST)/wasm_exec.js.br ## Build the WebAssembly frontend, with brotli and gzip copies, into the backend's static files.
+frontend: $(DIST)/app.wasm.br $(DIST)/worker.wasm.br $(DIST)/wasm_exec.js.br ## Build the WebAssembly frontend (the page and its worker), with brotli and gzip copies, into the backend's static files.
 
 # The frontend is rebuilt when a Go file it may import changes; its compressed
 # copies (brotli at its best takes about 15 s) only when it does.
@@ -51,6 +51,11 @@ FRONTEND_SOURCES := $(shell find frontend shared -name '*.go' ! -name '*_test.go
 
 $(DIST)/app.wasm: $(FRONTEND_SOURCES)
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o $@ ./frontend/cmd/app
+
+# The page's Web Worker: the solver, the computer's players and the opening
+# book, which the page loads only when first needed.
+$(DIST)/worker.wasm: $(FRONTEND_SOURCES) shared/solver/book/book.bin
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o $@ ./frontend/cmd/worker
 
 # wasm_exec.js must come from the toolchain that built app.wasm.
 $(DIST)/wasm_exec.js: $(shell go env GOROOT)/lib/wasm/wasm_exec.js

@@ -35,6 +35,12 @@
 //
 //	load -mode echo -games 100 -duration 10s -server 'taskset -c 0 load -serve-echo {addr}'
 //
+// The reference of a WebSocket server is a minimal gorilla/websocket server
+// of the same game (package loadgen/reference), which the same binary serves
+// with -serve-gorilla ADDR; every mode but fanout runs against it:
+//
+//	load -mode closed -games 100 -duration 10s -server 'taskset -c 0 load -serve-gorilla {addr}'
+//
 // Run `load -help` for every flag. It only speaks the python-websockets
 // tutorial's messages, so it runs against any server written for the tutorial
 // (give -no-draw-event for the tutorial's own, which announces no draw).
@@ -51,6 +57,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -60,6 +67,8 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/loadgen"
+	"github.com/connect4go/connect4/backend/internal/loadgen/reference"
+	"github.com/connect4go/connect4/backend/internal/loadgen/targets"
 )
 
 func main() {
@@ -104,6 +113,8 @@ type options struct {
 	jsonOut, mdOut    string
 	cpuprofile        string
 	serveEcho         string
+	serveGorilla      string
+	targets           string
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -123,6 +134,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	fs.StringVar(&o.mode, "mode", "", "what load to apply: closed, open, idle, setup, fanout or echo")
 	fs.StringVar(&o.serveEcho, "serve-echo", "", "serve the echo calibration on this `address` until SIGTERM, and do nothing else")
+	fs.StringVar(&o.serveGorilla, "serve-gorilla", "", "serve the minimal gorilla/websocket reference server on this `address` until SIGTERM, and do nothing else")
+	fs.StringVar(&o.targets, "targets", "", "read the results in this `directory` (NAME.json, written by -json, such as sqlite-closed.json; see bench/bench.sh), write the table of issue 15's targets, and do nothing else")
 	fs.StringVar(&o.url, "url", "", "the server's game socket, such as ws://127.0.0.1:8000/, or its instances', comma separated")
 	fs.StringVar(&o.server, "server", "", "start the server with this `command` (split on spaces), {addr} standing for a free loopback address, and stop it after")
 	fs.StringVar(&o.pids, "pid", "", "the server's process `ID`, for its CPU and memory, or its instances', comma separated as in -url (with -url)")
@@ -163,7 +176,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	switch {
 	case fs.NArg() > 0:
 		return bad("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	case o.serveEcho != "":
+	case o.serveEcho != "" && o.serveGorilla != "":
+		return bad("-serve-echo and -serve-gorilla serve one at a time")
+	case o.serveEcho != "" || o.serveGorilla != "" || o.targets != "":
 		return o, nil
 	case o.mode == "":
 		return bad("-mode is missing")
@@ -222,8 +237,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.serveEcho != "" {
-		return serveEcho(ctx, o.serveEcho)
+	switch {
+	case o.targets != "":
+		return writeTargets(o.targets, stdout)
+	case o.serveEcho != "":
+		return serve(ctx, o.serveEcho, loadgen.ServeEcho)
+	case o.serveGorilla != "":
+		return serve(ctx, o.serveGorilla, func(ln net.Listener) error {
+			return reference.Serve(ln, reference.New())
+		})
 	}
 	scenario, files, err := o.scenario()
 	if err != nil {
@@ -249,7 +271,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if err := o.instancesAt(&cfg); err != nil {
 		return err
 	}
-	for i, in := range append([]loadgen.Instance{{URL: cfg.URL, PID: cfg.PID}}, cfg.Others...) {
+	all := append([]loadgen.Instance{{URL: cfg.URL, PID: cfg.PID}}, cfg.Others...)
+	if n := loadgen.SourcesFor(files); n > 1 && !slices.ContainsFunc(all, func(in loadgen.Instance) bool { return !loopbackV4(in.URL) }) {
+		cfg.Sources = n
+		notes = append(notes, fmt.Sprintf("connections spread over %d source addresses, 127.0.0.1 and up", n))
+	}
+	for i, in := range all {
 		if in.PID <= 0 {
 			continue
 		}
@@ -416,13 +443,47 @@ func checkLoopback(rawURL string, allowed bool) error {
 	return fmt.Errorf("%s is not a loopback address: give -allow-remote to load it anyway", host)
 }
 
-// serveEcho serves the echo calibration on addr until ctx is done.
-func serveEcho(ctx context.Context, addr string) error {
+// writeTargets writes the table of issue 15's targets from the results in
+// dir, each labelled by its file's name.
+func writeTargets(dir string, stdout io.Writer) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	runs := targets.Runs{}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		var r loadgen.Result
+		if err := json.Unmarshal(b, &r); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		runs[strings.TrimSuffix(filepath.Base(name), ".json")] = &r
+	}
+	return targets.Write(stdout, runs)
+}
+
+// loopbackV4 reports whether rawURL names a loopback IPv4 address, such as
+// 127.0.0.1, from which any other of 127.0.0.0/8 reaches it.
+func loopbackV4(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.To4() != nil && ip.IsLoopback()
+}
+
+// serve listens on addr and serves it with serveOn until ctx is done: the
+// echo calibration or the reference server.
+func serve(ctx context.Context, addr string, serveOn func(net.Listener) error) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
-	return loadgen.ServeEcho(ln)
+	return serveOn(ln)
 }

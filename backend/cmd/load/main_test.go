@@ -113,6 +113,77 @@ func TestEcho(t *testing.T) {
 	}
 }
 
+// The reference server: this binary's -serve-gorilla, measured by the
+// closed loop and the set-up.
+func TestServeGorilla(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a port that was free a moment ago, for -serve-gorilla
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- run(ctx, []string{"-serve-gorilla", addr}, io.Discard, io.Discard) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("-serve-gorilla: %v", err)
+		}
+	}()
+	for _, args := range [][]string{
+		{"-mode", "closed", "-games", "3", "-warmup", "0s", "-duration", "200ms"},
+		{"-mode", "setup", "-conns", "20", "-concurrency", "4"},
+	} {
+		var stdout bytes.Buffer
+		// Until the server listens, the run fails on connecting.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			stdout.Reset()
+			err = run(context.Background(), append(args, "-url", "ws://"+addr+"/", "-timeout", "5s"), &stdout, io.Discard)
+			if err == nil || time.Now().After(deadline) || !strings.Contains(err.Error(), "connect") {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil || !strings.Contains(stdout.String(), "every answer was right") {
+			t.Errorf("%v against -serve-gorilla: %v\n%s", args, err, stdout.String())
+		}
+	}
+}
+
+// -targets reads results written by -json and writes the table of targets.
+func TestTargets(t *testing.T) {
+	dir := t.TempDir()
+	url := startServer(t)
+	for label, args := range map[string][]string{
+		"sqlite-setup":  {"-mode", "setup", "-conns", "20"},
+		"gorilla-setup": {"-mode", "setup", "-conns", "10"},
+	} {
+		err := run(context.Background(), append(args, "-url", url, "-json", filepath.Join(dir, label+".json")), io.Discard, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"-targets", dir}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var setup string
+	for line := range strings.SplitSeq(stdout.String(), "\n") {
+		if strings.HasPrefix(line, "| New WebSocket connections") {
+			setup = line
+		}
+	}
+	if !strings.Contains(setup, "×") || !strings.Contains(setup, "not measured") || strings.Count(stdout.String(), "\n") < 8 {
+		t.Errorf("targets:\n%s", stdout.String())
+	}
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte("{"), 0o644)
+	if err := run(context.Background(), []string{"-targets", dir}, io.Discard, io.Discard); err == nil {
+		t.Error("a broken result was read")
+	}
+}
+
 func TestUsage(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -130,6 +201,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"-mode", "closed", "-server", "x {addr}", "-redis-server", "redis-server"}, errUsage}, // no {redis}
 		{[]string{"-mode", "closed", "-server", "x {addr} -redis {redis}"}, errUsage},                   // no -redis-server
 		{[]string{"-mode", "closed", "-server", "x {addr}", "-pid", "1"}, errUsage},
+		{[]string{"-serve-echo", "127.0.0.1:0", "-serve-gorilla", "127.0.0.1:0"}, errUsage},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), tt.args, io.Discard, io.Discard)

@@ -139,6 +139,12 @@ func (s Echo) Run(ctx context.Context, cfg Config) (*Result, error) {
 		h.Merge(&hists[i])
 	}
 	r.Figures = []Figure{{"round trips", float64(h.Count()) / s.Duration.Seconds(), "round trips/s"}}
+	if n := float64(h.Count()); n > 0 {
+		r.Figures = append(r.Figures, Figure{"load tool CPU per round trip", float64(r.LoadCPUTime.Nanoseconds()) / 1e3 / n, "µs/round trip"})
+		if r.ServerCPU >= 0 {
+			r.Figures = append(r.Figures, Figure{"server CPU per round trip", float64(r.ServerCPUTime.Nanoseconds()) / 1e3 / n, "µs/round trip"})
+		}
+	}
 	r.Latencies = []Latency{summarise("round trip", &h)}
 	return r, f.finish(parent, r)
 }

@@ -5,11 +5,12 @@
 // It speaks only the python-websockets tutorial's messages, so that it runs
 // against any server written for the tutorial: part 1's hot-seat
 // {"type": "play", "column": N}, answered by play, win and error events, and
-// part 2's init, join and watch. Every event is checked against the rules with
-// the shared engine: a wrong row or player, a missing win, an error event, a
-// dropped connection or an answer later than [Config.Timeout] is a failure
-// that stops the run and makes [Scenario.Run] return an error wrapping
-// [ErrFailed], never a figure.
+// part 2's init, join and watch. Every event is decoded with the protocol's
+// own decoder (shared/protocol) and checked against the rules with the shared
+// engine: an event the protocol cannot read, a wrong row or player, a missing
+// win, an error event, a dropped connection or an answer later than
+// [Config.Timeout] is a failure that stops the run and makes [Scenario.Run]
+// return an error wrapping [ErrFailed], never a figure.
 //
 // Each kind of load is a [Scenario]: [Closed], [Open], [Idle], [Setup] and
 // [FanOut]. Every one is bounded in connections and in time, and stops by
@@ -21,13 +22,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connect4go/connect4/backend/internal/loadgen/histogram"
 	"github.com/connect4go/connect4/backend/internal/loadgen/wsclient"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // ErrFailed is a run that met a failure: an event against the rules, an
@@ -61,6 +65,12 @@ type Config struct {
 	// a drawn game, as the tutorial's does; otherwise {"type": "draw"} must
 	// follow it.
 	NoDrawEvent bool
+	// Sources spreads the connections over that many source addresses,
+	// 127.0.0.1 and up, in turn, for a server on a loopback address: each
+	// has about 28,000 ephemeral ports to one server
+	// (net.ipv4.ip_local_port_range), so that 50,000 connections need two.
+	// 0 or 1 leaves the choice to the kernel.
+	Sources int
 }
 
 // Instance is one more instance of the server: its game socket, and its
@@ -153,18 +163,25 @@ func (f *failures) finish(parent context.Context, r *Result) error {
 type conn struct {
 	*wsclient.Conn
 	stop func() bool // forgets the interruption
-	e    event       // the event last read
 }
 
 // interrupted is a deadline in the past, which interrupts reads and writes.
 var interrupted = time.Unix(1, 0)
+
+// dials counts the connections dialled, to spread them over the source
+// addresses of Config.Sources.
+var dials atomic.Uint32
 
 // dial connects to instance i of the server (modulo their number) within
 // the timeout.
 func dial(ctx context.Context, cfg Config, i int) (*conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	c, err := wsclient.Dial(dctx, cfg.instance(i).URL)
+	var from net.IP
+	if cfg.Sources > 1 {
+		from = net.IPv4(127, 0, 0, byte(1+dials.Add(1)%uint32(min(cfg.Sources, 254))))
+	}
+	c, err := wsclient.DialFrom(dctx, cfg.instance(i).URL, from)
 	if err != nil {
 		return nil, fmt.Errorf("connecting: %w", err)
 	}
@@ -179,9 +196,11 @@ func (c *conn) send(msg []byte) error {
 	return nil
 }
 
-// next reads and parses the next event, waiting until deadline at most. The
-// event is valid until the next call.
-func (c *conn) next(deadline time.Time) (*event, error) {
+// next reads and decodes the next event, with the protocol's own decoder,
+// waiting until deadline at most. An event that the protocol cannot read (not
+// JSON, a field of the wrong kind, a player who is neither red nor yellow, a
+// type it does not know) is a failure of the server.
+func (c *conn) next(deadline time.Time) (protocol.Event, error) {
 	c.SetReadDeadline(deadline)
 	msg, err := c.Read()
 	switch {
@@ -192,10 +211,11 @@ func (c *conn) next(deadline time.Time) (*event, error) {
 	case err != nil:
 		return nil, fmt.Errorf("waiting for an event: %w", err)
 	}
-	if err := parseEvent(msg, &c.e); err != nil {
-		return nil, err
+	e, err := protocol.DecodeEvent(msg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: an event the protocol cannot read: %v: %.80q", ErrRules, err, msg)
 	}
-	return &c.e, nil
+	return e, nil
 }
 
 // closeAll closes the connections that are not nil, concurrency of them at a

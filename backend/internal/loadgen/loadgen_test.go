@@ -620,3 +620,53 @@ func TestReportInstances(t *testing.T) {
 		})
 	}
 }
+
+// With Sources, the connections come from that many loopback addresses in
+// turn, and the idle mode holds them all.
+func TestSources(t *testing.T) {
+	var mu sync.Mutex
+	hosts := map[string]int{}
+	url := startInstances(t, 1, "")[0].url
+	counter := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		mu.Lock()
+		hosts[host]++
+		mu.Unlock()
+		http.Error(w, "counted", http.StatusTeapot)
+	}))
+	defer counter.Close()
+	cfg := loadgen.Config{URL: "ws" + strings.TrimPrefix(counter.URL, "http") + "/", Timeout: 5 * time.Second, Sources: 3}
+	for range 6 { // each connection refused, and counted
+		loadgen.Setup{Connections: 1}.Run(context.Background(), cfg)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(hosts) != 3 || hosts["127.0.0.1"] == 0 || hosts["127.0.0.2"] == 0 || hosts["127.0.0.3"] == 0 {
+		t.Errorf("connections from %v, want some from each of 127.0.0.1–3", hosts)
+	}
+	// The real server, from two addresses.
+	cfg = loadgen.Config{URL: url, PID: os.Getpid(), Timeout: 5 * time.Second, Sources: 2}
+	r, err := loadgen.Idle{Steps: []int{20}, Settle: 10 * time.Millisecond}.Run(context.Background(), cfg)
+	if err != nil || r.Connections != 20 {
+		t.Errorf("idle from two addresses: %v, %d connections", err, r.Connections)
+	}
+}
+
+// RaiseFileLimit sets the soft limit to the hard one, and the processes
+// started afterwards inherit it.
+func TestRaiseFileLimit(t *testing.T) {
+	if _, err := loadgen.RaiseFileLimit(0); err != nil {
+		t.Fatal(err)
+	}
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur != lim.Max {
+		t.Fatalf("RLIMIT_NOFILE %+v, %v, want the soft limit at the hard one", lim, err)
+	}
+	out, err := exec.Command("sh", "-c", "ulimit -n").Output()
+	if err != nil || strings.TrimSpace(string(out)) != fmt.Sprint(lim.Cur) {
+		t.Errorf("a child's limit: %q, %v, want %d", out, err, lim.Cur)
+	}
+	if got, err := loadgen.FileLimit(os.Getpid()); err != nil || got != lim.Cur {
+		t.Errorf("FileLimit: %d, %v, want %d", got, err, lim.Cur)
+	}
+}

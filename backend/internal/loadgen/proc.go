@@ -166,8 +166,8 @@ func startCPU(cfg Config) cpuMeter {
 // throughout the window), -1 when unknown, and the CPU time of the server's
 // instances and of Redis.
 type cpuUse struct {
-	self, server, redis, others float64
-	serverTime, redisTime       time.Duration
+	self, server, redis, others     float64
+	selfTime, serverTime, redisTime time.Duration
 }
 
 // stop returns the cores used since start by this process, by the server's
@@ -176,7 +176,7 @@ type cpuUse struct {
 func (m cpuMeter) stop() cpuUse {
 	wall := time.Since(m.at).Seconds()
 	selfTime := selfCPU() - m.self
-	u := cpuUse{self: selfTime.Seconds() / wall, server: -1, redis: -1, others: -1}
+	u := cpuUse{self: selfTime.Seconds() / wall, selfTime: selfTime, server: -1, redis: -1, others: -1}
 	if m.serverOK {
 		if t, err := sumCPU(m.pids); err == nil {
 			u.serverTime = t - m.server
@@ -206,39 +206,36 @@ func (m cpuMeter) stop() cpuUse {
 func (m cpuMeter) stopInto(r *Result) {
 	u := m.stop()
 	r.LoadCPU, r.ServerCPU, r.RedisCPU, r.OtherCPU = u.self, u.server, u.redis, u.others
-	r.ServerCPUTime, r.RedisCPUTime = u.serverTime, u.redisTime
+	r.LoadCPUTime, r.ServerCPUTime, r.RedisCPUTime = u.selfTime, u.serverTime, u.redisTime
 	r.LoadGCs = int64(gcCycles() - m.gcs)
 	r.Instances, r.Redis = m.instances, m.usesRedis
 }
 
-// RaiseFileLimit makes sure this process may hold want open files (its
-// RLIMIT_NOFILE), raising the soft limit and, when it must and may (root
-// with CAP_SYS_RESOURCE), the hard one; when the hard limit cannot be
-// raised, it raises the soft one to it. Processes started afterwards inherit
-// the limit. It returns a sentence for the report when it changed anything or
-// could not do all it should.
+// RaiseFileLimit raises this process's open-file limit (RLIMIT_NOFILE) to
+// its hard limit, and to want if that is more, raising the hard limit too when
+// it must and may (root, or CAP_SYS_RESOURCE). It always sets the limit, so
+// that the processes it starts afterwards (the servers of -server) inherit
+// it: Go gives a child the soft limit its parent started with, unless the
+// parent set one. It returns a sentence for the report when it raised the
+// hard limit or could not give all it should.
 func RaiseFileLimit(want uint64) (string, error) {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return "", err
 	}
-	if lim.Cur >= want {
+	old := lim
+	lim.Cur = max(lim.Max, want)
+	lim.Max = lim.Cur
+	err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	switch {
+	case err == nil && lim.Max > old.Max:
+		return fmt.Sprintf("raised RLIMIT_NOFILE from %d (hard %d) to %d", old.Cur, old.Max, want), nil
+	case err == nil:
 		return "", nil
 	}
-	old := lim
-	lim.Cur, lim.Max = want, max(lim.Max, want)
-	err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	if err == nil {
-		return fmt.Sprintf("raised RLIMIT_NOFILE from %d (hard %d) to %d", old.Cur, old.Max, want), nil
-	}
-	if want <= old.Max {
-		return "", fmt.Errorf("loadgen: raising RLIMIT_NOFILE from %d to %d: %w", old.Cur, want, err)
-	}
 	lim = syscall.Rlimit{Cur: old.Max, Max: old.Max}
-	if old.Cur < old.Max {
-		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-			return "", fmt.Errorf("loadgen: raising RLIMIT_NOFILE from %d to %d: %w", old.Cur, old.Max, err)
-		}
+	if serr := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); serr != nil {
+		return "", fmt.Errorf("loadgen: raising RLIMIT_NOFILE from %d to %d: %w", old.Cur, old.Max, serr)
 	}
 	return fmt.Sprintf("RLIMIT_NOFILE is %d, below the %d wanted: raising the hard limit was refused (%v)", old.Max, want, err), nil
 }
@@ -259,4 +256,19 @@ func FileLimit(pid int) (uint64, error) {
 		}
 	}
 	return 0, fmt.Errorf("loadgen: no open files limit in /proc/%d/limits", pid)
+}
+
+// SourcesFor returns how many source addresses conns connections to one
+// server need (see [Config.Sources]): one for each three quarters of the
+// ephemeral port range (net.ipv4.ip_local_port_range), which leaves room for
+// the ports that closed connections hold a while (TIME_WAIT).
+func SourcesFor(conns int) int {
+	ports := 28232 // Linux's default range, 32768–60999
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		var lo, hi int
+		if n, _ := fmt.Sscan(string(b), &lo, &hi); n == 2 && hi > lo {
+			ports = hi - lo + 1
+		}
+	}
+	return conns/(ports*3/4) + 1
 }

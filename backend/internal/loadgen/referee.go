@@ -1,13 +1,12 @@
 package loadgen
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // ErrRules is an event that breaks the rules of the game, or that the rules
@@ -37,28 +36,29 @@ func (r *referee) done() bool { return r.ended }
 
 // check checks e, the next event of the game, and reports whether it was the
 // play of a move (the moves()-th, counted from 1, once check returns).
-func (r *referee) check(e *event) (played bool, err error) {
-	if e.kind == kindError {
-		return false, fmt.Errorf("%w: an error event after %d moves: %q", ErrRules, r.game.Len(), e.message)
+func (r *referee) check(e protocol.Event) (played bool, err error) {
+	if refusal, ok := e.(protocol.Error); ok {
+		return false, fmt.Errorf("%w: an error event after %d moves: %q", ErrRules, r.game.Len(), refusal.Message)
 	}
 	if r.ended {
-		return false, fmt.Errorf("%w: a %q event after the end of the game", ErrRules, e.typ)
+		return false, fmt.Errorf("%w: %#v after the end of the game", ErrRules, e)
 	}
 	n := r.game.Len()
 	if r.game.Over() {
 		return false, r.checkResult(e)
 	}
-	if e.kind != kindPlay {
-		return false, fmt.Errorf("%w: a %q event where move %d should be", ErrRules, e.typ, n+1)
+	p, ok := e.(protocol.Played)
+	if !ok {
+		return false, fmt.Errorf("%w: %#v where move %d should be", ErrRules, e, n+1)
 	}
 	if n >= len(r.script) {
 		return false, fmt.Errorf("%w: move %d, after the script's end", ErrRules, n+1)
 	}
 	column := r.script[n]
 	want := connect4.Move{Player: r.game.Turn(), Column: column, Row: r.game.Height(column)}
-	if !e.hasPlayer || !e.hasColumn || !e.hasRow || string(e.player) != want.Player.String() || e.column != want.Column || e.row != want.Row {
+	if got := (connect4.Move{Player: p.Player, Column: p.Column, Row: p.Row}); got != want {
 		return false, fmt.Errorf("%w: move %d is %s %d %d, want %s %d %d", ErrRules, n+1,
-			e.player, e.column, e.row, want.Player, want.Column, want.Row)
+			got.Player, got.Column, got.Row, want.Player, want.Column, want.Row)
 	}
 	if _, err := r.game.Play(want.Player, column); err != nil {
 		return false, fmt.Errorf("loadgen: the script's move %d: %w", n+1, err) // a bug in the scripts
@@ -70,25 +70,23 @@ func (r *referee) check(e *event) (played bool, err error) {
 }
 
 // checkResult checks the event that follows the last move.
-func (r *referee) checkResult(e *event) error {
+func (r *referee) checkResult(e protocol.Event) error {
 	winner := r.game.Winner()
-	switch {
-	case winner == connect4.NoPlayer && e.kind == kindDraw:
+	w, isWin := e.(protocol.Win)
+	switch _, isDraw := e.(protocol.Draw); {
+	case winner == connect4.NoPlayer && isDraw:
 	case winner == connect4.NoPlayer:
-		return fmt.Errorf("%w: a %q event where the draw should be", ErrRules, e.typ)
-	case e.kind != kindWin:
-		return fmt.Errorf("%w: a %q event where %s's win should be", ErrRules, e.typ, winner)
-	case string(e.player) != winner.String():
-		return fmt.Errorf("%w: %q wins, want %s", ErrRules, e.player, winner)
-	case e.hasCellsJSON:
-		// The tutorial's win has no cells; this project's names the line.
-		var cells []connect4.Cell
-		if err := json.Unmarshal(e.cells, &cells); err != nil {
-			return fmt.Errorf("%w: the win's cells: %v", ErrRules, err)
-		}
+		return fmt.Errorf("%w: %#v where the draw should be", ErrRules, e)
+	case !isWin:
+		return fmt.Errorf("%w: %#v where %s's win should be", ErrRules, e, winner)
+	case w.Player != winner:
+		return fmt.Errorf("%w: %s wins, want %s", ErrRules, w.Player, winner)
+	case w.Cells != [4]connect4.Cell{}:
+		// The tutorial's win has no cells (zero once decoded: no line has
+		// four times the same cell); this project's names the line.
 		line, _ := r.game.WinningLine()
-		if !sameCells(cells, line[:]) {
-			return fmt.Errorf("%w: the winning cells are %v, want %v", ErrRules, cells, line)
+		if !sameCells(w.Cells[:], line[:]) {
+			return fmt.Errorf("%w: the winning cells are %v, want %v", ErrRules, w.Cells, line)
 		}
 	}
 	r.ended = true
@@ -111,25 +109,26 @@ func sameCells(a, b []connect4.Cell) bool {
 
 // checkInit checks that e is an init event that carries the keys asked for,
 // and returns them.
-func checkInit(e *event, wantJoin, wantWatch bool) (join, watch string, err error) {
-	switch {
-	case e.kind == kindError:
-		return "", "", fmt.Errorf("%w: an error event where init should be: %q", ErrRules, e.message)
-	case e.kind != kindInit:
-		return "", "", fmt.Errorf("%w: a %q event where init should be", ErrRules, e.typ)
-	case wantJoin && len(e.join) == 0, wantWatch && len(e.watch) == 0:
+func checkInit(e protocol.Event, wantJoin, wantWatch bool) (join, watch string, err error) {
+	started, ok := e.(protocol.Started)
+	switch refusal, isError := e.(protocol.Error); {
+	case isError:
+		return "", "", fmt.Errorf("%w: an error event where init should be: %q", ErrRules, refusal.Message)
+	case !ok:
+		return "", "", fmt.Errorf("%w: %#v where init should be", ErrRules, e)
+	case wantJoin && started.Join == "", wantWatch && started.Watch == "":
 		return "", "", fmt.Errorf("%w: an init without its join and watch keys", ErrRules)
 	}
-	return string(e.join), string(e.watch), nil
+	return started.Join, started.Watch, nil
 }
 
 // notYourTurn is the tutorial's refusal of a move out of turn, word for word.
-var notYourTurn = []byte("It isn't your turn.")
+const notYourTurn = "It isn't your turn."
 
 // checkNotYourTurn checks that e refuses a move out of turn.
-func checkNotYourTurn(e *event) error {
-	if e.kind != kindError || !bytes.Equal(e.message, notYourTurn) {
-		return fmt.Errorf("%w: a %q event %q where the refusal of a move out of turn should be", ErrRules, e.typ, e.message)
+func checkNotYourTurn(e protocol.Event) error {
+	if refusal, ok := e.(protocol.Error); !ok || refusal.Message != notYourTurn {
+		return fmt.Errorf("%w: %#v where the refusal of a move out of turn should be", ErrRules, e)
 	}
 	return nil
 }

@@ -44,6 +44,8 @@ type Result struct {
 	RedisCPU      float64       `json:"redis_cpu"`
 	ServerCPUTime time.Duration `json:"server_cpu_ns"`
 	RedisCPUTime  time.Duration `json:"redis_cpu_ns"`
+	// LoadCPUTime is the CPU time behind LoadCPU.
+	LoadCPUTime time.Duration `json:"load_cpu_ns"`
 	// LoadGCs is the number of garbage collections the load tool made in
 	// the measured time.
 	LoadGCs int64 `json:"load_gcs"`
@@ -106,7 +108,9 @@ func (r *Result) servers() string {
 }
 
 // perMove returns the server's CPU time per move (summed over its
-// instances) and Redis's, as far as they are known, when moves were played.
+// instances), Redis's, as far as they are known, and the load tool's, when
+// moves were played: the load tool sets the ceiling if its share nears the
+// server's.
 func (r *Result) perMove() []Figure {
 	if r.Moves <= 0 {
 		return nil
@@ -121,6 +125,7 @@ func (r *Result) perMove() []Figure {
 	if r.Redis {
 		perMove("Redis CPU per move", r.RedisCPU, r.RedisCPUTime)
 	}
+	perMove("load tool CPU per move", r.LoadCPU, r.LoadCPUTime)
 	return f
 }
 
@@ -146,7 +151,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "  measured %v: %d moves, %d games (%d won, %d drawn), %d connections\n",
 		r.Elapsed.Round(time.Millisecond), r.Moves, r.Games, r.Wins, r.Draws, r.Connections)
 	for _, f := range slices.Concat(r.Figures, r.perMove()) {
-		fmt.Fprintf(&b, "  %-34s %s\n", f.Name, f.format())
+		fmt.Fprintf(&b, "  %-34s %s\n", f.Name, f.String())
 	}
 	for _, l := range r.Latencies {
 		fmt.Fprintf(&b, "  %-34s p50 %s  p99 %s  p99.9 %s  max %s  (min %s, mean %s, n=%d)\n", l.Name,
@@ -181,7 +186,7 @@ const MarkdownHeader = "| Run | Result | Latency | CPU: load tool (its GCs), ser
 func (r *Result) WriteMarkdown(w io.Writer) error {
 	var figures []string
 	for _, f := range slices.Concat(r.Figures, r.perMove()) {
-		figures = append(figures, f.Name+": "+f.format())
+		figures = append(figures, f.Name+": "+f.String())
 	}
 	for _, m := range r.Memory {
 		figures = append(figures, fmt.Sprintf("%d conns: %s/conn (VmRSS %s, %s before)",
@@ -209,7 +214,8 @@ func cell(s string) string {
 	return strings.ReplaceAll(s, "|", `\|`)
 }
 
-func (f Figure) format() string {
+// String writes the figure with its unit, with commas between thousands.
+func (f Figure) String() string {
 	switch {
 	case f.Unit == "%":
 		return fmt.Sprintf("%.2f%%", f.Value)

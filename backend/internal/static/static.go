@@ -1,7 +1,8 @@
 // Package static owns the files of the page and serves them: index.html,
-// style.css and favicon.svg, written by hand, and the built frontend in dist/
-// (app.wasm and the toolchain's wasm_exec.js, with their precompressed
-// copies), which `make build` puts there. All are embedded in the binary, so
+// style.css, favicon.svg and worker.js (the loader of the page's Web Worker),
+// written by hand, and the built frontend in dist/ (app.wasm, worker.wasm and
+// the toolchain's wasm_exec.js, with their precompressed copies), which
+// `make build` puts there. All are embedded in the binary, so
 // that it serves the whole game with nothing beside it.
 package static
 
@@ -24,7 +25,7 @@ import (
 
 // The page's own files, and the built frontend with its precompressed copies.
 var (
-	//go:embed index.html style.css favicon.svg
+	//go:embed index.html style.css favicon.svg worker.js
 	page embed.FS
 	//go:embed all:dist
 	dist embed.FS

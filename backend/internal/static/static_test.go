@@ -20,7 +20,7 @@ import (
 // would serve a page that cannot start.
 func TestFiles(t *testing.T) {
 	files := static.Files()
-	for _, name := range []string{"index.html", "style.css", "favicon.svg", "app.wasm", "app.wasm.br", "app.wasm.gz", "wasm_exec.js"} {
+	for _, name := range []string{"index.html", "style.css", "favicon.svg", "app.wasm", "app.wasm.br", "app.wasm.gz", "wasm_exec.js", "worker.js", "worker.wasm", "worker.wasm.br", "worker.wasm.gz"} {
 		var info fs.FileInfo
 		err := fs.ErrNotExist
 		for _, fsys := range files {

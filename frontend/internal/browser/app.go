@@ -67,6 +67,7 @@ func Run(ctx context.Context, selector string) error {
 	if root.IsNull() {
 		return fmt.Errorf("browser: no element matches %s", selector)
 	}
+	prefetchWorker()
 	return run(ctx, root, config{
 		dial:         dialWebSocket,
 		addr:         windowAddress{},
@@ -77,6 +78,7 @@ func Run(ctx context.Context, selector string) error {
 		copyTimeout:  copyTimeout,
 		minRetry:     minRetry,
 		maxRetry:     maxRetry,
+		brain:        newWebWorkers,
 	})
 }
 
@@ -129,6 +131,10 @@ type loop struct {
 	lobbyBusy bool
 	lobbyAt   time.Time
 	study     studies // the study of games (study.go)
+	// opened reports that the current connection opened: one that closes
+	// before may give way to a game played in the page (see alone).
+	opened bool
+	brain  brain // the page's solver, made when first needed; or nil
 }
 
 // run is Run on an element with a config.
@@ -155,7 +161,9 @@ func run(ctx context.Context, root safejs.Value, cfg config) error {
 		select {
 		case <-ctx.Done():
 			l.hangUp()
-			l.closeBrain()
+			if l.brain != nil {
+				l.brain.Close()
+			}
 			return nil
 		case <-l.queue.ready:
 		}
@@ -242,6 +250,8 @@ func (l *loop) handle(m any) {
 		l.state.Expire(m.seq)
 	case ticked:
 		l.tickAt = time.Time{}
+	case thought:
+		l.thought(m)
 	case woke:
 		if l.state.Woke() {
 			// Lost and waiting to reconnect: try now.
@@ -345,12 +355,16 @@ func (l *loop) wake() {
 func (l *loop) socket(e socketEvent) {
 	switch e.kind {
 	case socketOpened:
+		l.opened = true
 		l.retry = l.cfg.minRetry
 		if cmd := l.state.Opened(); cmd != nil {
 			l.send(cmd)
 		}
 	case socketMessage:
-		ev, err := protocol.DecodeEvent(e.text)
+		ev, err := e.event, error(nil)
+		if ev == nil {
+			ev, err = protocol.DecodeEvent(e.text)
+		}
 		if err != nil {
 			l.state.Heard() // a sign of life all the same
 			log.Printf("browser: cannot decode %q: %v", e.text, err)
@@ -360,6 +374,9 @@ func (l *loop) socket(e socketEvent) {
 		l.expire(l.state.Apply(ev), l.cfg.errorTimeout)
 	case socketClosed:
 		l.conn = nil
+		if l.alone() {
+			return // the page plays the game itself
+		}
 		if !l.state.Closed(e.code, e.reason) {
 			return // for good: follow hangs up
 		}
@@ -375,6 +392,7 @@ func (l *loop) socket(e socketEvent) {
 func (l *loop) connect() {
 	l.hangUp()
 	epoch := l.epoch
+	l.opened = false
 	l.state.Connecting()
 	c, err := l.cfg.dial(l.state.ServerURL(), func(e socketEvent) {
 		l.queue.push(fromSocket{epoch, e})
@@ -434,6 +452,9 @@ func (l *loop) send(cmd protocol.Command) {
 
 // write sends a command to the server.
 func (l *loop) write(cmd protocol.Command) error {
+	if c, ok := l.conn.(*localConn); ok {
+		return c.command(cmd)
+	}
 	data, err := protocol.EncodeCommand(cmd)
 	if err == nil && l.conn == nil {
 		err = errors.New("no connection")

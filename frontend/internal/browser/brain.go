@@ -7,9 +7,10 @@ import "github.com/connect4go/connect4/shared/solver"
 // A brain answers the page's questions that take the solver: the exact score
 // of each column of a position, and the computer's move in it. It works away
 // from the page's thread, so that the board never freezes: the page's brain
-// is a Web Worker loaded on the first question (worker.go); tests use their
-// own. Answers come back to the event loop as analysed and thought messages,
-// through the push it was made with, each question answered once.
+// is two Web Workers, for moves and analyses, each loaded on its first
+// question (worker.go); tests use their own. Answers come back to the event
+// loop as analysed and thought messages, through the push it was made with,
+// each question answered once.
 //
 // A position is named by its moves, each column's number from 1 to 7 in the
 // order played: "4453" (the notation of the ?pos= links and of

@@ -5,6 +5,7 @@ package browser
 import (
 	"fmt"
 
+	"github.com/connect4go/connect4/shared/protocol"
 	"github.com/hack-pad/safejs"
 )
 
@@ -28,6 +29,9 @@ type dialFunc func(url string, report func(socketEvent)) (conn, error)
 type socketEvent struct {
 	kind socketEventKind
 	text []byte // the message, for socketMessage
+	// event is the message already decoded, from the page's own referee
+	// (see localConn), or nil.
+	event protocol.Event
 	// For socketClosed: the WebSocket close code and reason, such as 1000
 	// and why the server ended the connection, or 1006 (abnormal closure)
 	// for a connection lost or that failed to open.

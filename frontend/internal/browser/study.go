@@ -93,7 +93,6 @@ type studies struct {
 	open   *study.Board
 	review bool
 	note   string
-	brain  brain // made on the first question, or nil
 	// hint is the position whose hint was asked, with its moves.
 	hint      string
 	hintMoves []int
@@ -215,25 +214,14 @@ func (l *loop) settleStudy() {
 	}
 }
 
-// ask asks the brain for the scores of the position named pos; a page
-// without one answers at once that it has none.
+// ask asks the page's brain for the scores of the position named pos; a
+// page without one answers at once that it has none.
 func (l *loop) ask(pos string) {
-	if l.study.brain == nil && l.cfg.brain != nil {
-		l.study.brain = l.cfg.brain(l.queue.push)
-	}
-	if l.study.brain == nil {
+	if l.cfg.brain == nil {
 		l.queue.push(analysed{moves: pos, err: errNoBrain})
 		return
 	}
-	l.study.brain.Analyze(pos)
-}
-
-// closeBrain stops the brain, if one was made.
-func (l *loop) closeBrain() {
-	if l.study.brain != nil {
-		l.study.brain.Close()
-		l.study.brain = nil
-	}
+	l.mind().Analyze(pos)
 }
 
 // studyParts are the study's elements.
@@ -437,13 +425,13 @@ func (l *loop) studyView(v game.View) studyView {
 	if sv.scoresOn {
 		lv := s.live.View()
 		sv.live = lv.Words
-		sv.liveNote = scoresNote(lv, s.brain == nil && l.cfg.brain == nil)
+		sv.liveNote = scoresNote(lv, l.cfg.brain == nil)
 	}
 	if s.open != nil {
 		sv.open, sv.isReview, sv.back, sv.note = true, s.review, !v.Start, s.note
 		sv.v = s.open.View()
 		sv.reviewQuery = "?review=" + study.Name(s.open.Line())
-		sv.noBrain = s.brain == nil && l.cfg.brain == nil
+		sv.noBrain = l.cfg.brain == nil
 		sv.scoresNote = scoresNote(sv.v, sv.noBrain)
 	}
 	return sv

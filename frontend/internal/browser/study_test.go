@@ -14,18 +14,18 @@ import (
 	"github.com/connect4go/connect4/shared/solver"
 )
 
-// fakeBrain answers the page's questions in goroutines of its own, as a
+// scoringBrain answers the page's analyses in goroutines of its own, as a
 // worker would: with answer, each question once, in whatever order the
 // goroutines finish.
-type fakeBrain struct {
+type scoringBrain struct {
 	push   func(any)
 	answer func(moves string) (solver.Scores, error)
 	asked  chan string // every question, in the order asked
 }
 
-var _ brain = (*fakeBrain)(nil)
+var _ brain = (*scoringBrain)(nil)
 
-func (b *fakeBrain) Analyze(moves string) {
+func (b *scoringBrain) Analyze(moves string) {
 	select {
 	case b.asked <- moves:
 	default:
@@ -36,15 +36,15 @@ func (b *fakeBrain) Analyze(moves string) {
 	}()
 }
 
-func (b *fakeBrain) Think(moves, level string) {}
-func (b *fakeBrain) Close()                    {}
+func (b *scoringBrain) Think(moves, level string) {}
+func (b *scoringBrain) Close()                    {}
 
 // withBrain returns a change to the page's config that gives it a fake
 // brain answering with answer; the brain it makes goes to made.
-func withBrain(answer func(string) (solver.Scores, error), made chan<- *fakeBrain) func(*config) {
+func withBrain(answer func(string) (solver.Scores, error), made chan<- *scoringBrain) func(*config) {
 	return func(c *config) {
 		c.brain = func(push func(any)) brain {
-			b := &fakeBrain{push: push, answer: answer, asked: make(chan string, 64)}
+			b := &scoringBrain{push: push, answer: answer, asked: make(chan string, 64)}
 			made <- b
 			return b
 		}
@@ -125,7 +125,7 @@ func (h *harness) words(selector string) []string {
 func TestStudyFromPos(t *testing.T) {
 	// A position of the solver's benchmark (Test_L3_R1), 37 stones.
 	const pos = "2252576253462244111563365343671351441"
-	made := make(chan *fakeBrain, 1)
+	made := make(chan *scoringBrain, 1)
 	h := startWith(t, "?pos="+pos, "", withBrain(solverAnswers(), made))
 	h.waitStudy(true)
 	if h.shown(".start") || h.shown(".game") {
@@ -187,7 +187,7 @@ func TestStudyFromPos(t *testing.T) {
 // TestStudyBadPos checks that an address that names no position says why,
 // and shows the position before the move that cannot be played.
 func TestStudyBadPos(t *testing.T) {
-	h := startWith(t, "?pos=4480", "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	h := startWith(t, "?pos=4480", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
 	h.waitStudy(true)
 	h.waitText(".study-note", "This address names no position: Move 3 is '8', not a column: a position is its moves, each a column from 1 to 7, such as ?pos=4453. Here is the position before that move.")
 	if got := h.attr(h.query(".study-note"), "role"); got != "alert" {
@@ -237,7 +237,7 @@ func playReviewed(c *fakeConn) {
 // reviews it: each move labelled, each player's accuracy, steps by keys
 // and by the move list, and the best move of any position.
 func TestReviewAfterGame(t *testing.T) {
-	made := make(chan *fakeBrain, 1)
+	made := make(chan *scoringBrain, 1)
 	h := startWith(t, "", "", withBrain(tableAnswers, made))
 	c := h.hotSeat()
 
@@ -317,7 +317,7 @@ func TestReviewAfterGame(t *testing.T) {
 // TestAnalysisRefusedLive checks that a live game between two people shows
 // no scores, and says why, until it ends.
 func TestAnalysisRefusedLive(t *testing.T) {
-	made := make(chan *fakeBrain, 1)
+	made := make(chan *scoringBrain, 1)
 	h := startWith(t, "", "", withBrain(tableAnswers, made))
 	c := h.invite(true)
 	h.click(h.query("button.scores-toggle"))
@@ -339,7 +339,7 @@ func TestAnalysisRefusedLive(t *testing.T) {
 // TestHintsCounted plays the computer with a hint, and finds it counted in
 // the review.
 func TestHintsCounted(t *testing.T) {
-	made := make(chan *fakeBrain, 1)
+	made := make(chan *scoringBrain, 1)
 	h := startWith(t, "", "", withBrain(tableAnswers, made))
 	h.click(h.query("button.computer"))
 	h.choose("colour", "yellow")
@@ -380,7 +380,7 @@ func TestHintsCounted(t *testing.T) {
 // TestReviewByLink opens the review of a game from its link, with no server:
 // the link of a review, and of its positions, anyone can open later.
 func TestReviewByLink(t *testing.T) {
-	h := startWith(t, "?review=1717171", "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	h := startWith(t, "?review=1717171", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
 	h.waitStudy(true)
 	h.waitText(".study-title", "Review of the game")
 	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
@@ -403,7 +403,7 @@ func TestReviewByLink(t *testing.T) {
 // ended: the server sends its moves and result, and the spectator is
 // offered its review, and the scores.
 func TestReviewFinishedGameByWatchLink(t *testing.T) {
-	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
 	c := h.open(`{"type":"init","watch":"W4TCH","version":4}`)
 	c.receive(startedWatch, `{"type":"snapshot","moves":[0,6,0,6,0,6,0]}`,
 		`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
@@ -421,7 +421,7 @@ func TestReviewFinishedGameByWatchLink(t *testing.T) {
 // TestReviewArchivedGame opens the watch link of a game that the server
 // keeps in its archive: the page shows its board and offers its review.
 func TestReviewArchivedGame(t *testing.T) {
-	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *fakeBrain, 1)))
+	h := startWith(t, "?watch="+watchKey, "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
 	c := h.open(`{"type":"init","watch":"W4TCH","version":4}`)
 	c.receive(`{"type":"archived","watch":"W4TCH","mode":"friends","moves":[0,6,0,6,0,6,0]}`)
 	h.waitStatus("Red wins!", "status win red")

@@ -182,6 +182,9 @@ func (s *State) role() (string, connect4.Player) {
 		if s.level != "" {
 			against += " (" + s.level + ")"
 		}
+		if s.inBrowser() {
+			against += inBrowserText
+		}
 		return against, s.player
 	}
 	return "", connect4.NoPlayer
@@ -213,7 +216,7 @@ func seconds(d time.Duration) int {
 
 // links fills in the invitation and the links to share.
 func (s *State) links(v *View) {
-	if s.watch == "" {
+	if s.watch == "" || s.inBrowser() {
 		return
 	}
 	v.WatchHref = "?watch=" + url.QueryEscape(s.watch)

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connect4go/connect4/frontend/internal/local"
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/protocol"
 )
@@ -361,7 +362,7 @@ func (s *State) ServerURL() string {
 // Token returns the resume token that the page keeps for its address, or ""
 // if it holds no seat.
 func (s *State) Token() string {
-	if r, ok := s.hello.(protocol.Resume); ok {
+	if r, ok := s.hello.(protocol.Resume); ok && !s.inBrowser() {
 		return r.Token
 	}
 	return ""
@@ -656,7 +657,7 @@ func (s *State) enter(e protocol.Started) {
 	s.startClock(e.Clock)
 	s.desync = false
 	s.refusal, s.refusals = "", 0
-	if (s.query == "" || paired) && e.Token != "" {
+	if (s.query == "" || paired) && e.Token != "" && e.Watch != local.Key {
 		// The address names the game from now on: opened again in this
 		// browser, from its history, it takes the seat back with the
 		// token kept for it; elsewhere it watches the game. It is not the

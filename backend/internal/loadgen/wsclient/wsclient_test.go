@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -217,6 +218,28 @@ func BenchmarkRoundTrip(b *testing.B) {
 		}
 		if _, err := c.Read(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// DialFrom connects from the source address asked for: the server sees it.
+func TestDialFrom(t *testing.T) {
+	remotes := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		remotes <- r.RemoteAddr
+		http.Error(w, "no", http.StatusForbidden)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	for _, from := range []string{"127.0.0.2", "127.0.0.3"} {
+		_, err := wsclient.DialFrom(ctx, url, net.ParseIP(from))
+		if !errors.Is(err, wsclient.ErrHandshake) {
+			t.Errorf("DialFrom %s: %v, want the server's refusal", from, err)
+		}
+		if host, _, _ := net.SplitHostPort(<-remotes); host != from {
+			t.Errorf("DialFrom %s: the server saw %s", from, host)
 		}
 	}
 }

@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// workerCached is true once the page has prefetched the worker's files
+// into the browser's cache.
+const workerCached = `performance.getEntriesByType("resource").some(e => e.name.includes("/worker.wasm") && e.responseEnd > 0)`
+
+// With the server gone, a game against the computer starts and is played to
+// its end in the page alone: the page's Web Worker is the computer (perfect,
+// red, so that it opens), the page the referee, and it says so.
+func TestComputerInPageServerGone(t *testing.T) {
+	srv := startServer(t)
+	ctx := newTab(t)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.WaitVisible(`button.computer`, chromedp.ByQuery),
+		waitFor(workerCached),
+	)
+	srv.stop(t)
+	// The computer opens, from the worker's opening book.
+	run(t, ctx, startComputer("perfect"))
+	if role := roleLine(t, ctx); !strings.Contains(role, "in your browser") || !strings.Contains(role, "perfect") {
+		t.Errorf("role line %q: want it to say the game is played in the browser", role)
+	}
+	var links int
+	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('a[href*="in-browser"]').length`, &links))
+	if links != 0 {
+		t.Errorf("%d links to share a game played alone", links)
+	}
+	playComputer(t, ctx, "yellow")
+	var status string
+	run(t, ctx, chromedp.Text(`.status`, &status, chromedp.ByQuery))
+	if status != "The computer wins!" {
+		t.Errorf("status %q: the perfect computer, opening, lost or drew against the leftmost column", status)
+	}
+}
+
+// The page's real Web Worker, served by the binary, answers as the page
+// expects: each column's score of a position (one of the worker's sample,
+// frontend/internal/worker/testdata/scores, whose scores the server's
+// solver gave), the perfect level's move, one of the best, and an error for
+// a position that cannot be.
+func TestWorkerAnswersInPage(t *testing.T) {
+	srv := startServer(t)
+	ctx := newTab(t)
+	const moves = "66333444714334751354116675176"
+	want := []int{2, 1, -128, -128, 2, 1, 1}
+	var raw string
+	run(t, ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.WaitVisible(`button.computer`, chromedp.ByQuery),
+		chromedp.Evaluate(workerClient+`(async () => {
+		  const {ask, terminate} = await startWorker();
+		  const analysis = await ask({kind: "analyze", moves: "`+moves+`"});
+		  const move = await ask({kind: "think", moves: "`+moves+`", level: "perfect"});
+		  const refused = await ask({kind: "analyze", moves: "48"}).then(() => "", (err) => err.message);
+		  terminate();
+		  return JSON.stringify({scores: analysis.scores, column: move.column, refused});
+		})()`, &raw, func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams { return p.WithAwaitPromise(true) }),
+	)
+	var got struct {
+		Scores  []int
+		Column  int
+		Refused string
+	}
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Scores, want) {
+		t.Errorf("scores %v, want %v", got.Scores, want)
+	}
+	if got.Column < 0 || got.Column >= len(want) || want[got.Column] != slices.Max(want) {
+		t.Errorf("the perfect level plays column %d, not one of the best of %v", got.Column, want)
+	}
+	if got.Refused == "" {
+		t.Error("no error for the position 48")
+	}
+}

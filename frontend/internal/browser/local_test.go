@@ -1,0 +1,79 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/connect4go/connect4/frontend/internal/local"
+)
+
+// fakeBrain is a brain whose answers the test gives.
+type fakeBrain struct {
+	push  func(any)
+	asked chan thought // each Think, as the answer it waits for
+}
+
+func (b *fakeBrain) Analyze(string)            {}
+func (b *fakeBrain) Think(moves, level string) { b.asked <- thought{moves: moves, level: level} }
+func (b *fakeBrain) Close()                    {}
+
+// question returns the next move asked for, or fails.
+func (b *fakeBrain) question(t *testing.T) thought {
+	t.Helper()
+	select {
+	case q := <-b.asked:
+		return q
+	case <-time.After(timeout):
+		t.Fatal("the page asked the brain for no move")
+		return thought{}
+	}
+}
+
+// TestPlayAlone plays a game against the computer that the page cannot
+// reach the server for: it plays it alone, with its brain as the computer,
+// says so, opens no other connection, asks again once when the brain
+// fails, then says that the computer cannot move.
+func TestPlayAlone(t *testing.T) {
+	b := &fakeBrain{asked: make(chan thought, 4)}
+	h := startWith(t, "", "", func(c *config) {
+		c.brain = func(push func(any)) brain { b.push = push; return b }
+	})
+	h.click(h.query("button.computer"))
+	h.choose("level", "easy")
+	h.choose("colour", "yellow")
+	h.click(h.query("button.start-computer"))
+	h.conn().drop(1006, "") // the server cannot be reached
+
+	q := b.question(t)
+	if q.moves != "" || q.level != "easy" {
+		t.Fatalf("asked for the move in %q at %q", q.moves, q.level)
+	}
+	h.waitText(".role", "You are yellow · against the computer (easy) · playing in your browser (the server cannot be reached)")
+	h.waitStatus("The computer is thinking…", "status turn red thinking")
+	q.column = 3
+	b.push(q)
+	h.waitStatus("Your turn", "status turn yellow you")
+	if h.cell(3, 0).IsNull() || h.attr(h.cell(3, 0), "class") != "cell red last" {
+		t.Errorf("cell (3, 0): class %q, want the computer's red", h.attr(h.cell(3, 0), "class"))
+	}
+	if h.shown(".share") || h.shown(".invite-panel") {
+		t.Error("links to share a game played alone")
+	}
+	h.waitStored(map[string]string{})
+
+	h.click(h.cell(2, 0))
+	q = b.question(t)
+	if q.moves != "43" {
+		t.Fatalf("asked for the move in %q, want 43", q.moves)
+	}
+	q.err = errors.New("the worker crashed")
+	b.push(q)
+	q = b.question(t) // asked again, once
+	q.err = errors.New("the worker crashed again")
+	b.push(q)
+	h.waitText(".notice", local.ComputerFailed)
+	h.noConn(50 * time.Millisecond)
+}

@@ -1,0 +1,165 @@
+// Package local referees the games that the page plays alone, without the
+// game server: a game against the computer when the server cannot be
+// reached. It speaks the server's protocol, commands in and events out, so
+// that the page shows such a game as it shows any other; the computer's
+// moves come from the page's worker, which the caller asks when a method
+// says the computer is to move.
+//
+// A game played alone lives as long as its page: it has no spectators, no
+// resume after a reload and no other device, which need the server.
+package local
+
+import (
+	"strings"
+
+	"github.com/connect4go/connect4/shared/connect4"
+	"github.com/connect4go/connect4/shared/protocol"
+)
+
+// Key is the watch key and the resume token of every game played alone:
+// no one can follow it or take its seat elsewhere.
+const Key = "in-browser"
+
+// Playable reports whether the page can play the game that hello starts
+// alone: a new game against the computer.
+func Playable(hello protocol.Command) bool {
+	init, ok := hello.(protocol.Init)
+	return ok && init.Mode == protocol.Computer && init.Join == "" && init.Watch == ""
+}
+
+// Match is a game against the computer played alone, and the rematches
+// that follow it, as the server plays one: the colours swap at each new
+// game. The zero value has not started: its first command must be the Init
+// that Playable accepts. A Match is not safe for concurrent use.
+type Match struct {
+	started bool
+	level   string
+	player  connect4.Player // the page's colour in this game
+	game    connect4.Game
+}
+
+// Handle returns the events that answer cmd, and reports whether the
+// computer is to move: the caller then asks for its move in [Match.Moves]
+// at [Match.Level], and passes it to [Match.Moved].
+func (m *Match) Handle(cmd protocol.Command) (events []protocol.Event, think bool) {
+	switch cmd := cmd.(type) {
+	case protocol.Ping:
+		return []protocol.Event{protocol.Pong{}}, false
+	case protocol.Init:
+		if m.started {
+			return refuse(protocol.ErrInGame)
+		}
+		if !Playable(cmd) {
+			return refuse(protocol.ErrGameNotFound)
+		}
+		m.started, m.level, m.player = true, cmd.Level, cmd.Player
+		if m.player == connect4.NoPlayer {
+			m.player = connect4.Red
+		}
+		return m.begin()
+	case protocol.Resume:
+		return refuse(protocol.ErrTokenExpired)
+	}
+	if !m.started {
+		return refuse(protocol.ErrNotInGame)
+	}
+	switch cmd := cmd.(type) {
+	case protocol.Play:
+		return m.play(m.player, cmd.Column)
+	case protocol.Rematch:
+		// Against the computer a new game starts at once, as on the server.
+		m.player = m.player.Other()
+		m.game = connect4.Game{}
+		return m.begin()
+	case protocol.TakeBack:
+		return m.takeBack()
+	}
+	return refuse(protocol.ErrNotInGame)
+}
+
+// Moved plays the computer's column in the position moves, as [Match.Moves]
+// named it when the caller asked. It returns nothing for a position that is
+// gone (a move taken back, a new game): that move is no longer wanted.
+func (m *Match) Moved(moves string, column int) (events []protocol.Event, think bool) {
+	if moves != m.Moves() || !m.computerToMove() {
+		return nil, false
+	}
+	return m.play(m.player.Other(), column)
+}
+
+// Failed returns the events that tell the player that the computer could not
+// choose its move in the position moves.
+func (m *Match) Failed(moves string) []protocol.Event {
+	if moves != m.Moves() || !m.computerToMove() {
+		return nil
+	}
+	return []protocol.Event{protocol.Error{Message: ComputerFailed}}
+}
+
+// ComputerFailed is the error a player is shown when the computer cannot
+// move in the page.
+const ComputerFailed = "The computer could not move in this browser: take back your move or start a new game."
+
+// Moves returns the position as the page's worker names it: each column's
+// number from 1 to 7, in the order played.
+func (m *Match) Moves() string {
+	var b strings.Builder
+	for _, mv := range m.game.Moves() {
+		b.WriteByte(byte('1' + mv.Column))
+	}
+	return b.String()
+}
+
+// Level returns the computer's level.
+func (m *Match) Level() string { return m.level }
+
+// begin returns the Started of a new game.
+func (m *Match) begin() ([]protocol.Event, bool) {
+	started := protocol.Started{Watch: Key, Token: Key, Mode: protocol.Computer, Level: m.level, Player: m.player}
+	return []protocol.Event{started}, m.computerToMove()
+}
+
+// computerToMove reports whether the game goes on with the computer to move.
+func (m *Match) computerToMove() bool {
+	return m.started && !m.game.Over() && m.game.Turn() == m.player.Other()
+}
+
+// play plays p's column.
+func (m *Match) play(p connect4.Player, column int) ([]protocol.Event, bool) {
+	mv, err := m.game.Play(p, column)
+	if err != nil {
+		return refuse(err)
+	}
+	return protocol.Result(&m.game, mv), m.computerToMove()
+}
+
+// takeBack takes back the player's last move, with the computer's reply if
+// it came.
+func (m *Match) takeBack() ([]protocol.Event, bool) {
+	moves := m.game.Moves()
+	last := -1
+	for i, mv := range moves {
+		if mv.Player == m.player {
+			last = i
+		}
+	}
+	if last < 0 {
+		return refuse(protocol.ErrNoTakeBack)
+	}
+	columns := make([]int, last)
+	for i, mv := range moves[:last] {
+		columns[i] = mv.Column
+	}
+	g, err := connect4.Replay(columns...)
+	if err != nil {
+		return refuse(err) // cannot happen: these moves were played
+	}
+	m.game = *g
+	return []protocol.Event{protocol.Snapshot{Moves: columns}}, m.computerToMove()
+}
+
+// refuse returns the Error that tells why a command was refused.
+func refuse(err error) ([]protocol.Event, bool) {
+	e, _ := protocol.ErrorFor(err)
+	return []protocol.Event{e}, false
+}
