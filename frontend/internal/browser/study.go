@@ -93,6 +93,11 @@ type studies struct {
 	open   *study.Board
 	review bool
 	note   string
+	// asking is the position whose scores the brain was asked for by a
+	// board, while it has not answered: the boards ask one at a time, so
+	// that the position shown never waits behind a whole game's.
+	asking string
+	busy   bool
 	// hint is the position whose hint was asked, with its moves.
 	hint      string
 	hintMoves []int
@@ -176,6 +181,9 @@ func (l *loop) handleStudy(m any) bool {
 // analysed hands the brain's answer to whoever asked.
 func (l *loop) analysed(m analysed) {
 	s := &l.study
+	if s.busy && m.moves == s.asking {
+		s.busy = false
+	}
 	s.live.Scored(m.moves, m.scores, m.err)
 	if s.open != nil {
 		s.open.Scored(m.moves, m.scores, m.err)
@@ -201,13 +209,22 @@ func (l *loop) settleStudy() {
 	if ok, _ := l.state.Analysis(); !ok {
 		s.live.ShowScores(false)
 	}
-	for _, pos := range s.live.Ask() {
-		l.ask(pos)
-	}
-	if s.open != nil {
-		for _, pos := range s.open.Ask() {
+	if !s.busy {
+		// The study shown first, then the game's scores.
+		var pos string
+		ok := false
+		if s.open != nil {
+			pos, ok = s.open.Next()
+		}
+		if !ok {
+			pos, ok = s.live.Next()
+		}
+		if ok {
+			s.asking, s.busy = pos, true
 			l.ask(pos)
 		}
+	}
+	if s.open != nil {
 		if !s.review {
 			l.state.FollowStudy(s.open.View().Query)
 		}

@@ -131,32 +131,51 @@ func (b *Board) SetHints(p connect4.Player, n int) {
 	}
 }
 
-// Ask returns the positions whose scores the board wants and has not asked
-// for yet, the one shown first, and counts them as asked: each is to be
-// asked once, and answered with [Board.Scored].
-func (b *Board) Ask() []string {
-	var names []string
-	want := func(n int) {
+// Next returns the position whose scores the board wants most and has
+// not asked for yet, and counts it as asked: each is to be asked once, and
+// answered with [Board.Scored]. The position shown comes first; then, in a
+// review, the position before each move from the last move back, the
+// quickest to score first. Asked one at a time, a position shown never
+// waits behind the whole game.
+func (b *Board) Next() (string, bool) {
+	want := func(n int) (string, bool) {
 		name := Name(b.line[:n])
 		if b.asked[name] {
-			return
+			return "", false
 		}
 		if b.asked == nil {
 			b.asked = make(map[string]bool)
 		}
 		b.asked[name] = true
-		names = append(names, name)
+		return name, true
 	}
 	if (b.on || b.best) && !b.game().Over() {
-		want(b.cursor)
+		if name, ok := want(b.cursor); ok {
+			return name, true
+		}
 	}
 	if b.review {
 		// The position before each move: never one after the end.
-		for n := range b.line {
-			want(n)
+		for n := len(b.line) - 1; n >= 0; n-- {
+			if name, ok := want(n); ok {
+				return name, true
+			}
 		}
 	}
-	return names
+	return "", false
+}
+
+// Ask returns every position that [Board.Next] would return, in its
+// order, and counts them as asked.
+func (b *Board) Ask() []string {
+	var names []string
+	for {
+		name, ok := b.Next()
+		if !ok {
+			return names
+		}
+		names = append(names, name)
+	}
 }
 
 // Scored records the answer to the question about the position named pos:

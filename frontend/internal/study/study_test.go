@@ -164,19 +164,19 @@ func TestReview(t *testing.T) {
 	b.Review()
 	b.SetHints(connect4.Yellow, 2)
 	asked := b.Ask()
-	if !slices.Equal(asked, []string{"", "1", "17", "171"}) {
-		t.Fatalf("asked %q, want every position before a move", asked)
+	if !slices.Equal(asked, []string{"171", "17", "1", ""}) {
+		t.Fatalf("asked %q, want every position before a move, from the last", asked)
 	}
 	// Out of order: yellow's positions first.
 	for _, n := range []int{3, 1} {
-		b.Scored(asked[n], table[n], nil)
+		b.Scored(study.Name(game[:n]), table[n], nil)
 	}
 	v := b.View()
 	if v.Moves[1].Label != "mistake" || v.Moves[3].Label != "blunder" || v.Moves[0].Label != "" || v.Accuracy[connect4.Yellow] != "13%" || v.Accuracy[connect4.Red] != "" {
 		t.Errorf("yellow's answers only: %+v, accuracy %q", v.Moves[:4], v.Accuracy)
 	}
 	for _, n := range []int{2, 0} {
-		b.Scored(asked[n], table[n], nil)
+		b.Scored(study.Name(game[:n]), table[n], nil)
 	}
 	v = b.View()
 	want := []string{"inaccuracy", "mistake", "best", "blunder"}
@@ -334,6 +334,22 @@ func TestBoardModel(t *testing.T) {
 						rt.Fatalf("reviewing, the position before move %d not asked", n+1)
 					}
 				}
+			},
+			"next": func(rt *rapid.T) {
+				name, ok := b.Next()
+				if !ok {
+					return
+				}
+				if asked[name] {
+					rt.Fatalf("%q asked twice", name)
+				}
+				// The position shown comes first, when wanted.
+				shown := study.Name(line[:cursor])
+				if on && !game().Over() && !asked[shown] && name != shown {
+					rt.Fatalf("asked %q before the position shown, %q", name, shown)
+				}
+				asked[name] = true
+				pending = append(pending, name)
 			},
 			"answer": func(rt *rapid.T) {
 				if len(pending) == 0 {
