@@ -4,7 +4,7 @@ package main
 
 import (
 	"context"
-	"log"
+	"os"
 
 	"github.com/connect4go/connect4/frontend/internal/browser"
 )
@@ -13,6 +13,7 @@ func main() {
 	// Run returns only if the page cannot start; the program must otherwise
 	// live as long as the page, so that its callbacks stay valid.
 	if err := browser.Run(context.Background(), "#app"); err != nil {
-		log.Fatal(err)
+		_, _ = os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(1)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/connect4go/connect4/frontend/internal/game"
@@ -281,10 +281,10 @@ func (l *loop) settle() {
 	l.wake()
 	v := l.state.View()
 	if err := l.page.paint(v); err != nil {
-		log.Print(err)
+		warn(err.Error())
 	}
 	if err := l.page.study.paint(l.studyView(v), l.page.columns); err != nil {
-		log.Print(err)
+		warn(err.Error())
 	}
 }
 
@@ -320,7 +320,7 @@ func (l *loop) follow() {
 // the ping that is due, if any.
 func (l *loop) heartbeat() {
 	if l.state.Silent() {
-		log.Print("browser: no word from the server after a ping: connecting again")
+		warn("browser: no word from the server after a ping: connecting again")
 		l.connect()
 		return
 	}
@@ -328,7 +328,7 @@ func (l *loop) heartbeat() {
 		// A ping that cannot go shows no error: the silence that follows
 		// replaces the connection.
 		if err := l.write(cmd); err != nil {
-			log.Print(err)
+			warn(err.Error())
 		}
 	}
 }
@@ -367,7 +367,7 @@ func (l *loop) socket(e socketEvent) {
 		}
 		if err != nil {
 			l.state.Heard() // a sign of life all the same
-			log.Printf("browser: cannot decode %q: %v", e.text, err)
+			warn("browser: cannot decode ", strconv.Quote(string(e.text)), ": ", err.Error())
 			l.expire(l.state.ShowError(unreadable), l.cfg.errorTimeout)
 			return
 		}
@@ -399,7 +399,7 @@ func (l *loop) connect() {
 	})
 	if err != nil {
 		// Like a connection that failed to open: try again later.
-		log.Print(err)
+		warn(err.Error())
 		l.queue.push(fromSocket{epoch, socketEvent{kind: socketClosed, code: 1006}})
 		return
 	}
@@ -445,7 +445,7 @@ func (l *loop) sendIf(cmd protocol.Command, ok bool) {
 // send sends a command to the server, and shows that it could not if so.
 func (l *loop) send(cmd protocol.Command) {
 	if err := l.write(cmd); err != nil {
-		log.Print(err)
+		warn(err.Error())
 		l.expire(l.state.SendFailed(), l.cfg.errorTimeout)
 	}
 }

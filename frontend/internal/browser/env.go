@@ -3,8 +3,6 @@
 package browser
 
 import (
-	"log"
-
 	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/hack-pad/safejs"
 )
@@ -68,7 +66,7 @@ func (a windowAddress) setQuery(q string) {
 	path := d.string(d.get(a.location(&d), "pathname"))
 	d.call(d.get(safejs.Global(), "history"), "replaceState", nil, "", path+q)
 	if d.err != nil {
-		log.Printf("browser: changing the address: %v", d.err)
+		warn("browser: changing the address: ", d.err.Error())
 	}
 }
 
@@ -101,7 +99,11 @@ var _ storage = webStorage{}
 func localStorage() storage {
 	s, err := safejs.Global().Get("localStorage")
 	if err != nil || s.IsNull() || s.IsUndefined() {
-		log.Printf("browser: no localStorage: %v", err)
+		why := "null"
+		if err != nil {
+			why = err.Error()
+		}
+		warn("browser: no localStorage: ", why)
 		return noStorage{}
 	}
 	return webStorage{s}
@@ -120,7 +122,7 @@ func (w webStorage) set(key, value string) {
 	var d dom
 	d.call(w.s, "setItem", key, value)
 	if d.err != nil { // such as a full storage
-		log.Printf("browser: storing %s: %v", key, d.err)
+		warn("browser: storing ", key, ": ", d.err.Error())
 	}
 }
 

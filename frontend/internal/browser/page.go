@@ -4,7 +4,6 @@ package browser
 
 import (
 	"fmt"
-	"log"
 	"strconv"
 	"strings"
 
@@ -565,7 +564,7 @@ func (p *page) openShare(url string) {
 	nav := d.get(safejs.Global(), "navigator")
 	promise := d.call(nav, "share", map[string]any{"title": shareTitle, "text": shareText, "url": url})
 	if d.err != nil {
-		log.Printf("browser: sharing: %v", d.err)
+		warn("browser: sharing: ", d.err.Error())
 		return
 	}
 	// A rejected promise left alone is reported as an error in the
@@ -579,7 +578,7 @@ func (p *page) openShare(url string) {
 		_, err = promise.Call("catch", ignore)
 	}
 	if err != nil {
-		log.Printf("browser: sharing: %v", err)
+		warn("browser: sharing: ", err.Error())
 	}
 }
 

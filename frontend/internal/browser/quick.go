@@ -5,7 +5,6 @@ package browser
 import (
 	"errors"
 	"fmt"
-	"log"
 	"time"
 
 	"github.com/connect4go/connect4/frontend/internal/game"
@@ -193,7 +192,7 @@ func (l *loop) lobbyCame(m lobbyFetched) {
 	l.lobbyBusy = false
 	l.lobbyAt = time.Now().Add(game.LobbyEvery)
 	if m.err != nil {
-		log.Print(m.err)
+		warn(m.err.Error())
 	} else {
 		l.state.SetLobby(m.lobby)
 	}

@@ -2,7 +2,6 @@ package game
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -101,14 +100,12 @@ func (s *State) WantsLobby() bool { return s.hello == nil && s.fault == "" }
 // LobbyURL returns the address of the game server's [protocol.Lobby]: the
 // lobby beside its WebSocket, over http or https.
 func (s *State) LobbyURL() string {
-	u, err := url.Parse(s.ServerURL())
-	if err != nil {
+	scheme, authority, rest, ok := splitURL(s.ServerURL())
+	if !ok {
 		return "lobby"
 	}
-	u.Scheme = map[string]string{"ws": "http", "wss": "https"}[u.Scheme]
-	u.Path = strings.TrimSuffix(u.Path, "/") + "/lobby"
-	u.RawQuery = ""
-	return u.String()
+	path, _, _ := strings.Cut(rest, "?")
+	return map[string]string{"ws": "http", "wss": "https"}[scheme] + "://" + authority + strings.TrimSuffix(path, "/") + "/lobby"
 }
 
 // SetLobby records what the server said goes on, for the start screen.
@@ -130,7 +127,7 @@ func (s *State) lobbyView(v *View) {
 		case g.Moves > 1:
 			label = fmt.Sprintf("A game, %d moves in", g.Moves)
 		}
-		v.Lobby[i] = LiveLink{Href: "?watch=" + url.QueryEscape(g.Watch), Label: label}
+		v.Lobby[i] = LiveLink{Href: "?watch=" + queryEscape(g.Watch), Label: label}
 	}
 }
 

@@ -2,7 +2,6 @@ package game
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -37,7 +36,7 @@ func (s *State) View() View {
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
 		if s.watchInstead != "" {
-			v.WatchInstead = "?watch=" + url.QueryEscape(s.watchInstead)
+			v.WatchInstead = "?watch=" + queryEscape(s.watchInstead)
 		}
 		s.lobbyView(&v)
 		return v
@@ -219,10 +218,10 @@ func (s *State) links(v *View) {
 	if s.watch == "" || s.inBrowser() {
 		return
 	}
-	v.WatchHref = "?watch=" + url.QueryEscape(s.watch)
+	v.WatchHref = "?watch=" + queryEscape(s.watch)
 	v.WatchLink = s.base + v.WatchHref
 	if s.join != "" && s.holder() && s.mode == protocol.Friends {
-		v.JoinLink = s.base + "?join=" + url.QueryEscape(s.join)
+		v.JoinLink = s.base + "?join=" + queryEscape(s.join)
 		v.Invite = !s.seats[s.player.Other()].taken && s.stopped == ""
 		v.InviteOpen = v.Invite && s.cur.board.Len() == 0
 	}

@@ -3,7 +3,6 @@ package game
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -28,24 +27,25 @@ func ServerURL(base, setting string) (string, error) {
 	setting = strings.TrimSpace(setting)
 	if setting == "" {
 		scheme, host := "ws:", ""
-		if u, err := url.Parse(base); err == nil {
-			host = u.Host
-			if u.Scheme == "https" {
+		if s, authority, _, ok := splitURL(base); ok {
+			host, _ = hostOf(authority)
+			if s == "https" {
 				scheme = "wss:"
 			}
 		}
 		return scheme + "//" + host + "/", nil
 	}
-	u, err := url.Parse(setting)
+	scheme, authority, rest, ok := splitURL(setting)
+	host, okHost := hostOf(authority)
 	switch {
-	case err != nil:
-		return "", fmt.Errorf("%w: %q: %v", ErrServerURL, setting, err)
-	case u.Scheme != "ws" && u.Scheme != "wss", u.Host == "", u.Opaque != "":
+	case !ok || strings.ContainsFunc(setting, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return "", fmt.Errorf("%w: %q: not an absolute URL", ErrServerURL, setting)
+	case scheme != "ws" && scheme != "wss", !okHost, host == "":
 		return "", fmt.Errorf("%w: %q", ErrServerURL, setting)
-	case u.Fragment != "" || strings.Contains(setting, "#"):
+	case strings.Contains(setting, "#"):
 		return "", fmt.Errorf("%w: %q has a fragment", ErrServerURL, setting)
 	}
-	return u.String(), nil
+	return scheme + "://" + authority + rest, nil
 }
 
 // serverFault returns the sentence that the page shows, in place of the game,

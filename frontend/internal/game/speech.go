@@ -2,7 +2,6 @@ package game
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -76,14 +75,15 @@ func ColumnLabel(c int, cells [connect4.Rows]Cell) string {
 // "Winning four: row 1, columns 2 to 5." or "Winning four: a diagonal from
 // column 1, row 1 to column 4, row 4."
 func lineText(line [4]connect4.Cell) string {
-	cells := line[:]
-	slices.SortFunc(cells, func(a, b connect4.Cell) int {
-		if a.Column != b.Column {
-			return a.Column - b.Column
+	first, last := line[0], line[0]
+	for _, c := range line[1:] {
+		if c.Column < first.Column || c.Column == first.Column && c.Row < first.Row {
+			first = c
 		}
-		return a.Row - b.Row
-	})
-	first, last := cells[0], cells[3]
+		if c.Column > last.Column || c.Column == last.Column && c.Row > last.Row {
+			last = c
+		}
+	}
 	switch {
 	case first.Column == last.Column:
 		return fmt.Sprintf("Winning four: column %d, rows %d to %d.", first.Column+1, first.Row+1, last.Row+1)

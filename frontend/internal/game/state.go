@@ -27,7 +27,6 @@ package game
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -257,14 +256,17 @@ func New(p Page) State {
 
 // fromQuery returns the Init that the page's query asks for, or nil.
 func (s *State) fromQuery() protocol.Command {
-	q, _ := url.ParseQuery(strings.TrimPrefix(s.query, "?"))
+	query := strings.TrimPrefix(s.query, "?")
+	join, _ := queryValue(query, "join")
+	watch, _ := queryValue(query, "watch")
+	game, _ := queryValue(query, "game")
 	switch {
-	case q.Get("join") != "":
-		return protocol.Init{Join: q.Get("join"), Version: protocol.Version}
-	case q.Get("watch") != "":
-		return protocol.Init{Watch: q.Get("watch"), Version: protocol.Version}
-	case q.Get("game") != "":
-		return protocol.Init{Watch: q.Get("game"), Version: protocol.Version}
+	case join != "":
+		return protocol.Init{Join: join, Version: protocol.Version}
+	case watch != "":
+		return protocol.Init{Watch: watch, Version: protocol.Version}
+	case game != "":
+		return protocol.Init{Watch: game, Version: protocol.Version}
 	}
 	return nil
 }

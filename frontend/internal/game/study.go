@@ -1,7 +1,6 @@
 package game
 
 import (
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,16 +32,12 @@ const analysisOff = "No analysis during a live game between two people: it would
 // that position, ?review=4453… the review of a game of those moves (review
 // true).
 func StudyQuery(query string) (moves string, review, ok bool) {
-	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
-	switch {
-	case err != nil:
-		return "", false, false
-	case q.Has("review"):
-		return q.Get("review"), true, true
-	case q.Has("pos"):
-		return q.Get("pos"), false, true
+	query = strings.TrimPrefix(query, "?")
+	if moves, ok := queryValue(query, "review"); ok {
+		return moves, true, true
 	}
-	return "", false, false
+	moves, ok = queryValue(query, "pos")
+	return moves, false, ok
 }
 
 // Moves returns the moves of the game shown, columns from 0 in the order

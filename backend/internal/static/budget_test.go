@@ -1,0 +1,33 @@
+package static_test
+
+import (
+	"io/fs"
+	"testing"
+
+	"github.com/connect4go/connect4/backend/internal/static"
+)
+
+// wasmBudget is the most that the page's wasm may weigh in brotli, as browsers
+// fetch it (README, "Performance"). Web Workers' wasm files are loaded
+// later, and are not counted.
+const wasmBudget = 700_000
+
+// TestWasmBudget checks the size of the page's wasm as built and embedded:
+// every package that the page imports counts, so a new import can push it over.
+// BENCHMARKS.md ("The page's size") says what costs what, and how to measure.
+func TestWasmBudget(t *testing.T) {
+	var size int64 = -1
+	for _, fsys := range static.Files() {
+		if info, err := fs.Stat(fsys, "app.wasm.br"); err == nil {
+			size = info.Size()
+		}
+	}
+	switch {
+	case size < 0:
+		t.Fatal("app.wasm.br is missing: run `make build` to build the frontend")
+	case size > wasmBudget:
+		t.Errorf("app.wasm.br is %d bytes, over the page's budget of %d: see BENCHMARKS.md, \"The page's size\"", size, wasmBudget)
+	default:
+		t.Logf("app.wasm.br is %d bytes, %d under the budget of %d", size, wasmBudget-size, wasmBudget)
+	}
+}
