@@ -59,7 +59,7 @@ func Parse(s string) ([]int, error) {
 	for i, ch := range []rune(s) {
 		move := "Move " + strconv.Itoa(i+1)
 		if ch < '1' || ch > '0'+connect4.Columns {
-			return columns, &positionError{move + " is " + strconv.QuoteRune(ch) +
+			return columns, &positionError{move + " is '" + string(ch) + "'" +
 				", not a column: a position is its moves, each a column from 1 to 7, such as ?pos=4453."}
 		}
 		c := int(ch - '1')

@@ -159,12 +159,13 @@ func article(label string) string {
 	return "a " + label
 }
 
-// title returns s with its first letter in upper case: "Red".
+// title returns a player's name, "red" or "yellow", with its first letter
+// in upper case: "Red".
 func title(s string) string {
-	if s == "" {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // player returns the player of the n-th move, from 0.
