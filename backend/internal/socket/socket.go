@@ -342,12 +342,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.cfg.Observer.ConnectionOpened()
 	c.log.Info("connection opened", "conn", c.id, "remote", r.RemoteAddr, "client", client)
-	go func() {
-		defer s.release(client)
-		defer s.untrack(c)
-		defer s.cfg.Observer.ConnectionClosed()
-		c.serve(s.hub, client)
-	}()
+	c.srv, c.from = s, client
+	go c.serve()
 }
 
 // admit counts a new connection from client at now, or returns the HTTP status
@@ -470,10 +466,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 type conn struct {
 	id     uint64
 	ws     *websocket.Conn
+	srv    *Server
 	cfg    *Config
 	log    *slog.Logger
+	from   string // the client's address, as the limits key it
 	opened time.Time
 	stop   chan struct{} // closed when the connection must end
+
+	// What the reader carries from one message to the next.
+	client *session.Client
+	limit  bucket    // the client's pace
+	behind time.Time // since when the client has kept the reader waiting
+	first  bool      // no message was read yet
 
 	mu        sync.Mutex
 	queue     []outgoing    // entries for the writer, from head on
@@ -692,12 +696,41 @@ func (c *conn) endLocked(msg []byte) {
 	}
 }
 
-// serve runs the reader on the calling goroutine until the connection ends,
-// then waits for the last writer.
-func (c *conn) serve(hub *session.Hub, from string) {
-	client := hub.Connect(c, from)
-	reason := c.readSafely(client)
-	client.Close()
+// serve serves the connection, from its first message to its end.
+func (c *conn) serve() {
+	c.client = c.srv.hub.Connect(c, c.from)
+	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	})
+	c.limit = bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
+	c.first = true
+	c.read()
+}
+
+// read reads and handles the next message, then hands reading over to a
+// fresh goroutine and ends; once reading ends, it ends the connection. A
+// goroutine's stack grows to what handling a message takes (the session, the
+// Store) and shrinks only at a garbage collection, if ever: a fresh one waits
+// for the next message on the least stack, which is most of what an idle
+// connection holds.
+//
+// It waits for the message itself, and no deeper than gorilla does: the
+// least stack a waiting connection can hold.
+func (c *conn) read() {
+	asked := time.Now()
+	kind, r, err := c.ws.NextReader()
+	if reason, ok := c.gotSafely(kind, r, err, asked); !ok {
+		c.finish(reason)
+		return
+	}
+	go c.read()
+}
+
+// finish ends the connection once reading has ended, for reason: it waits for
+// the last writer and the client's closing frame, and uncounts it.
+func (c *conn) finish(reason string) {
+	c.client.Close()
 	c.end(nil)  // the reader is done: stop the writer if nothing else has
 	c.handled() // what a panic in the handling left queued, and the closing frame
 	c.mu.Lock()
@@ -715,6 +748,9 @@ func (c *conn) serve(hub *session.Hub, from string) {
 	c.ws.Close()
 	c.log.Info("connection closed", "conn", c.id, "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
 		"duration", time.Since(c.opened).Round(time.Millisecond))
+	c.srv.cfg.Observer.ConnectionClosed()
+	c.srv.untrack(c)
+	c.srv.release(c.from)
 }
 
 // keys matches the keys and tokens in a message's JSON, which take a seat or
@@ -726,11 +762,11 @@ func redact(data []byte) string {
 	return keys.ReplaceAllString(string(data), `${1}…"`)
 }
 
-// readSafely is read, but a panic in it ends this connection only, with
+// gotSafely is got, but a panic in it ends this connection only, with
 // 1011, and is logged.
-func (c *conn) readSafely(client *session.Client) (reason string) {
+func (c *conn) gotSafely(kind int, r io.Reader, err error, asked time.Time) (reason string, ok bool) {
 	defer c.rescue("reader", &reason)
-	return c.read(client)
+	return c.got(kind, r, err, asked)
 }
 
 // rescue recovers a panic of the connection's goroutine named who: it logs
@@ -751,72 +787,67 @@ func (c *conn) rescue(who string, reason *string) {
 	}
 }
 
-// read feeds the client's messages to the session until the connection ends, and
-// says why it ended.
-func (c *conn) read(client *session.Client) string {
-	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
-	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
-	})
-	limit := bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
-	var behind time.Time // since when the client has kept the reader waiting
-	for first := true; ; first = false {
-		asked := time.Now()
-		kind, r, err := c.ws.NextReader()
-		idle := time.Since(asked)
-		var ne net.Error
-		if first && errors.As(err, &ne) && ne.Timeout() {
-			c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
-			return "no first message"
-		}
-		if err != nil {
-			return readError(err)
-		}
-		if first {
-			c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
-		}
-		buf := messageBuffers.Get().(*[]byte)
-		data, err := readMessage(r, (*buf)[:0], c.cfg.MaxMessageSize)
-		*buf = data[:0]
-		if err != nil {
-			messageBuffers.Put(buf)
-			return readError(err)
-		}
-		c.in.Add(1)
-		c.cfg.Observer.MessageIn()
-		if int64(len(data)) > c.cfg.MaxMessageSize {
-			messageBuffers.Put(buf)
-			c.closeFor(protocol.CloseTooBig, c.cfg.MaxMessageSize)
-			return "message too big"
-		}
-		if c.log.Enabled(context.Background(), slog.LevelDebug) {
-			c.log.Debug("message in", "conn", c.id, "data", redact(data), "binary", kind == websocket.BinaryMessage)
-		}
-		now := time.Now()
-		wait := limit.take(now)
-		switch {
-		case wait == 0:
-			behind = time.Time{}
-		case behind.IsZero() || idle > time.Millisecond:
-			// The reader waited for this message: the client was not
-			// ahead until now.
-			behind = now
-		}
-		if wait > 0 && now.Add(wait).Sub(behind) > c.cfg.MaxBacklog {
-			c.closeFor(protocol.CloseTooMany)
-			return "too many messages"
-		}
-		if !c.pause(wait) || !c.roomToAnswer() {
-			messageBuffers.Put(buf)
-			return "closed while pacing"
-		}
-		c.handle(client, kind, data)
-		messageBuffers.Put(buf)
+// got reads the message that NextReader, asked for it at asked, returned,
+// and has the session handle it. It reports false, with why, if the
+// connection ends instead.
+func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason string, ok bool) {
+	first := c.first
+	c.first = false
+	idle := time.Since(asked)
+	var ne net.Error
+	if first && errors.As(err, &ne) && ne.Timeout() {
+		c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
+		return "no first message", false
 	}
+	if err != nil {
+		return readError(err), false
+	}
+	if first {
+		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	}
+	buf := messageBuffers.Get().(*[]byte)
+	data, err := readMessage(r, (*buf)[:0], c.cfg.MaxMessageSize)
+	*buf = data[:0]
+	if err != nil {
+		messageBuffers.Put(buf)
+		return readError(err), false
+	}
+	c.in.Add(1)
+	c.cfg.Observer.MessageIn()
+	if int64(len(data)) > c.cfg.MaxMessageSize {
+		messageBuffers.Put(buf)
+		c.closeFor(protocol.CloseTooBig, c.cfg.MaxMessageSize)
+		return "message too big", false
+	}
+	if c.log.Enabled(context.Background(), slog.LevelDebug) {
+		c.log.Debug("message in", "conn", c.id, "data", redact(data), "binary", kind == websocket.BinaryMessage)
+	}
+	now := time.Now()
+	wait := c.limit.take(now)
+	switch {
+	case wait == 0:
+		c.behind = time.Time{}
+	case c.behind.IsZero() || idle > time.Millisecond:
+		// The reader waited for this message: the client was not
+		// ahead until now.
+		c.behind = now
+	}
+	if wait > 0 && now.Add(wait).Sub(c.behind) > c.cfg.MaxBacklog {
+		c.closeFor(protocol.CloseTooMany)
+		return "too many messages", false
+	}
+	if !c.pause(wait) || !c.roomToAnswer() {
+		messageBuffers.Put(buf)
+		return "closed while pacing", false
+	}
+	c.handle(kind, data)
+	messageBuffers.Put(buf)
+	return "", true
 }
 
 // handle has the client handle one message, then writes what it queued.
-func (c *conn) handle(client *session.Client, kind int, data []byte) {
+func (c *conn) handle(kind int, data []byte) {
+	client := c.client
 	c.mu.Lock()
 	c.handling = true
 	c.mu.Unlock()
