@@ -48,7 +48,8 @@ func (e *Feed) hand(n news) {
 // to use, and it is safe for concurrent use.
 type serial[T any] struct {
 	mu      sync.Mutex
-	queue   []T
+	queue   []T // from head on; its room is kept when it empties
+	head    int
 	running bool
 }
 
@@ -68,13 +69,15 @@ func (q *serial[T]) post(v T, f func(T)) {
 func (q *serial[T]) hand(f func(T)) {
 	for {
 		q.mu.Lock()
-		if len(q.queue) == 0 {
+		if q.head == len(q.queue) {
+			clear(q.queue)
+			q.queue, q.head = q.queue[:0], 0
 			q.running = false
 			q.mu.Unlock()
 			return
 		}
-		v := q.queue[0]
-		q.queue = q.queue[1:]
+		v := q.queue[q.head]
+		q.head++
 		q.mu.Unlock()
 		f(v)
 	}
