@@ -478,6 +478,7 @@ type conn struct {
 	limit  bucket    // the client's pace
 	behind time.Time // since when the client has kept the reader waiting
 	first  bool      // no message was read yet
+	fresh  bool      // the last message came after a pause: read on a fresh goroutine
 
 	mu        sync.Mutex
 	queue     []outgoing    // entries for the writer, from head on
@@ -708,24 +709,36 @@ func (c *conn) serve() {
 	c.read()
 }
 
-// read reads and handles the next message, then hands reading over to a
-// fresh goroutine and ends; once reading ends, it ends the connection. A
-// goroutine's stack grows to what handling a message takes (the session, the
-// Store) and shrinks only at a garbage collection, if ever: a fresh one waits
-// for the next message on the least stack, which is most of what an idle
-// connection holds.
+// read reads and handles the client's messages; once reading ends, it ends
+// the connection.
 //
-// It waits for the message itself, and no deeper than gorilla does: the
-// least stack a waiting connection can hold.
+// A goroutine's stack grows to what handling a message takes (the session,
+// the Store: 8 KiB) and does not shrink while it waits, which is most of what
+// an idle connection would hold. So after a message that came after a pause
+// (freshAfter), or the first one, as a person's moves come, reading goes on
+// on a fresh goroutine, which waits on a small stack (4 KiB: what gorilla's
+// read takes), and this one ends. Fresh, it grows again at the next message,
+// a copy of the stack: a client that sends messages back to back keeps its
+// goroutine and does not pay it at every message.
 func (c *conn) read() {
-	asked := time.Now()
-	kind, r, err := c.ws.NextReader()
-	if reason, ok := c.gotSafely(kind, r, err, asked); !ok {
-		c.finish(reason)
-		return
+	for {
+		asked := time.Now()
+		kind, r, err := c.ws.NextReader()
+		reason, ok := c.gotSafely(kind, r, err, asked)
+		switch {
+		case !ok:
+			c.finish(reason)
+			return
+		case c.fresh:
+			go c.read()
+			return
+		}
 	}
-	go c.read()
 }
+
+// freshAfter is the pause before a message after which its reader hands
+// reading over to a fresh goroutine: the client is likely to pause again.
+const freshAfter = 100 * time.Millisecond
 
 // finish ends the connection once reading has ended, for reason: it waits for
 // the last writer and the client's closing frame, and uncounts it.
@@ -794,6 +807,7 @@ func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason st
 	first := c.first
 	c.first = false
 	idle := time.Since(asked)
+	c.fresh = first || idle > freshAfter
 	var ne net.Error
 	if first && errors.As(err, &ne) && ne.Timeout() {
 		c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
