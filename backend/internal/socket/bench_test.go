@@ -1,6 +1,7 @@
 package socket_test
 
 import (
+	"runtime/metrics"
 	"testing"
 
 	"github.com/connect4go/connect4/backend/internal/socket"
@@ -37,6 +38,14 @@ func BenchmarkMoveOverSocket(b *testing.B) {
 	}
 	roundTrip([]byte(`{"type":"init","mode":"hotseat","version":2}`), 1)
 	b.ReportAllocs()
+	// The goroutines started a move: a writer, a feed's, a fresh reader.
+	created := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(created)
+	before := created[0].Value.Uint64()
+	defer func() {
+		metrics.Read(created)
+		b.ReportMetric(float64(created[0].Value.Uint64()-before)/float64(b.N), "goroutines/op")
+	}()
 	b.ResetTimer()
 	for i := range b.N {
 		n := i % len(drawn)
