@@ -15,12 +15,7 @@ import (
 // as an upper bound of the server's.
 func BenchmarkMoveOverSocket(b *testing.B) {
 	_, url := start(b, socket.Config{MessageRate: -1})
-	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	defer ws.Close()
+	ws := dial(b, url)
 	drawn := []int{0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 2, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3, 2, 4, 5, 4, 5, 4, 5, 5, 4, 5, 4, 5, 4, 6, 6, 6, 6, 6, 6}
 	var plays [7][]byte
 	for c := range plays {

@@ -72,7 +72,7 @@ func (l wrapListener) Accept() (net.Conn, error) {
 }
 
 // dial opens a game socket, closed at the end of the test.
-func dial(t *testing.T, url string) *websocket.Conn {
+func dial(t testing.TB, url string) *websocket.Conn {
 	t.Helper()
 	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
