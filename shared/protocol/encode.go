@@ -56,16 +56,21 @@ func EncodeCommand(c Command) ([]byte, error) {
 }
 
 // EncodeEvent returns the JSON of e.
-func EncodeEvent(e Event) ([]byte, error) {
+func EncodeEvent(e Event) ([]byte, error) { return AppendEvent(make([]byte, 0, 64), e) }
+
+// AppendEvent appends the JSON of e to b and returns the extended buffer, as
+// strconv's Append functions do: a sender that reuses its buffers encodes
+// without allocating.
+func AppendEvent(b []byte, e Event) ([]byte, error) {
 	switch e := e.(type) {
 	case Played:
-		o := newObject("play")
+		o := appendObject(b, "play")
 		o.string("player", e.Player.String())
 		o.int("column", e.Column)
 		o.int("row", e.Row)
 		return o.done(), nil
 	case Win:
-		o := newObject("win")
+		o := appendObject(b, "win")
 		o.string("player", e.Player.String())
 		o.b = append(o.b, `,"cells":[`...)
 		for i, c := range e.Cells {
@@ -81,15 +86,15 @@ func EncodeEvent(e Event) ([]byte, error) {
 		o.b = append(o.b, ']')
 		return o.done(), nil
 	case Draw:
-		o := newObject("draw")
+		o := appendObject(b, "draw")
 		return o.done(), nil
 	case Error:
-		o := newObject("error")
+		o := appendObject(b, "error")
 		o.string("message", e.Message)
 		o.stringIf("watch", e.Watch)
 		return o.done(), nil
 	case Started:
-		o := newObject("init")
+		o := appendObject(b, "init")
 		o.stringIf("join", e.Join)
 		o.string("watch", e.Watch)
 		o.stringIf("mode", string(e.Mode))
@@ -99,17 +104,17 @@ func EncodeEvent(e Event) ([]byte, error) {
 		o.stringIf("clock", e.Clock.String())
 		return o.done(), nil
 	case Snapshot:
-		o := newObject("snapshot")
+		o := appendObject(b, "snapshot")
 		o.columns("moves", e.Moves)
 		return o.done(), nil
 	case Archived:
-		o := newObject("archived")
+		o := appendObject(b, "archived")
 		o.string("watch", e.Watch)
 		o.string("mode", string(e.Mode))
 		o.columns("moves", e.Moves)
 		return o.done(), nil
 	case Presence:
-		o := newObject("presence")
+		o := appendObject(b, "presence")
 		o.string("player", e.Player.String())
 		o.bool("online", e.Online)
 		if !e.Online {
@@ -117,18 +122,18 @@ func EncodeEvent(e Event) ([]byte, error) {
 		}
 		return o.done(), nil
 	case RematchOffer:
-		o := newObject("rematch")
+		o := appendObject(b, "rematch")
 		o.string("player", e.Player.String())
 		return o.done(), nil
 	case Abandoned:
-		o := newObject("abandoned")
+		o := appendObject(b, "abandoned")
 		o.string("player", e.Player.String())
 		return o.done(), nil
 	case Pong:
-		o := newObject("pong")
+		o := appendObject(b, "pong")
 		return o.done(), nil
 	case Seeking:
-		o := newObject("seeking")
+		o := appendObject(b, "seeking")
 		o.int("since", int(e.Since.UnixMilli()))
 		o.int("playing", e.Playing)
 		if e.Offer {
@@ -136,20 +141,20 @@ func EncodeEvent(e Event) ([]byte, error) {
 		}
 		return o.done(), nil
 	case Cancelled:
-		o := newObject("cancelled")
+		o := appendObject(b, "cancelled")
 		return o.done(), nil
 	case Clock:
-		o := newObject("clock")
+		o := appendObject(b, "clock")
 		o.int("red", int(e.Red.Milliseconds()))
 		o.int("yellow", int(e.Yellow.Milliseconds()))
 		o.stringIf("running", playerName(e.Running))
 		return o.done(), nil
 	case Timeout:
-		o := newObject("timeout")
+		o := appendObject(b, "timeout")
 		o.string("player", e.Player.String())
 		return o.done(), nil
 	case Lobby:
-		o := newObject("lobby")
+		o := appendObject(b, "lobby")
 		o.int("playing", e.Playing)
 		o.key("games")
 		o.b = append(o.b, '[')
@@ -180,9 +185,11 @@ func playerName(p connect4.Player) string {
 // object writes a JSON object, members in the order given, the type first.
 type object struct{ b []byte }
 
-func newObject(typ string) object {
-	o := object{b: make([]byte, 0, 64)}
-	o.b = append(o.b, `{"type":`...)
+func newObject(typ string) object { return appendObject(make([]byte, 0, 64), typ) }
+
+// appendObject starts an object after what b holds.
+func appendObject(b []byte, typ string) object {
+	o := object{b: append(b, `{"type":`...)}
 	o.b = appendString(o.b, typ)
 	return o
 }

@@ -25,6 +25,7 @@ type Metrics struct {
 	moves       *prometheus.CounterVec
 	errors      *prometheus.CounterVec
 	messages    *prometheus.CounterVec
+	in, out     prometheus.Counter // messages' series, resolved once: one is counted every message
 	moveSeconds prometheus.Histogram
 	computer    *prometheus.CounterVec
 	store       storeMetrics
@@ -76,6 +77,7 @@ func New(server string) *Metrics {
 		Name: "connect4_computer_moves_total",
 		Help: "Moves of the computer, by level and by how they were chosen: rule, chance, lookahead, book, solver or deepening (perfect's fallback when the solve runs out of time).",
 	}, "level", "source")
+	m.in, m.out = m.messages.WithLabelValues("in"), m.messages.WithLabelValues("out")
 	m.store = newStoreMetrics(f)
 	f.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -135,10 +137,10 @@ func (m *Metrics) ConnectionOpened() { m.connections.Inc() }
 func (m *Metrics) ConnectionClosed() { m.connections.Dec() }
 
 // MessageIn implements socket.Observer.
-func (m *Metrics) MessageIn() { m.messages.WithLabelValues("in").Inc() }
+func (m *Metrics) MessageIn() { m.in.Inc() }
 
 // MessageOut implements socket.Observer.
-func (m *Metrics) MessageOut() { m.messages.WithLabelValues("out").Inc() }
+func (m *Metrics) MessageOut() { m.out.Inc() }
 
 // MoveServed implements socket.Observer.
 func (m *Metrics) MoveServed(d time.Duration) { m.moveSeconds.Observe(d.Seconds()) }

@@ -328,7 +328,9 @@ func (st *state) apply(r Record) []effect {
 		if err != nil {
 			return nil // the Store's order makes it impossible
 		}
-		fx := []effect{{op: moveMade}}
+		// Room for what most moves make (the move, its event, the
+		// computer's turn): one allocation, not a growth at each append.
+		fx := append(make([]effect, 0, 4), effect{op: moveMade})
 		for _, e := range protocol.Result(&st.game, mv) {
 			fx = append(fx, effect{op: tell, event: e})
 		}

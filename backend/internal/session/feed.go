@@ -15,7 +15,18 @@ import (
 // concurrent use.
 type Feed struct {
 	f    Follower
+	own  appender // f, if it appends records itself
 	news serial[news]
+}
+
+// appender is a Follower that appends records itself: news of records it is
+// appending need not be handed to it (a match, whose own appends a Store in
+// this process publishes while it waits for the Store).
+type appender interface {
+	// appending reports whether the follower is appending records that
+	// end at position end. If it is, it takes news of them as had: should
+	// its append fail, it catches up with the Store.
+	appending(end int) bool
 }
 
 // news is what a follower is told: records appended, or to resync (recs nil).
@@ -25,10 +36,18 @@ type news struct {
 }
 
 // NewFeed returns a Feed that hands news to f.
-func NewFeed(f Follower) *Feed { return &Feed{f: f} }
+func NewFeed(f Follower) *Feed {
+	own, _ := f.(appender)
+	return &Feed{f: f, own: own}
+}
 
 // Appended queues the records appended from position at for the follower.
-func (e *Feed) Appended(at int, recs []Record) { e.news.post(news{at: at, recs: recs}, e.hand) }
+func (e *Feed) Appended(at int, recs []Record) {
+	if e.own != nil && e.own.appending(at+len(recs)) {
+		return // its own, or another's that makes its own fail
+	}
+	e.news.post(news{at: at, recs: recs}, e.hand)
+}
 
 // Resync queues a resync for the follower.
 func (e *Feed) Resync() { e.news.post(news{}, e.hand) }
@@ -48,7 +67,8 @@ func (e *Feed) hand(n news) {
 // to use, and it is safe for concurrent use.
 type serial[T any] struct {
 	mu      sync.Mutex
-	queue   []T
+	queue   []T // from head on; its room is kept when it empties
+	head    int
 	running bool
 }
 
@@ -68,13 +88,15 @@ func (q *serial[T]) post(v T, f func(T)) {
 func (q *serial[T]) hand(f func(T)) {
 	for {
 		q.mu.Lock()
-		if len(q.queue) == 0 {
+		if q.head == len(q.queue) {
+			clear(q.queue)
+			q.queue, q.head = q.queue[:0], 0
 			q.running = false
 			q.mu.Unlock()
 			return
 		}
-		v := q.queue[0]
-		q.queue = q.queue[1:]
+		v := q.queue[q.head]
+		q.head++
 		q.mu.Unlock()
 		f(v)
 	}

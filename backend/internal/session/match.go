@@ -61,6 +61,11 @@ type match struct {
 	// to tell without the lock whether the game moved on: it changes with
 	// every Moved, NewRound and Closed record.
 	moved atomic.Uint64
+	// pending is where the records that do is appending end, 0 when it
+	// appends none; skipped is set when news of records ending there was
+	// let go (see [match.appending]).
+	pending atomic.Int64
+	skipped atomic.Bool
 }
 
 // seatHere is what this server has of a seat besides its state: the client
@@ -197,8 +202,19 @@ func (m *match) do(decide func() ([]Record, error)) error {
 			return err
 		}
 		ctx, cancel := m.hub.storeContext()
+		m.pending.Store(int64(m.st.n + len(recs)))
 		err = m.hub.store.Append(ctx, m.id, m.st.n, recs...)
+		m.pending.Store(0)
 		cancel()
+		if m.skipped.Swap(false) && err != nil && (tries == 10 || !errors.Is(err, ErrConflict) && !errors.Is(err, ErrBehind) && !errors.Is(err, ErrNotFound)) {
+			// News of another's records ending where these would was let
+			// go, and the failure is not one that catches up below: catch
+			// up now. Should that fail too, the next append finds the
+			// match behind, and catches up then.
+			if err := m.catchUp(); err != nil {
+				m.hub.log.Warn("catching up after a failed append", "match", m.num, "err", err)
+			}
+		}
 		switch {
 		case err == nil:
 			for _, r := range recs {
@@ -294,6 +310,19 @@ func (m *match) Appended(at int, recs []Record) {
 		m.apply(r, false)
 	}
 	m.letGoIfEmpty()
+}
+
+// appending implements appender: while do appends records ending at end, a
+// Store in this process publishes them before it returns, and the news need
+// not wait for the lock that do holds. News of another's records ending
+// there means that this append fails: it catches up then, and the news is
+// let go too.
+func (m *match) appending(end int) bool {
+	if m.pending.Load() != int64(end) {
+		return false
+	}
+	m.skipped.Store(true)
+	return true
 }
 
 // Resync catches up with the Store; it implements Follower.

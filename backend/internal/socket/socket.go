@@ -1,10 +1,14 @@
 // Package socket carries the game over WebSocket connections with
 // github.com/gorilla/websocket, the only package of the server that imports it.
 //
-// Each connection has exactly one reader, the goroutine serving its HTTP request,
-// and one writer goroutine. The reader decodes each text frame into a command for
-// the connection's [session.Client]; the writer sends the events the session logic
-// queues, pings the peer, and writes the closing frame.
+// Each connection has one goroutine of its own, its reader, and a writer only
+// while it has something to write. The reader decodes each text frame into a
+// command for the connection's [session.Client], then writes the events that
+// the command queued for its own client. Events queued by anyone else (a move
+// of the opponent, a broadcast), the server's pings and the closing frame
+// start a short-lived writer goroutine, which writes until the queue is empty
+// and ends. One scheduler pings every connection of the server in turn. At
+// most one goroutine writes to a connection at a time.
 package socket
 
 import (
@@ -184,15 +188,27 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Buffer sizes: every event fits in one write buffer, and the largest message
-// allowed by default in a read buffer with its frame header.
+// Buffer sizes: every event fits in one write buffer. The read buffer holds a
+// frame's header and the messages of a game, which are a few dozen bytes; a
+// larger message is read in several goes. Small as it is, it is what an idle
+// connection holds.
 const (
-	readBufferSize  = 640
+	readBufferSize  = 256
 	writeBufferSize = 512
 )
 
-// writeBuffers lends write buffers to the connections while they write.
-var writeBuffers sync.Pool
+// pingSlots is how many slots the ping scheduler visits in a PingInterval: it
+// wakes that many times an interval, and pings the connections of one slot.
+const pingSlots = 16
+
+var (
+	// writeBuffers lends gorilla's write buffers to the connections while
+	// they write.
+	writeBuffers sync.Pool
+	// messageBuffers lends buffers to read a message into and to encode an
+	// event into, for the time it takes.
+	messageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+)
 
 // Server is the http.Handler of the game sockets. It is safe for concurrent use.
 type Server struct {
@@ -203,7 +219,8 @@ type Server struct {
 	ids      atomic.Uint64
 
 	mu        sync.Mutex
-	conns     map[*conn]struct{}
+	conns     *ring[*conn]   // the connections being served, in the ping scheduler's slots
+	pinging   chan struct{}  // closed to stop the ping scheduler; nil when it is not running
 	open      int            // connections admitted and not yet ended
 	perClient map[string]int // open connections by client address
 	opening   *netlimit.Rate // new connections by client address, or nil
@@ -218,7 +235,7 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 		hub:       hub,
 		log:       logger,
 		cfg:       cfg,
-		conns:     make(map[*conn]struct{}),
+		conns:     newRing[*conn](pingSlots),
 		perClient: make(map[string]int),
 	}
 	if cfg.ConnectionRate > 0 {
@@ -316,23 +333,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id:     s.ids.Add(1),
 		ws:     ws,
 		cfg:    &s.cfg,
-		send:   make(chan outgoing, s.cfg.SendQueue),
-		wrote:  make(chan struct{}, 1),
+		log:    s.log,
 		stop:   make(chan struct{}),
 		opened: time.Now(),
 	}
-	c.log = s.log.With("conn", c.id)
 	if !s.track(c) {
 		c.closeFor(protocol.CloseShutdown)
 	}
 	s.cfg.Observer.ConnectionOpened()
-	c.log.Info("connection opened", "remote", r.RemoteAddr, "client", client)
-	go func() {
-		defer s.release(client)
-		defer s.untrack(c)
-		defer s.cfg.Observer.ConnectionClosed()
-		c.serve(s.hub, client)
-	}()
+	c.log.Info("connection opened", "conn", c.id, "remote", r.RemoteAddr, "client", client)
+	c.srv, c.from = s, client
+	go c.serve()
 }
 
 // admit counts a new connection from client at now, or returns the HTTP status
@@ -370,19 +381,55 @@ func (s *Server) release(client string) {
 	s.done.Done()
 }
 
-// track adds c to the connections that Shutdown closes, unless the server is
-// already draining.
+// track adds c to the connections that the scheduler pings and Shutdown
+// closes, and starts the scheduler if it is the first; it reports false if
+// the server is already draining.
 func (s *Server) track(c *conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.conns[c] = struct{}{}
+	s.conns.add(c)
+	if s.pinging == nil {
+		s.pinging = make(chan struct{})
+		go s.ping(s.pinging)
+	}
 	return !s.draining
 }
 
+// untrack removes c from the connections, and stops the scheduler after the
+// last: no goroutine is left to a server without connections.
 func (s *Server) untrack(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.conns, c)
+	s.conns.remove(c)
+	if s.conns.len() == 0 && s.pinging != nil {
+		close(s.pinging)
+		s.pinging = nil
+	}
+}
+
+// ping is the server's one ping scheduler: it pings the connections of one
+// slot every PingInterval/pingSlots, so that each is pinged once a
+// PingInterval, until stop is closed. A ping is queued as a connection's
+// events are: the scheduler never waits for a slow client.
+func (s *Server) ping(stop chan struct{}) {
+	tick := time.NewTicker(s.cfg.PingInterval / pingSlots)
+	defer tick.Stop()
+	var due []*conn
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		s.mu.Lock()
+		due = s.conns.visit(due)
+		s.mu.Unlock()
+		for _, c := range due {
+			c.ping()
+		}
+		clear(due)
+		due = due[:0]
+	}
 }
 
 // Shutdown refuses new connections, closes every open one with code 1001 (going
@@ -391,10 +438,11 @@ func (s *Server) untrack(c *conn) {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.draining = true
-	for c := range s.conns {
+	conns := s.conns.all(nil)
+	s.mu.Unlock()
+	for _, c := range conns {
 		c.closeFor(protocol.CloseShutdown)
 	}
-	s.mu.Unlock()
 
 	ended := make(chan struct{})
 	go func() {
@@ -410,23 +458,43 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // conn is one WebSocket connection. It implements session.Conn.
+//
+// Whoever writes to it first claims it (writing): the reader, after each
+// message it handled, or a writer goroutine started for events queued by
+// others, a ping or the closing frame. While the reader handles a message,
+// what is queued waits for it to finish, and it writes it all.
 type conn struct {
 	id     uint64
 	ws     *websocket.Conn
+	srv    *Server
 	cfg    *Config
 	log    *slog.Logger
+	from   string // the client's address, as the limits key it
 	opened time.Time
+	stop   chan struct{} // closed when the connection must end
 
-	send  chan outgoing // events for the writer; never closed
-	wrote chan struct{} // ticks when the writer took an entry of send
+	// What the reader carries from one message to the next.
+	client *session.Client
+	limit  bucket    // the client's pace
+	behind time.Time // since when the client has kept the reader waiting
+	first  bool      // no message was read yet
+	fresh  bool      // the last message came after a pause: read on a fresh goroutine
 
-	stopOnce sync.Once
-	stop     chan struct{} // closed when the connection must end
-	close    []byte        // the closing frame the writer sends, if any
+	mu        sync.Mutex
+	queue     []outgoing    // entries for the writer, from head on
+	head      int           // the next entry of queue to write
+	writing   bool          // a goroutine is writing: the reader or a writer
+	handling  bool          // the reader handles a message, and will write after
+	pingDue   bool          // the scheduler asked for a ping
+	stopped   bool          // stop is closed
+	close     []byte        // the closing frame to send, if any
+	closeSent bool          // it was written
+	broken    bool          // a write failed: nothing more is written
+	waiter    chan struct{} // closed when the writer takes an entry or stops writing
 
 	in, out atomic.Int64 // messages read and written
 	// played holds when the last play was read, in Unix nanoseconds, until the
-	// writer has written the next event for it; 0 when none is pending.
+	// next event for it is written; 0 when none is pending.
 	played atomic.Int64
 }
 
@@ -439,19 +507,149 @@ type outgoing struct {
 	batch []protocol.Event
 }
 
-// Send queues e for the writer. A client too slow to keep up is dropped rather
+// Send queues e for the client. A client too slow to keep up is dropped rather
 // than waited for.
-func (c *conn) Send(e protocol.Event) { c.queue(outgoing{event: e}) }
+func (c *conn) Send(e protocol.Event) { c.queueUp(outgoing{event: e}) }
 
-// SendAll queues events for the writer as one entry of the queue.
-func (c *conn) SendAll(events []protocol.Event) { c.queue(outgoing{batch: events}) }
+// SendAll queues events for the client as one entry of the queue.
+func (c *conn) SendAll(events []protocol.Event) { c.queueUp(outgoing{batch: events}) }
 
-func (c *conn) queue(o outgoing) {
-	select {
-	case c.send <- o:
-	case <-c.stop:
-	default:
-		c.closeFor(protocol.CloseTooSlow)
+func (c *conn) queueUp(o outgoing) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.stopped:
+		return
+	case len(c.queue)-c.head >= c.cfg.SendQueue:
+		c.endLocked(closing(protocol.CloseTooSlow.Code(), protocol.CloseTooSlow.Reason()))
+		return
+	}
+	c.queue = append(c.queue, o)
+	c.kickLocked()
+}
+
+// ping queues a ping for the client, ahead of its events.
+func (c *conn) ping() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.stopped {
+		c.pingDue = true
+		c.kickLocked()
+	}
+}
+
+// kickLocked starts a writer for what is queued, unless someone writes
+// already or the reader will once it has handled its message. It must be
+// called with c.mu held.
+func (c *conn) kickLocked() {
+	if c.writing || c.handling || c.broken {
+		return
+	}
+	c.writing = true
+	go c.writer()
+}
+
+// writer writes what is queued, on a goroutine of its own, until nothing is.
+func (c *conn) writer() {
+	defer c.rescue("writer", nil)
+	c.flush()
+}
+
+// handled ends the reader's handling of a message: it writes what is queued
+// on the reader's goroutine, unless a writer is at it.
+func (c *conn) handled() {
+	c.mu.Lock()
+	c.handling = false
+	if c.writing || !c.pendingLocked() {
+		c.mu.Unlock()
+		return
+	}
+	c.writing = true
+	c.mu.Unlock()
+	c.flush()
+}
+
+// pendingLocked reports whether anything waits to be written. It must be
+// called with c.mu held.
+func (c *conn) pendingLocked() bool {
+	return !c.broken && (c.head < len(c.queue) || c.pingDue || c.close != nil && !c.closeSent)
+}
+
+// wakeLocked wakes whoever waits for the writer. It must be called with c.mu
+// held.
+func (c *conn) wakeLocked() {
+	if c.waiter != nil {
+		close(c.waiter)
+		c.waiter = nil
+	}
+}
+
+// waitLocked returns a channel closed when the writer next takes an entry or
+// stops writing. It must be called with c.mu held.
+func (c *conn) waitLocked() <-chan struct{} {
+	if c.waiter == nil {
+		c.waiter = make(chan struct{})
+	}
+	return c.waiter
+}
+
+// flush writes the ping due, the queued events and the closing frame due,
+// until there is nothing left, then gives up writing. The caller has claimed
+// c.writing.
+func (c *conn) flush() {
+	done := false
+	defer func() {
+		if !done { // a panic: let the connection end without this writer
+			c.mu.Lock()
+			c.writing, c.broken = false, true
+			c.wakeLocked()
+			c.mu.Unlock()
+		}
+	}()
+	for {
+		c.mu.Lock()
+		var (
+			o              outgoing
+			ping, closeNow bool
+		)
+		switch {
+		case c.broken:
+		case c.pingDue:
+			c.pingDue, ping = false, true
+		case c.head < len(c.queue):
+			o = c.queue[c.head]
+			c.queue[c.head] = outgoing{}
+			if c.head++; c.head == len(c.queue) {
+				c.queue, c.head = c.queue[:0], 0
+			}
+		case c.close != nil && !c.closeSent:
+			c.closeSent, closeNow = true, true
+		}
+		if !ping && !closeNow && o.event == nil && o.batch == nil {
+			c.writing = false
+			c.wakeLocked()
+			c.mu.Unlock()
+			done = true
+			return
+		}
+		c.wakeLocked()
+		msg := c.close
+		c.mu.Unlock()
+
+		var err error
+		switch {
+		case ping:
+			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.WriteTimeout))
+		case closeNow:
+			if err = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.cfg.WriteTimeout)); err == nil {
+				c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
+			}
+		default:
+			err = c.writeOutgoing(o)
+		}
+		if err != nil {
+			c.writeFailed(err)
+		}
 	}
 }
 
@@ -467,44 +665,105 @@ func (c *conn) closeFor(why protocol.Close, arg ...any) {
 // maxReason is the most a closing frame's reason may hold, in bytes.
 const maxReason = 123
 
-// closeWith ends the connection: the writer sends what is queued, then a closing
+// closeWith ends the connection: what is queued is written, then a closing
 // frame with code and reason. Only the first call counts.
-func (c *conn) closeWith(code int, reason string) {
+func (c *conn) closeWith(code int, reason string) { c.end(closing(code, reason)) }
+
+// closing returns the closing frame with code and reason, cut to fit.
+func closing(code int, reason string) []byte {
 	if len(reason) > maxReason {
 		reason = strings.ToValidUTF8(reason[:maxReason], "")
 	}
-	c.end(websocket.FormatCloseMessage(code, reason))
+	return websocket.FormatCloseMessage(code, reason)
 }
 
 // end stops the connection, sending closing frame msg if it is not nil.
 func (c *conn) end(msg []byte) {
-	c.stopOnce.Do(func() {
-		c.close = msg
-		close(c.stop)
-	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endLocked(msg)
 }
 
-// serve runs the reader on the calling goroutine and the writer on another, and
-// returns when both have finished.
-func (c *conn) serve(hub *session.Hub, from string) {
-	client := hub.Connect(c, from)
-	wrote := make(chan struct{})
-	go func() {
-		defer close(wrote)
-		defer c.rescue("writer", nil)
-		c.write()
-	}()
+// endLocked is end, with c.mu held. Only the first call counts.
+func (c *conn) endLocked(msg []byte) {
+	if c.stopped {
+		return
+	}
+	c.stopped = true
+	c.close = msg
+	close(c.stop)
+	if msg != nil {
+		c.kickLocked()
+	}
+}
 
-	reason := c.readSafely(client)
-	client.Close()
-	c.end(nil) // the reader is done: stop the writer if nothing else has
-	<-wrote
-	if c.close != nil {
+// serve serves the connection, from its first message to its end.
+func (c *conn) serve() {
+	c.client = c.srv.hub.Connect(c, c.from)
+	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	})
+	c.limit = bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
+	c.first = true
+	c.read()
+}
+
+// read reads and handles the client's messages; once reading ends, it ends
+// the connection.
+//
+// A goroutine's stack grows to what handling a message takes (the session,
+// the Store: 8 KiB) and does not shrink while it waits, which is most of what
+// an idle connection would hold. So after a message that came after a pause
+// (freshAfter), or the first one, as a person's moves come, reading goes on
+// on a fresh goroutine, which waits on a small stack (4 KiB: what gorilla's
+// read takes), and this one ends. Fresh, it grows again at the next message,
+// a copy of the stack: a client that sends messages back to back keeps its
+// goroutine and does not pay it at every message.
+func (c *conn) read() {
+	for {
+		asked := time.Now()
+		kind, r, err := c.ws.NextReader()
+		reason, ok := c.gotSafely(kind, r, err, asked)
+		switch {
+		case !ok:
+			c.finish(reason)
+			return
+		case c.fresh:
+			go c.read()
+			return
+		}
+	}
+}
+
+// freshAfter is the pause before a message after which its reader hands
+// reading over to a fresh goroutine: the client is likely to pause again.
+const freshAfter = 100 * time.Millisecond
+
+// finish ends the connection once reading has ended, for reason: it waits for
+// the last writer and the client's closing frame, and uncounts it.
+func (c *conn) finish(reason string) {
+	c.client.Close()
+	c.end(nil)  // the reader is done: stop the writer if nothing else has
+	c.handled() // what a panic in the handling left queued, and the closing frame
+	c.mu.Lock()
+	for c.writing {
+		w := c.waitLocked()
+		c.mu.Unlock()
+		<-w
+		c.mu.Lock()
+	}
+	drain := c.closeSent && !c.broken
+	c.mu.Unlock()
+	if drain {
 		c.drain()
 	}
 	c.ws.Close()
-	c.log.Info("connection closed", "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
+	c.log.Info("connection closed", "conn", c.id, "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
 		"duration", time.Since(c.opened).Round(time.Millisecond))
+	c.srv.cfg.Observer.ConnectionClosed()
+	c.srv.untrack(c)
+	c.srv.release(c.from)
 }
 
 // keys matches the keys and tokens in a message's JSON, which take a seat or
@@ -516,11 +775,11 @@ func redact(data []byte) string {
 	return keys.ReplaceAllString(string(data), `${1}…"`)
 }
 
-// readSafely is read, but a panic in it ends this connection only, with
+// gotSafely is got, but a panic in it ends this connection only, with
 // 1011, and is logged.
-func (c *conn) readSafely(client *session.Client) (reason string) {
+func (c *conn) gotSafely(kind int, r io.Reader, err error, asked time.Time) (reason string, ok bool) {
 	defer c.rescue("reader", &reason)
-	return c.read(client)
+	return c.got(kind, r, err, asked)
 }
 
 // rescue recovers a panic of the connection's goroutine named who: it logs
@@ -531,7 +790,7 @@ func (c *conn) rescue(who string, reason *string) {
 	if p == nil {
 		return
 	}
-	c.log.Error("panic in a connection", "goroutine", who, "panic", p, "stack", string(debug.Stack()))
+	c.log.Error("panic in a connection", "conn", c.id, "goroutine", who, "panic", p, "stack", string(debug.Stack()))
 	c.closeFor(protocol.CloseInternal)
 	if who == "writer" {
 		c.ws.NetConn().Close() // no writer is left to send the closing frame
@@ -541,76 +800,103 @@ func (c *conn) rescue(who string, reason *string) {
 	}
 }
 
-// read feeds the client's messages to the session until the connection ends, and
-// says why it ended.
-func (c *conn) read(client *session.Client) string {
-	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
-	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
-	})
-	limit := bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
-	var behind time.Time // since when the client has kept the reader waiting
-	for first := true; ; first = false {
-		asked := time.Now()
-		kind, r, err := c.ws.NextReader()
-		idle := time.Since(asked)
-		var ne net.Error
-		if first && errors.As(err, &ne) && ne.Timeout() {
-			c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
-			return "no first message"
-		}
-		if err != nil {
-			return readError(err)
-		}
-		if first {
-			c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
-		}
-		// Read one byte past the limit to tell a message of exactly the limit
-		// from a larger one, without ever holding more than that in memory.
-		data, err := io.ReadAll(io.LimitReader(r, c.cfg.MaxMessageSize+1))
-		if err != nil {
-			return readError(err)
-		}
-		c.in.Add(1)
-		c.cfg.Observer.MessageIn()
-		if int64(len(data)) > c.cfg.MaxMessageSize {
-			c.closeFor(protocol.CloseTooBig, c.cfg.MaxMessageSize)
-			return "message too big"
-		}
-		if c.log.Enabled(context.Background(), slog.LevelDebug) {
-			c.log.Debug("message in", "data", redact(data), "binary", kind == websocket.BinaryMessage)
-		}
-		now := time.Now()
-		wait := limit.take(now)
-		switch {
-		case wait == 0:
-			behind = time.Time{}
-		case behind.IsZero() || idle > time.Millisecond:
-			// The reader waited for this message: the client was not
-			// ahead until now.
-			behind = now
-		}
-		if wait > 0 && now.Add(wait).Sub(behind) > c.cfg.MaxBacklog {
-			c.closeFor(protocol.CloseTooMany)
-			return "too many messages"
-		}
-		if !c.pause(wait) || !c.roomToAnswer() {
-			return "closed while pacing"
-		}
-		if kind != websocket.TextMessage {
-			client.Refuse(protocol.ErrBinary)
-			continue
-		}
-		cmd, err := protocol.DecodeCommand(data)
-		if err != nil {
-			client.Refuse(err)
-			continue
-		}
+// got reads the message that NextReader, asked for it at asked, returned,
+// and has the session handle it. It reports false, with why, if the
+// connection ends instead.
+func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason string, ok bool) {
+	first := c.first
+	c.first = false
+	idle := time.Since(asked)
+	c.fresh = first || idle > freshAfter
+	var ne net.Error
+	if first && errors.As(err, &ne) && ne.Timeout() {
+		c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
+		return "no first message", false
+	}
+	if err != nil {
+		return readError(err), false
+	}
+	if first {
+		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+	}
+	buf := messageBuffers.Get().(*[]byte)
+	data, err := readMessage(r, (*buf)[:0], c.cfg.MaxMessageSize)
+	*buf = data[:0]
+	if err != nil {
+		messageBuffers.Put(buf)
+		return readError(err), false
+	}
+	c.in.Add(1)
+	c.cfg.Observer.MessageIn()
+	if int64(len(data)) > c.cfg.MaxMessageSize {
+		messageBuffers.Put(buf)
+		c.closeFor(protocol.CloseTooBig, c.cfg.MaxMessageSize)
+		return "message too big", false
+	}
+	if c.log.Enabled(context.Background(), slog.LevelDebug) {
+		c.log.Debug("message in", "conn", c.id, "data", redact(data), "binary", kind == websocket.BinaryMessage)
+	}
+	now := time.Now()
+	wait := c.limit.take(now)
+	switch {
+	case wait == 0:
+		c.behind = time.Time{}
+	case c.behind.IsZero() || idle > time.Millisecond:
+		// The reader waited for this message: the client was not
+		// ahead until now.
+		c.behind = now
+	}
+	if wait > 0 && now.Add(wait).Sub(c.behind) > c.cfg.MaxBacklog {
+		c.closeFor(protocol.CloseTooMany)
+		return "too many messages", false
+	}
+	if !c.pause(wait) || !c.roomToAnswer() {
+		messageBuffers.Put(buf)
+		return "closed while pacing", false
+	}
+	c.handle(kind, data)
+	messageBuffers.Put(buf)
+	return "", true
+}
+
+// handle has the client handle one message, then writes what it queued.
+func (c *conn) handle(kind int, data []byte) {
+	client := c.client
+	c.mu.Lock()
+	c.handling = true
+	c.mu.Unlock()
+	switch cmd, err := protocol.DecodeCommand(data); {
+	case kind != websocket.TextMessage:
+		client.Refuse(protocol.ErrBinary)
+	case err != nil:
+		client.Refuse(err)
+	default:
 		if _, ok := cmd.(protocol.Play); ok {
 			c.played.CompareAndSwap(0, time.Now().UnixNano())
 		}
 		client.Handle(cmd)
 	}
+	c.handled()
+}
+
+// readMessage appends what r holds to buf, up to one byte past limit, so that
+// a message of exactly the limit is told from a larger one without ever
+// holding more than that in memory.
+func readMessage(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 // bucket is a token bucket: it lets rate events a second through on average
@@ -660,21 +946,26 @@ func (c *conn) pause(d time.Duration) bool {
 // false if the connection stops meanwhile (a queue that the writer cannot
 // empty within WriteTimeout stops it).
 func (c *conn) roomToAnswer() bool {
-	if len(c.send) <= cap(c.send)/2 {
-		return true
-	}
-	t := time.NewTimer(c.cfg.WriteTimeout)
-	defer t.Stop()
-	for len(c.send) > cap(c.send)/2 {
+	var t *time.Timer
+	c.mu.Lock()
+	for len(c.queue)-c.head > c.cfg.SendQueue/2 {
+		w := c.waitLocked()
+		c.mu.Unlock()
+		if t == nil {
+			t = time.NewTimer(c.cfg.WriteTimeout)
+			defer t.Stop()
+		}
 		select {
-		case <-c.wrote:
+		case <-w:
 		case <-c.stop:
 			return false
 		case <-t.C:
 			c.closeFor(protocol.CloseTooSlow)
 			return false
 		}
+		c.mu.Lock()
 	}
+	c.mu.Unlock()
 	return true
 }
 
@@ -699,54 +990,6 @@ func readError(err error) string {
 	return err.Error()
 }
 
-// write sends queued events and pings until the connection stops, then flushes
-// what is queued and sends the closing frame.
-func (c *conn) write() {
-	ping := time.NewTicker(c.cfg.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case o := <-c.send:
-			select {
-			case c.wrote <- struct{}{}:
-			default:
-			}
-			if err := c.writeOutgoing(o); err != nil {
-				c.writeFailed(err)
-				return
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.WriteTimeout)); err != nil {
-				c.writeFailed(err)
-				return
-			}
-		case <-c.stop:
-			c.flush()
-			return
-		}
-	}
-}
-
-// flush writes the events still queued and the closing frame, if any, then
-// gives the client CloseGrace to answer before the reader gives up.
-func (c *conn) flush() {
-	for len(c.send) > 0 { // only this goroutine receives, so this never blocks
-		if err := c.writeOutgoing(<-c.send); err != nil {
-			c.writeFailed(err)
-			return
-		}
-	}
-	if c.close == nil {
-		return
-	}
-	deadline := time.Now().Add(c.cfg.WriteTimeout)
-	if err := c.ws.WriteControl(websocket.CloseMessage, c.close, deadline); err != nil {
-		c.writeFailed(err)
-		return
-	}
-	c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
-}
-
 // writeOutgoing writes the event or events of one entry of the queue.
 func (c *conn) writeOutgoing(o outgoing) error {
 	if o.event != nil {
@@ -760,13 +1003,17 @@ func (c *conn) writeOutgoing(o outgoing) error {
 	return nil
 }
 
+// writeEvent encodes e into a buffer of the pool and writes it.
 func (c *conn) writeEvent(e protocol.Event) error {
-	data, err := protocol.EncodeEvent(e)
+	buf := messageBuffers.Get().(*[]byte)
+	defer messageBuffers.Put(buf)
+	data, err := protocol.AppendEvent((*buf)[:0], e)
 	if err != nil {
 		return err
 	}
+	*buf = data[:0]
 	if c.log.Enabled(context.Background(), slog.LevelDebug) {
-		c.log.Debug("message out", "data", redact(data))
+		c.log.Debug("message out", "conn", c.id, "data", redact(data))
 	}
 	// Claim the pending play before writing: once written, the client may
 	// answer with its next play before this goroutine runs again.
@@ -786,7 +1033,12 @@ func (c *conn) writeEvent(e protocol.Event) error {
 // writeFailed stops the connection after a failed write: the peer is gone or
 // stuck, so cut it rather than wait for the reader's deadline.
 func (c *conn) writeFailed(err error) {
-	c.log.Debug("write failed", "err", err)
-	c.end(nil)
+	c.log.Debug("write failed", "conn", c.id, "err", err)
+	c.mu.Lock()
+	c.broken = true
+	clear(c.queue)
+	c.queue, c.head = nil, 0
+	c.endLocked(nil)
+	c.mu.Unlock()
 	c.ws.NetConn().Close()
 }

@@ -24,7 +24,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // start serves the game sockets on a loopback port for the length of the test.
-func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
+func start(t testing.TB, cfg socket.Config) (*socket.Server, string) {
 	t.Helper()
 	sockets, _, url := startWith(t, cfg, nil)
 	return sockets, url
@@ -33,7 +33,7 @@ func start(t *testing.T, cfg socket.Config) (*socket.Server, string) {
 // startWith is start with the hub's stats, and with a listener whose
 // connections wrap may change. The tests all connect from one address: they
 // have no limit on new connections or games per address unless cfg sets one.
-func startWith(t *testing.T, cfg socket.Config, wrap func(net.Conn) net.Conn) (*socket.Server, *session.Hub, string) {
+func startWith(t testing.TB, cfg socket.Config, wrap func(net.Conn) net.Conn) (*socket.Server, *session.Hub, string) {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if cfg.ConnectionRate == 0 {
@@ -72,7 +72,7 @@ func (l wrapListener) Accept() (net.Conn, error) {
 }
 
 // dial opens a game socket, closed at the end of the test.
-func dial(t *testing.T, url string) *websocket.Conn {
+func dial(t testing.TB, url string) *websocket.Conn {
 	t.Helper()
 	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {

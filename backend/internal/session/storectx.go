@@ -1,0 +1,83 @@
+package session
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// storeCtx is the context of one call to the Store: a deadline, whose timer
+// is made only if the Store asks for Done. The Stores in memory and on disk
+// only look at Err, so that a move pays for no timer; a Store that waits on
+// Done, such as Redis's, gets one. It implements context.Context.
+type storeCtx struct {
+	deadline time.Time
+
+	mu    sync.Mutex
+	done  chan struct{} // made by the first call of Done
+	timer *time.Timer   // closes done at the deadline
+	err   error         // why done is closed, once it is
+}
+
+// newStoreCtx returns the context of a call due by deadline, and the function
+// that ends it, which the caller must call once the call has returned.
+func newStoreCtx(deadline time.Time) (context.Context, context.CancelFunc) {
+	c := &storeCtx{deadline: deadline}
+	return c, c.cancel
+}
+
+// Deadline implements context.Context.
+func (c *storeCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+
+// Done implements context.Context.
+func (c *storeCtx) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+		switch d := time.Until(c.deadline); {
+		case c.err != nil:
+			close(c.done)
+		case d <= 0:
+			c.endLocked(context.DeadlineExceeded)
+		default:
+			c.timer = time.AfterFunc(d, func() { c.end(context.DeadlineExceeded) })
+		}
+	}
+	return c.done
+}
+
+// Err implements context.Context.
+func (c *storeCtx) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil && !time.Now().Before(c.deadline) {
+		c.endLocked(context.DeadlineExceeded)
+	}
+	return c.err
+}
+
+// Value implements context.Context: the context carries no values.
+func (c *storeCtx) Value(any) any { return nil }
+
+func (c *storeCtx) cancel() { c.end(context.Canceled) }
+
+func (c *storeCtx) end(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endLocked(err)
+}
+
+// endLocked ends the context with err, unless it has ended. c.mu is held.
+func (c *storeCtx) endLocked(err error) {
+	if c.err != nil {
+		return
+	}
+	c.err = err
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	if c.done != nil {
+		close(c.done)
+	}
+}
