@@ -170,5 +170,9 @@ func (s *State) archive(e protocol.Archived) {
 	s.mode, s.watch, s.player = e.Mode, e.Watch, connect4.NoPlayer
 	s.cur = round{board: *g, archived: true}
 	s.seats = [3]seat{}
-	s.say(s.summary(0, false) + " Its review is offered below the board.")
+	said := s.summary(0, false)
+	if s.Reviewable() {
+		said += " Its review is offered below the board."
+	}
+	s.say(said)
 }

@@ -150,6 +150,8 @@ func TestArchived(t *testing.T) {
 	}{
 		{"won", []int{0, 6, 0, 6, 0, 6, 0}, "Red wins!"},
 		{"abandoned", []int{3, 3}, "This game has ended."},
+		// A rematch agreed, then no move: no review to offer.
+		{"no move", []int{}, "This game has ended."},
 	}
 	for _, tt := range tests {
 		s := New(Page{Base: base, Query: "?watch=" + watch})
@@ -157,14 +159,15 @@ func TestArchived(t *testing.T) {
 		s.Opened()
 		s.Apply(protocol.Archived{Watch: watch, Mode: protocol.Friends, Moves: tt.moves})
 		v := s.View()
-		if v.Status != tt.status || v.Presence != "" || v.Playable || !v.Review || !v.Scores || v.Start {
+		review := len(tt.moves) > 0
+		if v.Status != tt.status || v.Presence != "" || v.Playable || v.Review != review || !v.Scores || v.Start {
 			t.Errorf("%s: status %q, presence %q, playable %v, review %v, scores %v, start %v",
 				tt.name, v.Status, v.Presence, v.Playable, v.Review, v.Scores, v.Start)
 		}
 		if ok, _ := s.Analysis(); !ok || !slices.Equal(s.Moves(), tt.moves) {
 			t.Errorf("%s: analysis %v, moves %v", tt.name, ok, s.Moves())
 		}
-		if !strings.HasSuffix(v.News[NewsKept-1], "Its review is offered below the board.") {
+		if strings.HasSuffix(v.News[NewsKept-1], "Its review is offered below the board.") != review {
 			t.Errorf("%s: announced %q", tt.name, v.News[NewsKept-1])
 		}
 	}
