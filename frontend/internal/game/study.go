@@ -94,7 +94,11 @@ func (s *State) Hint() ([]int, bool) {
 	if s.hinted && slices.Equal(moves, s.hintFor) {
 		return nil, false // asked already
 	}
-	s.hints++
+	if !slices.ContainsFunc(s.hintedAt, func(at []int) bool { return slices.Equal(at, moves) }) {
+		// Asked again, after a take-back, it counts once.
+		s.hints++
+		s.hintedAt = append(s.hintedAt, moves)
+	}
 	s.hinted, s.hintFor, s.hintColumn, s.hintText = true, moves, -1, ""
 	return moves, true
 }

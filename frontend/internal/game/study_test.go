@@ -172,3 +172,27 @@ func TestArchived(t *testing.T) {
 		}
 	}
 }
+
+// TestHintAfterTakeBack checks that a hint asked again for a position
+// hinted before a take-back counts once: each position asked counts one
+// hint (README).
+func TestHintAfterTakeBack(t *testing.T) {
+	s := versus(connect4.Yellow, plays(t, 3)...)
+	moves, ok := s.Hint()
+	if !ok {
+		t.Fatal("no hint on the player's turn")
+	}
+	s.Hinted(moves, 3, "draw")
+	s.Apply(protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1})
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 2})
+	if _, ok := s.Hint(); !ok || s.Hints() != 2 {
+		t.Fatalf("a hint for a new position: %v, hints %d, want 2", ok, s.Hints())
+	}
+	s.Apply(protocol.Snapshot{Moves: []int{3}}) // taken back
+	if moves, ok := s.Hint(); !ok || !slices.Equal(moves, []int{3}) {
+		t.Fatalf("the hint asked again after the take-back: %v, %v", moves, ok)
+	}
+	if s.Hints() != 2 {
+		t.Errorf("hints %d after a hint asked again for a position, want 2", s.Hints())
+	}
+}
