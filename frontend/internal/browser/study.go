@@ -29,7 +29,7 @@ import (
 //	<div class="study-bar">
 //	  <button class="scores-toggle" aria-pressed="false">Show scores</button> <button class="hint">Hint</button>
 //	  <button class="review-open">Review the game</button> <a class="analyse-link" href="?pos=4453">Open this position on an analysis board</a>
-//	  <p class="hint-text" role="status">Hint: column 4 (win in 9).</p> <p class="scores-note live-note">Scoring…</p>
+//	  <p class="hint-text">Hint: column 4 (win in 9).</p> <p class="scores-note live-note">Scoring…</p>
 //	</div>
 //
 // and, in place of the game or the start screen, the study itself, in the
@@ -323,7 +323,8 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 	s.hint = button("hint", "Hint")
 	s.reviewOpen = button("review-open", "Review the game")
 	s.analyse = withText(el("a", "analyse-link", "target", "_blank", "rel", "noopener"), "Open this position on an analysis board")
-	s.hintText = el("p", "hint-text", "role", "status")
+	// No live region: the announcer says the hint.
+	s.hintText = el("p", "hint-text")
 	s.liveNote = el("p", "scores-note live-note")
 	s.bar = el("div", "study-bar")
 	d.call(s.bar, "append", s.toggle, s.hint, s.reviewOpen, s.analyse, s.hintText, s.liveNote)

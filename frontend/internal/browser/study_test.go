@@ -356,6 +356,18 @@ func TestHintsCounted(t *testing.T) {
 	// The table's position after one stone: all draws but column 7, the
 	// most central first.
 	h.waitText(".hint-text", "Hint: column 4 (draw).")
+	// The live region says the hint, once: the line beside the board is no
+	// second live region.
+	h.waitFor("live region", func() string {
+		last := get(t, h.query(".announcer"), "lastElementChild")
+		if last.IsNull() {
+			return ""
+		}
+		return h.text(last)
+	}, "Hint: column 4 (draw).")
+	if role := h.attr(h.query(".hint-text"), "role"); role != "<none>" {
+		t.Errorf("the hint's line has the role %q: the hint is said twice", role)
+	}
 	if got := h.attr(h.query(`.board .column[data-column="3"]`), "class"); got != "column hint" {
 		t.Errorf("the hinted column has class %q", got)
 	}
