@@ -479,6 +479,11 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 	old := s.shown
 	text := func(el safejs.Value, t string) { d.text(el, t) }
 	hide := func(el safejs.Value, hidden bool) { d.set(el, "hidden", hidden) }
+	// A button with nothing to do is aria-disabled, not disabled: a
+	// disabled one loses the focus, and the keys with it.
+	off := func(el safejs.Value, disabled bool) {
+		d.call(el, "setAttribute", "aria-disabled", strconv.FormatBool(disabled))
+	}
 	textOrHide := func(el safejs.Value, t string) {
 		text(el, t)
 		hide(el, t == "")
@@ -557,18 +562,18 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 			}
 			d.set(s.columns[c], "className", class)
 			d.call(s.columns[c], "setAttribute", "aria-label", label)
-			d.set(s.columns[c], "disabled", v.Turn == connect4.NoPlayer || v.Full[c])
+			off(s.columns[c], v.Turn == connect4.NoPlayer || v.Full[c])
 		}
 		// After the end of the game there is nothing to score.
 		s.scores.paint(&d, v.Words, v.ScoresOn && v.Turn != connect4.NoPlayer, v.Best)
 		textOrHide(s.scoresNote, sv.scoresNote)
 		textOrHide(s.bestText, v.BestText)
-		d.set(s.first, "disabled", v.Cursor == 0)
-		d.set(s.back, "disabled", v.Cursor == 0)
-		d.set(s.forward, "disabled", v.Cursor == v.Len)
-		d.set(s.last, "disabled", v.Cursor == v.Len)
+		off(s.first, v.Cursor == 0)
+		off(s.back, v.Cursor == 0)
+		off(s.forward, v.Cursor == v.Len)
+		off(s.last, v.Cursor == v.Len)
 		pressed(s.studyToggle, v.ScoresOn)
-		d.set(s.best, "disabled", v.Turn == connect4.NoPlayer)
+		off(s.best, v.Turn == connect4.NoPlayer)
 		close := "Start screen"
 		if sv.back {
 			close = "Back to the game"
