@@ -358,13 +358,7 @@ func TestHintsCounted(t *testing.T) {
 	h.waitText(".hint-text", "Hint: column 4 (draw).")
 	// The live region says the hint, once: the line beside the board is no
 	// second live region.
-	h.waitFor("live region", func() string {
-		last := get(t, h.query(".announcer"), "lastElementChild")
-		if last.IsNull() {
-			return ""
-		}
-		return h.text(last)
-	}, "Hint: column 4 (draw).")
+	h.waitFor("live region", h.lastSaid, "Hint: column 4 (draw).")
 	if role := h.attr(h.query(".hint-text"), "role"); role != "<none>" {
 		t.Errorf("the hint's line has the role %q: the hint is said twice", role)
 	}
