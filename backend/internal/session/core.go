@@ -440,13 +440,23 @@ func firstPlayable(g *connect4.Game) int {
 }
 
 // lastGame returns a match that ended, as its header and records make it, as
-// an archived game: its last game's moves.
+// an archived game: its last game's moves, or the game's before when the
+// last never began (a rematch agreed, then no move), so that the game
+// played is the one reviewed.
 func lastGame(head Header, recs []Record) protocol.Archived {
 	st := newState(head)
+	var before []connect4.Move // the game before the last new one
 	for _, r := range recs {
+		round, moves := st.round, st.game.Moves()
 		st.apply(r)
+		if st.round != round {
+			before = moves
+		}
 	}
 	moves := st.game.Moves()
+	if len(moves) == 0 {
+		moves = before
+	}
 	columns := make([]int, len(moves))
 	for k, m := range moves {
 		columns[k] = m.Column

@@ -317,6 +317,13 @@ func TestLastGame(t *testing.T) {
 			append(append([]Record{joined}, won...), Record{Op: Offered, Seat: 1}, Record{Op: Offered, Seat: 0}, Record{Op: NewRound}, Record{Op: Moved, Column: 5}),
 			[]int{5},
 		},
+		{
+			"a rematch agreed, then no move: the game before",
+			friendsHead,
+			append(append([]Record{joined}, won...), Record{Op: Offered, Seat: 1}, Record{Op: Offered, Seat: 0}, Record{Op: Left, Seat: 1, At: until}, Record{Op: Abandoned, Seat: 1}),
+			[]int{0, 1, 0, 1, 0, 1, 0},
+		},
+		{"a new game against the computer, no move", Header{ID: "w", Mode: protocol.Computer, Token: "t0", Conn: "s/c0"}, append(moves(3, 3, 4), Record{Op: NewRound}), []int{3, 3, 4}},
 		{"after a take-back", hot, append(moves(3, 3, 4), Record{Op: TookBack, Column: 1}), []int{3, 3}},
 		{"abandoned midway", friendsHead, append([]Record{joined, Record{Op: Moved, Column: 2}}, Record{Op: Left, Seat: 1, At: until}, Record{Op: Abandoned, Seat: 1}), []int{2}},
 	}

@@ -274,6 +274,16 @@ func (h *harness) dispatch(el safejs.Value, ctor, typ string, options map[string
 	call(h.t, el, "dispatchEvent", ev)
 }
 
+// lastSaid returns the live region's last news, or "".
+func (h *harness) lastSaid() string {
+	h.t.Helper()
+	last := get(h.t, h.query(".announcer"), "lastElementChild")
+	if last.IsNull() {
+		return ""
+	}
+	return h.text(last)
+}
+
 // click clicks el as a mouse does.
 func (h *harness) click(el safejs.Value) {
 	h.t.Helper()
@@ -1141,13 +1151,7 @@ func TestKeyboard(t *testing.T) {
 	key("Enter")
 	c.expectSent(t, `{"type":"play","column":0}`)
 	c.receive(`{"type":"play","player":"red","column":0,"row":0}`)
-	h.waitFor("live region", func() string {
-		last := get(t, h.query(".announcer"), "lastElementChild")
-		if last.IsNull() {
-			return ""
-		}
-		return h.text(last)
-	}, "Red played column 1, row 1. Yellow to play")
+	h.waitFor("live region", h.lastSaid, "Red played column 1, row 1. Yellow to play")
 	h.waitText(`.column[data-column="0"]`, "")
 	if got := h.attr(h.query(`.column[data-column="0"]`), "aria-label"); got != "Column 1: red; 5 free" {
 		t.Errorf("column 1 is named %q", got)

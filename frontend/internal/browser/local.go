@@ -66,9 +66,10 @@ func (c *localConn) close() {
 }
 
 // thought plays the computer's move that the brain found, or says that it
-// found none.
+// found none. An answer at another level is for an earlier game played
+// alone, which asked the same brain: it is not this game's.
 func (c *localConn) thought(t thought) {
-	if c.closed {
+	if c.closed || t.level != c.match.Level() {
 		return
 	}
 	if t.err != nil {

@@ -77,3 +77,38 @@ func TestPlayAlone(t *testing.T) {
 	h.waitText(".notice", local.ComputerFailed)
 	h.noConn(50 * time.Millisecond)
 }
+
+// TestPlayAloneStaleMove checks that the computer's move asked for in a game
+// played alone, and found after the player left it, is not played in the
+// next game played alone, at another level, from the same position: that
+// game waits for its own.
+func TestPlayAloneStaleMove(t *testing.T) {
+	b := &fakeBrain{asked: make(chan thought, 4)}
+	h := startWith(t, "", "", func(c *config) {
+		c.brain = func(push func(any)) brain { b.push = push; return b }
+	})
+	startAlone := func(level string) thought {
+		h.click(h.query("button.computer"))
+		h.choose("level", level)
+		h.choose("colour", "yellow")
+		h.click(h.query("button.start-computer"))
+		h.conn().drop(1006, "") // the server cannot be reached
+		q := b.question(t)
+		if q.moves != "" || q.level != level {
+			t.Fatalf("asked for the move in %q at %q", q.moves, q.level)
+		}
+		h.waitStatus("The computer is thinking…", "status turn red thinking")
+		return q
+	}
+	easy := startAlone("easy")
+	h.click(h.query("button.home"))
+	h.waitShown(".start", true)
+	perfect := startAlone("perfect")
+
+	easy.column = 0 // the first game's move comes late
+	b.push(easy)
+	perfect.column = 3
+	b.push(perfect)
+	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
+	h.waitClass("cell (0, 0)", h.cell(0, 0), "cell empty")
+}

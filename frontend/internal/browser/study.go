@@ -29,7 +29,7 @@ import (
 //	<div class="study-bar">
 //	  <button class="scores-toggle" aria-pressed="false">Show scores</button> <button class="hint">Hint</button>
 //	  <button class="review-open">Review the game</button> <a class="analyse-link" href="?pos=4453">Open this position on an analysis board</a>
-//	  <p class="hint-text" role="status">Hint: column 4 (win in 9).</p> <p class="scores-note live-note">Scoring…</p>
+//	  <p class="hint-text">Hint: column 4 (win in 9).</p> <p class="scores-note live-note">Scoring…</p>
 //	</div>
 //
 // and, in place of the game or the start screen, the study itself, in the
@@ -323,7 +323,8 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 	s.hint = button("hint", "Hint")
 	s.reviewOpen = button("review-open", "Review the game")
 	s.analyse = withText(el("a", "analyse-link", "target", "_blank", "rel", "noopener"), "Open this position on an analysis board")
-	s.hintText = el("p", "hint-text", "role", "status")
+	// No live region: the announcer says the hint.
+	s.hintText = el("p", "hint-text")
 	s.liveNote = el("p", "scores-note live-note")
 	s.bar = el("div", "study-bar")
 	d.call(s.bar, "append", s.toggle, s.hint, s.reviewOpen, s.analyse, s.hintText, s.liveNote)
@@ -478,6 +479,11 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 	old := s.shown
 	text := func(el safejs.Value, t string) { d.text(el, t) }
 	hide := func(el safejs.Value, hidden bool) { d.set(el, "hidden", hidden) }
+	// A button with nothing to do is aria-disabled, not disabled: a
+	// disabled one loses the focus, and the keys with it.
+	off := func(el safejs.Value, disabled bool) {
+		d.call(el, "setAttribute", "aria-disabled", strconv.FormatBool(disabled))
+	}
 	textOrHide := func(el safejs.Value, t string) {
 		text(el, t)
 		hide(el, t == "")
@@ -556,18 +562,18 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 			}
 			d.set(s.columns[c], "className", class)
 			d.call(s.columns[c], "setAttribute", "aria-label", label)
-			d.set(s.columns[c], "disabled", v.Turn == connect4.NoPlayer || v.Full[c])
+			off(s.columns[c], v.Turn == connect4.NoPlayer || v.Full[c])
 		}
 		// After the end of the game there is nothing to score.
 		s.scores.paint(&d, v.Words, v.ScoresOn && v.Turn != connect4.NoPlayer, v.Best)
 		textOrHide(s.scoresNote, sv.scoresNote)
 		textOrHide(s.bestText, v.BestText)
-		d.set(s.first, "disabled", v.Cursor == 0)
-		d.set(s.back, "disabled", v.Cursor == 0)
-		d.set(s.forward, "disabled", v.Cursor == v.Len)
-		d.set(s.last, "disabled", v.Cursor == v.Len)
+		off(s.first, v.Cursor == 0)
+		off(s.back, v.Cursor == 0)
+		off(s.forward, v.Cursor == v.Len)
+		off(s.last, v.Cursor == v.Len)
 		pressed(s.studyToggle, v.ScoresOn)
-		d.set(s.best, "disabled", v.Turn == connect4.NoPlayer)
+		off(s.best, v.Turn == connect4.NoPlayer)
 		close := "Start screen"
 		if sv.back {
 			close = "Back to the game"

@@ -356,6 +356,12 @@ func TestHintsCounted(t *testing.T) {
 	// The table's position after one stone: all draws but column 7, the
 	// most central first.
 	h.waitText(".hint-text", "Hint: column 4 (draw).")
+	// The live region says the hint, once: the line beside the board is no
+	// second live region.
+	h.waitFor("live region", h.lastSaid, "Hint: column 4 (draw).")
+	if role := h.attr(h.query(".hint-text"), "role"); role != "<none>" {
+		t.Errorf("the hint's line has the role %q: the hint is said twice", role)
+	}
 	if got := h.attr(h.query(`.board .column[data-column="3"]`), "class"); got != "column hint" {
 		t.Errorf("the hinted column has class %q", got)
 	}
@@ -432,4 +438,56 @@ func TestReviewArchivedGame(t *testing.T) {
 	h.click(h.query("button.review-open"))
 	h.waitStudy(true)
 	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+}
+
+// TestStudyKeepsFocus checks that the keyboard keeps its place in the study
+// when the button it pressed has nothing more to do: "End" at the end, a
+// column filled up. A disabled button loses the focus to the page's body
+// (Chromium's focus fixup, at the next rendering), where the arrows no
+// longer step through the moves.
+func TestStudyKeepsFocus(t *testing.T) {
+	h := startWith(t, "?pos=1717171", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
+	h.waitStudy(true)
+	h.waitFor("address", h.addr.query, "?pos=1717171")
+	// Past a frame or two, in the study: the focus fixup has run by then.
+	inStudy := func(what string) {
+		t.Helper()
+		time.Sleep(200 * time.Millisecond)
+		el := get(t, global(t, "document"), "activeElement")
+		if el.IsNull() || !truthy(t, call(t, h.query(".study"), "contains", el)) {
+			t.Fatalf("%s: the focus left the study", what)
+		}
+	}
+	key := func(k string) {
+		el := get(t, global(t, "document"), "activeElement")
+		h.dispatch(el, "KeyboardEvent", "keydown", map[string]any{"key": k, "bubbles": true, "cancelable": true})
+	}
+	press := func(selector string) {
+		el := h.query(selector)
+		call(t, el, "focus")
+		h.click(el)
+	}
+
+	h.click(h.query("button.study-first"))
+	h.waitFor("address", h.addr.query, "?pos=")
+	press("button.study-last")
+	h.waitFor("address", h.addr.query, "?pos=1717171")
+	inStudy("End at the end")
+	if got := h.attr(h.query("button.study-last"), "aria-disabled"); got != "true" {
+		t.Errorf("End at the end: aria-disabled %q", got)
+	}
+	key("ArrowLeft")
+	h.waitFor("address", h.addr.query, "?pos=171717")
+
+	// Column 7 holds three; three more fill it.
+	for range 3 {
+		press(`.study-board .column[data-column="6"]`)
+	}
+	h.waitFor("address", h.addr.query, "?pos=171717777")
+	inStudy("a column filled")
+	if got := h.attr(h.query(`.study-board .column[data-column="6"]`), "aria-disabled"); got != "true" {
+		t.Errorf("a full column: aria-disabled %q", got)
+	}
+	key("ArrowLeft")
+	h.waitFor("address", h.addr.query, "?pos=17171777")
 }

@@ -203,6 +203,14 @@ func (b *webWorker) heard(w, event safejs.Value) {
 		b.push(withError(answer, errors.New(msg)))
 		return
 	}
+	// A value that is no number is no score nor column: the answer is
+	// wrong, not 0.
+	number := func(v safejs.Value) int {
+		if d.err == nil && v.Type() != safejs.TypeNumber {
+			d.err = errWorkerGone
+		}
+		return d.int(v)
+	}
 	switch a := answer.(type) {
 	case analysed:
 		scores := d.get(data, "scores")
@@ -211,11 +219,11 @@ func (b *webWorker) heard(w, event safejs.Value) {
 			if d.err == nil {
 				v, d.err = scores.Index(c)
 			}
-			a.scores[c] = d.int(v)
+			a.scores[c] = number(v)
 		}
 		answer = a
 	case thought:
-		a.column = d.int(d.get(data, "column"))
+		a.column = number(d.get(data, "column"))
 		answer = a
 	}
 	if d.err != nil {

@@ -185,3 +185,35 @@ func TestWorkerPair(t *testing.T) {
 		t.Fatalf("answer %#v, want the move", a)
 	}
 }
+
+// TestWorkerMalformedScores checks that an answer whose scores are not seven
+// numbers is an error, not a row of draws (a column without a number has no
+// score), and that a move without a column is an error, not column 1.
+func TestWorkerMalformedScores(t *testing.T) {
+	tests := []struct {
+		name, scores string
+	}{
+		{"too few", "[1, 2, 3]"},
+		{"none", "[]"},
+		{"not numbers", `["1", "2", "3", "4", "5", "6", "7"]`},
+		{"a null", "[1, 2, 3, null, 5, 6, 7]"},
+		{"not an array", "7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			script := `postMessage({type: "ready"}); onmessage = (e) => postMessage({id: e.data.id, scores: ` + tt.scores + `});`
+			b, answers := testWorker(t, scriptURL(t, script))
+			b.Analyze("4")
+			a, ok := next(t, answers).(analysed)
+			if !ok || a.moves != "4" || a.err == nil {
+				t.Errorf("answer %#v, want an error", a)
+			}
+		})
+	}
+	// Nor is a move without a column the first column.
+	b, answers := testWorker(t, scriptURL(t, `postMessage({type: "ready"}); onmessage = (e) => postMessage({id: e.data.id, column: "3"});`))
+	b.Think("4", "easy")
+	if a, ok := next(t, answers).(thought); !ok || a.err == nil || a.column != -1 {
+		t.Errorf("answer %#v, want an error", a)
+	}
+}

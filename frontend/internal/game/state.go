@@ -206,6 +206,7 @@ type State struct {
 	// The hints of a game against the computer: how many were taken, and
 	// the last, asked for the position of hintFor, its answer once it came.
 	hints      int
+	hintedAt   [][]int // the positions hinted, each counted once
 	hinted     bool
 	hintFor    []int
 	hintColumn int
@@ -654,7 +655,7 @@ func (s *State) enter(e protocol.Started) {
 	}
 	s.cur = round{}
 	if newRound {
-		s.hints, s.hinted = 0, false
+		s.hints, s.hintedAt, s.hinted = 0, nil, false
 	}
 	s.startClock(e.Clock)
 	s.desync = false

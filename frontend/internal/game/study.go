@@ -94,7 +94,11 @@ func (s *State) Hint() ([]int, bool) {
 	if s.hinted && slices.Equal(moves, s.hintFor) {
 		return nil, false // asked already
 	}
-	s.hints++
+	if !slices.ContainsFunc(s.hintedAt, func(at []int) bool { return slices.Equal(at, moves) }) {
+		// Asked again, after a take-back, it counts once.
+		s.hints++
+		s.hintedAt = append(s.hintedAt, moves)
+	}
 	s.hinted, s.hintFor, s.hintColumn, s.hintText = true, moves, -1, ""
 	return moves, true
 }
@@ -170,5 +174,9 @@ func (s *State) archive(e protocol.Archived) {
 	s.mode, s.watch, s.player = e.Mode, e.Watch, connect4.NoPlayer
 	s.cur = round{board: *g, archived: true}
 	s.seats = [3]seat{}
-	s.say(s.summary(0, false) + " Its review is offered below the board.")
+	said := s.summary(0, false)
+	if s.Reviewable() {
+		said += " Its review is offered below the board."
+	}
+	s.say(said)
 }

@@ -150,6 +150,8 @@ func TestArchived(t *testing.T) {
 	}{
 		{"won", []int{0, 6, 0, 6, 0, 6, 0}, "Red wins!"},
 		{"abandoned", []int{3, 3}, "This game has ended."},
+		// A rematch agreed, then no move: no review to offer.
+		{"no move", []int{}, "This game has ended."},
 	}
 	for _, tt := range tests {
 		s := New(Page{Base: base, Query: "?watch=" + watch})
@@ -157,15 +159,40 @@ func TestArchived(t *testing.T) {
 		s.Opened()
 		s.Apply(protocol.Archived{Watch: watch, Mode: protocol.Friends, Moves: tt.moves})
 		v := s.View()
-		if v.Status != tt.status || v.Presence != "" || v.Playable || !v.Review || !v.Scores || v.Start {
+		review := len(tt.moves) > 0
+		if v.Status != tt.status || v.Presence != "" || v.Playable || v.Review != review || !v.Scores || v.Start {
 			t.Errorf("%s: status %q, presence %q, playable %v, review %v, scores %v, start %v",
 				tt.name, v.Status, v.Presence, v.Playable, v.Review, v.Scores, v.Start)
 		}
 		if ok, _ := s.Analysis(); !ok || !slices.Equal(s.Moves(), tt.moves) {
 			t.Errorf("%s: analysis %v, moves %v", tt.name, ok, s.Moves())
 		}
-		if !strings.HasSuffix(v.News[NewsKept-1], "Its review is offered below the board.") {
+		if strings.HasSuffix(v.News[NewsKept-1], "Its review is offered below the board.") != review {
 			t.Errorf("%s: announced %q", tt.name, v.News[NewsKept-1])
 		}
+	}
+}
+
+// TestHintAfterTakeBack checks that a hint asked again for a position
+// hinted before a take-back counts once: each position asked counts one
+// hint (README).
+func TestHintAfterTakeBack(t *testing.T) {
+	s := versus(connect4.Yellow, plays(t, 3)...)
+	moves, ok := s.Hint()
+	if !ok {
+		t.Fatal("no hint on the player's turn")
+	}
+	s.Hinted(moves, 3, "draw")
+	s.Apply(protocol.Played{Player: connect4.Yellow, Column: 3, Row: 1})
+	s.Apply(protocol.Played{Player: connect4.Red, Column: 2})
+	if _, ok := s.Hint(); !ok || s.Hints() != 2 {
+		t.Fatalf("a hint for a new position: %v, hints %d, want 2", ok, s.Hints())
+	}
+	s.Apply(protocol.Snapshot{Moves: []int{3}}) // taken back
+	if moves, ok := s.Hint(); !ok || !slices.Equal(moves, []int{3}) {
+		t.Fatalf("the hint asked again after the take-back: %v, %v", moves, ok)
+	}
+	if s.Hints() != 2 {
+		t.Errorf("hints %d after a hint asked again for a position, want 2", s.Hints())
 	}
 }

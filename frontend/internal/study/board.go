@@ -236,6 +236,17 @@ func (b *Board) accuracy(p connect4.Player) (float64, bool) {
 	return analysis.Accuracy(moves, p)
 }
 
+// unscorable reports whether the brain could not score the position before
+// one of player p's moves: p's accuracy will not come.
+func (b *Board) unscorable(p connect4.Player) bool {
+	for n := range b.line {
+		if player(n) == p && b.failed[Name(b.line[:n])] {
+			return true
+		}
+	}
+	return false
+}
+
 // Percent returns an accuracy as the page shows it, rounded to a whole per
 // cent: "88%".
 func Percent(a float64) string {

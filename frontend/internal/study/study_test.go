@@ -434,3 +434,27 @@ func TestBoardModel(t *testing.T) {
 		})
 	})
 }
+
+// TestReviewUnscorable checks that a player's accuracy says it is not known
+// when the solver could not score a position before one of their moves,
+// rather than waiting for it for ever; the other player's still comes.
+func TestReviewUnscorable(t *testing.T) {
+	game := []int{0, 6, 0, 0}
+	b := study.New(game)
+	b.Review()
+	b.Ask()
+	for n := range game {
+		var err error
+		if n == 2 { // before red's second move
+			err = errors.New("worker: the position takes too long to solve in the browser")
+		}
+		b.Scored(study.Name(game[:n]), table[n], err)
+	}
+	v := b.View()
+	if v.Accuracy[connect4.Red] != study.NotKnown || v.Accuracy[connect4.Yellow] != "13%" {
+		t.Errorf("accuracy %q, want red's %q and yellow's 13%%", v.Accuracy, study.NotKnown)
+	}
+	if v.Moves[2].Label != "" || v.Moves[0].Label != "inaccuracy" {
+		t.Errorf("labels %+v", v.Moves[:4])
+	}
+}

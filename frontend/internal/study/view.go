@@ -48,13 +48,18 @@ type View struct {
 	Len    int
 	Cursor int
 	// Accuracy is each player's accuracy, indexed by Player ("88%"), once
-	// every move of theirs has its label; "" until then, or without a
-	// review. Hints counts the hints each player took.
+	// every move of theirs has its label; NotKnown if one of them cannot
+	// have it (the position before it could not be scored); "" until
+	// then, or without a review. Hints counts the hints each player took.
 	Accuracy [3]string
 	Hints    [3]int
 	// Query is the address of the position shown: "?pos=4453".
 	Query string
 }
+
+// NotKnown is the accuracy of a player one of whose moves has no label, the
+// position before it having no score: it will not come.
+const NotKnown = "not known"
 
 // Move is a move of the move list.
 type Move struct {
@@ -102,6 +107,8 @@ func (b *Board) View() View {
 		for _, p := range []connect4.Player{connect4.Red, connect4.Yellow} {
 			if a, ok := b.accuracy(p); ok {
 				v.Accuracy[p] = Percent(a)
+			} else if b.unscorable(p) {
+				v.Accuracy[p] = NotKnown
 			}
 		}
 	}
