@@ -50,7 +50,7 @@ import (
 //	    <button class="study-scores-toggle" aria-pressed="true">Show scores</button> <button class="show-best">Show the best move</button>
 //	    <button class="study-close">Back to the game</button>
 //	  </div>
-//	  <p class="accuracy">Accuracy: red 88%, yellow 13% · hints: 2</p>
+//	  <p class="accuracy">Accuracy: red 88%, yellow 13% (hints: 2)</p>
 //	  <ol class="move-list" aria-label="Moves"><li><button class="move" data-move="1" aria-current="step">1. red, column 4: best</button></li> …</ol>
 //	  <p class="study-help">…</p> <a class="study-link" href="?pos=4453">Link to this position</a>
 //	  <a class="review-link" href="?review=1717171">Link to this review</a>

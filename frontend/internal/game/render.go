@@ -172,6 +172,8 @@ func (s *State) role() (string, connect4.Player) {
 	switch {
 	case s.watch == "":
 		return "", connect4.NoPlayer
+	case s.cur.archived:
+		return archivedRole, connect4.NoPlayer
 	case s.spectator:
 		return "You are watching", connect4.NoPlayer
 	case twoPeople(s.mode) && s.player != connect4.NoPlayer:
@@ -215,8 +217,8 @@ func seconds(d time.Duration) int {
 
 // links fills in the invitation and the links to share.
 func (s *State) links(v *View) {
-	if s.watch == "" || s.inBrowser() {
-		return
+	if s.watch == "" || s.inBrowser() || s.cur.archived {
+		return // the review has its own link
 	}
 	v.WatchHref = "?watch=" + queryEscape(s.watch)
 	v.WatchLink = s.base + v.WatchHref

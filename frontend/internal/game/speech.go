@@ -119,11 +119,11 @@ func (s *State) summary(seen int, back bool) string {
 	case len(moves) == 0:
 		parts = append(parts, "New game.")
 	case len(moves) == 1:
-		parts = append(parts, "1 move so far: "+moveText(moves[0]))
+		parts = append(parts, "1 move"+s.soFar()+": "+moveText(moves[0]))
 	default:
 		reds := (len(moves) + 1) / 2
-		parts = append(parts, fmt.Sprintf("%d moves so far, %d red and %d yellow; the last: %s",
-			len(moves), reds, len(moves)-reds, moveText(moves[len(moves)-1])))
+		parts = append(parts, fmt.Sprintf("%d moves%s, %d red and %d yellow; the last: %s",
+			len(moves), s.soFar(), reds, len(moves)-reds, moveText(moves[len(moves)-1])))
 	}
 	status, _, _, _ := s.status()
 	parts = append(parts, status)
@@ -147,4 +147,13 @@ func presenceNews(p connect4.Player, was seat, online bool, grace time.Duration)
 		return name(p) + " lost their connection."
 	}
 	return ""
+}
+
+// soFar is what the summary says of the moves: " so far", but nothing of a
+// game from the archive, which is over.
+func (s *State) soFar() string {
+	if s.cur.archived {
+		return ""
+	}
+	return " so far"
 }

@@ -346,7 +346,8 @@ func (s *State) Retake() {
 // seat to take back), so that a connection opened for an older n is to be
 // closed and a new one opened.
 func (s *State) Dial() (n int, ok bool) {
-	return s.dials, s.hello != nil && s.stopped == "" && s.fault == "" && !s.now.Before(s.retryAt)
+	// A game from the archive has come whole: nothing more will.
+	return s.dials, s.hello != nil && s.stopped == "" && s.fault == "" && !s.cur.archived && !s.now.Before(s.retryAt)
 }
 
 // ServerURL returns the URL of the game server's WebSocket, to connect to when

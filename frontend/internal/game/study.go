@@ -23,6 +23,9 @@ const noHintText = "No hint: the solver could not answer."
 // archive, when its board shows no result.
 const archivedText = "This game has ended."
 
+// archivedRole is the role badge of a game from the server's archive.
+const archivedRole = "A game that ended"
+
 // analysisOff is what the page says to a player who asks for the scores
 // of a live game between two people.
 const analysisOff = "No analysis during a live game between two people: it would help one of them, whoever looks. It opens when the game ends."

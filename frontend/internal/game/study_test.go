@@ -170,6 +170,17 @@ func TestArchived(t *testing.T) {
 		if strings.HasSuffix(v.News[NewsKept-1], "Its review is offered below the board.") != review {
 			t.Errorf("%s: announced %q", tt.name, v.News[NewsKept-1])
 		}
+		// Over, and not presented as a live game: no connection kept,
+		// nothing to share but the review's own link, no "so far".
+		if _, ok := s.Dial(); ok {
+			t.Errorf("%s: the page still wants a connection", tt.name)
+		}
+		if v.Role != archivedRole || v.WatchLink != "" || v.Share {
+			t.Errorf("%s: role %q, watch link %q, share %v", tt.name, v.Role, v.WatchLink, v.Share)
+		}
+		if strings.Contains(v.News[NewsKept-1], "so far") {
+			t.Errorf("%s: announced %q", tt.name, v.News[NewsKept-1])
+		}
 	}
 }
 
