@@ -20,6 +20,12 @@ import (
 // hammered serves one connection on loopback and returns the client's end
 // and the server's conn for it.
 func hammered(t *testing.T, cfg Config) (*websocket.Conn, *conn) {
+	ws, c, _ := hammeredOn(t, cfg)
+	return ws, c
+}
+
+// hammeredOn is hammered, with the Server.
+func hammeredOn(t *testing.T, cfg Config) (*websocket.Conn, *conn, *Server) {
 	t.Helper()
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.ConnectionRate = -1
@@ -49,7 +55,7 @@ func hammered(t *testing.T, cfg Config) (*websocket.Conn, *conn) {
 	if len(conns) != 1 {
 		t.Fatalf("%d connections, want 1", len(conns))
 	}
-	return ws, conns[0]
+	return ws, conns[0], s
 }
 
 // tally checks the events that the senders queued: each once, and those of
@@ -201,5 +207,35 @@ func TestHammerCloseInTheMiddle(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A client that answers the closing frame with nothing but pongs, unasked,
+// is cut after CloseGrace all the same: it cannot hold Shutdown up.
+func TestPongsDoNotHoldAClosedConnection(t *testing.T) {
+	ws, _, s := hammeredOn(t, Config{CloseGrace: 100 * time.Millisecond, PongTimeout: 20 * time.Second, FirstMessageTimeout: 20 * time.Second})
+	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"type": "ping"}`)); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(stop)
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			if ws.WriteControl(websocket.PongMessage, nil, time.Now().Add(time.Second)) != nil {
+				return
+			}
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v: a closed connection was kept open by pongs", err)
 	}
 }
