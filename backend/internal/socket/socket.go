@@ -702,7 +702,8 @@ func (c *conn) serve() {
 	c.client = c.srv.hub.Connect(c, c.from)
 	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
 	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+		c.alive()
+		return nil
 	})
 	c.limit = bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
 	c.first = true
@@ -733,6 +734,17 @@ func (c *conn) read() {
 			go c.read()
 			return
 		}
+	}
+}
+
+// alive gives the client PongTimeout more to show a sign of life, unless
+// the closing frame is out: then CloseGrace, which its writer set, holds, and
+// nothing the client sends (a pong unasked) keeps the connection open.
+func (c *conn) alive() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closeSent {
+		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
 	}
 }
 
@@ -817,7 +829,7 @@ func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason st
 		return readError(err), false
 	}
 	if first {
-		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+		c.alive()
 	}
 	buf := messageBuffers.Get().(*[]byte)
 	data, err := readMessage(r, (*buf)[:0], c.cfg.MaxMessageSize)
