@@ -337,6 +337,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		stop:   make(chan struct{}),
 		opened: time.Now(),
 	}
+	// Before track: a closing frame that Shutdown has the writer send at
+	// once sets CloseGrace, which this must not undo.
+	ws.SetReadDeadline(time.Now().Add(min(s.cfg.FirstMessageTimeout, s.cfg.PongTimeout)))
 	if !s.track(c) {
 		c.closeFor(protocol.CloseShutdown)
 	}
@@ -700,7 +703,6 @@ func (c *conn) endLocked(msg []byte) {
 // serve serves the connection, from its first message to its end.
 func (c *conn) serve() {
 	c.client = c.srv.hub.Connect(c, c.from)
-	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
 	c.ws.SetPongHandler(func(string) error {
 		c.alive()
 		return nil
