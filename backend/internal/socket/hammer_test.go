@@ -239,3 +239,52 @@ func TestPongsDoNotHoldAClosedConnection(t *testing.T) {
 		t.Fatalf("Shutdown: %v: a closed connection was kept open by pongs", err)
 	}
 }
+
+// Connections come and go, and the last one of a moment stops the ping
+// scheduler, while the scheduler visits its slots every millisecond: every
+// connection is pinged, answers, and ends; Shutdown waits for them all.
+func TestHammerPingRing(t *testing.T) {
+	const conns = 40
+	_, _, s := hammeredOn(t, Config{PingInterval: 16 * time.Millisecond, PongTimeout: 5 * time.Second, MessageRate: -1, MaxConnectionsPerClient: -1})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	for i := range conns {
+		wg.Go(func() {
+			time.Sleep(time.Duration(i%8) * 3 * time.Millisecond)
+			ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer ws.Close()
+			// Pinged, the client answers and says goodbye; the server
+			// answers its closing frame.
+			ws.SetPingHandler(func(data string) error {
+				if err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second)); err != nil {
+					return err
+				}
+				return ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+			})
+			ws.WriteMessage(websocket.TextMessage, []byte(`{"type": "ping"}`))
+			ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+			for {
+				_, _, err := ws.ReadMessage()
+				if websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+					return
+				}
+				if err != nil {
+					errs <- fmt.Errorf("connection %d: %w", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
