@@ -288,3 +288,38 @@ func TestHammerPingRing(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A client that sends without reading anything, while others' events pour
+// in for it, is dropped: neither its reader, held back by the full queue,
+// nor the writer, stuck on its full socket, waits for it for good.
+func TestHammerClientThatNeverReads(t *testing.T) {
+	ws, c := hammered(t, Config{SendQueue: 8, WriteTimeout: 200 * time.Millisecond, MessageRate: -1})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		for range 100000 {
+			if ws.WriteMessage(websocket.TextMessage, []byte(`{"type": "ping"}`)) != nil {
+				return
+			}
+		}
+	})
+	padding := strings.Repeat("x", 400)
+	for range 4 {
+		wg.Go(func() {
+			for n := range 200000 {
+				select {
+				case <-c.stop:
+					return
+				default:
+				}
+				c.Send(protocol.Error{Message: fmt.Sprint(n, padding)})
+			}
+		})
+	}
+	select {
+	case <-c.stop:
+	case <-time.After(15 * time.Second):
+		t.Fatal("a client that reads nothing is still served")
+	}
+}
