@@ -323,3 +323,30 @@ func TestHammerClientThatNeverReads(t *testing.T) {
 		t.Fatal("a client that reads nothing is still served")
 	}
 }
+
+// A PingInterval shorter than the scheduler's slots, or below zero, does not
+// bring the server down: its connections are pinged, and answer.
+func TestTinyPingInterval(t *testing.T) {
+	for _, d := range []time.Duration{15 * time.Nanosecond, -time.Second} {
+		ws, _ := hammered(t, Config{PingInterval: d, MessageRate: -1})
+		pinged := make(chan struct{}, 1)
+		ws.SetPingHandler(func(data string) error {
+			select {
+			case pinged <- struct{}{}:
+			default:
+			}
+			return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		})
+		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for i := 0; len(pinged) == 0; i++ {
+			if i == 1000 {
+				t.Fatalf("PingInterval %v: no ping", d)
+			}
+			ws.WriteMessage(websocket.TextMessage, []byte(`{"type": "ping"}`))
+			if _, _, err := ws.ReadMessage(); err != nil { // its pong, and the pings before
+				t.Fatalf("PingInterval %v: %v", d, err)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
