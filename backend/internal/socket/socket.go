@@ -415,7 +415,9 @@ func (s *Server) untrack(c *conn) {
 // PingInterval, until stop is closed. A ping is queued as a connection's
 // events are: the scheduler never waits for a slow client.
 func (s *Server) ping(stop chan struct{}) {
-	tick := time.NewTicker(s.cfg.PingInterval / pingSlots)
+	// A millisecond at least: NewTicker panics at zero or below, and the
+	// scheduler must not spin.
+	tick := time.NewTicker(max(s.cfg.PingInterval/pingSlots, time.Millisecond))
 	defer tick.Stop()
 	var due []*conn
 	for {
