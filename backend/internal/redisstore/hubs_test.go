@@ -116,8 +116,9 @@ func friends(t *testing.T, a, b, c *session.Hub) (red, yellow, watcher client, s
 		t.Fatalf("init: %v", start)
 	}
 	yellow.Handle(protocol.Init{Join: start.Join, Version: protocol.Version})
-	if s, ok := yellow.next(t).(protocol.Started); !ok || s.Player != connect4.Yellow || s.Token == "" {
-		t.Fatalf("join: %v", s)
+	e := yellow.next(t)
+	if s, ok := e.(protocol.Started); !ok || s.Player != connect4.Yellow || s.Token == "" {
+		t.Fatalf("join: %#v", e)
 	}
 	yellow.expect(t, empty, protocol.Presence{Player: connect4.Red, Online: true})
 	red.expect(t, protocol.Presence{Player: connect4.Yellow, Online: true})

@@ -337,6 +337,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		stop:   make(chan struct{}),
 		opened: time.Now(),
 	}
+	// Before track: a closing frame that Shutdown has the writer send at
+	// once sets CloseGrace, which this must not undo.
+	ws.SetReadDeadline(time.Now().Add(min(s.cfg.FirstMessageTimeout, s.cfg.PongTimeout)))
 	if !s.track(c) {
 		c.closeFor(protocol.CloseShutdown)
 	}
@@ -412,7 +415,9 @@ func (s *Server) untrack(c *conn) {
 // PingInterval, until stop is closed. A ping is queued as a connection's
 // events are: the scheduler never waits for a slow client.
 func (s *Server) ping(stop chan struct{}) {
-	tick := time.NewTicker(s.cfg.PingInterval / pingSlots)
+	// A millisecond at least: NewTicker panics at zero or below, and the
+	// scheduler must not spin.
+	tick := time.NewTicker(max(s.cfg.PingInterval/pingSlots, time.Millisecond))
 	defer tick.Stop()
 	var due []*conn
 	for {
@@ -700,9 +705,9 @@ func (c *conn) endLocked(msg []byte) {
 // serve serves the connection, from its first message to its end.
 func (c *conn) serve() {
 	c.client = c.srv.hub.Connect(c, c.from)
-	c.ws.SetReadDeadline(time.Now().Add(min(c.cfg.FirstMessageTimeout, c.cfg.PongTimeout)))
 	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+		c.alive()
+		return nil
 	})
 	c.limit = bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
 	c.first = true
@@ -733,6 +738,17 @@ func (c *conn) read() {
 			go c.read()
 			return
 		}
+	}
+}
+
+// alive gives the client PongTimeout more to show a sign of life, unless
+// the closing frame is out: then CloseGrace, which its writer set, holds, and
+// nothing the client sends (a pong unasked) keeps the connection open.
+func (c *conn) alive() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closeSent {
+		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
 	}
 }
 
@@ -817,7 +833,7 @@ func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason st
 		return readError(err), false
 	}
 	if first {
-		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+		c.alive()
 	}
 	buf := messageBuffers.Get().(*[]byte)
 	data, err := readMessage(r, (*buf)[:0], c.cfg.MaxMessageSize)
