@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/connect4go/connect4/shared/solver"
-	"github.com/connect4go/connect4/shared/solver/internal/pons"
+	"github.com/connect4go/connect4/shared/solver/pons"
 )
 
 // benchSample is how many positions the benchmarks take from the two hard sets,

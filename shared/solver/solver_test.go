@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/shared/solver"
-	"github.com/connect4go/connect4/shared/solver/internal/pons"
+	"github.com/connect4go/connect4/shared/solver/pons"
 )
 
 // testTableBits keeps the tests' solvers small (8 MiB plus the stage tables):

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/connect4go/connect4/frontend/internal/worker"
 	"github.com/connect4go/connect4/shared/bot"
 	"github.com/connect4go/connect4/shared/solver"
+	"github.com/connect4go/connect4/shared/solver/pons"
 )
 
 var update = flag.Bool("update", false, "solve the sample again with the server's solver and rewrite testdata/scores")
@@ -24,9 +24,6 @@ var update = flag.Bool("update", false, "solve the sample again with the server'
 // benchmark sets with 12 stones or more, its score in the set, and the
 // scores of its seven columns by the server's solver (solver.New(0)).
 const golden = "testdata/scores"
-
-// ponsDir holds the benchmark sets, read only by -update.
-const ponsDir = "../../../shared/solver/testdata/pons"
 
 // sampleOf is how many positions -update takes from each set, evenly
 // spaced among those with 12 stones or more.
@@ -114,20 +111,19 @@ func writeGolden() error {
 	var b strings.Builder
 	s := solver.New(0)
 	for _, set := range sampleOf {
-		data, err := os.ReadFile(filepath.Join(ponsDir, set.set))
+		cases, err := pons.Load(set.set)
 		if err != nil {
 			return err
 		}
-		var lines []string
-		for line := range strings.Lines(string(data)) {
-			if moves, _, _ := strings.Cut(line, " "); len(moves) >= 12 {
-				lines = append(lines, strings.TrimSpace(line))
+		var long []pons.Case
+		for _, c := range cases {
+			if len(c.Moves) >= 12 {
+				long = append(long, c)
 			}
 		}
 		for i := range set.n {
-			line := lines[i*len(lines)/set.n]
-			moves, _, _ := strings.Cut(line, " ")
-			p, err := solver.FromMoves(moves)
+			c := long[i*len(long)/set.n]
+			p, err := solver.FromMoves(c.Moves)
 			if err != nil {
 				return err
 			}
@@ -135,7 +131,7 @@ func writeGolden() error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(&b, line)
+			fmt.Fprintf(&b, "%s %d", c.Moves, c.Score)
 			for _, v := range scores {
 				fmt.Fprintf(&b, " %d", v)
 			}

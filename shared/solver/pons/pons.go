@@ -1,6 +1,7 @@
-// Package pons loads Pascal Pons' Connect Four benchmark positions for the
-// solver's tests and benchmarks, from shared/solver/testdata/pons (see the
-// README.md there).
+// Package pons loads Pascal Pons' Connect Four benchmark positions for
+// tests and benchmarks (the solver's, and the page worker's sample of the
+// server's scores), from shared/solver/testdata/pons (see the README.md
+// there).
 package pons
 
 import (
@@ -33,7 +34,7 @@ type Case struct {
 // (which go test sets to the package directory: right for shared/solver).
 func Dir() string {
 	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		dir := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "pons")
+		dir := filepath.Join(filepath.Dir(file), "..", "testdata", "pons")
 		if _, err := os.Stat(dir); err == nil {
 			return dir
 		}
