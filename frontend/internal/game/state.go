@@ -688,7 +688,7 @@ func (s *State) enter(e protocol.Started) {
 			role += "."
 		}
 		status, _, _, _ := s.status()
-		s.say(strings.TrimSpace("New game. " + role + " " + status))
+		s.say(strings.TrimRight("New game. "+role+" "+status, " "))
 	}
 }
 
