@@ -12,6 +12,7 @@
 package socket
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -191,9 +192,11 @@ func (c Config) withDefaults() Config {
 // Buffer sizes: every event fits in one write buffer. The read buffer holds a
 // frame's header and the messages of a game, which are a few dozen bytes; a
 // larger message is read in several goes. Small as it is, it is what an idle
-// connection holds.
+// connection holds. The read buffer is the socket's own (see hijacker), and
+// gorilla takes it as its reader only if it is larger than 256 bytes: 288 is
+// the size class just above.
 const (
-	readBufferSize  = 256
+	readBufferSize  = 288
 	writeBufferSize = 512
 )
 
@@ -243,10 +246,11 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: cfg.HandshakeTimeout,
-		// Small buffers of its own, and write buffers lent only while a
-		// message is written: an idle connection holds none of the HTTP
-		// server's 4 KiB buffers, which gorilla would otherwise keep.
-		ReadBufferSize:  readBufferSize,
+		// A small read buffer of the socket's own, which gorilla takes from
+		// hijacker for lack of a ReadBufferSize, and write buffers lent
+		// only while a message is written: an idle connection holds none
+		// of the HTTP server's 4 KiB buffers, which gorilla would otherwise
+		// keep.
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     cfg.CheckOrigin,
@@ -324,7 +328,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, why, status)
 		return
 	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	h := &hijacker{ResponseWriter: w}
+	ws, err := s.upgrader.Upgrade(h, r, nil)
 	if err != nil {
 		s.release(client)
 		return // the upgrader has answered and logged
@@ -332,6 +337,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &conn{
 		id:     s.ids.Add(1),
 		ws:     ws,
+		br:     h.br,
 		cfg:    &s.cfg,
 		log:    s.log,
 		stop:   make(chan struct{}),
@@ -471,6 +477,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 type conn struct {
 	id     uint64
 	ws     *websocket.Conn
+	br     *bufio.Reader // what ws reads through
 	srv    *Server
 	cfg    *Config
 	log    *slog.Logger
@@ -721,13 +728,17 @@ func (c *conn) serve() {
 // the Store: 8 KiB) and does not shrink while it waits, which is most of what
 // an idle connection would hold. So after a message that came after a pause
 // (freshAfter), or the first one, as a person's moves come, reading goes on
-// on a fresh goroutine, which waits on a small stack (4 KiB: what gorilla's
-// read takes), and this one ends. Fresh, it grows again at the next message,
-// a copy of the stack: a client that sends messages back to back keeps its
-// goroutine and does not pay it at every message.
+// on a fresh goroutine, and this one ends. The fresh one waits for the
+// client's next bytes on the smallest stack, 2 KiB (await), before it reads
+// them with gorilla, whose read takes 4 KiB. Fresh, it grows again at the
+// next message, a copy of the stack: a client that sends messages back to
+// back keeps its goroutine and does not pay it at every message.
 func (c *conn) read() {
-	for {
+	for fresh := true; ; fresh = false {
 		asked := time.Now()
+		if fresh {
+			c.await()
+		}
 		kind, r, err := c.ws.NextReader()
 		reason, ok := c.gotSafely(kind, r, err, asked)
 		switch {
