@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net"
 	"net/http"
+	"sync"
 	"syscall"
 )
 
@@ -27,11 +28,16 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return nc, bufio.NewReadWriter(h.br, brw.Writer), nil
 }
 
+// readBuffers holds the read buffers of the connections that wait, each in
+// a *bufio.Reader of its own that lends it.
+var readBuffers sync.Pool
+
 // await waits until the client has sent something, or the read deadline has
 // passed, or the connection is closed, and then returns: what gorilla's read
 // will find. It waits in the runtime's network poller as gorilla's read
 // would, but from a shallow call, so that a goroutine waiting in it keeps
-// the smallest stack (2 KiB), where gorilla's read needs 4 KiB. It returns
+// the smallest stack (2 KiB), where gorilla's read needs 4 KiB; and the
+// empty read buffer waits in readBuffers, not in the connection. It returns
 // at once if the read buffer holds bytes already, and on a connection that
 // is not a socket, on which the read waits instead.
 func (c *conn) await() {
@@ -46,5 +52,20 @@ func (c *conn) await() {
 	if err != nil {
 		return
 	}
+	// gorilla holds c.br, and nobody but this goroutine reads through it:
+	// its contents, the buffer, go to the pool and come back from it.
+	lent := new(bufio.Reader)
+	if c.spare != nil {
+		lent, c.spare = c.spare, nil
+	}
+	*lent = *c.br
+	*c.br = bufio.Reader{}
+	readBuffers.Put(lent)
 	raw.Read(readable) // an error (closed, timed out) is for the read to find
+	if b, ok := readBuffers.Get().(*bufio.Reader); ok {
+		*c.br, c.spare = *b, b
+		c.br.Reset(c.ws.NetConn())
+	} else {
+		*c.br = *bufio.NewReaderSize(c.ws.NetConn(), readBufferSize)
+	}
 }
