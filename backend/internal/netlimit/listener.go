@@ -1,8 +1,10 @@
 package netlimit
 
 import (
+	"errors"
 	"net"
 	"sync"
+	"syscall"
 )
 
 // Limits caps the connections a Listener keeps open. Negative or zero means
@@ -127,4 +129,13 @@ func (c *conn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.release(c.key) })
 	return err
+}
+
+// SyscallConn returns the raw connection under c, for a server that waits on
+// it (the game sockets do, on a small stack), or errors.ErrUnsupported.
+func (c *conn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := c.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errors.ErrUnsupported
 }

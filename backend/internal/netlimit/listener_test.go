@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -128,5 +129,38 @@ func TestTotal(t *testing.T) {
 	first.Close()
 	if !served(t, b) {
 		t.Fatal("the waiting connection was not served once the first closed")
+	}
+}
+
+// A connection of the listener hands over the raw socket of the one it
+// wraps, for a server that waits on it.
+func TestSyscallConn(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := netlimit.Listen(inner, netlimit.Limits{Total: 1})
+	defer ln.Close()
+	d, err := net.Dial("tcp", inner.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		t.Fatalf("%T is not a syscall.Conn", c)
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fd uintptr
+	if err := raw.Control(func(f uintptr) { fd = f }); err != nil || fd == 0 {
+		t.Errorf("Control: fd %d, %v", fd, err)
 	}
 }

@@ -304,12 +304,15 @@ func TestHammerClientThatNeverReads(t *testing.T) {
 			}
 		}
 	})
+	c.mu.Lock()
+	stop := c.stopLocked()
+	c.mu.Unlock()
 	padding := strings.Repeat("x", 400)
 	for range 4 {
 		wg.Go(func() {
 			for n := range 200000 {
 				select {
-				case <-c.stop:
+				case <-stop:
 					return
 				default:
 				}
@@ -318,7 +321,7 @@ func TestHammerClientThatNeverReads(t *testing.T) {
 		})
 	}
 	select {
-	case <-c.stop:
+	case <-stop:
 	case <-time.After(15 * time.Second):
 		t.Fatal("a client that reads nothing is still served")
 	}

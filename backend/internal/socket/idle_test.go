@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +118,67 @@ func TestUnansweredPingsDropTheClient(t *testing.T) {
 	if len(pinged) == 0 {
 		t.Error("dropped without a ping")
 	}
+}
+
+// readersInAwait counts the goroutines that wait for a client in the socket's
+// shallow wait rather than in gorilla's read.
+func readersInAwait() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "socket.(*conn).await(")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// An idle connection's reader waits in the shallow wait, which keeps the
+// goroutine's stack at its smallest, both before the first message and after
+// a message.
+func TestIdleReaderWaitsShallow(t *testing.T) {
+	_, url := start(t, socket.Config{MaxConnectionsPerClient: -1})
+	before := readersInAwait()
+	const n = 10
+	var conns []*websocket.Conn
+	for range n {
+		conns = append(conns, dial(t, url)) // silent: waiting for a first message
+	}
+	waitFor(t, func() bool { return readersInAwait() == before+n }, "%d readers in await before a message", n)
+	for _, ws := range conns {
+		send(t, ws, websocket.TextMessage, `{"type":"init"}`)
+		if e := readJSON(t, ws); e["type"] != "init" {
+			t.Fatalf("got %v, want the invitation", e)
+		}
+	}
+	waitFor(t, func() bool { return readersInAwait() == before+n }, "%d readers in await after a message", n)
+}
+
+// waitFor waits up to 5 s for ok, and fails the test with the message what
+// if it is still false.
+func waitFor(t *testing.T, ok func() bool, what string, args ...any) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not: "+what, args...)
+		}
+	}
+}
+
+// Two messages that come in one segment, the second read into the read
+// buffer with the first, are both answered: the reader does not wait on the
+// socket for bytes it holds already.
+func TestTwoMessagesInOneSegment(t *testing.T) {
+	_, url := start(t, socket.Config{})
+	ws := dial(t, url)
+	var segment []byte
+	for _, msg := range []string{play("3"), play("4")} {
+		// A masked text frame, with a zero mask: the payload as it is.
+		segment = append(segment, 0x81, 0x80|byte(len(msg)), 0, 0, 0, 0)
+		segment = append(segment, msg...)
+	}
+	if _, err := ws.NetConn().Write(segment); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, ws, `{"type":"play","player":"red","column":3,"row":0}`, `{"type":"play","player":"yellow","column":4,"row":0}`)
 }

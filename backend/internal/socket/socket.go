@@ -12,6 +12,7 @@
 package socket
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -191,9 +192,11 @@ func (c Config) withDefaults() Config {
 // Buffer sizes: every event fits in one write buffer. The read buffer holds a
 // frame's header and the messages of a game, which are a few dozen bytes; a
 // larger message is read in several goes. Small as it is, it is what an idle
-// connection holds.
+// connection holds. The read buffer is the socket's own (see hijacker), and
+// gorilla takes it as its reader only if it is larger than 256 bytes: 288 is
+// the size class just above.
 const (
-	readBufferSize  = 256
+	readBufferSize  = 288
 	writeBufferSize = 512
 )
 
@@ -243,10 +246,11 @@ func New(hub *session.Hub, cfg Config, logger *slog.Logger) *Server {
 	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: cfg.HandshakeTimeout,
-		// Small buffers of its own, and write buffers lent only while a
-		// message is written: an idle connection holds none of the HTTP
-		// server's 4 KiB buffers, which gorilla would otherwise keep.
-		ReadBufferSize:  readBufferSize,
+		// A small read buffer of the socket's own, which gorilla takes from
+		// hijacker for lack of a ReadBufferSize, and write buffers lent
+		// only while a message is written: an idle connection holds none
+		// of the HTTP server's 4 KiB buffers, which gorilla would otherwise
+		// keep.
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     cfg.CheckOrigin,
@@ -324,7 +328,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, why, status)
 		return
 	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	h := &hijacker{ResponseWriter: w}
+	ws, err := s.upgrader.Upgrade(h, r, nil)
 	if err != nil {
 		s.release(client)
 		return // the upgrader has answered and logged
@@ -332,10 +337,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &conn{
 		id:     s.ids.Add(1),
 		ws:     ws,
-		cfg:    &s.cfg,
-		log:    s.log,
-		stop:   make(chan struct{}),
-		opened: time.Now(),
+		br:     h.br,
+		srv:    s,
+		from:   client,
+		opened: time.Now().UnixNano(),
 	}
 	// Before track: a closing frame that Shutdown has the writer send at
 	// once sets CloseGrace, which this must not undo.
@@ -344,8 +349,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.closeFor(protocol.CloseShutdown)
 	}
 	s.cfg.Observer.ConnectionOpened()
-	c.log.Info("connection opened", "conn", c.id, "remote", r.RemoteAddr, "client", client)
-	c.srv, c.from = s, client
+	s.log.Info("connection opened", "conn", c.id, "remote", r.RemoteAddr, "client", client)
 	go c.serve()
 }
 
@@ -468,36 +472,40 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // message it handled, or a writer goroutine started for events queued by
 // others, a ping or the closing frame. While the reader handles a message,
 // what is queued waits for it to finish, and it writes it all.
+//
+// Every idle connection holds one, so it is kept within 256 bytes, a size
+// class of the allocator: no copies of the server's settings, a time in
+// nanoseconds, counters of 32 bits.
 type conn struct {
 	id     uint64
 	ws     *websocket.Conn
+	br     *bufio.Reader // what ws reads through
+	spare  *bufio.Reader // holds nothing but lends br its buffer, for await
 	srv    *Server
-	cfg    *Config
-	log    *slog.Logger
 	from   string // the client's address, as the limits key it
-	opened time.Time
-	stop   chan struct{} // closed when the connection must end
+	opened int64  // when, in Unix nanoseconds
 
 	// What the reader carries from one message to the next.
 	client *session.Client
 	limit  bucket    // the client's pace
 	behind time.Time // since when the client has kept the reader waiting
-	first  bool      // no message was read yet
-	fresh  bool      // the last message came after a pause: read on a fresh goroutine
 
 	mu        sync.Mutex
 	queue     []outgoing    // entries for the writer, from head on
 	head      int           // the next entry of queue to write
+	first     bool          // no message was read yet (the reader's, not under mu)
+	fresh     bool          // the last message came after a pause: read on a fresh goroutine (the reader's)
 	writing   bool          // a goroutine is writing: the reader or a writer
 	handling  bool          // the reader handles a message, and will write after
 	pingDue   bool          // the scheduler asked for a ping
-	stopped   bool          // stop is closed
-	close     []byte        // the closing frame to send, if any
-	closeSent bool          // it was written
+	stopped   bool          // the connection must end; stop, if made, is closed
+	closeSent bool          // the closing frame was written
 	broken    bool          // a write failed: nothing more is written
+	close     []byte        // the closing frame to send, if any
+	stop      chan struct{} // made by stopLocked, for those who wait
 	waiter    chan struct{} // closed when the writer takes an entry or stops writing
 
-	in, out atomic.Int64 // messages read and written
+	in, out atomic.Uint32 // messages read and written
 	// played holds when the last play was read, in Unix nanoseconds, until the
 	// next event for it is written; 0 when none is pending.
 	played atomic.Int64
@@ -525,7 +533,7 @@ func (c *conn) queueUp(o outgoing) {
 	switch {
 	case c.stopped:
 		return
-	case len(c.queue)-c.head >= c.cfg.SendQueue:
+	case len(c.queue)-c.head >= c.srv.cfg.SendQueue:
 		c.endLocked(closing(protocol.CloseTooSlow.Code(), protocol.CloseTooSlow.Reason()))
 		return
 	}
@@ -644,10 +652,10 @@ func (c *conn) flush() {
 		var err error
 		switch {
 		case ping:
-			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.cfg.WriteTimeout))
+			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.srv.cfg.WriteTimeout))
 		case closeNow:
-			if err = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.cfg.WriteTimeout)); err == nil {
-				c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
+			if err = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.srv.cfg.WriteTimeout)); err == nil {
+				c.ws.SetReadDeadline(time.Now().Add(c.srv.cfg.CloseGrace))
 			}
 		default:
 			err = c.writeOutgoing(o)
@@ -696,7 +704,9 @@ func (c *conn) endLocked(msg []byte) {
 	}
 	c.stopped = true
 	c.close = msg
-	close(c.stop)
+	if c.stop != nil {
+		close(c.stop)
+	}
 	if msg != nil {
 		c.kickLocked()
 	}
@@ -709,7 +719,7 @@ func (c *conn) serve() {
 		c.alive()
 		return nil
 	})
-	c.limit = bucket{rate: c.cfg.MessageRate, burst: float64(c.cfg.MessageBurst), tokens: float64(c.cfg.MessageBurst)}
+	c.limit = bucket{rate: c.srv.cfg.MessageRate, burst: float64(c.srv.cfg.MessageBurst), tokens: float64(c.srv.cfg.MessageBurst)}
 	c.first = true
 	c.read()
 }
@@ -721,13 +731,17 @@ func (c *conn) serve() {
 // the Store: 8 KiB) and does not shrink while it waits, which is most of what
 // an idle connection would hold. So after a message that came after a pause
 // (freshAfter), or the first one, as a person's moves come, reading goes on
-// on a fresh goroutine, which waits on a small stack (4 KiB: what gorilla's
-// read takes), and this one ends. Fresh, it grows again at the next message,
-// a copy of the stack: a client that sends messages back to back keeps its
-// goroutine and does not pay it at every message.
+// on a fresh goroutine, and this one ends. The fresh one waits for the
+// client's next bytes on the smallest stack, 2 KiB (await), before it reads
+// them with gorilla, whose read takes 4 KiB. Fresh, it grows again at the
+// next message, a copy of the stack: a client that sends messages back to
+// back keeps its goroutine and does not pay it at every message.
 func (c *conn) read() {
-	for {
+	for fresh := true; ; fresh = false {
 		asked := time.Now()
+		if fresh {
+			c.await()
+		}
 		kind, r, err := c.ws.NextReader()
 		reason, ok := c.gotSafely(kind, r, err, asked)
 		switch {
@@ -748,7 +762,7 @@ func (c *conn) alive() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closeSent {
-		c.ws.SetReadDeadline(time.Now().Add(c.cfg.PongTimeout))
+		c.ws.SetReadDeadline(time.Now().Add(c.srv.cfg.PongTimeout))
 	}
 }
 
@@ -775,8 +789,8 @@ func (c *conn) finish(reason string) {
 		c.drain()
 	}
 	c.ws.Close()
-	c.log.Info("connection closed", "conn", c.id, "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
-		"duration", time.Since(c.opened).Round(time.Millisecond))
+	c.srv.log.Info("connection closed", "conn", c.id, "reason", reason, "in", c.in.Load(), "out", c.out.Load(),
+		"duration", time.Duration(time.Now().UnixNano()-c.opened).Round(time.Millisecond))
 	c.srv.cfg.Observer.ConnectionClosed()
 	c.srv.untrack(c)
 	c.srv.release(c.from)
@@ -806,7 +820,7 @@ func (c *conn) rescue(who string, reason *string) {
 	if p == nil {
 		return
 	}
-	c.log.Error("panic in a connection", "conn", c.id, "goroutine", who, "panic", p, "stack", string(debug.Stack()))
+	c.srv.log.Error("panic in a connection", "conn", c.id, "goroutine", who, "panic", p, "stack", string(debug.Stack()))
 	c.closeFor(protocol.CloseInternal)
 	if who == "writer" {
 		c.ws.NetConn().Close() // no writer is left to send the closing frame
@@ -826,7 +840,7 @@ func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason st
 	c.fresh = first || idle > freshAfter
 	var ne net.Error
 	if first && errors.As(err, &ne) && ne.Timeout() {
-		c.closeFor(protocol.CloseNoFirstMessage, c.cfg.FirstMessageTimeout)
+		c.closeFor(protocol.CloseNoFirstMessage, c.srv.cfg.FirstMessageTimeout)
 		return "no first message", false
 	}
 	if err != nil {
@@ -836,21 +850,21 @@ func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason st
 		c.alive()
 	}
 	buf := messageBuffers.Get().(*[]byte)
-	data, err := readMessage(r, (*buf)[:0], c.cfg.MaxMessageSize)
+	data, err := readMessage(r, (*buf)[:0], c.srv.cfg.MaxMessageSize)
 	*buf = data[:0]
 	if err != nil {
 		messageBuffers.Put(buf)
 		return readError(err), false
 	}
 	c.in.Add(1)
-	c.cfg.Observer.MessageIn()
-	if int64(len(data)) > c.cfg.MaxMessageSize {
+	c.srv.cfg.Observer.MessageIn()
+	if int64(len(data)) > c.srv.cfg.MaxMessageSize {
 		messageBuffers.Put(buf)
-		c.closeFor(protocol.CloseTooBig, c.cfg.MaxMessageSize)
+		c.closeFor(protocol.CloseTooBig, c.srv.cfg.MaxMessageSize)
 		return "message too big", false
 	}
-	if c.log.Enabled(context.Background(), slog.LevelDebug) {
-		c.log.Debug("message in", "conn", c.id, "data", redact(data), "binary", kind == websocket.BinaryMessage)
+	if c.srv.log.Enabled(context.Background(), slog.LevelDebug) {
+		c.srv.log.Debug("message in", "conn", c.id, "data", redact(data), "binary", kind == websocket.BinaryMessage)
 	}
 	now := time.Now()
 	wait := c.limit.take(now)
@@ -862,7 +876,7 @@ func (c *conn) got(kind int, r io.Reader, err error, asked time.Time) (reason st
 		// ahead until now.
 		c.behind = now
 	}
-	if wait > 0 && now.Add(wait).Sub(c.behind) > c.cfg.MaxBacklog {
+	if wait > 0 && now.Add(wait).Sub(c.behind) > c.srv.cfg.MaxBacklog {
 		c.closeFor(protocol.CloseTooMany)
 		return "too many messages", false
 	}
@@ -946,14 +960,30 @@ func (c *conn) pause(d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
+	c.mu.Lock()
+	stop := c.stopLocked()
+	c.mu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
-	case <-c.stop:
+	case <-stop:
 		return false
 	}
+}
+
+// stopLocked returns a channel closed once the connection must end, made
+// when first asked for: an idle connection holds none. It must be called
+// with c.mu held.
+func (c *conn) stopLocked() <-chan struct{} {
+	if c.stop == nil {
+		c.stop = make(chan struct{})
+		if c.stopped {
+			close(c.stop)
+		}
+	}
+	return c.stop
 }
 
 // roomToAnswer waits, before the reader handles a message, until the send
@@ -964,16 +994,16 @@ func (c *conn) pause(d time.Duration) bool {
 func (c *conn) roomToAnswer() bool {
 	var t *time.Timer
 	c.mu.Lock()
-	for len(c.queue)-c.head > c.cfg.SendQueue/2 {
-		w := c.waitLocked()
+	for len(c.queue)-c.head > c.srv.cfg.SendQueue/2 {
+		w, stop := c.waitLocked(), c.stopLocked()
 		c.mu.Unlock()
 		if t == nil {
-			t = time.NewTimer(c.cfg.WriteTimeout)
+			t = time.NewTimer(c.srv.cfg.WriteTimeout)
 			defer t.Stop()
 		}
 		select {
 		case <-w:
-		case <-c.stop:
+		case <-stop:
 			return false
 		case <-t.C:
 			c.closeFor(protocol.CloseTooSlow)
@@ -990,7 +1020,7 @@ func (c *conn) roomToAnswer() bool {
 // Cutting the connection with unread data would make the kernel reset it, and
 // the client could lose the closing frame and its reason.
 func (c *conn) drain() {
-	c.ws.SetReadDeadline(time.Now().Add(c.cfg.CloseGrace))
+	c.ws.SetReadDeadline(time.Now().Add(c.srv.cfg.CloseGrace))
 	for {
 		if _, _, err := c.ws.NextReader(); err != nil {
 			return
@@ -1028,20 +1058,20 @@ func (c *conn) writeEvent(e protocol.Event) error {
 		return err
 	}
 	*buf = data[:0]
-	if c.log.Enabled(context.Background(), slog.LevelDebug) {
-		c.log.Debug("message out", "conn", c.id, "data", redact(data))
+	if c.srv.log.Enabled(context.Background(), slog.LevelDebug) {
+		c.srv.log.Debug("message out", "conn", c.id, "data", redact(data))
 	}
 	// Claim the pending play before writing: once written, the client may
 	// answer with its next play before this goroutine runs again.
 	played := c.played.Swap(0)
-	c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	c.ws.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
 	if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 		return err
 	}
 	c.out.Add(1)
-	c.cfg.Observer.MessageOut()
+	c.srv.cfg.Observer.MessageOut()
 	if played != 0 {
-		c.cfg.Observer.MoveServed(time.Duration(time.Now().UnixNano() - played))
+		c.srv.cfg.Observer.MoveServed(time.Duration(time.Now().UnixNano() - played))
 	}
 	return nil
 }
@@ -1049,7 +1079,7 @@ func (c *conn) writeEvent(e protocol.Event) error {
 // writeFailed stops the connection after a failed write: the peer is gone or
 // stuck, so cut it rather than wait for the reader's deadline.
 func (c *conn) writeFailed(err error) {
-	c.log.Debug("write failed", "conn", c.id, "err", err)
+	c.srv.log.Debug("write failed", "conn", c.id, "err", err)
 	c.mu.Lock()
 	c.broken = true
 	clear(c.queue)
