@@ -76,6 +76,7 @@ const (
 	studyHelp   = "Keys: the left and right arrows step back and forth through the moves, Home and End go to the start and the end; a column, or a digit from 1 to 7, plays a move from the position shown."
 	scoringText = "Scoring…"
 	failedText  = "The solver could not score this position."
+	earlyText   = "Too early in the game for the solver in this browser: it scores only the columns that its opening book knows (" + analysis.NotKnown + " for the others), and a search of the rest would take minutes."
 	noBrainText = "Scores need the solver, which this page cannot run yet."
 	hideScores  = "Hide scores"
 	showScores  = "Show scores"
@@ -191,7 +192,9 @@ func (l *loop) analysed(m analysed) {
 	if m.moves == s.hint {
 		s.hint = ""
 		c, score := m.scores.Best()
-		if m.err != nil || c < 0 {
+		// An analysis cut short may know the best move all the same.
+		known := m.err == nil || (errors.Is(m.err, analysis.ErrTooEarly) && analysis.Partial(m.scores) && analysis.BestKnown(m.scores))
+		if !known || c < 0 {
 			l.state.Hinted(s.hintMoves, -1, "")
 			return
 		}
@@ -463,6 +466,8 @@ func scoresNote(v study.View, noBrain bool) string {
 		return noBrainText
 	case v.Failed:
 		return failedText
+	case v.Early:
+		return earlyText
 	case v.Scoring:
 		return scoringText
 	}
@@ -660,7 +665,7 @@ func (r scoreRow) paint(d *dom, words [connect4.Columns]string, shown bool, best
 // "full" or "unknown".
 func scoreClass(words string) string {
 	switch {
-	case words == "":
+	case words == "", words == analysis.NotKnown:
 		return "unknown"
 	case words == analysis.Full:
 		return "full"

@@ -491,3 +491,27 @@ func TestStudyKeepsFocus(t *testing.T) {
 	key("ArrowLeft")
 	h.waitFor("address", h.addr.query, "?pos=17171777")
 }
+
+// TestStudyTooEarly opens a position too early in the game for the
+// solver: the page shows the columns it scored, "not known" for the
+// others, and says why, rather than "Scoring…" for ever.
+func TestStudyTooEarly(t *testing.T) {
+	x := analysis.Unknown
+	early := func(moves string) (solver.Scores, error) {
+		return solver.Scores{x, x, -1, 1, x, x, x}, fmt.Errorf("as the worker says it: %w", analysis.ErrTooEarly)
+	}
+	h := startWith(t, "?pos=4", "", withBrain(early, make(chan *scoringBrain, 1)))
+	h.waitStudy(true)
+	h.waitFor("the words", func() string { return strings.Join(h.words(".study-scores"), "|") },
+		"not known|not known|loses in 20|win in 21|not known|not known|not known")
+	h.waitText(".study .scores-note", earlyText)
+	if got := h.attr(h.queryAll(h.query(".study-scores"), ".score")[0], "class"); got != "score unknown" {
+		t.Errorf("a column not known has the class %q", got)
+	}
+	// The best move is not known: none is marked.
+	h.click(h.query("button.show-best"))
+	h.waitText(".study .scores-note", earlyText)
+	if h.shown(".best-text") {
+		t.Errorf("a best move shows: %q", h.text(h.query(".best-text")))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/connect4go/connect4/shared/analysis"
 	"github.com/hack-pad/safejs"
 )
 
@@ -199,9 +200,15 @@ func (b *webWorker) heard(w, event safejs.Value) {
 		return
 	}
 	delete(b.asked, id)
+	var failed error
 	if msg := d.string(d.get(data, "error")); msg != "" {
-		b.push(withError(answer, errors.New(msg)))
-		return
+		failed = errors.New(msg)
+		if msg != analysis.ErrTooEarly.Error() {
+			b.push(withError(answer, failed))
+			return
+		}
+		// An analysis cut short: the columns it scored come with it.
+		failed = analysis.ErrTooEarly
 	}
 	// A value that is no number is no score nor column: the answer is
 	// wrong, not 0.
@@ -228,6 +235,8 @@ func (b *webWorker) heard(w, event safejs.Value) {
 	}
 	if d.err != nil {
 		answer = withError(answer, errWorkerGone)
+	} else if failed != nil {
+		answer = withError(answer, failed)
 	}
 	b.push(answer)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect4go/connect4/shared/analysis"
+	"github.com/connect4go/connect4/shared/solver"
 	"github.com/hack-pad/safejs"
 )
 
@@ -215,5 +217,20 @@ func TestWorkerMalformedScores(t *testing.T) {
 	b.Think("4", "easy")
 	if a, ok := next(t, answers).(thought); !ok || a.err == nil || a.column != -1 {
 		t.Errorf("answer %#v, want an error", a)
+	}
+}
+
+// TestWorkerTooEarly checks that an analysis the worker cut short, too
+// early in the game, comes with the columns it scored and an error that
+// says so (analysis.ErrTooEarly), as frontend/cmd/worker sends it.
+func TestWorkerTooEarly(t *testing.T) {
+	script := `postMessage({type: "ready"}); onmessage = (e) => postMessage({id: e.data.id, error: "` +
+		analysis.ErrTooEarly.Error() + `", scores: [-127, -127, -1, 1, -127, -127, -128]});`
+	b, answers := testWorker(t, scriptURL(t, script))
+	b.Analyze("4")
+	a, ok := next(t, answers).(analysed)
+	x := analysis.Unknown
+	if !ok || !errors.Is(a.err, analysis.ErrTooEarly) || a.scores != [7]int{x, x, -1, 1, x, x, solver.Unplayable} {
+		t.Errorf("answer %#v, want the partial scores and analysis.ErrTooEarly", a)
 	}
 }

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
@@ -25,9 +26,12 @@ type Board struct {
 	cursor int   // the moves of line on the board shown
 	// scores holds every answer that came, by position name, whether or
 	// not its position is still on the line: stepping back to it needs no
-	// second question. failed holds the positions the brain could not
-	// score, asked those asked (answered or not).
+	// second question; early those of its answers that are partial, the
+	// position being too early in the game for the brain (see
+	// [analysis.ErrTooEarly]). failed holds the positions the brain could
+	// not score, asked those asked (answered or not).
 	scores map[string]solver.Scores
+	early  map[string]bool
 	failed map[string]bool
 	asked  map[string]bool
 
@@ -179,10 +183,14 @@ func (b *Board) Ask() []string {
 }
 
 // Scored records the answer to the question about the position named pos:
-// its scores, or err if it has none. It reports whether the answer was
-// wanted: an answer to a question never asked, or a second one, is
-// ignored. An answer for a position the board no longer shows is kept,
-// for when it shows again.
+// its scores, or err if it has none. An err that wraps
+// [analysis.ErrTooEarly] comes with the scores of the columns the brain
+// could score, the others marked [analysis.Unknown] or
+// [analysis.NotBetter] (none scored, if no column is marked): they show,
+// and label the moves they can. It reports whether the answer was wanted:
+// an answer to a question never asked, or a second one, is ignored. An
+// answer for a position the board no longer shows is kept, for when it
+// shows again.
 func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 	if !b.asked[pos] {
 		return false
@@ -190,7 +198,16 @@ func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 	if _, ok := b.scores[pos]; ok || b.failed[pos] {
 		return false
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, analysis.ErrTooEarly):
+		if !analysis.Partial(scores) {
+			scores = unknown(pos)
+		}
+		if b.early == nil {
+			b.early = make(map[string]bool)
+		}
+		b.early[pos] = true
+	case err != nil:
 		if b.failed == nil {
 			b.failed = make(map[string]bool)
 		}
@@ -202,6 +219,21 @@ func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 	}
 	b.scores[pos] = scores
 	return true
+}
+
+// unknown returns the scores of the position named pos when none is known:
+// analysis.Unknown, or solver.Unplayable for a full column.
+func unknown(pos string) solver.Scores {
+	columns, _ := Parse(pos)
+	g, _ := connect4.Replay(columns...)
+	var s solver.Scores
+	for c := range s {
+		s[c] = analysis.Unknown
+		if !g.CanPlay(c) {
+			s[c] = solver.Unplayable
+		}
+	}
+	return s
 }
 
 // Scores returns the scores of the position after the first n moves of the
@@ -218,8 +250,7 @@ func (b *Board) label(n int) (analysis.Label, bool) {
 	if !ok {
 		return 0, false
 	}
-	_, best := s.Best()
-	return analysis.Classify(best, s[b.line[n]]), true
+	return analysis.LabelOf(s, b.line[n])
 }
 
 // accuracy returns player p's accuracy over the line, once every move of
@@ -237,11 +268,20 @@ func (b *Board) accuracy(p connect4.Player) (float64, bool) {
 }
 
 // unscorable reports whether the brain could not score the position before
-// one of player p's moves: p's accuracy will not come.
+// one of player p's moves, or too early in the game to label it: p's
+// accuracy will not come.
 func (b *Board) unscorable(p connect4.Player) bool {
 	for n := range b.line {
-		if player(n) == p && b.failed[Name(b.line[:n])] {
+		if player(n) != p {
+			continue
+		}
+		if b.failed[Name(b.line[:n])] {
 			return true
+		}
+		if _, scored := b.Scores(n); scored {
+			if _, ok := b.label(n); !ok {
+				return true
+			}
 		}
 	}
 	return false

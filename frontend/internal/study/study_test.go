@@ -2,6 +2,7 @@ package study_test
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"testing"
@@ -456,5 +457,50 @@ func TestReviewUnscorable(t *testing.T) {
 	}
 	if v.Moves[2].Label != "" || v.Moves[0].Label != "inaccuracy" {
 		t.Errorf("labels %+v", v.Moves[:4])
+	}
+}
+
+// TestTooEarly checks a position too early in the game for the brain: the
+// columns it scored show, the others say "not known"; a move is labelled
+// when its score and the best are known (the book's best column, the rest
+// no better), else its player's accuracy is not known; the best move shows
+// only when known.
+func TestTooEarly(t *testing.T) {
+	x, nb := analysis.Unknown, analysis.NotBetter
+	game := []int{3, 3, 2}
+	b := study.New(game)
+	b.Review()
+	b.ShowScores(true)
+	b.Seek(1)
+	b.Ask()
+	early := fmt.Errorf("worker: %w", analysis.ErrTooEarly)
+	b.Scored("", solver.Scores{nb, nb, nb, 1, nb, nb, nb}, early) // the book's best: red's 4 is best
+	b.Scored("4", solver.Scores{x, -2, 0, x, x, x, x}, early)     // yellow's 4 may be best or not
+	b.Scored("44", solver.Scores{}, early)                        // nothing known
+	v := b.View()
+	if !v.Early || v.Scoring || v.Failed {
+		t.Errorf("early %v, scoring %v, failed %v", v.Early, v.Scoring, v.Failed)
+	}
+	if want := [7]string{"not known", "loses in 19", "draw", "not known", "not known", "not known", "not known"}; v.Words != want {
+		t.Errorf("words %q, want %q", v.Words, want)
+	}
+	if v.Moves[0].Label != "best" || v.Moves[1].Label != "" || v.Moves[2].Label != "" {
+		t.Errorf("labels %+v", v.Moves[:3])
+	}
+	if v.Accuracy[connect4.Red] != study.NotKnown || v.Accuracy[connect4.Yellow] != study.NotKnown {
+		t.Errorf("accuracy %q", v.Accuracy)
+	}
+	b.ShowBest()
+	if v := b.View(); v.Best != -1 || v.BestText != "" {
+		t.Errorf("a best move not known shows: %d %q", v.Best, v.BestText)
+	}
+	b.Seek(2)
+	if v := b.View(); v.Words != [7]string{"not known", "not known", "not known", "not known", "not known", "not known", "not known"} || !v.Early {
+		t.Errorf("nothing known: %q", v.Words)
+	}
+	b.Seek(0)
+	b.ShowBest()
+	if v := b.View(); v.Best != 3 || v.BestText != "Best move: column 4, win in 21." {
+		t.Errorf("the book's best move: %d %q", v.Best, v.BestText)
 	}
 }

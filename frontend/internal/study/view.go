@@ -34,8 +34,10 @@ type View struct {
 	ScoresOn bool
 	Words    [connect4.Columns]string
 	// Scoring reports that the scores of the position shown are awaited;
-	// Failed that the solver could not give them.
-	Scoring, Failed bool
+	// Failed that the solver could not give them; Early that it gave some
+	// only, the position being too early in the game for it (the others'
+	// Words are analysis.NotKnown).
+	Scoring, Failed, Early bool
 	// Best is the best column of the position shown (from 0), when asked
 	// for and known, else -1; BestText says it: "Best move: column 4, win
 	// in 5."
@@ -119,10 +121,11 @@ func (b *Board) View() View {
 	wanted := (b.on || b.best) && !g.Over()
 	v.Failed = wanted && b.failed[pos]
 	v.Scoring = wanted && !known && !v.Failed
+	v.Early = wanted && b.early[pos]
 	if b.on && known {
 		v.Words = analysis.Columns(scores, b.cursor)
 	}
-	if b.best && known {
+	if b.best && known && analysis.BestKnown(scores) {
 		c, s := scores.Best()
 		v.Best = c
 		v.BestText = "Best move: column " + strconv.Itoa(c+1) + ", " + analysis.OutcomeOf(s, b.cursor).String() + "."
