@@ -75,7 +75,8 @@ const (
 	studyID     = "connect4-study-title"
 	studyHelp   = "Keys: the left and right arrows step back and forth through the moves, Home and End go to the start and the end; a column, or a digit from 1 to 7, plays a move from the position shown."
 	scoringText = "Scoring…"
-	failedText  = "The solver could not score this position."
+	failedText  = "The solver could not score this position, asked twice: it stopped, and stopped again once restarted."
+	retryText   = "The solver stopped: scoring again with a new one…"
 	earlyText   = "Too early in the game for the solver in this browser: it scores only the columns that its opening book knows (" + analysis.NotKnown + " for the others), and a search of the rest would take minutes."
 	noBrainText = "Scores need the solver, which this page cannot run yet."
 	hideScores  = "Hide scores"
@@ -99,9 +100,11 @@ type studies struct {
 	// that the position shown never waits behind a whole game's.
 	asking string
 	busy   bool
-	// hint is the position whose hint was asked, with its moves.
-	hint      string
-	hintMoves []int
+	// hint is the position whose hint was asked, with its moves;
+	// hintRetried the last one asked again after the brain failed.
+	hint        string
+	hintMoves   []int
+	hintRetried string
 }
 
 // openPos opens the analysis board that the page's address names, if any.
@@ -190,6 +193,12 @@ func (l *loop) analysed(m analysed) {
 		s.open.Scored(m.moves, m.scores, m.err)
 	}
 	if m.moves == s.hint {
+		if m.err != nil && !errors.Is(m.err, analysis.ErrTooEarly) && s.hintRetried != s.hint && l.cfg.brain != nil {
+			// Once more, of a new worker: a crash may not happen twice.
+			s.hintRetried = s.hint
+			l.ask(s.hint)
+			return
+		}
 		s.hint = ""
 		c, score := m.scores.Best()
 		// An analysis cut short may know the best move all the same.
@@ -462,12 +471,14 @@ func (l *loop) studyView(v game.View) studyView {
 // come.
 func scoresNote(v study.View, noBrain bool) string {
 	switch {
-	case v.Failed && noBrain:
+	case (v.Failed || v.Retrying) && noBrain:
 		return noBrainText
 	case v.Failed:
 		return failedText
 	case v.Early:
 		return earlyText
+	case v.Retrying:
+		return retryText
 	case v.Scoring:
 		return scoringText
 	}

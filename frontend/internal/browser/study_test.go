@@ -515,3 +515,43 @@ func TestStudyTooEarly(t *testing.T) {
 		t.Errorf("a best move shows: %q", h.text(h.query(".best-text")))
 	}
 }
+
+// TestStudyRetry checks that a position the brain failed to score (it
+// crashed, or stopped answering) is asked again once, of a new worker, and
+// shows its scores if the second answer comes; and that a position the
+// brain fails twice says so, for good.
+func TestStudyRetry(t *testing.T) {
+	var mu sync.Mutex
+	tries := make(map[string]int)
+	flaky := func(moves string) (solver.Scores, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[moves]++
+		if tries[moves] == 1 || moves == "44" {
+			return solver.Scores{}, errWorkerGone
+		}
+		return solver.Scores{0, 0, 0, 0, 0, 0, 0}, nil
+	}
+	made := make(chan *scoringBrain, 1)
+	h := startWith(t, "?pos=4", "", withBrain(flaky, made))
+	h.waitStudy(true)
+	h.waitFor("the words", func() string { return strings.Join(h.words(".study-scores"), "|") }, "draw|draw|draw|draw|draw|draw|draw")
+	b := <-made
+	for _, want := range []string{"4", "4"} {
+		if got := <-b.asked; got != want {
+			t.Errorf("asked %q, want %q", got, want)
+		}
+	}
+	h.click(h.query(`.study-board .column[data-column="3"]`))
+	h.waitText(".study .scores-note", failedText)
+	for _, want := range []string{"44", "44"} {
+		if got := <-b.asked; got != want {
+			t.Errorf("asked %q, want %q", got, want)
+		}
+	}
+	select {
+	case got := <-b.asked:
+		t.Errorf("asked %q a third time", got)
+	case <-time.After(100 * time.Millisecond):
+	}
+}

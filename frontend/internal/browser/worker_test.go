@@ -234,3 +234,36 @@ func TestWorkerTooEarly(t *testing.T) {
 		t.Errorf("answer %#v, want the partial scores and analysis.ErrTooEarly", a)
 	}
 }
+
+// TestWorkerSilent checks that a worker that says nothing while a question
+// waits is given up after its limit: the question is answered with
+// errWorkerSilent, and the next starts a new worker.
+func TestWorkerSilent(t *testing.T) {
+	// Silent about the position "1" only.
+	script := `postMessage({type: "ready"});
+onmessage = (e) => { if (e.data.moves !== "1") postMessage({id: e.data.id, scores: [1, 2, 3, 4, 5, 6, 7]}); };`
+	b, answers := testWorker(t, scriptURL(t, script))
+	b.limit = 300 * time.Millisecond
+	b.Analyze("1")
+	if a, ok := next(t, answers).(analysed); !ok || a.moves != "1" || !errors.Is(a.err, errWorkerSilent) {
+		t.Fatalf("answer %#v, want errWorkerSilent", a)
+	}
+	b.Analyze("44")
+	if a, ok := next(t, answers).(analysed); !ok || a.moves != "44" || a.err != nil || a.scores[6] != 7 {
+		t.Fatalf("answer %#v from a new worker, want the scores", a)
+	}
+	// A worker that answers within its limit, question after question, is
+	// kept: no error comes.
+	for range 4 {
+		b.Analyze("44")
+		if a := next(t, answers).(analysed); a.err != nil {
+			t.Fatalf("answer %#v", a)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	select {
+	case a := <-answers:
+		t.Errorf("an answer %#v for no question", a)
+	case <-time.After(400 * time.Millisecond):
+	}
+}

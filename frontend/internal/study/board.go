@@ -29,11 +29,13 @@ type Board struct {
 	// second question; early those of its answers that are partial, the
 	// position being too early in the game for the brain (see
 	// [analysis.ErrTooEarly]). failed holds the positions the brain could
-	// not score, asked those asked (answered or not).
-	scores map[string]solver.Scores
-	early  map[string]bool
-	failed map[string]bool
-	asked  map[string]bool
+	// not score, twice; retried those it failed once, asked again; asked
+	// those asked (answered or not).
+	scores  map[string]solver.Scores
+	early   map[string]bool
+	failed  map[string]bool
+	retried map[string]bool
+	asked   map[string]bool
 
 	on     bool   // the columns' words show
 	review bool   // every position of the line is wanted
@@ -187,7 +189,10 @@ func (b *Board) Ask() []string {
 // [analysis.ErrTooEarly] comes with the scores of the columns the brain
 // could score, the others marked [analysis.Unknown] or
 // [analysis.NotBetter] (none scored, if no column is marked): they show,
-// and label the moves they can. It reports whether the answer was wanted:
+// and label the moves they can. Any other err (the brain crashed, or took
+// too long) is taken once as a question to ask again, of a brain that the
+// caller restarts: [Board.Next] returns the position again; the second
+// failure stands. It reports whether the answer was wanted:
 // an answer to a question never asked, or a second one, is ignored. An
 // answer for a position the board no longer shows is kept, for when it
 // shows again.
@@ -207,6 +212,13 @@ func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 			b.early = make(map[string]bool)
 		}
 		b.early[pos] = true
+	case err != nil && !b.retried[pos]:
+		if b.retried == nil {
+			b.retried = make(map[string]bool)
+		}
+		b.retried[pos] = true
+		delete(b.asked, pos)
+		return true
 	case err != nil:
 		if b.failed == nil {
 			b.failed = make(map[string]bool)

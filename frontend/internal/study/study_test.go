@@ -142,8 +142,33 @@ func TestBoardScores(t *testing.T) {
 	b.Play(0)
 	b.Ask()
 	b.Scored("4431", solver.Scores{}, errors.New("out of memory"))
-	if v := b.View(); !v.Failed || v.Scoring {
-		t.Errorf("a failed answer: failed %v, scoring %v", v.Failed, v.Scoring)
+	// Asked once more, of a new brain.
+	if v := b.View(); v.Failed || !v.Scoring || !v.Retrying {
+		t.Errorf("a failed answer: failed %v, scoring %v, retrying %v", v.Failed, v.Scoring, v.Retrying)
+	}
+	if got := b.Ask(); !slices.Equal(got, []string{"4431"}) {
+		t.Errorf("after a failure, asked %q, want 4431 again", got)
+	}
+	if got := b.Ask(); len(got) != 0 {
+		t.Errorf("asked %q a third time", got)
+	}
+	b.Scored("4431", solver.Scores{}, errors.New("out of memory"))
+	if v := b.View(); !v.Failed || v.Scoring || v.Retrying {
+		t.Errorf("failed twice: failed %v, scoring %v, retrying %v", v.Failed, v.Scoring, v.Retrying)
+	}
+	if got := b.Ask(); len(got) != 0 {
+		t.Errorf("asked %q after two failures", got)
+	}
+	// A failure, then an answer: the scores show.
+	b.Play(0)
+	b.Ask()
+	b.Scored("44311", solver.Scores{}, errors.New("the worker stopped"))
+	b.Ask()
+	if !b.Scored("44311", solver.Scores{0, 0, 0, 0, 0, 0, 0}, nil) {
+		t.Error("the second answer, after a failure, not taken")
+	}
+	if v := b.View(); v.Failed || v.Scoring || v.Words[0] != "draw" {
+		t.Errorf("answered the second time: failed %v, scoring %v, words %q", v.Failed, v.Scoring, v.Words)
 	}
 }
 
@@ -446,8 +471,12 @@ func TestReviewUnscorable(t *testing.T) {
 	b.Ask()
 	for n := range game {
 		var err error
-		if n == 2 { // before red's second move
-			err = errors.New("worker: the position takes too long to solve in the browser")
+		if n == 2 { // before red's second move, twice
+			err = errors.New("worker: the worker stopped")
+			b.Scored(study.Name(game[:n]), table[n], err)
+			if got := b.Ask(); !slices.Equal(got, []string{study.Name(game[:n])}) {
+				t.Fatalf("after a failure, asked %q", got)
+			}
 		}
 		b.Scored(study.Name(game[:n]), table[n], err)
 	}

@@ -33,11 +33,12 @@ type View struct {
 	// "draw", "loses in 12", "full"), or "" while unknown.
 	ScoresOn bool
 	Words    [connect4.Columns]string
-	// Scoring reports that the scores of the position shown are awaited;
-	// Failed that the solver could not give them; Early that it gave some
+	// Scoring reports that the scores of the position shown are awaited,
+	// Retrying that they are asked again after the brain failed once;
+	// Failed that the solver could not give them, twice; Early that it gave some
 	// only, the position being too early in the game for it (the others'
 	// Words are analysis.NotKnown).
-	Scoring, Failed, Early bool
+	Scoring, Retrying, Failed, Early bool
 	// Best is the best column of the position shown (from 0), when asked
 	// for and known, else -1; BestText says it: "Best move: column 4, win
 	// in 5."
@@ -121,6 +122,7 @@ func (b *Board) View() View {
 	wanted := (b.on || b.best) && !g.Over()
 	v.Failed = wanted && b.failed[pos]
 	v.Scoring = wanted && !known && !v.Failed
+	v.Retrying = v.Scoring && b.retried[pos]
 	v.Early = wanted && b.early[pos]
 	if b.on && known {
 		v.Words = analysis.Columns(scores, b.cursor)
