@@ -73,7 +73,7 @@ type (
 const (
 	studyHelpID = "connect4-study-help"
 	studyID     = "connect4-study-title"
-	studyHelp   = "Keys: the left and right arrows step back and forth through the moves, Home and End go to the start and the end; a column, or a digit from 1 to 7, plays a move from the position shown."
+	studyHelp   = "Keys: the left and right arrows step back and forth through the moves, Home and End go to the start and the end; a column, or a digit from 1 to 7, plays a move from the position shown. In a review, a move off the game plays a variation, and a move of the list goes back to the game."
 	scoringText = "Scoring…"
 	failedText  = "The solver could not score this position, asked twice: it stopped, and stopped again once restarted."
 	retryText   = "The solver stopped: scoring again with a new one…"
@@ -460,7 +460,7 @@ func (l *loop) studyView(v game.View) studyView {
 	if s.open != nil {
 		sv.open, sv.isReview, sv.back, sv.note = true, s.review, !v.Start, s.note
 		sv.v = s.open.View()
-		sv.reviewQuery = "?review=" + study.Name(s.open.Line())
+		sv.reviewQuery = "?review=" + study.Name(s.open.Game())
 		sv.noBrain = l.cfg.brain == nil
 		sv.scoresNote = scoresNote(sv.v, sv.noBrain)
 	}
@@ -586,8 +586,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 		textOrHide(s.bestText, v.BestText)
 		off(s.first, v.Cursor == 0)
 		off(s.back, v.Cursor == 0)
-		off(s.forward, v.Cursor == v.Len)
-		off(s.last, v.Cursor == v.Len)
+		off(s.forward, v.Cursor == v.LineLen)
+		off(s.last, v.Cursor == v.LineLen)
 		pressed(s.studyToggle, v.ScoresOn)
 		off(s.best, v.Turn == connect4.NoPlayer)
 		close := "Start screen"
@@ -609,7 +609,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 				class += " " + m.Label
 			}
 			d.set(b, "className", class)
-			if i == v.Cursor-1 {
+			// In a variation, no move of the game's list is the one shown.
+			if i == v.Cursor-1 && v.Variation < 0 {
 				d.call(b, "setAttribute", "aria-current", "step")
 			} else {
 				d.call(b, "removeAttribute", "aria-current")

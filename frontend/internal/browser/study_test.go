@@ -555,3 +555,36 @@ func TestStudyRetry(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+// TestReviewVariationKeepsGame plays a variation in a review: the move
+// list keeps the game's moves and labels, the status says where the
+// variation left the game, and a move of the list goes back to the game.
+func TestReviewVariationKeepsGame(t *testing.T) {
+	h := startWith(t, "?review=1717171", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
+	h.waitStudy(true)
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	h.click(h.query(`.move[data-move="2"]`))
+	h.waitText(".study-status", "After move 2, yellow in column 7: a mistake. Red to play.")
+	h.click(h.query(`.study-board .column[data-column="3"]`))
+	h.waitText(".study-status", "After move 3, red in column 4 (a variation from move 3, where the game played column 1): a mistake. Yellow to play.")
+	for i, label := range reviewedLabels {
+		player := []string{"red", "yellow"}[i%2]
+		if got, want := h.text(h.query(fmt.Sprintf(`.move[data-move="%d"]`, i+1))), fmt.Sprintf("%d. %s, column %d: %s", i+1, player, reviewed[i]+1, label); got != want {
+			t.Errorf("in a variation, the move list says %q, want the game's %q", got, want)
+		}
+		if got := h.attr(h.query(fmt.Sprintf(`.move[data-move="%d"]`, i+1)), "aria-current"); got != "<none>" {
+			t.Errorf("in a variation, move %d is current: %q", i+1, got)
+		}
+	}
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	if got := h.attr(h.query("button.study-forward"), "aria-disabled"); got != "true" {
+		t.Errorf("Forward at the variation's end: aria-disabled %q", got)
+	}
+	if got := h.attr(h.query(".review-link"), "href"); got != "?review=1717171" {
+		t.Errorf("the review's link in a variation: %q", got)
+	}
+	// The move list goes back to the game.
+	h.click(h.query(`.move[data-move="7"]`))
+	h.waitText(".study-status", "After move 7, red in column 1: the best move. Red wins.")
+	h.waitFor("move 7 current", func() string { return h.attr(h.query(`.move[data-move="7"]`), "aria-current") }, "step")
+}

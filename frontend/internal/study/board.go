@@ -16,8 +16,10 @@ import (
 // line starts a new line there, as on a chess board; stepping back and
 // forth keeps the line.
 //
-// A review is a Board whose every position is scored, so that each move of
-// the line gets its label and each player an accuracy ([Board.Review]).
+// A review is a Board whose every position of the game reviewed is scored,
+// so that each of its moves gets its label and each player an accuracy
+// ([Board.Review]). There a move off the game starts a variation: the
+// game's moves stay, for the move list and to go back to ([Board.Seek]).
 //
 // The zero value is the empty board, scores hidden, ready to use. A Board
 // is not safe for concurrent use.
@@ -37,10 +39,13 @@ type Board struct {
 	retried map[string]bool
 	asked   map[string]bool
 
-	on     bool   // the columns' words show
-	review bool   // every position of the line is wanted
-	best   bool   // the best move of the position shown shows
-	hints  [3]int // by player: the hints taken in the game reviewed
+	on     bool // the columns' words show
+	review bool // every position of the game is wanted
+	// reviewed is the line when the review began: the game reviewed, which
+	// line leaves in a variation.
+	reviewed []int
+	best     bool   // the best move of the position shown shows
+	hints    [3]int // by player: the hints taken in the game reviewed
 }
 
 // New returns a board on the line of columns (from 0), showing its last
@@ -64,6 +69,34 @@ func (b *Board) Follow(columns []int) {
 // Line returns the moves of the line, columns from 0.
 func (b *Board) Line() []int { return append([]int(nil), b.line...) }
 
+// Game returns the moves of the game reviewed, or of the line outside a
+// review.
+func (b *Board) Game() []int { return append([]int(nil), b.moves()...) }
+
+// moves returns the moves that the move list shows, labels and scores for
+// the accuracy: the game reviewed, or the line.
+func (b *Board) moves() []int {
+	if b.review {
+		return b.reviewed
+	}
+	return b.line
+}
+
+// variation returns how many of the game's moves the line keeps before it
+// leaves the game, in a review; -1 when the line is the game's, or a part
+// of it.
+func (b *Board) variation() int {
+	if !b.review {
+		return -1
+	}
+	for n, c := range b.line {
+		if n >= len(b.reviewed) || b.reviewed[n] != c {
+			return n
+		}
+	}
+	return -1
+}
+
 // Cursor returns the number of moves of the line on the board shown.
 func (b *Board) Cursor() int { return b.cursor }
 
@@ -71,8 +104,19 @@ func (b *Board) Cursor() int { return b.cursor }
 func (b *Board) Position() string { return Name(b.line[:b.cursor]) }
 
 // Seek shows the position after the first n moves of the line, n bounded by
-// the line.
+// the line; in a review, of the game, leaving any variation: the move list
+// goes back to the game.
 func (b *Board) Seek(n int) {
+	if b.review && b.variation() >= 0 {
+		b.line = append(b.line[:0], b.reviewed...)
+		b.best = false
+	}
+	b.seek(n)
+}
+
+// seek shows the position after the first n moves of the line, n bounded
+// by the line.
+func (b *Board) seek(n int) {
 	n = min(max(n, 0), len(b.line))
 	if n != b.cursor {
 		b.best = false
@@ -81,8 +125,8 @@ func (b *Board) Seek(n int) {
 }
 
 // Step moves the cursor by delta moves, back for a negative one, within
-// the line.
-func (b *Board) Step(delta int) { b.Seek(b.cursor + delta) }
+// the line (a variation's, in one).
+func (b *Board) Step(delta int) { b.seek(b.cursor + delta) }
 
 // game returns the game of the position shown.
 func (b *Board) game() *connect4.Game {
@@ -115,9 +159,14 @@ func (b *Board) ShowScores(on bool) { b.on = on }
 // ScoresShown reports whether the columns' words show.
 func (b *Board) ScoresShown() bool { return b.on }
 
-// Review wants the scores of every position of the line from now on: each
-// move gets its label, each player an accuracy.
-func (b *Board) Review() { b.review = true }
+// Review makes the line the game reviewed, and wants the scores of its
+// every position: each move gets its label, each player an accuracy. A
+// board reviews one game: Review again does nothing.
+func (b *Board) Review() {
+	if !b.review {
+		b.review, b.reviewed = true, append([]int(nil), b.line...)
+	}
+}
 
 // ShowBest shows the best move of the position shown, until the board shows
 // another; it reports false when the position has no move (the game is
@@ -144,8 +193,8 @@ func (b *Board) SetHints(p connect4.Player, n int) {
 // quickest to score first. Asked one at a time, a position shown never
 // waits behind the whole game.
 func (b *Board) Next() (string, bool) {
-	want := func(n int) (string, bool) {
-		name := Name(b.line[:n])
+	wantOf := func(line []int, n int) (string, bool) {
+		name := Name(line[:n])
 		if b.asked[name] {
 			return "", false
 		}
@@ -155,6 +204,7 @@ func (b *Board) Next() (string, bool) {
 		b.asked[name] = true
 		return name, true
 	}
+	want := func(n int) (string, bool) { return wantOf(b.line, n) }
 	if (b.on || b.best) && !b.game().Over() {
 		if name, ok := want(b.cursor); ok {
 			return name, true
@@ -162,8 +212,8 @@ func (b *Board) Next() (string, bool) {
 	}
 	if b.review {
 		// The position before each move: never one after the end.
-		for n := len(b.line) - 1; n >= 0; n-- {
-			if name, ok := want(n); ok {
+		for n := len(b.reviewed) - 1; n >= 0; n-- {
+			if name, ok := wantOf(b.reviewed, n); ok {
 				return name, true
 			}
 		}
@@ -255,26 +305,27 @@ func (b *Board) Scores(n int) (solver.Scores, bool) {
 	return s, ok
 }
 
-// label returns the label of the n-th move of the line (from 0), if the
-// scores of the position before it came.
-func (b *Board) label(n int) (analysis.Label, bool) {
-	s, ok := b.Scores(n)
+// label returns the label of the n-th move of line (from 0), if the
+// scores of the position before it came and tell it.
+func (b *Board) label(line []int, n int) (analysis.Label, bool) {
+	s, ok := b.scores[Name(line[:n])]
 	if !ok {
 		return 0, false
 	}
-	return analysis.LabelOf(s, b.line[n])
+	return analysis.LabelOf(s, line[n])
 }
 
-// accuracy returns player p's accuracy over the line, once every move of
-// theirs has its label.
+// accuracy returns player p's accuracy over the game (or the line), once
+// every move of theirs has its label.
 func (b *Board) accuracy(p connect4.Player) (float64, bool) {
-	moves := make([]analysis.Move, 0, len(b.line))
-	for n := range b.line {
-		l, ok := b.label(n)
+	line := b.moves()
+	moves := make([]analysis.Move, 0, len(line))
+	for n := range line {
+		l, ok := b.label(line, n)
 		if !ok && player(n) == p {
 			return 0, false
 		}
-		moves = append(moves, analysis.Move{Column: b.line[n], Player: player(n), Label: l})
+		moves = append(moves, analysis.Move{Column: line[n], Player: player(n), Label: l})
 	}
 	return analysis.Accuracy(moves, p)
 }
@@ -283,15 +334,16 @@ func (b *Board) accuracy(p connect4.Player) (float64, bool) {
 // one of player p's moves, or too early in the game to label it: p's
 // accuracy will not come.
 func (b *Board) unscorable(p connect4.Player) bool {
-	for n := range b.line {
+	line := b.moves()
+	for n := range line {
 		if player(n) != p {
 			continue
 		}
-		if b.failed[Name(b.line[:n])] {
+		if b.failed[Name(line[:n])] {
 			return true
 		}
-		if _, scored := b.Scores(n); scored {
-			if _, ok := b.label(n); !ok {
+		if _, scored := b.scores[Name(line[:n])]; scored {
+			if _, ok := b.label(line, n); !ok {
 				return true
 			}
 		}

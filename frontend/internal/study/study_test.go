@@ -295,6 +295,7 @@ func TestBoardModel(t *testing.T) {
 			line        []int
 			cursor      int
 			on, review  bool
+			reviewed    []int               // the game reviewed, once review
 			known       = map[string]bool{} // answered
 			asked       = map[string]bool{} // ever asked
 			pending     []string            // asked, not answered
@@ -328,6 +329,10 @@ func TestBoardModel(t *testing.T) {
 			"seek": func(rt *rapid.T) {
 				n := rapid.IntRange(-1, 43).Draw(rt, "n")
 				b.Seek(n)
+				if review {
+					// The move list goes back to the game.
+					line = slices.Clone(reviewed)
+				}
 				cursor = min(max(n, 0), len(line))
 			},
 			"scores": func(rt *rapid.T) {
@@ -335,6 +340,9 @@ func TestBoardModel(t *testing.T) {
 				b.ShowScores(on)
 			},
 			"review": func(rt *rapid.T) {
+				if !review {
+					reviewed = slices.Clone(line)
+				}
 				review = true
 				b.Review()
 			},
@@ -355,8 +363,8 @@ func TestBoardModel(t *testing.T) {
 				if on && !game().Over() && !asked[study.Name(line[:cursor])] {
 					rt.Fatalf("the position shown, %q, not asked with scores on", study.Name(line[:cursor]))
 				}
-				for n := range line {
-					if review && !asked[study.Name(line[:n])] {
+				for n := range reviewed {
+					if review && !asked[study.Name(reviewed[:n])] {
 						rt.Fatalf("reviewing, the position before move %d not asked", n+1)
 					}
 				}
@@ -409,8 +417,25 @@ func TestBoardModel(t *testing.T) {
 			"": func(rt *rapid.T) {
 				v := b.View()
 				g := game()
-				if v.Len != len(line) || v.Cursor != cursor || !slices.Equal(b.Line(), line) {
+				if v.LineLen != len(line) || v.Cursor != cursor || !slices.Equal(b.Line(), line) {
 					rt.Fatalf("line %v cursor %d, want %v %d", b.Line(), v.Cursor, line, cursor)
+				}
+				// The move list: the game reviewed, whatever variation the
+				// board shows; or the line.
+				list := line
+				if review {
+					list = reviewed
+				}
+				if v.Len != len(list) || !slices.Equal(b.Game(), list) {
+					rt.Fatalf("the move list %v, want %v", b.Game(), list)
+				}
+				variation := -1
+				if review && !slices.Equal(line, reviewed) {
+					for variation = 0; variation < len(reviewed) && line[variation] == reviewed[variation]; variation++ {
+					}
+				}
+				if v.Variation != variation {
+					rt.Fatalf("variation %d, want %d (line %v, game %v)", v.Variation, variation, line, reviewed)
 				}
 				for c := range 7 {
 					for r := range 6 {
@@ -430,11 +455,11 @@ func TestBoardModel(t *testing.T) {
 				var sum [3]float64
 				var n [3]int
 				all := [3]bool{true, true, true}
-				for i, c := range line {
+				for i, c := range list {
 					p := connect4.Red + connect4.Player(i%2)
 					want := ""
-					if known[study.Name(line[:i])] {
-						s := fake(line[:i])
+					if known[study.Name(list[:i])] {
+						s := fake(list[:i])
 						_, best := s.Best()
 						l := analysis.Classify(best, s[c])
 						want = l.String()
@@ -531,5 +556,63 @@ func TestTooEarly(t *testing.T) {
 	b.ShowBest()
 	if v := b.View(); v.Best != 3 || v.BestText != "Best move: column 4, win in 21." {
 		t.Errorf("the book's best move: %d %q", v.Best, v.BestText)
+	}
+}
+
+// TestReviewVariation plays a variation in a review: the game's moves stay
+// in the move list with their labels and the accuracy, the board and the
+// status show the variation and where it left the game, the steps stay in
+// it, and the move list goes back to the game.
+func TestReviewVariation(t *testing.T) {
+	game := []int{0, 6, 0, 0}
+	b := study.New(game)
+	b.Review()
+	for _, name := range b.Ask() {
+		columns, _ := study.Parse(name)
+		b.Scored(name, table[len(columns)], nil)
+	}
+	b.Seek(2)
+	for range 2 {
+		if !b.Play(3) {
+			t.Fatal("a variation refused")
+		}
+	}
+	v := b.View()
+	if !slices.Equal(b.Game(), game) || !slices.Equal(b.Line(), []int{0, 6, 3, 3}) || v.Variation != 2 || v.Len != 4 || v.LineLen != 4 || v.Cursor != 4 {
+		t.Fatalf("game %v, line %v, variation %d, len %d, line's %d, cursor %d", b.Game(), b.Line(), v.Variation, v.Len, v.LineLen, v.Cursor)
+	}
+	for n, want := range []string{"inaccuracy", "mistake", "best", "blunder"} {
+		if v.Moves[n].Label != want || v.Moves[n].Column != game[n] {
+			t.Errorf("the move list's move %d: %+v, want the game's, %s", n+1, v.Moves[n], want)
+		}
+	}
+	if v.Accuracy[connect4.Red] != "88%" || v.Accuracy[connect4.Yellow] != "13%" {
+		t.Errorf("accuracy %q in a variation", v.Accuracy)
+	}
+	if v.Status != "After move 4, yellow in column 4 (a variation from move 3, where the game played column 1). Red to play." {
+		t.Errorf("status %q", v.Status)
+	}
+	if v.Query != "?pos=1744" || v.Cells[3][1] != connect4.Yellow {
+		t.Errorf("the board shows %q", v.Query)
+	}
+	// Stepping stays in the variation: back one, forward one.
+	b.Step(-1)
+	if v := b.View(); v.Status != "After move 3, red in column 4 (a variation from move 3, where the game played column 1): a mistake. Yellow to play." {
+		t.Errorf("status %q", v.Status)
+	}
+	b.Step(1)
+	b.Step(-2)
+	if v := b.View(); v.Variation != 2 || v.Status != "After move 2, yellow in column 7: a mistake. Red to play." {
+		t.Errorf("back on the game's moves, in the variation's line: variation %d, status %q", v.Variation, v.Status)
+	}
+	// The move list: back to the game.
+	b.Seek(4)
+	if v := b.View(); v.Variation != -1 || !slices.Equal(b.Line(), game) || v.Query != "?pos=1711" {
+		t.Errorf("back to the game: variation %d, line %v, %q", v.Variation, b.Line(), v.Query)
+	}
+	// Past the game's last move.
+	b.Play(3)
+	if v := b.View(); v.Variation != 4 || v.Status != "After move 5, red in column 4 (a variation from move 5, after the game's last move). Yellow to play." {
+		t.Errorf("past the end: variation %d, status %q", v.Variation, v.Status)
 	}
 }

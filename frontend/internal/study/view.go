@@ -45,11 +45,16 @@ type View struct {
 	Best     int
 	BestText string
 
-	// Moves holds the line's moves, the first Len of them: the move list.
-	// Cursor moves of it are on the board.
-	Moves  [connect4.Cells]Move
-	Len    int
-	Cursor int
+	// Moves holds the moves of the move list, the first Len of them: the
+	// game reviewed, or the line. Cursor moves of the line, LineLen long,
+	// are on the board. In a review, Variation is the number of the game's
+	// moves that the line keeps before it leaves the game (a variation,
+	// played on the board), or -1 on the game.
+	Moves     [connect4.Cells]Move
+	Len       int
+	Cursor    int
+	LineLen   int
+	Variation int
 	// Accuracy is each player's accuracy, indexed by Player ("88%"), once
 	// every move of theirs has its label; NotKnown if one of them cannot
 	// have it (the position before it could not be scored); "" until
@@ -85,7 +90,9 @@ func (m Move) Text(n int) string {
 
 // View returns what the board shows now.
 func (b *Board) View() View {
-	v := View{Best: -1, Len: len(b.line), Cursor: b.cursor, Hints: b.hints, ScoresOn: b.on, Query: Query(b.line[:b.cursor])}
+	moves := b.moves()
+	v := View{Best: -1, Len: len(moves), Cursor: b.cursor, LineLen: len(b.line), Variation: b.variation(),
+		Hints: b.hints, ScoresOn: b.on, Query: Query(b.line[:b.cursor])}
 	g := b.game()
 	for c := range connect4.Columns {
 		for r := range connect4.Rows {
@@ -100,9 +107,9 @@ func (b *Board) View() View {
 	if !g.Over() {
 		v.Turn = g.Turn()
 	}
-	for n, c := range b.line {
+	for n, c := range moves {
 		v.Moves[n] = Move{Column: c, Player: player(n)}
-		if l, ok := b.label(n); ok {
+		if l, ok := b.label(moves, n); ok {
 			v.Moves[n].Label = l.String()
 		}
 	}
@@ -115,7 +122,7 @@ func (b *Board) View() View {
 			}
 		}
 	}
-	v.Status = b.status(g, v)
+	v.Status = b.status(g)
 
 	pos := b.Position()
 	scores, known := b.scores[pos]
@@ -135,16 +142,26 @@ func (b *Board) View() View {
 	return v
 }
 
-// status tells the position shown in a sentence.
-func (b *Board) status(g *connect4.Game, v View) string {
+// status tells the position shown in a sentence; in a variation, where
+// it left the game.
+func (b *Board) status(g *connect4.Game) string {
 	var sb strings.Builder
 	if b.cursor == 0 {
 		sb.WriteString("Start of the game.")
 	} else {
-		m := v.Moves[b.cursor-1]
-		sb.WriteString("After move " + strconv.Itoa(b.cursor) + ", " + m.Player.String() + " in column " + strconv.Itoa(m.Column+1))
-		if m.Label != "" {
-			sb.WriteString(": " + article(m.Label))
+		n := b.cursor - 1
+		sb.WriteString("After move " + strconv.Itoa(b.cursor) + ", " + player(n).String() + " in column " + strconv.Itoa(b.line[n]+1))
+		if from := b.variation(); from >= 0 && n >= from {
+			sb.WriteString(" (a variation from move " + strconv.Itoa(from+1))
+			if from < len(b.reviewed) {
+				sb.WriteString(", where the game played column " + strconv.Itoa(b.reviewed[from]+1))
+			} else {
+				sb.WriteString(", after the game's last move")
+			}
+			sb.WriteString(")")
+		}
+		if l, ok := b.label(b.line, n); ok {
+			sb.WriteString(": " + article(l.String()))
 		}
 		sb.WriteString(".")
 	}
