@@ -152,6 +152,9 @@ func (l *loop) handleStudy(m any) bool {
 		if n := l.state.Hints(); n > 0 {
 			s.open.SetHints(l.state.View().RolePlayer, n)
 		}
+		for p, name := range l.state.Names() {
+			s.open.SetName(connect4.Player(p), name)
+		}
 		l.state.OpenStudy()
 	case studyClosed:
 		s.open = nil
@@ -633,7 +636,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 }
 
 // accuracyText returns the accuracy line of a review: "Accuracy: red 88%,
-// yellow 13% (hints: 2)", "…" for what is not known yet; "" for no review.
+// yellow 13% (hints: 2)", "Accuracy: the computer 100%, you 88%", "…" for
+// what is not known yet; "" for no review.
 func accuracyText(v study.View, review, noBrain bool) string {
 	switch {
 	case !review:
@@ -647,7 +651,7 @@ func accuracyText(v study.View, review, noBrain bool) string {
 		if a == "" {
 			a = "…"
 		}
-		part := p.String() + " " + a
+		part := v.Names[p] + " " + a
 		if v.Hints[p] > 0 {
 			part += " (hints: " + strconv.Itoa(v.Hints[p]) + ")"
 		}

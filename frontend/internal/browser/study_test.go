@@ -380,7 +380,10 @@ func TestHintsCounted(t *testing.T) {
 		`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
 	h.waitShown("button.review-open", true)
 	h.click(h.query("button.review-open"))
-	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42% (hints: 1)")
+	// The player is "you", the computer "the computer".
+	h.waitText(".accuracy", "Accuracy: the computer 94%, you 42% (hints: 1)")
+	h.waitText(`.move[data-move="2"]`, "2. you, column 7: mistake")
+	h.waitText(".study-status", "After move 7, the computer in column 1: the best move. The computer wins.")
 }
 
 // TestReviewByLink opens the review of a game from its link, with no server:

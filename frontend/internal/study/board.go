@@ -46,6 +46,7 @@ type Board struct {
 	reviewed []int
 	best     bool   // the best move of the position shown shows
 	hints    [3]int // by player: the hints taken in the game reviewed
+	names    [3]string
 }
 
 // New returns a board on the line of columns (from 0), showing its last
@@ -177,6 +178,23 @@ func (b *Board) ShowBest() bool {
 	}
 	b.best = true
 	return true
+}
+
+// SetName gives player p a name other than their colour, such as "you" or
+// "the computer", in lower case: the move list, the status and the
+// accuracy then call them so. "" names them by their colour again.
+func (b *Board) SetName(p connect4.Player, name string) {
+	if p == connect4.Red || p == connect4.Yellow {
+		b.names[p] = name
+	}
+}
+
+// name returns player p's name: the one set, or their colour, "red".
+func (b *Board) name(p connect4.Player) string {
+	if b.names[p] != "" {
+		return b.names[p]
+	}
+	return p.String()
 }
 
 // SetHints records that player took n hints in the game reviewed.

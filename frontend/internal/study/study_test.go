@@ -616,3 +616,32 @@ func TestReviewVariation(t *testing.T) {
 		t.Errorf("past the end: variation %d, status %q", v.Variation, v.Status)
 	}
 }
+
+// TestNames checks that the players named, "you" and "the computer", are
+// so called in the move list, the status and the view's names.
+func TestNames(t *testing.T) {
+	b := study.New([]int{0, 6, 0, 6, 0, 6, 0})
+	b.Review()
+	b.SetName(connect4.Red, "the computer")
+	b.SetName(connect4.Yellow, "you")
+	v := b.View()
+	if got := v.Moves[1].Text(1); got != "2. you, column 7" {
+		t.Errorf("the move list says %q", got)
+	}
+	if v.Status != "After move 7, the computer in column 1. The computer wins." {
+		t.Errorf("status %q", v.Status)
+	}
+	if v.Names != [3]string{"", "the computer", "you"} {
+		t.Errorf("names %q", v.Names)
+	}
+	b.Seek(1)
+	if v := b.View(); v.Status != "After move 1, the computer in column 1. You to play." {
+		t.Errorf("status %q", v.Status)
+	}
+	b.SetName(connect4.Red, "you")
+	b.SetName(connect4.Yellow, "")
+	b.Seek(7)
+	if v := b.View(); v.Status != "After move 7, you in column 1. You win." || v.Names[connect4.Yellow] != "yellow" {
+		t.Errorf("status %q, names %q", v.Status, v.Names)
+	}
+}

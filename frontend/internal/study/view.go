@@ -61,6 +61,9 @@ type View struct {
 	// then, or without a review. Hints counts the hints each player took.
 	Accuracy [3]string
 	Hints    [3]int
+	// Names holds each player's name, indexed by Player: their colour,
+	// "red", or the name set, such as "you" (see [Board.SetName]).
+	Names [3]string
 	// Query is the address of the position shown: "?pos=4453".
 	Query string
 }
@@ -73,15 +76,21 @@ const NotKnown = "not known"
 type Move struct {
 	Column int // from 0
 	Player connect4.Player
+	// Name is the player's name: their colour, or the name set.
+	Name string
 	// Label is the move's label ("best", "inaccuracy", "mistake",
 	// "blunder") once the scores of the position before it came, or "".
 	Label string
 }
 
 // Text returns the move as the move list says it: "4. yellow, column 3:
-// mistake", counting moves and columns from 1.
+// mistake", "5. you, column 4", counting moves and columns from 1.
 func (m Move) Text(n int) string {
-	s := strconv.Itoa(n+1) + ". " + m.Player.String() + ", column " + strconv.Itoa(m.Column+1)
+	name := m.Name
+	if name == "" {
+		name = m.Player.String()
+	}
+	s := strconv.Itoa(n+1) + ". " + name + ", column " + strconv.Itoa(m.Column+1)
 	if m.Label != "" {
 		s += ": " + m.Label
 	}
@@ -108,10 +117,13 @@ func (b *Board) View() View {
 		v.Turn = g.Turn()
 	}
 	for n, c := range moves {
-		v.Moves[n] = Move{Column: c, Player: player(n)}
+		v.Moves[n] = Move{Column: c, Player: player(n), Name: b.name(player(n))}
 		if l, ok := b.label(moves, n); ok {
 			v.Moves[n].Label = l.String()
 		}
+	}
+	for _, p := range []connect4.Player{connect4.Red, connect4.Yellow} {
+		v.Names[p] = b.name(p)
 	}
 	if b.review {
 		for _, p := range []connect4.Player{connect4.Red, connect4.Yellow} {
@@ -150,7 +162,7 @@ func (b *Board) status(g *connect4.Game) string {
 		sb.WriteString("Start of the game.")
 	} else {
 		n := b.cursor - 1
-		sb.WriteString("After move " + strconv.Itoa(b.cursor) + ", " + player(n).String() + " in column " + strconv.Itoa(b.line[n]+1))
+		sb.WriteString("After move " + strconv.Itoa(b.cursor) + ", " + b.name(player(n)) + " in column " + strconv.Itoa(b.line[n]+1))
 		if from := b.variation(); from >= 0 && n >= from {
 			sb.WriteString(" (a variation from move " + strconv.Itoa(from+1))
 			if from < len(b.reviewed) {
@@ -166,12 +178,14 @@ func (b *Board) status(g *connect4.Game) string {
 		sb.WriteString(".")
 	}
 	switch {
+	case g.Winner() != connect4.NoPlayer && b.name(g.Winner()) == "you":
+		sb.WriteString(" You win.")
 	case g.Winner() != connect4.NoPlayer:
-		sb.WriteString(" " + title(g.Winner().String()) + " wins.")
+		sb.WriteString(" " + title(b.name(g.Winner())) + " wins.")
 	case g.Draw():
 		sb.WriteString(" A draw.")
 	default:
-		sb.WriteString(" " + title(g.Turn().String()) + " to play.")
+		sb.WriteString(" " + title(b.name(g.Turn())) + " to play.")
 	}
 	return sb.String()
 }
