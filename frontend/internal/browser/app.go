@@ -218,6 +218,9 @@ func (l *loop) handle(m any) {
 	case computerInsteadAsked:
 		l.sendIf(l.state.PlayComputerInstead())
 	case lobbyFetched:
+		if m.err != nil {
+			l.state.LobbyFailed()
+		}
 		l.lobbyCame(m)
 	case clockChosen:
 		l.state.ChooseClock(m.clock)

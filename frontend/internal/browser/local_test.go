@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/connect4go/connect4/frontend/internal/local"
+	"github.com/connect4go/connect4/shared/protocol"
 )
 
 // fakeBrain is a brain whose answers the test gives.
@@ -111,4 +112,24 @@ func TestPlayAloneStaleMove(t *testing.T) {
 	b.push(perfect)
 	h.waitClass("cell (3, 0)", h.cell(3, 0), "cell red last")
 	h.waitClass("cell (0, 0)", h.cell(0, 0), "cell empty")
+}
+
+// TestStartScreenServerGone checks that the start screen says that the
+// server cannot be reached when its lobby cannot be fetched, and lists no
+// games (game.TestLobbyFailed checks that the note goes once it answers).
+func TestStartScreenServerGone(t *testing.T) {
+	fetches := make(chan func(protocol.Lobby, error), 4)
+	h := startWith(t, "", "", func(c *config) {
+		c.lobby = func(url string, done func(protocol.Lobby, error)) { fetches <- done }
+	})
+	select {
+	case done := <-fetches:
+		done(protocol.Lobby{}, errors.New("browser: fetching lobby: no answer"))
+	case <-time.After(timeout):
+		t.Fatal("the start screen did not ask for the lobby")
+	}
+	h.waitText(".start-note", "The game server cannot be reached: you can still play the computer, here in your browser; the other games need the server.")
+	if h.shown(".lobby") {
+		t.Error("games listed from a server gone")
+	}
 }

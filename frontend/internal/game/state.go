@@ -185,6 +185,9 @@ type State struct {
 	wait     quick          // while waiting for an opponent in quick match
 	lobby    protocol.Lobby // what the server last said goes on
 	hasLobby bool
+	// lobbyGone reports that the last fetch of the lobby failed, from
+	// the page's own site: its server is gone, or the network.
+	lobbyGone bool
 
 	clk         gameClock            // the clocks of a timed game
 	clockChoice protocol.TimeControl // the start screen's choice of clock
@@ -284,7 +287,7 @@ func (s *State) plan(hello protocol.Command) {
 		hello:   hello, dials: s.dials,
 		now: s.now, flashes: s.flashes,
 		hovered: s.hovered, hover: s.hover, cursor: s.cursor,
-		lobby: s.lobby, hasLobby: s.hasLobby,
+		lobby: s.lobby, hasLobby: s.hasLobby, lobbyGone: s.lobbyGone,
 		clockChoice: s.clockChoice,
 		news:        s.news, newsCount: s.newsCount,
 	}
