@@ -74,3 +74,24 @@ func TestAnalysisBoardInPage(t *testing.T) {
 		waitFor(`document.querySelector(".study .scores-note").textContent.startsWith("Too early in the game")`),
 	)
 }
+
+// The start screen's "Open an analysis board" opens it in the page, with
+// no reload (a mark set on the window stays), and the browser's Back
+// button goes back to the start screen.
+func TestBoardLinkInPage(t *testing.T) {
+	srv := startServer(t)
+	ctx := newTab(t)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.WaitVisible(`a.board-link`, chromedp.ByQuery),
+		chromedp.Evaluate(`window.notReloaded = true`, nil),
+		chromedp.Click(`a.board-link`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.study-board`, chromedp.ByQuery),
+		waitFor(`location.search === "?pos=" && window.notReloaded === true`),
+		chromedp.Click(`.study-board .column[data-column="3"]`, chromedp.ByQuery),
+		waitFor(`location.search === "?pos=4"`),
+		chromedp.Evaluate(`history.back()`, nil),
+		chromedp.WaitVisible(`button.computer`, chromedp.ByQuery),
+		waitFor(`location.search === "" && window.notReloaded === true && !document.querySelector(".study")`),
+	)
+}

@@ -67,6 +67,8 @@ type (
 	studySought        struct{ n int }      // a move of the move list: the position after it
 	studyScoresToggled struct{}             // the study's "Show scores"
 	bestAsked          struct{}             // "Show the best move"
+	boardAsked         struct{}             // the start screen's "Open an analysis board"
+	addressChanged     struct{}             // the browser's Back or Forward, within the page
 )
 
 // Texts of the study.
@@ -179,10 +181,41 @@ func (l *loop) handleStudy(m any) bool {
 		if s.open != nil {
 			s.open.ShowBest()
 		}
+	case boardAsked:
+		// In place, with a step of the history: Back comes back here.
+		if !l.state.View().Start || s.open != nil {
+			return true
+		}
+		l.cfg.addr.pushQuery(study.Query(nil))
+		l.state.OpenStudy()
+		l.openPos(study.Query(nil))
+		l.state.FollowStudy(study.Query(nil))
+	case addressChanged:
+		l.addressChanged()
 	default:
 		return false
 	}
 	return true
+}
+
+// addressChanged follows the address that the browser's Back or Forward
+// button brought back, on a page with no game (whose address is the
+// game's): the study it names opens, or the study shown closes.
+func (l *loop) addressChanged() {
+	if !l.state.View().Start {
+		return
+	}
+	q := l.cfg.addr.query()
+	if _, _, ok := game.StudyQuery(q); ok {
+		l.state.OpenStudy()
+		l.openPos(q)
+		l.state.FollowStudy(q)
+		return
+	}
+	if l.study.open != nil {
+		l.study.open = nil
+		l.state.CloseStudy()
+	}
 }
 
 // analysed hands the brain's answer to whoever asked.
@@ -390,6 +423,16 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 func (s *studyParts) handlers(push func(any)) []handler {
 	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
 	return []handler{
+		{s.startLink, "click", func(ev safejs.Value) {
+			// A click that asks for a new tab or window keeps it.
+			var d dom
+			if modified(ev) || isTrue(d.get(ev, "shiftKey")) {
+				return
+			}
+			_, _ = ev.Call("preventDefault")
+			push(boardAsked{})
+		}},
+		{safejs.Global(), "popstate", on(addressChanged{})},
 		{s.toggle, "click", on(scoresToggled{})},
 		{s.hint, "click", on(hintAsked{})},
 		{s.reviewOpen, "click", on(reviewAsked{})},

@@ -591,3 +591,32 @@ func TestReviewVariationKeepsGame(t *testing.T) {
 	h.waitText(".study-status", "After move 7, red in column 1: the best move. Red wins.")
 	h.waitFor("move 7 current", func() string { return h.attr(h.query(`.move[data-move="7"]`), "aria-current") }, "step")
 }
+
+// TestBoardLinkInPlace opens an analysis board from the start screen's link
+// in the page, with a step of the history rather than a reload; the
+// browser's Back button closes it and Forward opens it again.
+func TestBoardLinkInPlace(t *testing.T) {
+	h := startWith(t, "", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
+	h.waitShown(".start", true)
+	// A click that the page did not take would load the test's page
+	// anew, and end the test.
+	h.click(h.query("a.board-link"))
+	h.waitStudy(true)
+	h.waitText(".study-title", "Analysis board")
+	h.waitFor("address", h.addr.query, "?pos=")
+	h.click(h.query(`.study-board .column[data-column="3"]`))
+	h.waitFor("address", h.addr.query, "?pos=4")
+	h.addr.mu.Lock()
+	pushed := h.addr.pushed
+	h.addr.mu.Unlock()
+	if pushed != 1 {
+		t.Errorf("%d steps added to the history, want 1 (the board; its moves replace it)", pushed)
+	}
+	h.back("")
+	h.waitStudy(false)
+	h.waitShown(".start", true)
+	h.back("?pos=4")
+	h.waitStudy(true)
+	h.waitText(".study-status", "After move 1, red in column 4. Yellow to play.")
+	h.waitFor("address", h.addr.query, "?pos=4")
+}
