@@ -397,6 +397,9 @@ func (l *loop) connect() {
 	epoch := l.epoch
 	l.opened = false
 	l.state.Connecting()
+	if l.resumeAlone() {
+		return
+	}
 	c, err := l.cfg.dial(l.state.ServerURL(), func(e socketEvent) {
 		l.queue.push(fromSocket{epoch, e})
 	})
