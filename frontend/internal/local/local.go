@@ -135,12 +135,14 @@ func (m *Match) Save() string {
 // command is the Resume of [Key], which it answers with the game so far. It
 // returns an error wrapping ErrSaved for anything else.
 func Load(s string) (Match, error) {
-	fields := strings.Split(s, " ")
-	if len(fields) != 3 || fields[0] == "" {
+	// strings.Cut rather than Split, which would weigh on app.wasm.
+	level, rest, ok1 := strings.Cut(s, " ")
+	colour, moves, ok2 := strings.Cut(rest, " ")
+	if !ok1 || !ok2 || level == "" || strings.Contains(moves, " ") {
 		return Match{}, ErrSaved
 	}
-	m := Match{started: true, level: fields[0]}
-	switch fields[1] {
+	m := Match{started: true, level: level}
+	switch colour {
 	case connect4.Red.String():
 		m.player = connect4.Red
 	case connect4.Yellow.String():
@@ -148,7 +150,7 @@ func Load(s string) (Match, error) {
 	default:
 		return Match{}, ErrSaved
 	}
-	for _, ch := range fields[2] {
+	for _, ch := range moves {
 		if _, err := m.game.Play(m.game.Turn(), int(ch-'1')); err != nil || ch < '1' || ch > '7' {
 			return Match{}, ErrSaved
 		}

@@ -285,7 +285,7 @@ func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 			b.retried = make(map[string]bool)
 		}
 		b.retried[pos] = true
-		delete(b.asked, pos)
+		b.asked[pos] = false // to be asked again
 		return true
 	case err != nil:
 		if b.failed == nil {
