@@ -265,12 +265,15 @@ func (b *Board) Ask() []string {
 // answer for a position the board no longer shows is kept, for when it
 // shows again.
 func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
-	if !b.asked[pos] {
+	// A position to ask again takes an answer that comes meanwhile, asked
+	// by another board of the page's.
+	if !b.asked[pos] && !b.retried[pos] {
 		return false
 	}
 	if _, ok := b.scores[pos]; ok || b.failed[pos] {
 		return false
 	}
+	b.asked[pos] = true
 	switch {
 	case errors.Is(err, analysis.ErrTooEarly):
 		if !analysis.Partial(scores) {

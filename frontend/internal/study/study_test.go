@@ -170,6 +170,17 @@ func TestBoardScores(t *testing.T) {
 	if v := b.View(); v.Failed || v.Scoring || v.Words[0] != "draw" {
 		t.Errorf("answered the second time: failed %v, scoring %v, words %q", v.Failed, v.Scoring, v.Words)
 	}
+	// A position to ask again takes the answer that another board asked
+	// for meanwhile, and is not asked again.
+	b.Play(0)
+	b.Ask()
+	b.Scored("443111", solver.Scores{}, errors.New("the worker stopped"))
+	if !b.Scored("443111", solver.Scores{1, 1, 1, 1, 1, 1, 1}, nil) {
+		t.Error("an answer to a position to ask again, asked elsewhere, not taken")
+	}
+	if got := b.Ask(); len(got) != 0 {
+		t.Errorf("asked %q, answered already", got)
+	}
 }
 
 // table holds made-up scores by number of stones, for the game 1, 7, 1, 1
