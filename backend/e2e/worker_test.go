@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -84,4 +85,57 @@ func TestWorkerAnswersInPage(t *testing.T) {
 	if got.Refused == "" {
 		t.Error("no error for the position 48")
 	}
+}
+
+// checkers is the board's checkers, cell by cell: r, y or . for none.
+const checkers = `[...document.querySelectorAll(".board .cell")].map(c => c.classList.contains("red") ? "r" : c.classList.contains("yellow") ? "y" : ".").join("")`
+
+// A game against the computer played in the page, the server gone, is kept
+// in the browser: reloaded once the page can load again, it is taken up
+// again in the page, its moves and its turn, still played alone.
+func TestComputerInPageReload(t *testing.T) {
+	dir := t.TempDir()
+	srv := startIn(t, dir, "127.0.0.1:0")
+	ctx := newTab(t)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL),
+		chromedp.WaitVisible(`button.computer`, chromedp.ByQuery),
+		waitFor(workerCached),
+	)
+	srv.stop(t)
+	run(t, ctx,
+		startComputer("easy"),
+		chromedp.Click(column(0), chromedp.ByQuery),
+		waitFor(`document.querySelectorAll(".cell.red").length === 2`),
+		waitStatus("Your turn"),
+		waitFor(`location.search === "?game=in-browser"`),
+	)
+	var before string
+	run(t, ctx, chromedp.Evaluate(checkers, &before))
+
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startIn(t, dir, u.Host) // the page can load again
+	run(t, ctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(`.board`, chromedp.ByQuery),
+		waitFor(`document.querySelectorAll(".cell.red").length === 2`),
+		waitStatus("Your turn"),
+	)
+	var after string
+	run(t, ctx, chromedp.Evaluate(checkers, &after))
+	if after != before {
+		t.Errorf("the board after the reload:\n%s\nbefore:\n%s", after, before)
+	}
+	if role := roleLine(t, ctx); !strings.Contains(role, "in your browser") {
+		t.Errorf("role line %q after the reload: want the game played in the browser", role)
+	}
+	// It plays on, alone.
+	run(t, ctx,
+		chromedp.Click(column(0), chromedp.ByQuery),
+		waitFor(`document.querySelectorAll(".cell.red").length === 3`),
+		waitStatus("Your turn"),
+	)
 }
