@@ -431,9 +431,9 @@ func (g *gamer) paired() {
 
 // Two players who look for an opponent on two instances sharing Redis are
 // paired, play, and the game shows in the lobby of the instance that holds
-// it.
+// it, and in the lobby of a third instance, which holds neither player.
 func TestQuickMatchAcrossInstances(t *testing.T) {
-	srvs := instances(t, redistest.Start(t), 2)
+	srvs := instances(t, redistest.Start(t), 3)
 	a := dial(t, srvs[0])
 	a.send(`{"type":"seek"}`)
 	if e := a.until("init"); e["mode"] != "quick" || e["player"] != nil || e["join"] != nil {
@@ -457,5 +457,17 @@ func TestQuickMatchAcrossInstances(t *testing.T) {
 	_, body := httpGet(t, srvs[0], "/lobby", nil)
 	if !strings.Contains(body, `"watch":"`+a.watch+`","moves":1`) {
 		t.Errorf("lobby of the instance that holds the game: %s", body)
+	}
+	// The instances share their parts of the lobby every 2 s, and each
+	// serves its lobby again for 2 s: the game, held by two instances, is
+	// listed once, with both players.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		_, body := httpGet(t, srvs[2], "/lobby", nil)
+		if strings.Count(body, a.watch) == 1 && strings.Contains(body, `"watch":"`+a.watch+`","moves":1`) && strings.Contains(body, `"playing":2,`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lobby of the third instance, 15 s on: %s", body)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -42,19 +41,33 @@ func ParseTimeControl(s string) (TimeControl, error) {
 	}
 	bad := fmt.Errorf("%w: %q", ErrBadClock, s)
 	m, sec, ok := strings.Cut(s, "+")
-	if !ok || strings.TrimLeft(m, "0123456789.") != "" || strings.TrimLeft(sec, "0123456789") != "" {
+	whole, frac, _ := strings.Cut(m, ".")
+	// Read without strconv.ParseFloat, which the page would link for this
+	// alone: minutes to the second have three decimals at most.
+	if !ok || !digits(whole, 3) || !digits(frac, 3) || !digits(sec, 2) || whole == "" || sec == "" {
 		return TimeControl{}, bad
 	}
-	minutes, err1 := strconv.ParseFloat(m, 64)
-	seconds, err2 := strconv.Atoi(sec)
-	if err1 != nil || err2 != nil || minutes*60 < MinBase.Seconds() || minutes*60 > MaxBase.Seconds() || seconds > int(MaxIncrement/time.Second) {
+	w, _ := strconv.Atoi(whole)
+	f, _ := strconv.Atoi(frac)
+	seconds, _ := strconv.Atoi(sec)
+	scale := 1
+	for range frac {
+		scale *= 10
+	}
+	base := time.Duration(w*60)*time.Second + time.Duration(f*60)*time.Second/time.Duration(scale)
+	if f*60%scale != 0 || base < MinBase || base > MaxBase || seconds > int(MaxIncrement/time.Second) {
 		return TimeControl{}, bad
 	}
-	tc := TimeControl{time.Duration(math.Round(minutes*60)) * time.Second, time.Duration(seconds) * time.Second}
+	tc := TimeControl{base, time.Duration(seconds) * time.Second}
 	if tc.String() != s {
 		return TimeControl{}, bad // to the second, and written one way only
 	}
 	return tc, nil
+}
+
+// digits reports whether s is at most n decimal digits.
+func digits(s string, n int) bool {
+	return len(s) <= n && strings.TrimLeft(s, "0123456789") == ""
 }
 
 // String returns the time control as "3+2" or "0.5+0", or "" for the

@@ -274,7 +274,7 @@ func DecodeEvent(data []byte) (Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		e := Seeking{Since: time.UnixMilli(int64(since)), Playing: playing}
+		e := Seeking{Since: int64(since), Playing: playing}
 		switch string(w.Offer) {
 		case "true":
 			e.Offer = true

@@ -134,7 +134,7 @@ func AppendEvent(b []byte, e Event) ([]byte, error) {
 		return o.done(), nil
 	case Seeking:
 		o := appendObject(b, "seeking")
-		o.int("since", int(e.Since.UnixMilli()))
+		o.int("since", int(e.Since))
 		o.int("playing", e.Playing)
 		if e.Offer {
 			o.bool("offer", true)

@@ -196,10 +196,13 @@ type Abandoned struct {
 // looking for an opponent, since Since, with Playing people connected to the
 // server. Once the server's wait for an opponent has passed, it comes again
 // with Offer set: the client may play the computer instead, or wait on. On the
-// wire: {"type": "seeking", "since": 1764667200000, "playing": 12, "offer": true},
-// the time in milliseconds since 1970.
+// wire: {"type": "seeking", "since": 1764667200000, "playing": 12, "offer": true}.
+//
+// Since is Unix time in milliseconds, as on the wire (time.UnixMilli reads
+// it), not a time.Time: the page holds events in interfaces, and a time.Time
+// in one would link time's formatting into app.wasm.
 type Seeking struct {
-	Since   time.Time
+	Since   int64
 	Playing int
 	Offer   bool
 }

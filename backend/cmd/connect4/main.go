@@ -89,6 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	var (
 		ready  = func() error { return nil }
 		health interface{ OnHealth(func(error)) } // the Store's, if it tells
+		shared *redisstore.Store                  // the instances' Redis, if any
 	)
 	switch {
 	case cfg.redisURL != "":
@@ -107,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		stats.StoreUp(store.Ready() == nil)
 		cfg.session.Store, ready, health = stats.Store(store), store.Ready, store
 		cfg.session.Queue = store // players of every instance are paired
+		shared = store
 	case cfg.store == "sqlite":
 		life := cfg.session.Lifetimes()
 		life.Archive = cfg.archive
@@ -139,7 +141,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	site := server.New(pages, sockets, publicMetrics)
 	site.ReadyWhen(ready)
 	site.Secure(pages.Policy())
-	site.Lobby(func() protocol.Lobby { return hub.Lobby(lobbyGames) })
+	lobby := func() protocol.Lobby { return hub.Lobby(lobbyGames) }
+	if shared != nil {
+		var stop func()
+		lobby, stop = shareLobby(ctx, hub, shared, logger) // every instance's games
+		defer stop()
+	}
+	site.Lobby(lobby)
 	srv := newHTTPServer(cfg, site, logger)
 	served := make(chan error, 2)
 	go func() { served <- srv.Serve(limitListener(ln, cfg, logger)) }()
@@ -180,9 +188,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	logger.Info("stopped")
 	return nil
 }
-
-// lobbyGames is how many games GET /lobby lists, at most.
-const lobbyGames = 8
 
 // newHTTPServer returns the HTTP server of handler, with the limits of cfg.
 func newHTTPServer(cfg config, handler http.Handler, logger *slog.Logger) *http.Server {

@@ -144,7 +144,7 @@ func New(url string, opt Options, logger *slog.Logger) (*Store, error) {
 }
 
 // Close stops following and closes the connections to Redis. The server is
-// not alive from then on.
+// not alive from then on, and its part of the lobby is gone.
 func (s *Store) Close() error {
 	s.cancel()
 	err := s.ps.Close()
@@ -152,6 +152,7 @@ func (s *Store) Close() error {
 	if s.opt.Server != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), s.opt.CheckInterval)
 		s.rdb.Del(ctx, s.aliveKey(s.opt.Server))
+		s.unshareLobby(ctx)
 		cancel()
 	}
 	return errors.Join(err, s.rdb.Close())

@@ -237,7 +237,7 @@ func (m *match) waiting(c *Client, announced bool) {
 	if !announced {
 		c.send(m.started(0))
 	}
-	since := m.hub.cfg.Now()
+	since := m.hub.cfg.Now().UnixMilli()
 	c.send(protocol.Seeking{Since: since, Playing: m.hub.Stats().Clients})
 	if m.offer != nil {
 		m.offer.Stop()

@@ -26,7 +26,7 @@ func waits(t *testing.T, p player) protocol.Started {
 	if !ok || s.Mode != protocol.Quick || s.Player != connect4.NoPlayer || s.Token == "" || s.Join != "" {
 		t.Fatalf("seeking: %+v, want a quick Started without a colour or a join key", got[0])
 	}
-	if w, ok := got[1].(protocol.Seeking); !ok || w.Offer || !w.Since.Equal(epoch) || w.Playing < 1 {
+	if w, ok := got[1].(protocol.Seeking); !ok || w.Offer || w.Since != epoch.UnixMilli() || w.Playing < 1 {
 		t.Fatalf("seeking: %+v, want Seeking without the offer", got[1])
 	}
 	return s
@@ -137,7 +137,7 @@ func TestQuickMatchOffer(t *testing.T) {
 	if n := clock.fire(20 * time.Second); n != 1 {
 		t.Fatalf("%d timers of 20 s fired, want the offer's", n)
 	}
-	a.expect(t, protocol.Seeking{Since: epoch, Playing: 1, Offer: true})
+	a.expect(t, protocol.Seeking{Since: epoch.UnixMilli(), Playing: 1, Offer: true})
 	b := connect(h) // still in the queue
 	b.Handle(protocol.Seek{})
 	pairedAs(t, b)

@@ -21,13 +21,11 @@
 package session
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -391,9 +389,9 @@ func (h *Hub) Stats() Stats {
 
 // Lobby returns what the start screen shows: the clients connected here,
 // and up to n of the quick-match games being played here, those with the
-// most moves first.
+// most moves first. [MergeLobbies] joins the lobbies of several servers.
 func (h *Hub) Lobby(n int) protocol.Lobby {
-	l := protocol.Lobby{Playing: h.Stats().Clients, Games: []protocol.LiveGame{}}
+	l := protocol.Lobby{Playing: h.Stats().Clients}
 	for _, m := range h.snapshot() {
 		m.mu.Lock()
 		if m.loaded && !m.closed && m.st.head.Mode == protocol.Quick && m.st.playing && m.st.seats[1].taken() {
@@ -401,11 +399,7 @@ func (h *Hub) Lobby(n int) protocol.Lobby {
 		}
 		m.mu.Unlock()
 	}
-	slices.SortFunc(l.Games, func(a, b protocol.LiveGame) int { return cmp.Or(b.Moves-a.Moves, strings.Compare(a.Watch, b.Watch)) })
-	if len(l.Games) > n {
-		l.Games = l.Games[:n]
-	}
-	return l
+	return MergeLobbies(n, l)
 }
 
 // Tell sends the error event for err, such as protocol.ErrUnavailable, to

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"os"
 
 	"github.com/connect4go/connect4/frontend/internal/browser"
@@ -12,7 +11,7 @@ import (
 func main() {
 	// Run returns only if the page cannot start; the program must otherwise
 	// live as long as the page, so that its callbacks stay valid.
-	if err := browser.Run(context.Background(), "#app"); err != nil {
+	if err := browser.Run(nil, "#app"); err != nil {
 		_, _ = os.Stderr.WriteString(err.Error() + "\n")
 		os.Exit(1)
 	}

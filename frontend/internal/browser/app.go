@@ -3,7 +3,6 @@
 package browser
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -50,15 +49,19 @@ type config struct {
 }
 
 // Run shows the game in the element that selector finds, connects to the game
-// server when the page needs a game, and runs until ctx is done. It then stops
-// listening to the page, closes the connection and returns nil; it returns an
-// error only if it cannot start.
+// server when the page needs a game, and runs until stop is closed (a nil stop:
+// for the page's life). It then stops listening to the page, closes the
+// connection and returns nil; it returns an error only if it cannot start.
+//
+// Run takes a channel, not a context.Context: a Context in the page would link
+// time's formatting into app.wasm (Context's Deadline returns a time.Time,
+// whose String method then stays), some 19 KB of brotli.
 //
 // The server is the one that the page's <meta name="connect4-server"> names
 // (see [game.ServerMeta]), or else the root of the page's own site. A setting
 // that is not a ws: or wss: URL is shown in the page, which then never
 // connects.
-func Run(ctx context.Context, selector string) error {
+func Run(stop <-chan struct{}, selector string) error {
 	var d dom
 	root := d.call(d.get(safejs.Global(), "document"), "querySelector", selector)
 	if d.err != nil {
@@ -68,7 +71,7 @@ func Run(ctx context.Context, selector string) error {
 		return fmt.Errorf("browser: no element matches %s", selector)
 	}
 	prefetchWorker()
-	return run(ctx, root, config{
+	return run(stop, root, config{
 		dial:         dialWebSocket,
 		addr:         windowAddress{},
 		store:        localStorage(),
@@ -138,7 +141,7 @@ type loop struct {
 }
 
 // run is Run on an element with a config.
-func run(ctx context.Context, root safejs.Value, cfg config) error {
+func run(stop <-chan struct{}, root safejs.Value, cfg config) error {
 	l := &loop{cfg: cfg, queue: newQueue(), retry: cfg.minRetry}
 	query := cfg.addr.query()
 	l.state = game.New(game.Page{
@@ -159,7 +162,7 @@ func run(ctx context.Context, root safejs.Value, cfg config) error {
 	l.settle()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-stop:
 			l.hangUp()
 			if l.brain != nil {
 				l.brain.Close()

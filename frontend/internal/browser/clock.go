@@ -29,25 +29,11 @@ type clockParts struct {
 	red, yellow safejs.Value
 }
 
-// buildClocks makes the clocks' elements with el, withText and segment, as
-// newPage makes its own.
-func buildClocks(d *dom, el func(tag, class string, attrs ...string) safejs.Value, withText func(safejs.Value, string) safejs.Value,
-	segment func(class, name, value, label, detail string) (safejs.Value, radio)) clockParts {
+// findClocks finds the clocks' elements in parent.
+func findClocks(d *dom, parent safejs.Value) clockParts {
 	var c clockParts
-	c.choice = el("fieldset", "clock-choice")
-	d.call(c.choice, "append", withText(el("legend", ""), "Clock, to play someone or a friend"))
-	for _, tc := range game.ClockChoices {
-		label := tc
-		if tc == "" {
-			label = "None"
-		}
-		l, r := segment("", "clock", tc, label, "")
-		d.call(c.choice, "append", l)
-		c.choices = append(c.choices, r)
-	}
-	c.red, c.yellow = el("p", "clock red"), el("p", "clock yellow")
-	c.clocks = el("div", "clocks", "role", "group", "aria-label", "Clocks")
-	d.call(c.clocks, "append", c.red, c.yellow)
+	d.find(parent, []found{{".clock-choice", &c.choice}, {".clocks", &c.clocks}, {".clock.red", &c.red}, {".clock.yellow", &c.yellow}})
+	c.choices = d.radios(parent, "clock", game.ClockChoices)
 	return c
 }
 

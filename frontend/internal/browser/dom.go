@@ -2,7 +2,12 @@
 
 package browser
 
-import "github.com/hack-pad/safejs"
+import (
+	"errors"
+	"strings"
+
+	"github.com/hack-pad/safejs"
+)
 
 // dom makes calls into the document and keeps the first error, so that a run of
 // calls reads as straight-line code with one check at the end. After an error
@@ -49,6 +54,44 @@ func (d *dom) element(document safejs.Value, tag, class string, attrs ...string)
 		d.call(el, "setAttribute", attrs[i], attrs[i+1])
 	}
 	return el
+}
+
+// found is an element to find by its selector, and where to keep it.
+type found struct {
+	selector string
+	el       *safejs.Value
+}
+
+// find finds each element of all in parent (a selector that finds none is an
+// error: page.html lacks it), and keeps it where all says.
+func (d *dom) find(parent safejs.Value, all []found) {
+	for _, f := range all {
+		*f.el = d.call(parent, "querySelector", f.selector)
+		if d.err == nil && f.el.IsNull() {
+			d.err = errors.New("no element " + f.selector)
+		}
+	}
+}
+
+// radios finds in parent the radio button named name of each value.
+func (d *dom) radios(parent safejs.Value, name string, values []string) []radio {
+	rs := make([]radio, len(values))
+	for i, v := range values {
+		rs[i].value = v
+		d.find(parent, []found{{"input[name=" + name + "][value=\"" + v + "\"]", &rs[i].input}})
+	}
+	return rs
+}
+
+// compact returns html without its line breaks and the indentation after
+// them, so that no text comes between elements that were written on lines of
+// their own.
+func compact(html string) string {
+	lines := strings.Split(html, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, " ")
+	}
+	return strings.Join(lines, "")
 }
 
 // string returns v as a Go string, or "" if it is not a string.

@@ -3,9 +3,9 @@
 package browser
 
 import (
+	_ "embed"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/connect4go/connect4/frontend/internal/game"
 	"github.com/connect4go/connect4/shared/connect4"
@@ -32,11 +32,11 @@ type (
 	answered       struct{ yes bool }               // an answer to the confirmation dialog
 )
 
-// page is the game's part of the document: the elements it built in the root,
+// page is the game's part of the document: the elements it put in the root,
 // the listeners it added to them, and the View they show.
 //
-// The document looks like this, the elements the View hides carrying the
-// hidden attribute:
+// The elements come from page.html, and look like this once made, the
+// elements the View hides carrying the hidden attribute:
 //
 //	<p class="connection" role="status">Connecting…</p>
 //	<div class="announcer" role="log" aria-live="polite"><p>Red played column 4, row 1. Your turn</p> …</div>
@@ -146,15 +146,6 @@ type listener struct {
 
 // The page's fixed texts.
 const (
-	pitchText = "Drop checkers in turn: the first to line up four, across, up or diagonally, wins."
-	inviteTip = "Send this link to the person you want to play. You play red, and you can make the first move while you wait."
-	// chooserID names the chooser for the button that opens it.
-	chooserID = "connect4-chooser"
-	// boardHelp tells how to play with the keyboard; boardHelpID names it
-	// for the board, and confirmID the dialog's question.
-	boardHelp   = "Keys: the arrows choose a column; Enter, Space or a digit from 1 to 7 drops a checker."
-	boardHelpID = "connect4-board-help"
-	confirmID   = "connect4-confirm"
 	// shareTitle and shareText go with the join link to the browser's own
 	// Share sheet.
 	shareTitle = "Connect Four"
@@ -164,14 +155,11 @@ const (
 	announcerKept = 3
 )
 
-// The chooser's labels of the levels, and of the colours with their details.
-var (
-	levelLabels  = map[string]string{"easy": "Easy", "medium": "Medium", "perfect": "Perfect"}
-	colourLabels = []struct{ value, label, detail string }{
-		{"red", "Red", "moves first"},
-		{"yellow", "Yellow", "moves second"},
-	}
-)
+// pageHTML is the page's markup: the elements of the document above but for
+// what comes many times, which newPage makes.
+//
+//go:embed page.html
+var pageHTML string
 
 // newPage replaces the content of root with the game's elements and listens to
 // them, reporting the player's actions to push, which must not block. The
@@ -184,136 +172,42 @@ func newPage(root safejs.Value, push func(any)) (*page, error) {
 	el := func(tag, class string, attrs ...string) safejs.Value {
 		return d.element(doc, tag, class, attrs...)
 	}
-	withText := func(e safejs.Value, s string) safejs.Value {
-		d.text(e, s)
-		return e
-	}
-	button := func(class, label string) safejs.Value {
-		return withText(el("button", class, "type", "button"), label)
-	}
-	// choice is a big button of the start screen.
-	choice := func(class, title, detail string) safejs.Value {
-		b := el("button", "choice "+class, "type", "button")
-		d.call(b, "append", title, withText(el("span", "choice-detail"), detail))
-		return b
-	}
-
-	p.connection = el("p", "connection", "role", "status")
-	p.fault = el("p", "fault", "role", "alert")
-
-	p.startNote = el("p", "start-note", "role", "alert")
-	p.watchInstead = withText(el("a", "watch-instead"), "Watch this game")
-	p.computer = choice("computer", "Play the computer", "Easy, medium or perfect")
-	d.call(p.computer, "setAttribute", "aria-controls", chooserID)
-	p.quick = buildQuick(&d, el, withText)
-	choices := el("div", "choices")
-	d.call(choices, "append",
-		p.quick.button,
-		choice("play-here", "Play here", "Two players, one screen"),
-		choice("invite", "Invite a friend", "Send a link, play from two browsers"),
-		p.computer)
-
-	// segment is one option of a row of radio buttons; the label, with its
-	// detail if any, stands for the whole of it.
-	segment := func(class, name, value, label, detail string) (safejs.Value, radio) {
-		input := el("input", "", "type", "radio", "name", name, "value", value)
-		l := el("label", strings.TrimSpace("segment "+class))
-		d.call(l, "append", input, withText(el("span", "segment-label"), label))
-		if detail != "" {
-			d.call(l, "append", withText(el("span", "segment-detail"), detail))
-		}
-		return l, radio{input, value}
-	}
-	levels := el("fieldset", "levels")
-	d.call(levels, "append", withText(el("legend", ""), "Level"))
-	for _, level := range game.Levels {
-		l, r := segment("", "level", level, levelLabels[level], "")
-		d.call(levels, "append", l)
-		p.levels = append(p.levels, r)
-	}
-	colours := el("fieldset", "colours")
-	d.call(colours, "append", withText(el("legend", ""), "Your colour"))
-	for _, c := range colourLabels {
-		l, r := segment(c.value, "colour", c.value, c.label, c.detail)
-		d.call(colours, "append", l)
-		p.colours = append(p.colours, r)
-	}
-	p.chooser = el("section", "chooser", "id", chooserID, "aria-label", "Play the computer")
-	d.call(p.chooser, "append", levels, colours, button("start-computer", "Start"))
-
-	p.clocks = buildClocks(&d, el, withText, segment)
-	p.study = buildStudy(&d, el, withText)
-	p.start = el("section", "start", "aria-label", "New game")
-	d.call(p.start, "append", withText(el("p", "pitch"), pitchText), p.startNote, p.watchInstead, choices, p.clocks.choice, p.chooser, p.quick.lobby, p.study.startLink)
-
-	p.role = el("p", "role")
-	// The status line is no live region: the announcer says each change
-	// once, with the move that made it.
-	p.status = el("p", "status")
-	p.notice = el("p", "notice")
-	p.presence = el("p", "presence")
-	bar := el("div", "status-bar")
-	d.call(bar, "append", p.role, p.status, p.notice, p.presence)
-	p.announcer = el("div", "announcer", "role", "log", "aria-live", "polite", "aria-label", "Game news")
-
-	p.joinLink = el("input", "join-link", "type", "text", "readonly", "", "aria-label", "Join link", "spellcheck", "false")
-	p.copy = button("copy", "Copy")
-	// The browser's own Share sheet, where it has one (phones, mostly).
-	p.shareNative = button("share-native", "Share…")
+	// The elements are made from pageHTML out of the document, found in
+	// it, and put in the document only once the page listens to them.
+	tpl := d.call(doc, "createElement", "template")
+	d.set(tpl, "innerHTML", compact(pageHTML))
+	parts := d.get(tpl, "content")
+	d.find(parts, []found{
+		{".connection", &p.connection}, {".fault", &p.fault}, {".announcer", &p.announcer},
+		{".start", &p.start}, {".start-note", &p.startNote}, {".watch-instead", &p.watchInstead},
+		{".choice.computer", &p.computer}, {".chooser", &p.chooser},
+		{".game", &p.game}, {".role", &p.role}, {".status", &p.status}, {".notice", &p.notice}, {".presence", &p.presence},
+		{".invite-panel", &p.invite}, {".join-link", &p.joinLink}, {".copy", &p.copy}, {".share-native", &p.shareNative},
+		{".watch-link", &p.watchLink}, {".board", &p.board}, {".offline-note", &p.offlineNote},
+		{".confirm", &p.dialog}, {".confirm-text", &p.confirmText}, {".confirm-yes", &p.confirmYes}, {".confirm-no", &p.confirmNo},
+		{".offer", &p.offer}, {".rematch", &p.rematch}, {".new-game", &p.newGame}, {".take-back", &p.takeBack},
+		{".retake", &p.retake}, {".home", &p.home},
+		{".share", &p.share}, {".share-watch", &p.shareLink}, {".copy-watch", &p.copyWatch},
+	})
+	p.levels = d.radios(parts, "level", game.Levels)
+	p.colours = d.radios(parts, "colour", []string{"red", "yellow"})
 	d.set(p.shareNative, "hidden", !canShare())
-	row := el("div", "link-row")
-	d.call(row, "append", p.joinLink, p.copy, p.shareNative)
-	p.watchLink = withText(el("a", "watch-link", "target", "_blank", "rel", "noopener"), "watch link")
-	watchText := el("p", "watch-text")
-	d.call(watchText, "append", "Anyone else can follow the game with the ", p.watchLink, ".")
-	summary := el("summary", "invite-summary")
-	d.call(summary, "append", withText(el("h2", "invite-title"), "Invite a friend"))
-	p.invite = el("details", "invite-panel")
-	d.call(p.invite, "append", summary, withText(el("p", "invite-text"), inviteTip), row, watchText)
-
-	p.board = el("div", "board", "role", "group", "aria-label", "Board", "aria-describedby", boardHelpID)
 	for c := range connect4.Columns {
 		// One Tab stop for the whole board: the keyboard's column has
 		// tabindex 0, the others -1, and the arrows move between them.
 		p.columns[c] = el("div", "column",
 			"data-column", strconv.Itoa(c),
 			"role", "button", "tabindex", "-1",
-			"aria-label", fmt.Sprintf("Column %d", c+1))
+			"aria-label", "Column "+strconv.Itoa(c+1))
 		for r := range connect4.Rows {
 			p.cells[c][r] = el("div", "cell empty", "data-row", strconv.Itoa(r))
 			d.call(p.columns[c], "append", p.cells[c][r])
 		}
 		d.call(p.board, "append", p.columns[c])
 	}
-	p.offlineNote = withText(el("p", "offline-note", "aria-hidden", "true"), "Offline: reconnecting")
-	boardWrap := el("div", "board-wrap")
-	d.call(boardWrap, "append", p.board, p.offlineNote)
-	help := withText(el("p", "board-help", "id", boardHelpID), boardHelp)
-
-	p.confirmText = el("p", "confirm-text", "id", confirmID)
-	p.confirmNo = button("confirm-no", "Keep playing")
-	p.confirmYes = button("confirm-yes", "Leave game")
-	confirmActions := el("div", "confirm-actions")
-	d.call(confirmActions, "append", p.confirmNo, p.confirmYes)
-	p.dialog = el("dialog", "confirm", "aria-labelledby", confirmID)
-	d.call(p.dialog, "append", p.confirmText, confirmActions)
-
-	p.offer = el("p", "offer", "role", "status")
-	p.rematch = button("rematch", "Rematch")
-	p.newGame = button("new-game", "New game")
-	p.takeBack = button("take-back", "Take back")
-	p.retake = button("retake", "Take my seat back")
-	p.home = button("home", "Start screen")
-	actions := el("div", "actions")
-	d.call(actions, "append", p.rematch, p.newGame, p.takeBack, p.retake, p.home)
-
-	p.shareLink = withText(el("a", "share-watch", "target", "_blank", "rel", "noopener"), "watch link")
-	p.copyWatch = button("copy-watch", "Copy")
-	p.share = el("p", "share")
-	d.call(p.share, "append", "Let others watch: ", p.shareLink, " ", p.copyWatch)
-
-	p.game = el("section", "game", "aria-label", "Game")
-	d.call(p.game, "append", bar, p.clocks.clocks, p.quick.panel, p.invite, boardWrap, p.study.liveScores.list, help, p.offer, actions, p.study.bar, p.share, p.dialog)
+	p.quick = findQuick(&d, parts, el)
+	p.clocks = findClocks(&d, parts)
+	p.study = findStudy(&d, parts, el)
 	if d.err != nil {
 		return nil, fmt.Errorf("browser: building the page: %w", d.err)
 	}

@@ -50,31 +50,20 @@ type quickParts struct {
 	playingNow, offerLine safejs.Value
 }
 
-// buildQuick makes quick match's elements with el and withText, as newPage
-// makes its own.
-func buildQuick(d *dom, el func(tag, class string, attrs ...string) safejs.Value, withText func(safejs.Value, string) safejs.Value) quickParts {
+// findQuick finds quick match's elements in parent, and makes the lobby's
+// items with el.
+func findQuick(d *dom, parent safejs.Value, el func(tag, class string, attrs ...string) safejs.Value) quickParts {
 	var q quickParts
-	q.button = el("button", "choice quick", "type", "button")
-	d.call(q.button, "append", "Play someone", withText(el("span", "choice-detail"), "Be paired with another player now"))
-
-	q.lobbyPlaying = el("p", "lobby-playing")
-	q.lobbyList = el("ul", "lobby-games")
+	d.find(parent, []found{
+		{".choice.quick", &q.button}, {".lobby", &q.lobby}, {".lobby-playing", &q.lobbyPlaying},
+		{".lobby-games", &q.lobbyList}, {".seeking-panel", &q.panel}, {".seeking-for", &q.seekingFor},
+		{".playing-now", &q.playingNow}, {".offer-computer", &q.offerLine},
+	})
 	for i := range q.lobbyItems {
 		q.lobbyItems[i] = el("li", "")
 		d.call(q.lobbyItems[i], "append", el("a", "lobby-game"))
 		d.call(q.lobbyList, "append", q.lobbyItems[i])
 	}
-	q.lobby = el("section", "lobby", "aria-label", "Games being played")
-	d.call(q.lobby, "append", withText(el("h2", "lobby-title"), "Games being played"), q.lobbyPlaying, q.lobbyList)
-
-	q.seekingFor = el("p", "seeking-for")
-	q.playingNow = el("p", "playing-now")
-	q.offerLine = el("p", "offer-computer")
-	d.call(q.offerLine, "append", "No one yet. ",
-		withText(el("button", "computer-instead", "type", "button"), "Play the computer instead"))
-	q.panel = el("section", "seeking-panel", "aria-label", "Quick match")
-	d.call(q.panel, "append", q.seekingFor, q.playingNow, q.offerLine,
-		withText(el("button", "cancel-seek", "type", "button"), "Cancel"))
 	return q
 }
 

@@ -73,9 +73,6 @@ type (
 
 // Texts of the study.
 const (
-	studyHelpID = "connect4-study-help"
-	studyID     = "connect4-study-title"
-	studyHelp   = "Keys: the left and right arrows step back and forth through the moves, Home and End go to the start and the end; a column, or a digit from 1 to 7, plays a move from the position shown. In a review, a move off the game plays a variation, and a move of the list goes back to the game."
 	scoringText = "Scoring…"
 	failedText  = "The solver could not score this position, asked twice: it stopped, and stopped again once restarted."
 	retryText   = "The solver stopped: scoring again with a new one…"
@@ -345,42 +342,38 @@ type studyView struct {
 	scoresNote           string
 }
 
-// buildStudy makes the study's elements with el and withText, as newPage
-// makes its own.
-func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value, withText func(safejs.Value, string) safejs.Value) studyParts {
+// findStudy finds the study's elements in parent, and makes with el what
+// comes many times: the board's columns and cells, the scores, the moves.
+func findStudy(d *dom, parent safejs.Value, el func(tag, class string, attrs ...string) safejs.Value) studyParts {
 	var s studyParts
-	button := func(class, label string) safejs.Value {
-		return withText(el("button", class, "type", "button"), label)
-	}
-	row := func(class, label string) scoreRow {
-		r := scoreRow{list: el("ol", "scores "+class, "aria-label", label)}
+	d.find(parent, []found{
+		{".board-link", &s.startLink}, {".live-scores", &s.liveScores.list}, {".study-bar", &s.bar},
+		{".scores-toggle", &s.toggle}, {".hint", &s.hint}, {".review-open", &s.reviewOpen},
+		{".analyse-link", &s.analyse}, {".hint-text", &s.hintText}, {".live-note", &s.liveNote},
+		{".study", &s.section}, {".study-title", &s.title}, {".study-note", &s.note}, {".study-status", &s.status},
+		{".study-board", &s.board}, {".study-scores", &s.scores.list}, {".study .scores-note", &s.scoresNote},
+		{".best-text", &s.bestText}, {".study-first", &s.first}, {".study-back", &s.back},
+		{".study-forward", &s.forward}, {".study-last", &s.last}, {".study-scores-toggle", &s.studyToggle},
+		{".show-best", &s.best}, {".study-close", &s.close}, {".accuracy", &s.accuracy},
+		{".move-list", &s.moveList}, {".study-link", &s.link}, {".review-link", &s.reviewLink},
+	})
+	for _, row := range []struct {
+		r  *scoreRow
+		id string // the start of its words' ids
+	}{{&s.liveScores, "connect4-live-scores-"}, {&s.scores, "connect4-study-scores-"}} {
+		r := row.r
 		for c := range connect4.Columns {
-			r.words[c] = el("span", "score-words", "id", "connect4-"+class+"-"+strconv.Itoa(c))
+			r.words[c] = el("span", "score-words", "id", row.id+strconv.Itoa(c))
 			r.items[c] = el("li", "score")
 			// The column's number, "Column 4" to a screen reader.
 			number := el("span", "score-column")
-			d.call(number, "append", withText(el("span", "unseen"), "Column "), strconv.Itoa(c+1))
+			unseen := el("span", "unseen")
+			d.text(unseen, "Column ")
+			d.call(number, "append", unseen, strconv.Itoa(c+1))
 			d.call(r.items[c], "append", number, " ", r.words[c])
 			d.call(r.list, "append", r.items[c])
 		}
-		return r
 	}
-	s.startLink = withText(el("a", "board-link", "href", "?pos="), "Open an analysis board")
-	s.liveScores = row("live-scores", "Scores of the columns")
-	s.toggle = button("scores-toggle", showScores)
-	s.hint = button("hint", "Hint")
-	s.reviewOpen = button("review-open", "Review the game")
-	s.analyse = withText(el("a", "analyse-link", "target", "_blank", "rel", "noopener"), "Open this position on an analysis board")
-	// No live region: the announcer says the hint.
-	s.hintText = el("p", "hint-text")
-	s.liveNote = el("p", "scores-note live-note")
-	s.bar = el("div", "study-bar")
-	d.call(s.bar, "append", s.toggle, s.hint, s.reviewOpen, s.analyse, s.hintText, s.liveNote)
-
-	s.title = withText(el("h2", "study-title", "id", studyID, "tabindex", "-1"), "Analysis board")
-	s.note = el("p", "study-note", "role", "alert")
-	s.status = el("p", "study-status", "role", "status")
-	s.board = el("div", "board study-board", "role", "group", "aria-label", "Analysis board", "aria-describedby", studyHelpID)
 	for c := range connect4.Columns {
 		s.columns[c] = el("button", "column", "type", "button", "data-column", strconv.Itoa(c))
 		for r := range connect4.Rows {
@@ -389,33 +382,14 @@ func buildStudy(d *dom, el func(tag, class string, attrs ...string) safejs.Value
 		}
 		d.call(s.board, "append", s.columns[c])
 	}
-	wrap := el("div", "board-wrap study-wrap")
-	d.call(wrap, "append", s.board)
-	s.scores = row("study-scores", "Scores of the columns")
-	s.scoresNote = el("p", "scores-note")
-	s.bestText = el("p", "best-text")
-	s.first = button("study-first", "Start")
-	s.back = button("study-back", "Back")
-	s.forward = button("study-forward", "Forward")
-	s.last = button("study-last", "End")
-	s.studyToggle = button("study-scores-toggle", hideScores)
-	s.best = button("show-best", "Show the best move")
-	s.close = button("study-close", "Back to the game")
-	actions := el("div", "study-actions")
-	d.call(actions, "append", s.first, s.back, s.forward, s.last, s.studyToggle, s.best, s.close)
-	s.accuracy = el("p", "accuracy")
-	s.moveList = el("ol", "move-list", "aria-label", "Moves")
 	for i := range s.moves {
-		b := el("button", "move", "type", "button", "data-move", strconv.Itoa(i+1))
 		s.moves[i] = el("li", "")
-		d.call(s.moves[i], "append", b)
+		d.call(s.moves[i], "append", el("button", "move", "type", "button", "data-move", strconv.Itoa(i+1)))
 		d.call(s.moveList, "append", s.moves[i])
 	}
-	s.link = withText(el("a", "study-link"), "Link to this position")
-	s.reviewLink = withText(el("a", "review-link"), "Link to this review")
-	s.section = el("section", "study", "aria-labelledby", studyID)
-	d.call(s.section, "append", s.title, s.note, s.status, wrap, s.scores.list, s.scoresNote, s.bestText, actions,
-		s.accuracy, s.moveList, withText(el("p", "study-help", "id", studyHelpID), studyHelp), s.link, s.reviewLink)
+	// Out of the document but while it shows: its board is no second
+	// board of the page's.
+	d.call(s.section, "remove")
 	return s
 }
 

@@ -20,7 +20,23 @@ func splitURL(s string) (scheme, authority, rest string, ok bool) {
 	if end < 0 {
 		end = len(rest)
 	}
-	return strings.ToLower(scheme), rest[:end], rest[end:], true
+	return lowerASCII(scheme), rest[:end], rest[end:], true
+}
+
+// asciiSpace is the whitespace that browsers trim from URLs and attributes.
+const asciiSpace = " \t\n\f\r"
+
+// lowerASCII returns s with its ASCII letters in lower case. The page uses it,
+// and trims asciiSpace, rather than strings.ToLower and strings.TrimSpace,
+// which link package unicode's tables for letters and spaces it never sees.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // validScheme reports whether s is a URL's scheme: a letter, then letters,

@@ -22,7 +22,7 @@ func seekingPage(t *testing.T, t0 time.Time) *State {
 		t.Fatalf("before the server answers: %+v", v)
 	}
 	s.Apply(protocol.Started{Watch: "W1", Mode: protocol.Quick, Token: "T1"})
-	s.Apply(protocol.Seeking{Since: t0, Playing: 3})
+	s.Apply(protocol.Seeking{Since: t0.UnixMilli(), Playing: 3})
 	return &s
 }
 
@@ -42,7 +42,7 @@ func TestQuickMatch(t *testing.T) {
 	if s.Token() != "T1" {
 		t.Errorf("Token() = %q while waiting, want the seat's", s.Token())
 	}
-	s.Apply(protocol.Seeking{Since: t0, Playing: 1, Offer: true})
+	s.Apply(protocol.Seeking{Since: t0.UnixMilli(), Playing: 1, Offer: true})
 	if v := s.View(); !v.OfferComputer || v.PlayingNow != "1 person playing now" {
 		t.Errorf("offered the computer: %+v", v)
 	}

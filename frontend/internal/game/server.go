@@ -24,7 +24,7 @@ var ErrServerURL = errors.New("game: the server setting is not a ws: or wss: URL
 // absolute ws: or wss: URL, without a fragment, as the browser's WebSocket
 // takes it; otherwise ServerURL returns an error that wraps [ErrServerURL].
 func ServerURL(base, setting string) (string, error) {
-	setting = strings.TrimSpace(setting)
+	setting = strings.Trim(setting, asciiSpace)
 	if setting == "" {
 		scheme, host := "ws:", ""
 		if s, authority, _, ok := splitURL(base); ok {
@@ -52,5 +52,5 @@ func ServerURL(base, setting string) (string, error) {
 // when its server setting is not a WebSocket URL.
 func serverFault(setting string) string {
 	return fmt.Sprintf("This page cannot reach its game server: its %s setting %q is not a ws: or wss: address.",
-		ServerMeta, strings.TrimSpace(setting))
+		ServerMeta, strings.Trim(setting, asciiSpace))
 }

@@ -35,7 +35,7 @@ func (s *State) say(text string) {
 
 // colourOf returns the lower-case name of a checker: "red" or "yellow".
 func colourOf(p connect4.Player) string {
-	return strings.ToLower(name(p))
+	return lowerASCII(name(p))
 }
 
 // moveText tells a move: "Yellow played column 4, row 2", columns and rows

@@ -603,7 +603,7 @@ func (s *State) Apply(e protocol.Event) (seq uint64) {
 		s.cur.offers[e.Player] = true
 		s.say(s.offers())
 	case protocol.Seeking:
-		s.wait = quick{since: e.Since, playing: e.Playing, offer: e.Offer}
+		s.wait = quick{since: time.UnixMilli(e.Since), playing: e.Playing, offer: e.Offer}
 	case protocol.Clock:
 		s.setClock(e)
 	case protocol.Timeout:
@@ -699,7 +699,7 @@ func (s *State) enter(e protocol.Started) {
 			role += "."
 		}
 		status, _, _, _ := s.status()
-		s.say(strings.TrimSpace("New game. " + role + " " + status))
+		s.say(strings.TrimRight("New game. "+role+" "+status, " "))
 	}
 }
 
