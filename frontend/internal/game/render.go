@@ -36,7 +36,11 @@ func (s *State) View() View {
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
 		if s.lobbyGone {
-			v.StartNote = strings.TrimSpace(v.StartNote + " " + unreachableText)
+			// No strings.TrimSpace: its tables would weigh on app.wasm.
+			if v.StartNote != "" {
+				v.StartNote += " "
+			}
+			v.StartNote += unreachableText
 		}
 		if s.watchInstead != "" {
 			v.WatchInstead = "?watch=" + queryEscape(s.watchInstead)
