@@ -184,9 +184,7 @@ func (l *loop) handleStudy(m any) bool {
 			return true
 		}
 		l.cfg.addr.pushQuery(study.Query(nil))
-		l.state.OpenStudy()
-		l.openPos(study.Query(nil))
-		l.state.FollowStudy(study.Query(nil))
+		l.addressChanged()
 	case addressChanged:
 		l.addressChanged()
 	default:
@@ -196,8 +194,9 @@ func (l *loop) handleStudy(m any) bool {
 }
 
 // addressChanged follows the address that the browser's Back or Forward
-// button brought back, on a page with no game (whose address is the
-// game's): the study it names opens, or the study shown closes.
+// button brought back (or the start screen's link pushed), on a page with
+// no game (whose address is the game's): the study it names opens, or the
+// study shown closes.
 func (l *loop) addressChanged() {
 	if !l.state.View().Start {
 		return

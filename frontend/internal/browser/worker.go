@@ -82,9 +82,11 @@ type webWorker struct {
 	asked  map[int]any      // the questions waiting for an answer, by id: analysed or thought
 	nextID int
 	closed bool
-	// heardAt is when the worker last said something, or started;
-	// watching that a timer checks its silence while questions wait.
-	heardAt  time.Time
+	// heardAt is when the worker last said something, or started, in
+	// Unix nanoseconds (no time.Time: reachable through the brain
+	// interface, it would keep time's formatting in app.wasm); watching
+	// that a timer checks its silence while questions wait.
+	heardAt  int64
 	watching bool
 }
 
@@ -131,7 +133,7 @@ func (b *webWorker) ask(answer any, msg map[string]any) {
 	b.nextID++
 	if len(b.asked) == 0 {
 		// Its silence counts from the first question waiting.
-		b.heardAt = time.Now()
+		b.heardAt = time.Now().UnixNano()
 	}
 	b.asked[b.nextID] = answer
 	msg["id"] = b.nextID
@@ -151,20 +153,26 @@ func (b *webWorker) watch() {
 		return
 	}
 	b.watching = true
-	time.AfterFunc(time.Until(b.heardAt.Add(b.limit)), func() {
+	time.AfterFunc(b.limit-b.silence(), func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		b.watching = false
 		if b.closed || len(b.asked) == 0 {
 			return
 		}
-		if time.Since(b.heardAt) >= b.limit {
+		if b.silence() >= b.limit {
 			warn("browser: the worker said nothing for ", b.limit.String(), ": stopping it")
 			b.fail(errWorkerSilent)
 			return
 		}
 		b.watch()
 	})
+}
+
+// silence returns how long the worker has said nothing. It must be called
+// with b.mu held.
+func (b *webWorker) silence() time.Duration {
+	return time.Duration(time.Now().UnixNano() - b.heardAt)
 }
 
 // start starts a worker. It must be called with b.mu held.
@@ -207,7 +215,7 @@ func (b *webWorker) start() error {
 		_, _ = w.Call("terminate")
 		return err
 	}
-	b.w, b.funcs, b.ready, b.heardAt = w, []safejs.Func{onMessage, onError}, false, time.Now()
+	b.w, b.funcs, b.ready, b.heardAt = w, []safejs.Func{onMessage, onError}, false, time.Now().UnixNano()
 	var d dom
 	d.set(w, "onmessage", onMessage)
 	d.set(w, "onerror", onError)
@@ -228,7 +236,7 @@ func (b *webWorker) heard(w, event safejs.Value) {
 	if !b.w.Equal(w) {
 		return // a worker stopped since
 	}
-	b.heardAt = time.Now()
+	b.heardAt = time.Now().UnixNano()
 	switch kind {
 	case "ready":
 		b.ready = true

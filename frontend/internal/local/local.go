@@ -163,11 +163,7 @@ func Load(s string) (Match, error) {
 func (m *Match) resume() ([]protocol.Event, bool) {
 	events, _ := m.begin()
 	moves := m.game.Moves()
-	columns := make([]int, len(moves))
-	for i, mv := range moves {
-		columns[i] = mv.Column
-	}
-	events = append(events, protocol.Snapshot{Moves: columns})
+	events = append(events, protocol.Snapshot{Moves: columnsOf(moves)})
 	if len(moves) > 0 {
 		// The result, after the last move's Played, which the Snapshot
 		// replaces.
@@ -209,16 +205,22 @@ func (m *Match) takeBack() ([]protocol.Event, bool) {
 	if last < 0 {
 		return refuse(protocol.ErrNoTakeBack)
 	}
-	columns := make([]int, last)
-	for i, mv := range moves[:last] {
-		columns[i] = mv.Column
-	}
+	columns := columnsOf(moves[:last])
 	g, err := connect4.Replay(columns...)
 	if err != nil {
 		return refuse(err) // cannot happen: these moves were played
 	}
 	m.game = *g
 	return []protocol.Event{protocol.Snapshot{Moves: columns}}, m.computerToMove()
+}
+
+// columnsOf returns the columns of moves, in order.
+func columnsOf(moves []connect4.Move) []int {
+	columns := make([]int, len(moves))
+	for i, mv := range moves {
+		columns[i] = mv.Column
+	}
+	return columns
 }
 
 // refuse returns the Error that tells why a command was refused.

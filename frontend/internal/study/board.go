@@ -277,7 +277,7 @@ func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 	switch {
 	case errors.Is(err, analysis.ErrTooEarly):
 		if !analysis.Partial(scores) {
-			scores = unknown(pos)
+			scores = noScores
 		}
 		if b.early == nil {
 			b.early = make(map[string]bool)
@@ -304,20 +304,10 @@ func (b *Board) Scored(pos string, scores solver.Scores, err error) bool {
 	return true
 }
 
-// unknown returns the scores of the position named pos when none is known:
-// analysis.Unknown, or solver.Unplayable for a full column.
-func unknown(pos string) solver.Scores {
-	columns, _ := Parse(pos)
-	g, _ := connect4.Replay(columns...)
-	var s solver.Scores
-	for c := range s {
-		s[c] = analysis.Unknown
-		if !g.CanPlay(c) {
-			s[c] = solver.Unplayable
-		}
-	}
-	return s
-}
+// noScores are the scores of a position too early in the game of which
+// the brain knows nothing.
+var noScores = solver.Scores{analysis.Unknown, analysis.Unknown, analysis.Unknown, analysis.Unknown,
+	analysis.Unknown, analysis.Unknown, analysis.Unknown}
 
 // Scores returns the scores of the position after the first n moves of the
 // line, if they came.
