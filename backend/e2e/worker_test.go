@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"slices"
@@ -15,11 +16,10 @@ import (
 // into the browser's cache.
 const workerCached = `performance.getEntriesByType("resource").some(e => e.name.includes("/worker.wasm") && e.responseEnd > 0)`
 
-// With the server gone, a game against the computer starts and is played to
-// its end in the page alone: the page's Web Worker is the computer (perfect,
-// red, so that it opens), the page the referee, and it says so.
-func TestComputerInPageServerGone(t *testing.T) {
-	srv := startServer(t)
+// serverGone opens srv's start screen in a new tab, waits until the page
+// has cached the worker's files, then stops srv; it returns the tab.
+func serverGone(t *testing.T, srv *server) context.Context {
+	t.Helper()
 	ctx := newTab(t)
 	run(t, ctx,
 		chromedp.Navigate(srv.URL),
@@ -27,6 +27,14 @@ func TestComputerInPageServerGone(t *testing.T) {
 		waitFor(workerCached),
 	)
 	srv.stop(t)
+	return ctx
+}
+
+// With the server gone, a game against the computer starts and is played to
+// its end in the page alone: the page's Web Worker is the computer (perfect,
+// red, so that it opens), the page the referee, and it says so.
+func TestComputerInPageServerGone(t *testing.T) {
+	ctx := serverGone(t, startServer(t))
 	// The computer opens, from the worker's opening book.
 	run(t, ctx, startComputer("perfect"))
 	if role := roleLine(t, ctx); !strings.Contains(role, "in your browser") || !strings.Contains(role, "perfect") {
@@ -96,13 +104,7 @@ const checkers = `[...document.querySelectorAll(".board .cell")].map(c => c.clas
 func TestComputerInPageReload(t *testing.T) {
 	dir := t.TempDir()
 	srv := startIn(t, dir, "127.0.0.1:0")
-	ctx := newTab(t)
-	run(t, ctx,
-		chromedp.Navigate(srv.URL),
-		chromedp.WaitVisible(`button.computer`, chromedp.ByQuery),
-		waitFor(workerCached),
-	)
-	srv.stop(t)
+	ctx := serverGone(t, srv)
 	run(t, ctx,
 		startComputer("easy"),
 		chromedp.Click(column(0), chromedp.ByQuery),
