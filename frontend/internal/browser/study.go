@@ -198,10 +198,10 @@ func (l *loop) handleStudy(m any) bool {
 // no game (whose address is the game's): the study it names opens, or the
 // study shown closes.
 func (l *loop) addressChanged() {
-	if !l.state.View().Start {
-		return
-	}
 	q := l.cfg.addr.query()
+	if !l.state.View().Start || (l.study.open != nil && q == l.state.Query()) {
+		return // a game's address, or the one shown (a fragment changed)
+	}
 	if _, _, ok := game.StudyQuery(q); ok {
 		l.state.OpenStudy()
 		l.openPos(q)

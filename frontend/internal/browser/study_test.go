@@ -619,4 +619,13 @@ func TestBoardLinkInPlace(t *testing.T) {
 	h.waitStudy(true)
 	h.waitText(".study-status", "After move 1, red in column 4. Yellow to play.")
 	h.waitFor("address", h.addr.query, "?pos=4")
+	// A popstate that keeps the address (a fragment changed) keeps the
+	// board as it is: its line, stepped back.
+	h.click(h.query(`.study-board .column[data-column="2"]`))
+	h.waitFor("address", h.addr.query, "?pos=43")
+	h.click(h.query("button.study-back"))
+	h.waitFor("address", h.addr.query, "?pos=4")
+	h.back("?pos=4")
+	h.click(h.query("button.study-forward"))
+	h.waitFor("address", h.addr.query, "?pos=43")
 }
