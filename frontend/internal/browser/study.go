@@ -76,7 +76,7 @@ const (
 	scoringText = "Scoring…"
 	failedText  = "The solver could not score this position, asked twice: it stopped, and stopped again once restarted."
 	retryText   = "The solver stopped: scoring again with a new one…"
-	earlyText   = "Too early in the game for the solver in this browser: it scores only the columns that its opening book knows (" + analysis.NotKnown + " for the others), and a search of the rest would take minutes."
+	earlyText   = "Too early in the game for the solver in this browser: it scored the columns it could, from its opening book or within 20 s; the others, " + analysis.NotKnown + ", would take it minutes."
 	noBrainText = "Scores need the solver, which this page cannot run yet."
 	hideScores  = "Hide scores"
 	showScores  = "Show scores"
