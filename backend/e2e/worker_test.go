@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -14,11 +16,10 @@ import (
 // into the browser's cache.
 const workerCached = `performance.getEntriesByType("resource").some(e => e.name.includes("/worker.wasm") && e.responseEnd > 0)`
 
-// With the server gone, a game against the computer starts and is played to
-// its end in the page alone: the page's Web Worker is the computer (perfect,
-// red, so that it opens), the page the referee, and it says so.
-func TestComputerInPageServerGone(t *testing.T) {
-	srv := startServer(t)
+// serverGone opens srv's start screen in a new tab, waits until the page
+// has cached the worker's files, then stops srv; it returns the tab.
+func serverGone(t *testing.T, srv *server) context.Context {
+	t.Helper()
 	ctx := newTab(t)
 	run(t, ctx,
 		chromedp.Navigate(srv.URL),
@@ -26,6 +27,14 @@ func TestComputerInPageServerGone(t *testing.T) {
 		waitFor(workerCached),
 	)
 	srv.stop(t)
+	return ctx
+}
+
+// With the server gone, a game against the computer starts and is played to
+// its end in the page alone: the page's Web Worker is the computer (perfect,
+// red, so that it opens), the page the referee, and it says so.
+func TestComputerInPageServerGone(t *testing.T) {
+	ctx := serverGone(t, startServer(t))
 	// The computer opens, from the worker's opening book.
 	run(t, ctx, startComputer("perfect"))
 	if role := roleLine(t, ctx); !strings.Contains(role, "in your browser") || !strings.Contains(role, "perfect") {
@@ -84,4 +93,51 @@ func TestWorkerAnswersInPage(t *testing.T) {
 	if got.Refused == "" {
 		t.Error("no error for the position 48")
 	}
+}
+
+// checkers is the board's checkers, cell by cell: r, y or . for none.
+const checkers = `[...document.querySelectorAll(".board .cell")].map(c => c.classList.contains("red") ? "r" : c.classList.contains("yellow") ? "y" : ".").join("")`
+
+// A game against the computer played in the page, the server gone, is kept
+// in the browser: reloaded once the page can load again, it is taken up
+// again in the page, its moves and its turn, still played alone.
+func TestComputerInPageReload(t *testing.T) {
+	dir := t.TempDir()
+	srv := startIn(t, dir, "127.0.0.1:0")
+	ctx := serverGone(t, srv)
+	run(t, ctx,
+		startComputer("easy"),
+		chromedp.Click(column(0), chromedp.ByQuery),
+		waitFor(`document.querySelectorAll(".cell.red").length === 2`),
+		waitStatus("Your turn"),
+		waitFor(`location.search === "?game=in-browser"`),
+	)
+	var before string
+	run(t, ctx, chromedp.Evaluate(checkers, &before))
+
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startIn(t, dir, u.Host) // the page can load again
+	run(t, ctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(`.board`, chromedp.ByQuery),
+		waitFor(`document.querySelectorAll(".cell.red").length === 2`),
+		waitStatus("Your turn"),
+	)
+	var after string
+	run(t, ctx, chromedp.Evaluate(checkers, &after))
+	if after != before {
+		t.Errorf("the board after the reload:\n%s\nbefore:\n%s", after, before)
+	}
+	if role := roleLine(t, ctx); !strings.Contains(role, "in your browser") {
+		t.Errorf("role line %q after the reload: want the game played in the browser", role)
+	}
+	// It plays on, alone.
+	run(t, ctx,
+		chromedp.Click(column(0), chromedp.ByQuery),
+		waitFor(`document.querySelectorAll(".cell.red").length === 3`),
+		waitStatus("Your turn"),
+	)
 }

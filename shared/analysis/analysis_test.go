@@ -141,3 +141,43 @@ func TestReviewWithTheSolver(t *testing.T) {
 		t.Errorf("yellow, lost anyway: %+v, %v", m, m.Outcome(7))
 	}
 }
+
+// A partial analysis labels a move only when both its score and the best
+// are known, and says "not known" for the columns it lacks.
+func TestPartial(t *testing.T) {
+	u, x, nb := solver.Unplayable, analysis.Unknown, analysis.NotBetter
+	tests := []struct {
+		name      string
+		scores    solver.Scores
+		column    int
+		partial   bool
+		bestKnown bool
+		label     string // "" when not known
+	}{
+		{"whole", solver.Scores{1, 1, 1, 5, 1, 1, u}, 0, false, true, "inaccuracy"},
+		{"an unknown column may be better", solver.Scores{1, 1, 1, x, 1, 1, u}, 0, true, false, ""},
+		{"the book's best, the rest no better", solver.Scores{nb, nb, nb, 5, nb, nb, u}, 3, true, true, "best"},
+		{"a column no better, but how much worse", solver.Scores{nb, nb, nb, 5, nb, nb, u}, 0, true, true, ""},
+		{"known columns and the book's best", solver.Scores{-2, nb, nb, 5, nb, 0, u}, 0, true, true, "blunder"},
+		{"nothing known", solver.Scores{x, x, x, x, x, x, x}, 3, true, false, ""},
+	}
+	for _, tt := range tests {
+		if got := analysis.Partial(tt.scores); got != tt.partial {
+			t.Errorf("%s: Partial = %v", tt.name, got)
+		}
+		if got := analysis.BestKnown(tt.scores); got != tt.bestKnown {
+			t.Errorf("%s: BestKnown = %v", tt.name, got)
+		}
+		l, ok := analysis.LabelOf(tt.scores, tt.column)
+		got := ""
+		if ok {
+			got = l.String()
+		}
+		if got != tt.label {
+			t.Errorf("%s: LabelOf(column %d) = %q, want %q", tt.name, tt.column+1, got, tt.label)
+		}
+	}
+	if words := analysis.Columns(solver.Scores{x, nb, 0, u, 3, x, x}, 30); words != [7]string{"not known", "not known", "draw", "full", "win in 4", "not known", "not known"} {
+		t.Errorf("the words of a partial analysis: %q", words)
+	}
+}

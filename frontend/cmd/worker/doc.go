@@ -15,6 +15,11 @@
 //	               {id: 8, column: 3}
 //	               {id: 9, bytes: 36634624}
 //	               {id: 10, error: "…"}
+//	               {id: 11, error: "analysis: too early…", scores: [-127, 1, …]}
+//
+// The last is an analysis cut short (worker.ErrTooHard): its scores are the
+// columns it could score, -127 (analysis.Unknown) or -126
+// (analysis.NotBetter) for the others.
 //
 // A worker that cannot start or stops posts {type: "error", error: "…"}
 // from worker.js. Build it with

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"syscall/js"
 
@@ -74,14 +75,17 @@ func stringOf(v js.Value) string {
 // answer returns the message that answers q with a.
 func answer(q question, a worker.Answer) map[string]any {
 	m := map[string]any{"id": q.id}
-	switch {
-	case a.Err != nil:
+	if a.Err != nil {
 		m["error"] = a.Err.Error()
+	}
+	switch {
+	case a.Err != nil && !errors.Is(a.Err, worker.ErrTooHard):
 	case q.req.Kind == worker.Think:
 		m["column"] = a.Column
 	case q.req.Kind == worker.Memory:
 		m["bytes"] = a.Bytes
 	default:
+		// With ErrTooHard, the columns it could score.
 		scores := make([]any, len(a.Scores))
 		for i, s := range a.Scores {
 			scores[i] = s

@@ -221,6 +221,9 @@ func (l *loop) handle(m any) {
 	case computerInsteadAsked:
 		l.sendIf(l.state.PlayComputerInstead())
 	case lobbyFetched:
+		if m.err != nil {
+			l.state.LobbyFailed()
+		}
 		l.lobbyCame(m)
 	case clockChosen:
 		l.state.ChooseClock(m.clock)
@@ -397,6 +400,9 @@ func (l *loop) connect() {
 	epoch := l.epoch
 	l.opened = false
 	l.state.Connecting()
+	if l.resumeAlone() {
+		return
+	}
 	c, err := l.cfg.dial(l.state.ServerURL(), func(e socketEvent) {
 		l.queue.push(fromSocket{epoch, e})
 	})

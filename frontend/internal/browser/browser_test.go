@@ -396,10 +396,12 @@ func (c *fakeConn) expectClosed(t *testing.T) {
 	}
 }
 
-// fakeAddress is the page's address bar.
+// fakeAddress is the page's address bar; pushed counts the steps added
+// to the history.
 type fakeAddress struct {
-	mu sync.Mutex
-	q  string
+	mu     sync.Mutex
+	q      string
+	pushed int
 }
 
 var _ address = (*fakeAddress)(nil)
@@ -416,6 +418,21 @@ func (a *fakeAddress) setQuery(q string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.q = q
+}
+
+func (a *fakeAddress) pushQuery(q string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.q = q
+	a.pushed++
+}
+
+// back sets the query as the browser's Back button would, to q, and tells
+// the page with a popstate event.
+func (h *harness) back(q string) {
+	h.t.Helper()
+	h.addr.setQuery(q)
+	h.dispatch(global(h.t, "window"), "PopStateEvent", "popstate", map[string]any{})
 }
 
 // fakeStorage is the tab's storage.

@@ -18,6 +18,10 @@ type address interface {
 	// setQuery replaces the query, without loading a page or adding a step to
 	// the history.
 	setQuery(q string)
+	// pushQuery sets the query as a new step of the history, without
+	// loading a page: the browser's Back button comes back to the query
+	// before, and the page hears a popstate event.
+	pushQuery(q string)
 }
 
 // storage keeps strings for the browser, across reloads and closed tabs, as
@@ -61,10 +65,16 @@ func (a windowAddress) query() string {
 	return d.string(d.get(a.location(&d), "search"))
 }
 
-func (a windowAddress) setQuery(q string) {
+func (a windowAddress) setQuery(q string) { a.history("replaceState", q) }
+
+func (a windowAddress) pushQuery(q string) { a.history("pushState", q) }
+
+// history calls the history's method, replaceState or pushState, with the
+// page's path and query q.
+func (a windowAddress) history(method, q string) {
 	var d dom
 	path := d.string(d.get(a.location(&d), "pathname"))
-	d.call(d.get(safejs.Global(), "history"), "replaceState", nil, "", path+q)
+	d.call(d.get(safejs.Global(), "history"), method, nil, "", path+q)
 	if d.err != nil {
 		warn("browser: changing the address: ", d.err.Error())
 	}

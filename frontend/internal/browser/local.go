@@ -26,6 +26,9 @@ type localConn struct {
 	match  local.Match
 	report func(socketEvent)
 	think  func(moves, level string)
+	// keep keeps the match in the browser, as local.Match.Save writes it,
+	// after each change; "" once it is closed: the player left it.
+	keep   func(saved string)
 	closed bool
 	// retried is the position whose move the brain was asked for again
 	// after it failed once, or "".
@@ -34,14 +37,19 @@ type localConn struct {
 
 var _ conn = (*localConn)(nil)
 
-// dialLocal opens a localConn, which reports itself open at once. think
-// asks the brain for the computer's move, whose answer the loop passes to
-// [localConn.thought].
-func dialLocal(report func(socketEvent), think func(moves, level string)) *localConn {
-	c := &localConn{report: report, think: think}
+// dialLocal opens a localConn on match (new, or taken up again from the
+// browser's storage), which reports itself open at once. think asks the
+// brain for the computer's move, whose answer the loop passes to
+// [localConn.thought]; keep keeps the match.
+func dialLocal(match local.Match, report func(socketEvent), think func(moves, level string), keep func(string)) *localConn {
+	c := &localConn{match: match, report: report, think: think, keep: keep}
 	report(socketEvent{kind: socketOpened})
 	return c
 }
+
+// localKey is the storage key of the game played alone, which a reload of
+// its address takes up again.
+const localKey = "connect4.local"
 
 // send is for the conn interface: the loop gives a localConn its commands
 // as they are, through command, without encoding them.
@@ -61,6 +69,7 @@ func (c *localConn) command(cmd protocol.Command) error {
 func (c *localConn) close() {
 	if !c.closed {
 		c.closed = true
+		c.keep("")
 		c.report(socketEvent{kind: socketClosed, code: 1006})
 	}
 }
@@ -92,6 +101,7 @@ func (c *localConn) tell(events []protocol.Event, think bool) {
 	for _, e := range events {
 		c.report(socketEvent{kind: socketMessage, event: e})
 	}
+	c.keep(c.match.Save())
 	if think {
 		c.think(c.match.Moves(), c.match.Level())
 	}
@@ -106,11 +116,40 @@ func (l *loop) alone() bool {
 	if l.opened || l.cfg.brain == nil || !l.state.CanPlayAlone() {
 		return false
 	}
+	l.playAlone(local.Match{})
+	return true
+}
+
+// playAlone serves the plan's connection with a localConn on match.
+func (l *loop) playAlone(match local.Match) {
 	epoch := l.epoch
-	l.conn = dialLocal(
+	l.conn = dialLocal(match,
 		func(e socketEvent) { l.queue.push(fromSocket{epoch, e}) },
 		func(moves, level string) { l.mind().Think(moves, level) },
+		func(saved string) {
+			if saved == "" {
+				l.cfg.store.remove(localKey)
+			} else {
+				l.cfg.store.set(localKey, saved)
+			}
+		},
 	)
+}
+
+// resumeAlone takes up again the game played alone that the browser keeps,
+// as the plan wants (see [game.State.ResumesAlone]), and reports whether it
+// did; without one the page goes to the start screen and says why.
+func (l *loop) resumeAlone() bool {
+	if !l.state.ResumesAlone() {
+		return false
+	}
+	match, err := local.Load(l.cfg.store.get(localKey))
+	if err != nil || l.cfg.brain == nil {
+		l.state.AloneGone()
+		l.queue.push(lobbyDue{}) // another settle, for the address
+		return true
+	}
+	l.playAlone(match)
 	return true
 }
 

@@ -67,12 +67,16 @@ type (
 	studySought        struct{ n int }      // a move of the move list: the position after it
 	studyScoresToggled struct{}             // the study's "Show scores"
 	bestAsked          struct{}             // "Show the best move"
+	boardAsked         struct{}             // the start screen's "Open an analysis board"
+	addressChanged     struct{}             // the browser's Back or Forward, within the page
 )
 
 // Texts of the study.
 const (
 	scoringText = "Scoring…"
-	failedText  = "The solver could not score this position."
+	failedText  = "The solver could not score this position, asked twice: it stopped, and stopped again once restarted."
+	retryText   = "The solver stopped: scoring again with a new one…"
+	earlyText   = "Too early in the game for the solver in this browser: it scored the columns it could, from its opening book or within 20 s; the others, " + analysis.NotKnown + ", would take it minutes."
 	noBrainText = "Scores need the solver, which this page cannot run yet."
 	hideScores  = "Hide scores"
 	showScores  = "Show scores"
@@ -95,9 +99,11 @@ type studies struct {
 	// that the position shown never waits behind a whole game's.
 	asking string
 	busy   bool
-	// hint is the position whose hint was asked, with its moves.
-	hint      string
-	hintMoves []int
+	// hint is the position whose hint was asked, with its moves;
+	// hintRetried the last one asked again after the brain failed.
+	hint        string
+	hintMoves   []int
+	hintRetried string
 }
 
 // openPos opens the analysis board that the page's address names, if any.
@@ -145,6 +151,9 @@ func (l *loop) handleStudy(m any) bool {
 		if n := l.state.Hints(); n > 0 {
 			s.open.SetHints(l.state.View().RolePlayer, n)
 		}
+		for p, name := range l.state.Names() {
+			s.open.SetName(connect4.Player(p), name)
+		}
 		l.state.OpenStudy()
 	case studyClosed:
 		s.open = nil
@@ -169,10 +178,40 @@ func (l *loop) handleStudy(m any) bool {
 		if s.open != nil {
 			s.open.ShowBest()
 		}
+	case boardAsked:
+		// In place, with a step of the history: Back comes back here.
+		if !l.state.View().Start || s.open != nil {
+			return true
+		}
+		l.cfg.addr.pushQuery(study.Query(nil))
+		l.addressChanged()
+	case addressChanged:
+		l.addressChanged()
 	default:
 		return false
 	}
 	return true
+}
+
+// addressChanged follows the address that the browser's Back or Forward
+// button brought back (or the start screen's link pushed), on a page with
+// no game (whose address is the game's): the study it names opens, or the
+// study shown closes.
+func (l *loop) addressChanged() {
+	q := l.cfg.addr.query()
+	if !l.state.View().Start || (l.study.open != nil && q == l.state.Query()) {
+		return // a game's address, or the one shown (a fragment changed)
+	}
+	if _, _, ok := game.StudyQuery(q); ok {
+		l.state.OpenStudy()
+		l.openPos(q)
+		l.state.FollowStudy(q)
+		return
+	}
+	if l.study.open != nil {
+		l.study.open = nil
+		l.state.CloseStudy()
+	}
 }
 
 // analysed hands the brain's answer to whoever asked.
@@ -186,9 +225,17 @@ func (l *loop) analysed(m analysed) {
 		s.open.Scored(m.moves, m.scores, m.err)
 	}
 	if m.moves == s.hint {
+		if m.err != nil && !errors.Is(m.err, analysis.ErrTooEarly) && s.hintRetried != s.hint && l.cfg.brain != nil {
+			// Once more, of a new worker: a crash may not happen twice.
+			s.hintRetried = s.hint
+			l.ask(s.hint)
+			return
+		}
 		s.hint = ""
 		c, score := m.scores.Best()
-		if m.err != nil || c < 0 {
+		// An analysis cut short may know the best move all the same.
+		known := m.err == nil || (errors.Is(m.err, analysis.ErrTooEarly) && analysis.Partial(m.scores) && analysis.BestKnown(m.scores))
+		if !known || c < 0 {
 			l.state.Hinted(s.hintMoves, -1, "")
 			return
 		}
@@ -349,6 +396,16 @@ func findStudy(d *dom, parent safejs.Value, el func(tag, class string, attrs ...
 func (s *studyParts) handlers(push func(any)) []handler {
 	on := func(m any) func(safejs.Value) { return func(safejs.Value) { push(m) } }
 	return []handler{
+		{s.startLink, "click", func(ev safejs.Value) {
+			// A click that asks for a new tab or window keeps it.
+			var d dom
+			if modified(ev) || isTrue(d.get(ev, "shiftKey")) {
+				return
+			}
+			_, _ = ev.Call("preventDefault")
+			push(boardAsked{})
+		}},
+		{safejs.Global(), "popstate", on(addressChanged{})},
 		{s.toggle, "click", on(scoresToggled{})},
 		{s.hint, "click", on(hintAsked{})},
 		{s.reviewOpen, "click", on(reviewAsked{})},
@@ -422,7 +479,7 @@ func (l *loop) studyView(v game.View) studyView {
 	if s.open != nil {
 		sv.open, sv.isReview, sv.back, sv.note = true, s.review, !v.Start, s.note
 		sv.v = s.open.View()
-		sv.reviewQuery = "?review=" + study.Name(s.open.Line())
+		sv.reviewQuery = "?review=" + study.Name(s.open.Game())
 		sv.noBrain = l.cfg.brain == nil
 		sv.scoresNote = scoresNote(sv.v, sv.noBrain)
 	}
@@ -433,10 +490,14 @@ func (l *loop) studyView(v game.View) studyView {
 // come.
 func scoresNote(v study.View, noBrain bool) string {
 	switch {
-	case v.Failed && noBrain:
+	case (v.Failed || v.Retrying) && noBrain:
 		return noBrainText
 	case v.Failed:
 		return failedText
+	case v.Early:
+		return earlyText
+	case v.Retrying:
+		return retryText
 	case v.Scoring:
 		return scoringText
 	}
@@ -544,8 +605,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 		textOrHide(s.bestText, v.BestText)
 		off(s.first, v.Cursor == 0)
 		off(s.back, v.Cursor == 0)
-		off(s.forward, v.Cursor == v.Len)
-		off(s.last, v.Cursor == v.Len)
+		off(s.forward, v.Cursor == v.LineLen)
+		off(s.last, v.Cursor == v.LineLen)
 		pressed(s.studyToggle, v.ScoresOn)
 		off(s.best, v.Turn == connect4.NoPlayer)
 		close := "Start screen"
@@ -567,7 +628,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 				class += " " + m.Label
 			}
 			d.set(b, "className", class)
-			if i == v.Cursor-1 {
+			// In a variation, no move of the game's list is the one shown.
+			if i == v.Cursor-1 && v.Variation < 0 {
 				d.call(b, "setAttribute", "aria-current", "step")
 			} else {
 				d.call(b, "removeAttribute", "aria-current")
@@ -590,7 +652,8 @@ func (s *studyParts) paint(sv studyView, gameColumns [connect4.Columns]safejs.Va
 }
 
 // accuracyText returns the accuracy line of a review: "Accuracy: red 88%,
-// yellow 13% (hints: 2)", "…" for what is not known yet; "" for no review.
+// yellow 13% (hints: 2)", "Accuracy: the computer 100%, you 88%", "…" for
+// what is not known yet; "" for no review.
 func accuracyText(v study.View, review, noBrain bool) string {
 	switch {
 	case !review:
@@ -604,7 +667,7 @@ func accuracyText(v study.View, review, noBrain bool) string {
 		if a == "" {
 			a = "…"
 		}
-		part := p.String() + " " + a
+		part := v.Names[p] + " " + a
 		if v.Hints[p] > 0 {
 			part += " (hints: " + strconv.Itoa(v.Hints[p]) + ")"
 		}
@@ -634,7 +697,7 @@ func (r scoreRow) paint(d *dom, words [connect4.Columns]string, shown bool, best
 // "full" or "unknown".
 func scoreClass(words string) string {
 	switch {
-	case words == "":
+	case words == "", words == analysis.NotKnown:
 		return "unknown"
 	case words == analysis.Full:
 		return "full"

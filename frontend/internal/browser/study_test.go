@@ -380,7 +380,10 @@ func TestHintsCounted(t *testing.T) {
 		`{"type":"win","player":"red","cells":[{"column":0,"row":0},{"column":0,"row":1},{"column":0,"row":2},{"column":0,"row":3}]}`)
 	h.waitShown("button.review-open", true)
 	h.click(h.query("button.review-open"))
-	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42% (hints: 1)")
+	// The player is "you", the computer "the computer".
+	h.waitText(".accuracy", "Accuracy: the computer 94%, you 42% (hints: 1)")
+	h.waitText(`.move[data-move="2"]`, "2. you, column 7: mistake")
+	h.waitText(".study-status", "After move 7, the computer in column 1: the best move. The computer wins.")
 }
 
 // TestReviewByLink opens the review of a game from its link, with no server:
@@ -490,4 +493,139 @@ func TestStudyKeepsFocus(t *testing.T) {
 	}
 	key("ArrowLeft")
 	h.waitFor("address", h.addr.query, "?pos=17171777")
+}
+
+// TestStudyTooEarly opens a position too early in the game for the
+// solver: the page shows the columns it scored, "not known" for the
+// others, and says why, rather than "Scoring…" for ever.
+func TestStudyTooEarly(t *testing.T) {
+	x := analysis.Unknown
+	early := func(moves string) (solver.Scores, error) {
+		return solver.Scores{x, x, -1, 1, x, x, x}, fmt.Errorf("as the worker says it: %w", analysis.ErrTooEarly)
+	}
+	h := startWith(t, "?pos=4", "", withBrain(early, make(chan *scoringBrain, 1)))
+	h.waitStudy(true)
+	h.waitFor("the words", func() string { return strings.Join(h.words(".study-scores"), "|") },
+		"not known|not known|loses in 20|win in 21|not known|not known|not known")
+	h.waitText(".study .scores-note", earlyText)
+	if got := h.attr(h.queryAll(h.query(".study-scores"), ".score")[0], "class"); got != "score unknown" {
+		t.Errorf("a column not known has the class %q", got)
+	}
+	// The best move is not known: none is marked.
+	h.click(h.query("button.show-best"))
+	h.waitText(".study .scores-note", earlyText)
+	if h.shown(".best-text") {
+		t.Errorf("a best move shows: %q", h.text(h.query(".best-text")))
+	}
+}
+
+// TestStudyRetry checks that a position the brain failed to score (it
+// crashed, or stopped answering) is asked again once, of a new worker, and
+// shows its scores if the second answer comes; and that a position the
+// brain fails twice says so, for good.
+func TestStudyRetry(t *testing.T) {
+	var mu sync.Mutex
+	tries := make(map[string]int)
+	flaky := func(moves string) (solver.Scores, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[moves]++
+		if tries[moves] == 1 || moves == "44" {
+			return solver.Scores{}, errWorkerGone
+		}
+		return solver.Scores{0, 0, 0, 0, 0, 0, 0}, nil
+	}
+	made := make(chan *scoringBrain, 1)
+	h := startWith(t, "?pos=4", "", withBrain(flaky, made))
+	h.waitStudy(true)
+	h.waitFor("the words", func() string { return strings.Join(h.words(".study-scores"), "|") }, "draw|draw|draw|draw|draw|draw|draw")
+	b := <-made
+	for _, want := range []string{"4", "4"} {
+		if got := <-b.asked; got != want {
+			t.Errorf("asked %q, want %q", got, want)
+		}
+	}
+	h.click(h.query(`.study-board .column[data-column="3"]`))
+	h.waitText(".study .scores-note", failedText)
+	for _, want := range []string{"44", "44"} {
+		if got := <-b.asked; got != want {
+			t.Errorf("asked %q, want %q", got, want)
+		}
+	}
+	select {
+	case got := <-b.asked:
+		t.Errorf("asked %q a third time", got)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// TestReviewVariationKeepsGame plays a variation in a review: the move
+// list keeps the game's moves and labels, the status says where the
+// variation left the game, and a move of the list goes back to the game.
+func TestReviewVariationKeepsGame(t *testing.T) {
+	h := startWith(t, "?review=1717171", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
+	h.waitStudy(true)
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	h.click(h.query(`.move[data-move="2"]`))
+	h.waitText(".study-status", "After move 2, yellow in column 7: a mistake. Red to play.")
+	h.click(h.query(`.study-board .column[data-column="3"]`))
+	h.waitText(".study-status", "After move 3, red in column 4 (a variation from move 3, where the game played column 1): a mistake. Yellow to play.")
+	for i, label := range reviewedLabels {
+		player := []string{"red", "yellow"}[i%2]
+		if got, want := h.text(h.query(fmt.Sprintf(`.move[data-move="%d"]`, i+1))), fmt.Sprintf("%d. %s, column %d: %s", i+1, player, reviewed[i]+1, label); got != want {
+			t.Errorf("in a variation, the move list says %q, want the game's %q", got, want)
+		}
+		if got := h.attr(h.query(fmt.Sprintf(`.move[data-move="%d"]`, i+1)), "aria-current"); got != "<none>" {
+			t.Errorf("in a variation, move %d is current: %q", i+1, got)
+		}
+	}
+	h.waitText(".accuracy", "Accuracy: red 94%, yellow 42%")
+	if got := h.attr(h.query("button.study-forward"), "aria-disabled"); got != "true" {
+		t.Errorf("Forward at the variation's end: aria-disabled %q", got)
+	}
+	if got := h.attr(h.query(".review-link"), "href"); got != "?review=1717171" {
+		t.Errorf("the review's link in a variation: %q", got)
+	}
+	// The move list goes back to the game.
+	h.click(h.query(`.move[data-move="7"]`))
+	h.waitText(".study-status", "After move 7, red in column 1: the best move. Red wins.")
+	h.waitFor("move 7 current", func() string { return h.attr(h.query(`.move[data-move="7"]`), "aria-current") }, "step")
+}
+
+// TestBoardLinkInPlace opens an analysis board from the start screen's link
+// in the page, with a step of the history rather than a reload; the
+// browser's Back button closes it and Forward opens it again.
+func TestBoardLinkInPlace(t *testing.T) {
+	h := startWith(t, "", "", withBrain(tableAnswers, make(chan *scoringBrain, 1)))
+	h.waitShown(".start", true)
+	// A click that the page did not take would load the test's page
+	// anew, and end the test.
+	h.click(h.query("a.board-link"))
+	h.waitStudy(true)
+	h.waitText(".study-title", "Analysis board")
+	h.waitFor("address", h.addr.query, "?pos=")
+	h.click(h.query(`.study-board .column[data-column="3"]`))
+	h.waitFor("address", h.addr.query, "?pos=4")
+	h.addr.mu.Lock()
+	pushed := h.addr.pushed
+	h.addr.mu.Unlock()
+	if pushed != 1 {
+		t.Errorf("%d steps added to the history, want 1 (the board; its moves replace it)", pushed)
+	}
+	h.back("")
+	h.waitStudy(false)
+	h.waitShown(".start", true)
+	h.back("?pos=4")
+	h.waitStudy(true)
+	h.waitText(".study-status", "After move 1, red in column 4. Yellow to play.")
+	h.waitFor("address", h.addr.query, "?pos=4")
+	// A popstate that keeps the address (a fragment changed) keeps the
+	// board as it is: its line, stepped back.
+	h.click(h.query(`.study-board .column[data-column="2"]`))
+	h.waitFor("address", h.addr.query, "?pos=43")
+	h.click(h.query("button.study-back"))
+	h.waitFor("address", h.addr.query, "?pos=4")
+	h.back("?pos=4")
+	h.click(h.query("button.study-forward"))
+	h.waitFor("address", h.addr.query, "?pos=43")
 }

@@ -5,7 +5,9 @@ package browser
 import (
 	"errors"
 	"sync"
+	"time"
 
+	"github.com/connect4go/connect4/shared/analysis"
 	"github.com/hack-pad/safejs"
 )
 
@@ -17,9 +19,18 @@ const workerMeta = "connect4-worker"
 
 // The errors that a worker's answers may carry, besides its own.
 var (
-	errWorkerStart = errors.New("browser: the worker could not start")
-	errWorkerGone  = errors.New("browser: the worker stopped")
+	errWorkerStart  = errors.New("browser: the worker could not start")
+	errWorkerGone   = errors.New("browser: the worker stopped")
+	errWorkerSilent = errors.New("browser: the worker stopped answering")
 )
+
+// silenceLimit is how long a worker with questions waiting may stay silent
+// before the page stops it, answers them with errWorkerSilent and starts a
+// new one on the next question: longer than the worker's longest answer
+// (an analysis gives up after 20 s, a move after about 1.5 s). A worker
+// whose answer was lost, or that hangs, would otherwise hold its questions
+// for the page's life.
+const silenceLimit = 30 * time.Second
 
 // workerPair is the page's brain: two Web Workers, one for the computer's
 // moves and one for analyses, each started on its first question, so that
@@ -59,6 +70,9 @@ func (p workerPair) Close() {
 type webWorker struct {
 	push func(any)
 	url  func() string // the loader's URL, with the others in its fragment
+	// limit is the silence after which the worker is given up
+	// (silenceLimit; tests shorten it).
+	limit time.Duration
 
 	mu     sync.Mutex
 	w      safejs.Value // the Worker, or undefined before the first question
@@ -68,6 +82,12 @@ type webWorker struct {
 	asked  map[int]any      // the questions waiting for an answer, by id: analysed or thought
 	nextID int
 	closed bool
+	// heardAt is when the worker last said something, or started, in
+	// Unix nanoseconds (no time.Time: reachable through the brain
+	// interface, it would keep time's formatting in app.wasm); watching
+	// that a timer checks its silence while questions wait.
+	heardAt  int64
+	watching bool
 }
 
 var _ brain = (*webWorker)(nil)
@@ -75,7 +95,7 @@ var _ brain = (*webWorker)(nil)
 // newWebWorker returns a webWorker that pushes its answers, on the loader
 // that url names.
 func newWebWorker(push func(any), url func() string) *webWorker {
-	return &webWorker{push: push, url: url, asked: make(map[int]any)}
+	return &webWorker{push: push, url: url, limit: silenceLimit, asked: make(map[int]any)}
 }
 
 // Analyze asks the worker for the scores of each column.
@@ -111,13 +131,48 @@ func (b *webWorker) ask(answer any, msg map[string]any) {
 		}
 	}
 	b.nextID++
+	if len(b.asked) == 0 {
+		// Its silence counts from the first question waiting.
+		b.heardAt = time.Now().UnixNano()
+	}
 	b.asked[b.nextID] = answer
 	msg["id"] = b.nextID
+	b.watch()
 	if !b.ready {
 		b.held = append(b.held, msg)
 		return
 	}
 	b.post(msg)
+}
+
+// watch checks, while questions wait, that the worker does not stay silent
+// for longer than b.limit; one that does is stopped and its questions
+// answered with errWorkerSilent. It must be called with b.mu held.
+func (b *webWorker) watch() {
+	if b.watching || len(b.asked) == 0 || b.w.IsUndefined() {
+		return
+	}
+	b.watching = true
+	time.AfterFunc(b.limit-b.silence(), func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.watching = false
+		if b.closed || len(b.asked) == 0 {
+			return
+		}
+		if b.silence() >= b.limit {
+			warn("browser: the worker said nothing for ", b.limit.String(), ": stopping it")
+			b.fail(errWorkerSilent)
+			return
+		}
+		b.watch()
+	})
+}
+
+// silence returns how long the worker has said nothing. It must be called
+// with b.mu held.
+func (b *webWorker) silence() time.Duration {
+	return time.Duration(time.Now().UnixNano() - b.heardAt)
 }
 
 // start starts a worker. It must be called with b.mu held.
@@ -160,7 +215,7 @@ func (b *webWorker) start() error {
 		_, _ = w.Call("terminate")
 		return err
 	}
-	b.w, b.funcs, b.ready = w, []safejs.Func{onMessage, onError}, false
+	b.w, b.funcs, b.ready, b.heardAt = w, []safejs.Func{onMessage, onError}, false, time.Now().UnixNano()
 	var d dom
 	d.set(w, "onmessage", onMessage)
 	d.set(w, "onerror", onError)
@@ -181,6 +236,7 @@ func (b *webWorker) heard(w, event safejs.Value) {
 	if !b.w.Equal(w) {
 		return // a worker stopped since
 	}
+	b.heardAt = time.Now().UnixNano()
 	switch kind {
 	case "ready":
 		b.ready = true
@@ -199,9 +255,15 @@ func (b *webWorker) heard(w, event safejs.Value) {
 		return
 	}
 	delete(b.asked, id)
+	var failed error
 	if msg := d.string(d.get(data, "error")); msg != "" {
-		b.push(withError(answer, errors.New(msg)))
-		return
+		failed = errors.New(msg)
+		if msg != analysis.ErrTooEarly.Error() {
+			b.push(withError(answer, failed))
+			return
+		}
+		// An analysis cut short: the columns it scored come with it.
+		failed = analysis.ErrTooEarly
 	}
 	// A value that is no number is no score nor column: the answer is
 	// wrong, not 0.
@@ -228,6 +290,8 @@ func (b *webWorker) heard(w, event safejs.Value) {
 	}
 	if d.err != nil {
 		answer = withError(answer, errWorkerGone)
+	} else if failed != nil {
+		answer = withError(answer, failed)
 	}
 	b.push(answer)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect4go/connect4/shared/analysis"
+	"github.com/connect4go/connect4/shared/solver"
 	"github.com/hack-pad/safejs"
 )
 
@@ -215,5 +217,53 @@ func TestWorkerMalformedScores(t *testing.T) {
 	b.Think("4", "easy")
 	if a, ok := next(t, answers).(thought); !ok || a.err == nil || a.column != -1 {
 		t.Errorf("answer %#v, want an error", a)
+	}
+}
+
+// TestWorkerTooEarly checks that an analysis the worker cut short, too
+// early in the game, comes with the columns it scored and an error that
+// says so (analysis.ErrTooEarly), as frontend/cmd/worker sends it.
+func TestWorkerTooEarly(t *testing.T) {
+	script := `postMessage({type: "ready"}); onmessage = (e) => postMessage({id: e.data.id, error: "` +
+		analysis.ErrTooEarly.Error() + `", scores: [-127, -127, -1, 1, -127, -127, -128]});`
+	b, answers := testWorker(t, scriptURL(t, script))
+	b.Analyze("4")
+	a, ok := next(t, answers).(analysed)
+	x := analysis.Unknown
+	if !ok || !errors.Is(a.err, analysis.ErrTooEarly) || a.scores != [7]int{x, x, -1, 1, x, x, solver.Unplayable} {
+		t.Errorf("answer %#v, want the partial scores and analysis.ErrTooEarly", a)
+	}
+}
+
+// TestWorkerSilent checks that a worker that says nothing while a question
+// waits is given up after its limit: the question is answered with
+// errWorkerSilent, and the next starts a new worker.
+func TestWorkerSilent(t *testing.T) {
+	// Silent about the position "1" only.
+	script := `postMessage({type: "ready"});
+onmessage = (e) => { if (e.data.moves !== "1") postMessage({id: e.data.id, scores: [1, 2, 3, 4, 5, 6, 7]}); };`
+	b, answers := testWorker(t, scriptURL(t, script))
+	b.limit = 300 * time.Millisecond
+	b.Analyze("1")
+	if a, ok := next(t, answers).(analysed); !ok || a.moves != "1" || !errors.Is(a.err, errWorkerSilent) {
+		t.Fatalf("answer %#v, want errWorkerSilent", a)
+	}
+	b.Analyze("44")
+	if a, ok := next(t, answers).(analysed); !ok || a.moves != "44" || a.err != nil || a.scores[6] != 7 {
+		t.Fatalf("answer %#v from a new worker, want the scores", a)
+	}
+	// A worker that answers within its limit, question after question, is
+	// kept: no error comes.
+	for range 4 {
+		b.Analyze("44")
+		if a := next(t, answers).(analysed); a.err != nil {
+			t.Fatalf("answer %#v", a)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	select {
+	case a := <-answers:
+		t.Errorf("an answer %#v for no question", a)
+	case <-time.After(400 * time.Millisecond):
 	}
 }

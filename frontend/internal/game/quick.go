@@ -110,8 +110,23 @@ func (s *State) LobbyURL() string {
 
 // SetLobby records what the server said goes on, for the start screen.
 func (s *State) SetLobby(l protocol.Lobby) {
-	s.lobby, s.hasLobby = l, true
+	s.lobby, s.hasLobby, s.lobbyGone = l, true, false
 }
+
+// LobbyFailed records that the server's lobby could not be fetched: the
+// start screen then lists no games, and says that the server cannot be
+// reached when the server is the page's own site. A server elsewhere
+// (named by the page's <meta name="connect4-server">) may refuse another
+// site's fetch and still take its WebSocket: nothing is said of it.
+func (s *State) LobbyFailed() {
+	s.hasLobby = false
+	own, err := ServerURL(s.base, "")
+	s.lobbyGone = err == nil && own == s.server
+}
+
+// unreachableText is the start screen's note while the server cannot be
+// reached: a game against the computer is then played in the page.
+const unreachableText = "The game server cannot be reached: you can still play the computer, here in your browser; the other games need the server."
 
 // lobbyView fills in the start screen's list of games being played.
 func (s *State) lobbyView(v *View) {

@@ -139,3 +139,35 @@ func TestLobby(t *testing.T) {
 		t.Errorf("back on the start screen, the lobby is gone: %+v", v)
 	}
 }
+
+// TestLobbyFailed checks that the start screen says that the server cannot
+// be reached while its lobby cannot be fetched, beside any other note, and
+// no longer once it can; and says nothing of a server elsewhere, whose
+// lobby may refuse the page's site.
+func TestLobbyFailed(t *testing.T) {
+	s := New(Page{Base: base})
+	s.SetLobby(protocol.Lobby{Playing: 2, Games: []protocol.LiveGame{{Watch: "A", Moves: 3}}})
+	s.LobbyFailed()
+	if v := s.View(); v.StartNote != unreachableText || v.LobbyPlaying != "" || v.Lobby[0] != (LiveLink{}) {
+		t.Errorf("the server gone: note %q, lobby %q %+v", v.StartNote, v.LobbyPlaying, v.Lobby[0])
+	}
+	// Through a game and back, the note stays until the lobby answers.
+	s.Start(protocol.HotSeat)
+	if v := s.View(); v.StartNote != "" {
+		t.Errorf("in a game: note %q", v.StartNote)
+	}
+	s.Home()
+	if v := s.View(); v.StartNote != unreachableText {
+		t.Errorf("back on the start screen: note %q", v.StartNote)
+	}
+	s.SetLobby(protocol.Lobby{Playing: 2})
+	if v := s.View(); v.StartNote != "" || v.LobbyPlaying != "2 people playing now" {
+		t.Errorf("the server back: note %q, lobby %q", v.StartNote, v.LobbyPlaying)
+	}
+
+	elsewhere := New(Page{Base: base, Server: "wss://game.example.com/"})
+	elsewhere.LobbyFailed()
+	if v := elsewhere.View(); v.StartNote != "" {
+		t.Errorf("a server elsewhere: note %q", v.StartNote)
+	}
+}

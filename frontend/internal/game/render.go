@@ -35,6 +35,13 @@ func (s *State) View() View {
 	v.News, v.NewsCount = s.news, s.newsCount
 	if s.hello == nil {
 		v.Title, v.Start, v.StartNote, v.Chooser = title, true, s.homeNote, s.chooser.open
+		if s.lobbyGone {
+			// No strings.TrimSpace: its tables would weigh on app.wasm.
+			if v.StartNote != "" {
+				v.StartNote += " "
+			}
+			v.StartNote += unreachableText
+		}
 		if s.watchInstead != "" {
 			v.WatchInstead = "?watch=" + queryEscape(s.watchInstead)
 		}

@@ -185,6 +185,9 @@ type State struct {
 	wait     quick          // while waiting for an opponent in quick match
 	lobby    protocol.Lobby // what the server last said goes on
 	hasLobby bool
+	// lobbyGone reports that the last fetch of the lobby failed, from
+	// the page's own site: its server is gone, or the network.
+	lobbyGone bool
 
 	clk         gameClock            // the clocks of a timed game
 	clockChoice protocol.TimeControl // the start screen's choice of clock
@@ -266,6 +269,9 @@ func (s *State) fromQuery() protocol.Command {
 		return protocol.Init{Join: join, Version: protocol.Version}
 	case watch != "":
 		return protocol.Init{Watch: watch, Version: protocol.Version}
+	case game == local.Key:
+		// The page's own game, kept in the browser (see ResumesAlone).
+		return protocol.Resume{Token: local.Key, Version: protocol.Version}
 	case game != "":
 		return protocol.Init{Watch: game, Version: protocol.Version}
 	}
@@ -284,7 +290,7 @@ func (s *State) plan(hello protocol.Command) {
 		hello:   hello, dials: s.dials,
 		now: s.now, flashes: s.flashes,
 		hovered: s.hovered, hover: s.hover, cursor: s.cursor,
-		lobby: s.lobby, hasLobby: s.hasLobby,
+		lobby: s.lobby, hasLobby: s.hasLobby, lobbyGone: s.lobbyGone,
 		clockChoice: s.clockChoice,
 		news:        s.news, newsCount: s.newsCount,
 	}
@@ -366,7 +372,7 @@ func (s *State) ServerURL() string {
 // Token returns the resume token that the page keeps for its address, or ""
 // if it holds no seat.
 func (s *State) Token() string {
-	if r, ok := s.hello.(protocol.Resume); ok && !s.inBrowser() {
+	if r, ok := s.hello.(protocol.Resume); ok && r.Token != local.Key {
 		return r.Token
 	}
 	return ""
@@ -661,6 +667,11 @@ func (s *State) enter(e protocol.Started) {
 	s.startClock(e.Clock)
 	s.desync = false
 	s.refusal, s.refusals = "", 0
+	if s.query == "" && e.Watch == local.Key {
+		// A game played alone has an address of its own too, which a
+		// reload takes up again from the browser's storage.
+		s.query = "?game=" + local.Key
+	}
 	if (s.query == "" || paired) && e.Token != "" && e.Watch != local.Key {
 		// The address names the game from now on: opened again in this
 		// browser, from its history, it takes the seat back with the
@@ -708,7 +719,7 @@ func (s *State) refused(e protocol.Error) {
 		s.dials++ // a new connection, once the wait is over
 		return
 	}
-	if _, ok := s.hello.(protocol.Resume); ok {
+	if r, ok := s.hello.(protocol.Resume); ok && r.Token != local.Key {
 		// The token is dead: try the way in that the address names.
 		if hello := s.fromQuery(); hello != nil {
 			s.plan(hello)

@@ -127,6 +127,25 @@ func (s *State) Hinted(moves []int, column int, outcome string) {
 	s.say(s.hintText)
 }
 
+// Names returns the names that the review of the game shown gives its
+// players, by colour: "you" for the page's own player, and "the computer"
+// for its opponent in a game against the computer; "" for a player called
+// by their colour (on a shared screen, for spectators, in a game from the
+// archive).
+func (s *State) Names() (names [3]string) {
+	if !s.holder() || s.cur.archived || s.player == connect4.NoPlayer {
+		return names
+	}
+	switch {
+	case s.mode == protocol.Computer:
+		names[s.player.Other()] = "the computer"
+	case !twoPeople(s.mode):
+		return names
+	}
+	names[s.player] = "you"
+	return names
+}
+
 // Hints returns the number of hints the player took in the game shown.
 func (s *State) Hints() int { return s.hints }
 

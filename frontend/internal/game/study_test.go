@@ -46,6 +46,30 @@ func TestAnalysisAllowed(t *testing.T) {
 	}
 }
 
+// TestNames checks whom the review calls "you" and "the computer": the
+// page's own player and its computer opponent; no one on a shared screen
+// or for a spectator.
+func TestNames(t *testing.T) {
+	redWins := plays(t, 0, 1, 0, 1, 0, 1, 0)
+	tests := []struct {
+		name string
+		s    *State
+		want [3]string
+	}{
+		{"yellow against the computer", versus(connect4.Yellow, redWins...), [3]string{"", "the computer", "you"}},
+		{"red against the computer", versus(connect4.Red, plays(t, 3)...), [3]string{"", "you", "the computer"}},
+		{"hot-seat", opened(redWins), [3]string{}},
+		{"yellow between two browsers", seated(connect4.Yellow, append([]protocol.Event{online(connect4.Red)}, redWins...)...), [3]string{"", "", "you"}},
+		{"a spectator", watching(append(redWins, protocol.Win{Player: connect4.Red})...), [3]string{}},
+		{"a spectator of a game against the computer", watchingComputer(plays(t, 3)...), [3]string{}},
+	}
+	for _, tt := range tests {
+		if got := tt.s.Names(); got != tt.want {
+			t.Errorf("%s: Names() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestHints checks the hints of a game against the computer: on the
 // player's turn only, counted once a position, shown while the position
 // is, counted afresh in a new game.

@@ -5,11 +5,13 @@
 // moves come from the page's worker, which the caller asks when a method
 // says the computer is to move.
 //
-// A game played alone lives as long as its page: it has no spectators, no
-// resume after a reload and no other device, which need the server.
+// A game played alone has no spectators and no other device, which need
+// the server; the page keeps it in the browser ([Match.Save], [Load]) to
+// take it up again after a reload, with the Resume of [Key].
 package local
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/connect4go/connect4/shared/connect4"
@@ -58,7 +60,10 @@ func (m *Match) Handle(cmd protocol.Command) (events []protocol.Event, think boo
 		}
 		return m.begin()
 	case protocol.Resume:
-		return refuse(protocol.ErrTokenExpired)
+		if !m.started || cmd.Token != Key {
+			return refuse(protocol.ErrTokenExpired)
+		}
+		return m.resume()
 	}
 	if !m.started {
 		return refuse(protocol.ErrNotInGame)
@@ -113,6 +118,60 @@ func (m *Match) Moves() string {
 // Level returns the computer's level.
 func (m *Match) Level() string { return m.level }
 
+// ErrSaved is what Load returns for a text that Save did not write.
+var ErrSaved = errors.New("local: not a saved match")
+
+// Save returns the match as a line of text to keep, for [Load] to take up
+// again: the level, the page's colour and the moves, such as "perfect
+// yellow 4453"; "" for a match not started.
+func (m *Match) Save() string {
+	if !m.started {
+		return ""
+	}
+	return m.level + " " + m.player.String() + " " + m.Moves()
+}
+
+// Load returns the match that [Match.Save] wrote as s, started: its first
+// command is the Resume of [Key], which it answers with the game so far. It
+// returns an error wrapping ErrSaved for anything else.
+func Load(s string) (Match, error) {
+	// strings.Cut rather than Split, which would weigh on app.wasm.
+	level, rest, ok1 := strings.Cut(s, " ")
+	colour, moves, ok2 := strings.Cut(rest, " ")
+	if !ok1 || !ok2 || level == "" || strings.Contains(moves, " ") {
+		return Match{}, ErrSaved
+	}
+	m := Match{started: true, level: level}
+	switch colour {
+	case connect4.Red.String():
+		m.player = connect4.Red
+	case connect4.Yellow.String():
+		m.player = connect4.Yellow
+	default:
+		return Match{}, ErrSaved
+	}
+	for _, ch := range moves {
+		if _, err := m.game.Play(m.game.Turn(), int(ch-'1')); err != nil || ch < '1' || ch > '7' {
+			return Match{}, ErrSaved
+		}
+	}
+	return m, nil
+}
+
+// resume returns the events that take a page back into the match: its
+// Started, the moves so far, and its result if it ended.
+func (m *Match) resume() ([]protocol.Event, bool) {
+	events, _ := m.begin()
+	moves := m.game.Moves()
+	events = append(events, protocol.Snapshot{Moves: columnsOf(moves)})
+	if len(moves) > 0 {
+		// The result, after the last move's Played, which the Snapshot
+		// replaces.
+		events = append(events, protocol.Result(&m.game, moves[len(moves)-1])[1:]...)
+	}
+	return events, m.computerToMove()
+}
+
 // begin returns the Started of a new game.
 func (m *Match) begin() ([]protocol.Event, bool) {
 	started := protocol.Started{Watch: Key, Token: Key, Mode: protocol.Computer, Level: m.level, Player: m.player}
@@ -146,16 +205,22 @@ func (m *Match) takeBack() ([]protocol.Event, bool) {
 	if last < 0 {
 		return refuse(protocol.ErrNoTakeBack)
 	}
-	columns := make([]int, last)
-	for i, mv := range moves[:last] {
-		columns[i] = mv.Column
-	}
+	columns := columnsOf(moves[:last])
 	g, err := connect4.Replay(columns...)
 	if err != nil {
 		return refuse(err) // cannot happen: these moves were played
 	}
 	m.game = *g
 	return []protocol.Event{protocol.Snapshot{Moves: columns}}, m.computerToMove()
+}
+
+// columnsOf returns the columns of moves, in order.
+func columnsOf(moves []connect4.Move) []int {
+	columns := make([]int, len(moves))
+	for i, mv := range moves {
+		columns[i] = mv.Column
+	}
+	return columns
 }
 
 // refuse returns the Error that tells why a command was refused.

@@ -1,6 +1,7 @@
 package local_test
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -135,5 +136,62 @@ func TestPlayable(t *testing.T) {
 		if got := local.Playable(tt.hello); got != tt.want {
 			t.Errorf("Playable(%#v) = %v, want %v", tt.hello, got, tt.want)
 		}
+	}
+}
+
+// TestSaveLoad keeps a match and takes it up again: the Resume of Key
+// answers with its Started, its moves and its result, and the computer is
+// asked to move if it is its turn; anything Save did not write is refused.
+func TestSaveLoad(t *testing.T) {
+	var m local.Match
+	if m.Save() != "" {
+		t.Errorf("a match not started saved as %q", m.Save())
+	}
+	m.Handle(protocol.Init{Mode: protocol.Computer, Level: "perfect", Player: yellow})
+	m.Moved("", 3)
+	m.Handle(protocol.Play{Column: 3})
+	saved := m.Save()
+	if saved != "perfect yellow 44" {
+		t.Fatalf("saved %q", saved)
+	}
+	n, err := local.Load(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, think := n.Handle(protocol.Resume{Token: local.Key, Version: 4})
+	want := []protocol.Event{started("perfect", yellow), protocol.Snapshot{Moves: []int{3, 3}}}
+	if !reflect.DeepEqual(events, want) || !think {
+		t.Errorf("resumed: %+v, think %v; want %+v and the computer to move", events, think, want)
+	}
+	if events, _ := n.Moved("44", 2); !reflect.DeepEqual(events, []protocol.Event{protocol.Played{Player: red, Column: 2}}) {
+		t.Errorf("the computer's move after the resume: %+v", events)
+	}
+	if events, _ := n.Handle(protocol.Resume{Token: "other"}); !reflect.DeepEqual(events, []protocol.Event{message(protocol.ErrTokenExpired)}) {
+		t.Errorf("a resume with another token: %+v", events)
+	}
+
+	// A game that ended comes back with its result.
+	won, err := local.Load("easy red 1212121")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, think = won.Handle(protocol.Resume{Token: local.Key})
+	wantWon := []protocol.Event{started("easy", red), protocol.Snapshot{Moves: []int{0, 1, 0, 1, 0, 1, 0}},
+		protocol.Win{Player: red, Cells: [4]connect4.Cell{{Column: 0, Row: 0}, {Column: 0, Row: 1}, {Column: 0, Row: 2}, {Column: 0, Row: 3}}}}
+	if !reflect.DeepEqual(events, wantWon) || think {
+		t.Errorf("resumed after the end: %+v, think %v; want %+v", events, think, wantWon)
+	}
+	if s := won.Save(); s != "easy red 1212121" {
+		t.Errorf("saved again as %q", s)
+	}
+
+	for _, bad := range []string{"", "easy", "easy red", "easy blue 4", "easy red 48", "easy red 12121211", "easy red 1111111", " red 4", "easy red 4 4"} {
+		if _, err := local.Load(bad); !errors.Is(err, local.ErrSaved) {
+			t.Errorf("Load(%q): %v, want ErrSaved", bad, err)
+		}
+	}
+	// A match with no move yet.
+	if _, err := local.Load("medium red "); err != nil {
+		t.Errorf("a match with no move: %v", err)
 	}
 }

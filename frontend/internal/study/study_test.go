@@ -2,6 +2,7 @@ package study_test
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"testing"
@@ -141,8 +142,44 @@ func TestBoardScores(t *testing.T) {
 	b.Play(0)
 	b.Ask()
 	b.Scored("4431", solver.Scores{}, errors.New("out of memory"))
-	if v := b.View(); !v.Failed || v.Scoring {
-		t.Errorf("a failed answer: failed %v, scoring %v", v.Failed, v.Scoring)
+	// Asked once more, of a new brain.
+	if v := b.View(); v.Failed || !v.Scoring || !v.Retrying {
+		t.Errorf("a failed answer: failed %v, scoring %v, retrying %v", v.Failed, v.Scoring, v.Retrying)
+	}
+	if got := b.Ask(); !slices.Equal(got, []string{"4431"}) {
+		t.Errorf("after a failure, asked %q, want 4431 again", got)
+	}
+	if got := b.Ask(); len(got) != 0 {
+		t.Errorf("asked %q a third time", got)
+	}
+	b.Scored("4431", solver.Scores{}, errors.New("out of memory"))
+	if v := b.View(); !v.Failed || v.Scoring || v.Retrying {
+		t.Errorf("failed twice: failed %v, scoring %v, retrying %v", v.Failed, v.Scoring, v.Retrying)
+	}
+	if got := b.Ask(); len(got) != 0 {
+		t.Errorf("asked %q after two failures", got)
+	}
+	// A failure, then an answer: the scores show.
+	b.Play(0)
+	b.Ask()
+	b.Scored("44311", solver.Scores{}, errors.New("the worker stopped"))
+	b.Ask()
+	if !b.Scored("44311", solver.Scores{0, 0, 0, 0, 0, 0, 0}, nil) {
+		t.Error("the second answer, after a failure, not taken")
+	}
+	if v := b.View(); v.Failed || v.Scoring || v.Words[0] != "draw" {
+		t.Errorf("answered the second time: failed %v, scoring %v, words %q", v.Failed, v.Scoring, v.Words)
+	}
+	// A position to ask again takes the answer that another board asked
+	// for meanwhile, and is not asked again.
+	b.Play(0)
+	b.Ask()
+	b.Scored("443111", solver.Scores{}, errors.New("the worker stopped"))
+	if !b.Scored("443111", solver.Scores{1, 1, 1, 1, 1, 1, 1}, nil) {
+		t.Error("an answer to a position to ask again, asked elsewhere, not taken")
+	}
+	if got := b.Ask(); len(got) != 0 {
+		t.Errorf("asked %q, answered already", got)
 	}
 }
 
@@ -269,6 +306,7 @@ func TestBoardModel(t *testing.T) {
 			line        []int
 			cursor      int
 			on, review  bool
+			reviewed    []int               // the game reviewed, once review
 			known       = map[string]bool{} // answered
 			asked       = map[string]bool{} // ever asked
 			pending     []string            // asked, not answered
@@ -302,6 +340,10 @@ func TestBoardModel(t *testing.T) {
 			"seek": func(rt *rapid.T) {
 				n := rapid.IntRange(-1, 43).Draw(rt, "n")
 				b.Seek(n)
+				if review {
+					// The move list goes back to the game.
+					line = slices.Clone(reviewed)
+				}
 				cursor = min(max(n, 0), len(line))
 			},
 			"scores": func(rt *rapid.T) {
@@ -309,6 +351,9 @@ func TestBoardModel(t *testing.T) {
 				b.ShowScores(on)
 			},
 			"review": func(rt *rapid.T) {
+				if !review {
+					reviewed = slices.Clone(line)
+				}
 				review = true
 				b.Review()
 			},
@@ -329,8 +374,8 @@ func TestBoardModel(t *testing.T) {
 				if on && !game().Over() && !asked[study.Name(line[:cursor])] {
 					rt.Fatalf("the position shown, %q, not asked with scores on", study.Name(line[:cursor]))
 				}
-				for n := range line {
-					if review && !asked[study.Name(line[:n])] {
+				for n := range reviewed {
+					if review && !asked[study.Name(reviewed[:n])] {
 						rt.Fatalf("reviewing, the position before move %d not asked", n+1)
 					}
 				}
@@ -383,8 +428,25 @@ func TestBoardModel(t *testing.T) {
 			"": func(rt *rapid.T) {
 				v := b.View()
 				g := game()
-				if v.Len != len(line) || v.Cursor != cursor || !slices.Equal(b.Line(), line) {
+				if v.LineLen != len(line) || v.Cursor != cursor || !slices.Equal(b.Line(), line) {
 					rt.Fatalf("line %v cursor %d, want %v %d", b.Line(), v.Cursor, line, cursor)
+				}
+				// The move list: the game reviewed, whatever variation the
+				// board shows; or the line.
+				list := line
+				if review {
+					list = reviewed
+				}
+				if v.Len != len(list) || !slices.Equal(b.Game(), list) {
+					rt.Fatalf("the move list %v, want %v", b.Game(), list)
+				}
+				variation := -1
+				if review && !slices.Equal(line, reviewed) {
+					for variation = 0; variation < len(reviewed) && line[variation] == reviewed[variation]; variation++ {
+					}
+				}
+				if v.Variation != variation {
+					rt.Fatalf("variation %d, want %d (line %v, game %v)", v.Variation, variation, line, reviewed)
 				}
 				for c := range 7 {
 					for r := range 6 {
@@ -404,11 +466,11 @@ func TestBoardModel(t *testing.T) {
 				var sum [3]float64
 				var n [3]int
 				all := [3]bool{true, true, true}
-				for i, c := range line {
+				for i, c := range list {
 					p := connect4.Red + connect4.Player(i%2)
 					want := ""
-					if known[study.Name(line[:i])] {
-						s := fake(line[:i])
+					if known[study.Name(list[:i])] {
+						s := fake(list[:i])
 						_, best := s.Best()
 						l := analysis.Classify(best, s[c])
 						want = l.String()
@@ -445,8 +507,12 @@ func TestReviewUnscorable(t *testing.T) {
 	b.Ask()
 	for n := range game {
 		var err error
-		if n == 2 { // before red's second move
-			err = errors.New("worker: the position takes too long to solve in the browser")
+		if n == 2 { // before red's second move, twice
+			err = errors.New("worker: the worker stopped")
+			b.Scored(study.Name(game[:n]), table[n], err)
+			if got := b.Ask(); !slices.Equal(got, []string{study.Name(game[:n])}) {
+				t.Fatalf("after a failure, asked %q", got)
+			}
 		}
 		b.Scored(study.Name(game[:n]), table[n], err)
 	}
@@ -456,5 +522,137 @@ func TestReviewUnscorable(t *testing.T) {
 	}
 	if v.Moves[2].Label != "" || v.Moves[0].Label != "inaccuracy" {
 		t.Errorf("labels %+v", v.Moves[:4])
+	}
+}
+
+// TestTooEarly checks a position too early in the game for the brain: the
+// columns it scored show, the others say "not known"; a move is labelled
+// when its score and the best are known (the book's best column, the rest
+// no better), else its player's accuracy is not known; the best move shows
+// only when known.
+func TestTooEarly(t *testing.T) {
+	x, nb := analysis.Unknown, analysis.NotBetter
+	game := []int{3, 3, 2}
+	b := study.New(game)
+	b.Review()
+	b.ShowScores(true)
+	b.Seek(1)
+	b.Ask()
+	early := fmt.Errorf("worker: %w", analysis.ErrTooEarly)
+	b.Scored("", solver.Scores{nb, nb, nb, 1, nb, nb, nb}, early) // the book's best: red's 4 is best
+	b.Scored("4", solver.Scores{x, -2, 0, x, x, x, x}, early)     // yellow's 4 may be best or not
+	b.Scored("44", solver.Scores{}, early)                        // nothing known
+	v := b.View()
+	if !v.Early || v.Scoring || v.Failed {
+		t.Errorf("early %v, scoring %v, failed %v", v.Early, v.Scoring, v.Failed)
+	}
+	if want := [7]string{"not known", "loses in 19", "draw", "not known", "not known", "not known", "not known"}; v.Words != want {
+		t.Errorf("words %q, want %q", v.Words, want)
+	}
+	if v.Moves[0].Label != "best" || v.Moves[1].Label != "" || v.Moves[2].Label != "" {
+		t.Errorf("labels %+v", v.Moves[:3])
+	}
+	if v.Accuracy[connect4.Red] != study.NotKnown || v.Accuracy[connect4.Yellow] != study.NotKnown {
+		t.Errorf("accuracy %q", v.Accuracy)
+	}
+	b.ShowBest()
+	if v := b.View(); v.Best != -1 || v.BestText != "" {
+		t.Errorf("a best move not known shows: %d %q", v.Best, v.BestText)
+	}
+	b.Seek(2)
+	if v := b.View(); v.Words != [7]string{"not known", "not known", "not known", "not known", "not known", "not known", "not known"} || !v.Early {
+		t.Errorf("nothing known: %q", v.Words)
+	}
+	b.Seek(0)
+	b.ShowBest()
+	if v := b.View(); v.Best != 3 || v.BestText != "Best move: column 4, win in 21." {
+		t.Errorf("the book's best move: %d %q", v.Best, v.BestText)
+	}
+}
+
+// TestReviewVariation plays a variation in a review: the game's moves stay
+// in the move list with their labels and the accuracy, the board and the
+// status show the variation and where it left the game, the steps stay in
+// it, and the move list goes back to the game.
+func TestReviewVariation(t *testing.T) {
+	game := []int{0, 6, 0, 0}
+	b := study.New(game)
+	b.Review()
+	for _, name := range b.Ask() {
+		columns, _ := study.Parse(name)
+		b.Scored(name, table[len(columns)], nil)
+	}
+	b.Seek(2)
+	for range 2 {
+		if !b.Play(3) {
+			t.Fatal("a variation refused")
+		}
+	}
+	v := b.View()
+	if !slices.Equal(b.Game(), game) || !slices.Equal(b.Line(), []int{0, 6, 3, 3}) || v.Variation != 2 || v.Len != 4 || v.LineLen != 4 || v.Cursor != 4 {
+		t.Fatalf("game %v, line %v, variation %d, len %d, line's %d, cursor %d", b.Game(), b.Line(), v.Variation, v.Len, v.LineLen, v.Cursor)
+	}
+	for n, want := range []string{"inaccuracy", "mistake", "best", "blunder"} {
+		if v.Moves[n].Label != want || v.Moves[n].Column != game[n] {
+			t.Errorf("the move list's move %d: %+v, want the game's, %s", n+1, v.Moves[n], want)
+		}
+	}
+	if v.Accuracy[connect4.Red] != "88%" || v.Accuracy[connect4.Yellow] != "13%" {
+		t.Errorf("accuracy %q in a variation", v.Accuracy)
+	}
+	if v.Status != "After move 4, yellow in column 4 (a variation from move 3, where the game played column 1). Red to play." {
+		t.Errorf("status %q", v.Status)
+	}
+	if v.Query != "?pos=1744" || v.Cells[3][1] != connect4.Yellow {
+		t.Errorf("the board shows %q", v.Query)
+	}
+	// Stepping stays in the variation: back one, forward one.
+	b.Step(-1)
+	if v := b.View(); v.Status != "After move 3, red in column 4 (a variation from move 3, where the game played column 1): a mistake. Yellow to play." {
+		t.Errorf("status %q", v.Status)
+	}
+	b.Step(1)
+	b.Step(-2)
+	if v := b.View(); v.Variation != 2 || v.Status != "After move 2, yellow in column 7: a mistake. Red to play." {
+		t.Errorf("back on the game's moves, in the variation's line: variation %d, status %q", v.Variation, v.Status)
+	}
+	// The move list: back to the game.
+	b.Seek(4)
+	if v := b.View(); v.Variation != -1 || !slices.Equal(b.Line(), game) || v.Query != "?pos=1711" {
+		t.Errorf("back to the game: variation %d, line %v, %q", v.Variation, b.Line(), v.Query)
+	}
+	// Past the game's last move.
+	b.Play(3)
+	if v := b.View(); v.Variation != 4 || v.Status != "After move 5, red in column 4 (a variation from move 5, after the game's last move). Yellow to play." {
+		t.Errorf("past the end: variation %d, status %q", v.Variation, v.Status)
+	}
+}
+
+// TestNames checks that the players named, "you" and "the computer", are
+// so called in the move list, the status and the view's names.
+func TestNames(t *testing.T) {
+	b := study.New([]int{0, 6, 0, 6, 0, 6, 0})
+	b.Review()
+	b.SetName(connect4.Red, "the computer")
+	b.SetName(connect4.Yellow, "you")
+	v := b.View()
+	if got := v.Moves[1].Text(1); got != "2. you, column 7" {
+		t.Errorf("the move list says %q", got)
+	}
+	if v.Status != "After move 7, the computer in column 1. The computer wins." {
+		t.Errorf("status %q", v.Status)
+	}
+	if v.Names != [3]string{"", "the computer", "you"} {
+		t.Errorf("names %q", v.Names)
+	}
+	b.Seek(1)
+	if v := b.View(); v.Status != "After move 1, the computer in column 1. You to play." {
+		t.Errorf("status %q", v.Status)
+	}
+	b.SetName(connect4.Red, "you")
+	b.SetName(connect4.Yellow, "")
+	b.Seek(7)
+	if v := b.View(); v.Status != "After move 7, you in column 1. You win." || v.Names[connect4.Yellow] != "yellow" {
+		t.Errorf("status %q, names %q", v.Status, v.Names)
 	}
 }

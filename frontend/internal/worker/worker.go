@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/connect4go/connect4/shared/analysis"
 	"github.com/connect4go/connect4/shared/bot"
 	"github.com/connect4go/connect4/shared/connect4"
 	"github.com/connect4go/connect4/shared/solver"
@@ -36,9 +37,14 @@ const (
 	// the tables of the later stages.
 	TableBits = 20
 	// AnalyzeBudget is the longest an analysis takes: past it the worker
-	// gives up on the position (early positions out of the opening book
-	// can take minutes).
+	// gives up on the columns not scored yet (early positions out of the
+	// opening book can take minutes).
 	AnalyzeBudget = 20 * time.Second
+	// EarlyStones is the fewest stones of a position whose columns out of
+	// the opening book the worker searches: with fewer, each takes it
+	// minutes (with 4 stones, 12 s or more natively, 1.5 to 2.6 times that
+	// in a browser), and it answers at once with what the book knows.
+	EarlyStones = 5
 	// ThinkBudget is about the longest the computer's Perfect move takes
 	// (see [bot.Options]).
 	ThinkBudget = 1500 * time.Millisecond
@@ -54,7 +60,9 @@ const (
 // Errors of the answers.
 var (
 	ErrUnknownKind = errors.New("worker: unknown kind of question")
-	ErrTooHard     = errors.New("worker: the position takes too long to solve in the browser")
+	// ErrTooHard answers an analysis of a position too early in the game,
+	// with the scores of the columns it could score.
+	ErrTooHard = analysis.ErrTooEarly
 )
 
 // Request is one question of the page.
@@ -65,7 +73,9 @@ type Request struct {
 }
 
 // Answer is the worker's answer to a Request: Scores for Analyze, Column
-// (0 to 6) for Think, Bytes for Memory, or Err.
+// (0 to 6) for Think, Bytes for Memory, or Err. An analysis cut short
+// ([ErrTooHard]) has both: the Scores it found, [analysis.Unknown] or
+// [analysis.NotBetter] for the others.
 type Answer struct {
 	Scores solver.Scores
 	Column int
@@ -109,7 +119,10 @@ func (h *Handler) Handle(ctx context.Context, r Request) Answer {
 	return Answer{Column: -1, Err: fmt.Errorf("%w %q", ErrUnknownKind, r.Kind)}
 }
 
-// analyze returns the score of each column of the position moves name.
+// analyze returns the score of each column of the position moves name. A
+// position too early in the game to solve within AnalyzeBudget (and at once
+// below EarlyStones stones) returns the columns it could score, from the
+// book or by a search within the budget, and [analysis.ErrTooEarly].
 func (h *Handler) analyze(ctx context.Context, moves string) (solver.Scores, error) {
 	p, err := solver.FromMoves(moves)
 	if err != nil {
@@ -121,11 +134,63 @@ func (h *Handler) analyze(ctx context.Context, moves string) (solver.Scores, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, AnalyzeBudget)
 	defer cancel()
-	scores, err := h.solver.Analyze(ctx, p)
-	if errors.Is(err, solver.ErrStopped) && ctx.Err() != nil {
-		err = ErrTooHard
+	scores, children := h.fromBook(p)
+	search := p.Moves() >= EarlyStones
+	// Column by column, as solver.Analyze does, so that the columns scored
+	// before the budget runs out are kept.
+	for _, c := range children {
+		if !search {
+			scores[c] = analysis.Unknown
+			continue
+		}
+		q, _ := p.Play(c)
+		score, err := h.solver.Solve(ctx, q)
+		switch {
+		case err == nil:
+			scores[c] = -score
+		case errors.Is(err, solver.ErrStopped) && ctx.Err() != nil:
+			search = false
+			scores[c] = analysis.Unknown
+		default:
+			return solver.Scores{}, err
+		}
 	}
-	return scores, err
+	if !analysis.Partial(scores) {
+		return scores, nil
+	}
+	// The book may know the position's best column and score: the columns
+	// not scored are then no better.
+	if c, score, ok := h.solver.Book.Lookup(p); ok {
+		for i, s := range scores {
+			if s == analysis.Unknown {
+				scores[i] = analysis.NotBetter
+			}
+		}
+		scores[c] = score
+	}
+	return scores, analysis.ErrTooEarly
+}
+
+// fromBook returns the scores of p's columns that need no search: a full
+// column, a win at once, a move to a position of the book; and the columns
+// left to search, in order.
+func (h *Handler) fromBook(p solver.Position) (scores solver.Scores, left []int) {
+	for c := range connect4.Columns {
+		switch {
+		case !p.CanPlay(c):
+			scores[c] = solver.Unplayable
+		case p.IsWinningMove(c):
+			scores[c] = (connect4.Cells + 1 - p.Moves()) / 2
+		default:
+			q, _ := p.Play(c)
+			if _, score, ok := h.solver.Book.Lookup(q); ok {
+				scores[c] = -score
+			} else {
+				left = append(left, c)
+			}
+		}
+	}
+	return scores, left
 }
 
 // think returns the computer's column at level in the position moves name.

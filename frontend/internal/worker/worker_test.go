@@ -13,8 +13,10 @@ import (
 	"testing"
 
 	"github.com/connect4go/connect4/frontend/internal/worker"
+	"github.com/connect4go/connect4/shared/analysis"
 	"github.com/connect4go/connect4/shared/bot"
 	"github.com/connect4go/connect4/shared/solver"
+	"github.com/connect4go/connect4/shared/solver/book"
 	"github.com/connect4go/connect4/shared/solver/pons"
 )
 
@@ -201,4 +203,99 @@ func TestHandle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAnalyzeTooEarly checks what an analysis too early in the game
+// answers: at once below worker.EarlyStones, or when its time runs out,
+// the columns the book or the search scored, the others marked, and
+// worker.ErrTooHard; the position's own best column from the book when it
+// holds the position.
+func TestAnalyzeTooEarly(t *testing.T) {
+	b := book.Default()
+	// A position of the book whose columns the book does not all know
+	// (the computer's turn: its replies' positions are not the book's),
+	// and one that the book does not hold.
+	var inBook, outOfBook string
+	var walk func(moves string, p solver.Position)
+	walk = func(moves string, p solver.Position) {
+		if p.Moves() == worker.EarlyStones-1 {
+			all := true
+			for c := range 7 {
+				if q, err := p.Play(c); err == nil {
+					_, _, ok := b.Lookup(q)
+					all = all && ok
+				}
+			}
+			_, _, held := b.Lookup(p)
+			switch {
+			case held && !all && inBook == "":
+				inBook = moves
+			case !held && !all && outOfBook == "":
+				outOfBook = moves
+			}
+			return
+		}
+		for c := range 7 {
+			if q, err := p.Play(c); err == nil && !p.IsWinningMove(c) {
+				walk(moves+string(rune('1'+c)), q)
+			}
+		}
+	}
+	walk("", solver.Position{})
+	if inBook == "" || outOfBook == "" {
+		t.Fatalf("no position to test: %q in the book, %q out of it", inBook, outOfBook)
+	}
+
+	h := worker.New()
+	check := func(moves string, ctx context.Context) worker.Answer {
+		t.Helper()
+		a := h.Handle(ctx, worker.Request{Kind: worker.Analyze, Moves: moves})
+		if !errors.Is(a.Err, worker.ErrTooHard) || !errors.Is(a.Err, analysis.ErrTooEarly) {
+			t.Fatalf("%s: error %v, want %v", moves, a.Err, worker.ErrTooHard)
+		}
+		if !analysis.Partial(a.Scores) {
+			t.Fatalf("%s: scores %v, all known", moves, a.Scores)
+		}
+		// Every column scored agrees with the book.
+		p, _ := solver.FromMoves(moves)
+		for c, s := range a.Scores {
+			q, err := p.Play(c)
+			if err != nil || s == analysis.Unknown || s == analysis.NotBetter {
+				continue
+			}
+			if _, score, ok := b.Lookup(q); ok && s != -score {
+				t.Errorf("%s: column %d scores %d, the book %d", moves, c+1, s, -score)
+			}
+		}
+		return a
+	}
+
+	a := check(inBook, context.Background())
+	c, score, _ := b.Lookup(mustPosition(t, inBook))
+	if got, best := a.Scores.Best(); got != c || best != score || !analysis.BestKnown(a.Scores) {
+		t.Errorf("%s: best %d, %d (known %v) from %v; the book says column %d, %d", inBook, got+1, best, analysis.BestKnown(a.Scores), a.Scores, c+1, score)
+	}
+	a = check(outOfBook, context.Background())
+	if analysis.BestKnown(a.Scores) {
+		t.Errorf("%s: the best known from %v, out of the book", outOfBook, a.Scores)
+	}
+
+	// Past worker.EarlyStones the worker searches, until its time runs
+	// out: here at once.
+	late := outOfBook + "1"
+	if p, err := solver.FromMoves(late); err != nil || p.Moves() != worker.EarlyStones {
+		t.Fatalf("%s: %v", late, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	check(late, ctx)
+}
+
+func mustPosition(t *testing.T, moves string) solver.Position {
+	t.Helper()
+	p, err := solver.FromMoves(moves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
