@@ -11,13 +11,13 @@ import (
 // fetch it (README, "Performance"). Web Workers' wasm files are loaded
 // later, and are not counted.
 //
-// It is a ceiling on today's page (706,623 bytes; the build ID alone moves
-// the figure by up to 1.5 KB), not the target of 700,000 bytes, which the
+// It is a ceiling on today's page (715,454 bytes; the build ID alone moves
+// the figure by up to 1.7 KB), not the target of 700,000 bytes, which the
 // page misses: github.com/hack-pad/safejs formats errors with fmt, which links
 // fmt, reflect and strconv's float formatting (about 118 KB) whatever the
 // page calls (BENCHMARKS.md, "The page's size"). The ceiling keeps the page
 // from growing unnoticed; lower it as the page shrinks.
-const wasmBudget = 712_000
+const wasmBudget = 720_000
 
 // TestWasmBudget checks the size of the page's wasm as built and embedded:
 // every package that the page imports counts, so a new import can push it over.
