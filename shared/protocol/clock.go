@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -43,22 +44,20 @@ func ParseTimeControl(s string) (TimeControl, error) {
 	m, sec, ok := strings.Cut(s, "+")
 	whole, frac, _ := strings.Cut(m, ".")
 	// Read without strconv.ParseFloat, which the page would link for this
-	// alone: minutes to the second have three decimals at most.
-	if !ok || !digits(whole, 3) || !digits(frac, 3) || !digits(sec, 2) || whole == "" || sec == "" {
+	// alone: the minutes as String writes them have at most 17 decimals (7 s
+	// is "0.11666666666666667"), the base is the nearest second, and the
+	// round trip below refuses any other way of writing it.
+	if !ok || whole == "" || sec == "" || !digits(whole, 2) || !digits(frac, 17) || !digits(sec, 2) {
 		return TimeControl{}, bad
 	}
 	w, _ := strconv.Atoi(whole)
 	f, _ := strconv.Atoi(frac)
 	seconds, _ := strconv.Atoi(sec)
-	scale := 1
-	for range frac {
-		scale *= 10
-	}
-	base := time.Duration(w*60)*time.Second + time.Duration(f*60)*time.Second/time.Duration(scale)
-	if f*60%scale != 0 || base < MinBase || base > MaxBase || seconds > int(MaxIncrement/time.Second) {
+	minutes := float64(w) + float64(f)/math.Pow10(len(frac))
+	if minutes*60 < MinBase.Seconds() || minutes*60 > MaxBase.Seconds() || seconds > int(MaxIncrement/time.Second) {
 		return TimeControl{}, bad
 	}
-	tc := TimeControl{base, time.Duration(seconds) * time.Second}
+	tc := TimeControl{time.Duration(math.Round(minutes*60)) * time.Second, time.Duration(seconds) * time.Second}
 	if tc.String() != s {
 		return TimeControl{}, bad // to the second, and written one way only
 	}

@@ -28,6 +28,10 @@ func TestParseTimeControl(t *testing.T) {
 		{"8.7+1", protocol.TimeControl{Base: 522 * time.Second, Increment: time.Second}, true},
 		{"0.25+0", protocol.TimeControl{Base: 15 * time.Second}, true},
 		{"0.75+3", protocol.TimeControl{Base: 45 * time.Second, Increment: 3 * time.Second}, true},
+		{"0.11666666666666667+2", protocol.TimeControl{Base: 7 * time.Second, Increment: 2 * time.Second}, true},
+		{"1.0166666666666666+2", protocol.TimeControl{Base: 61 * time.Second, Increment: 2 * time.Second}, true},
+		{"0.1166666666666667+2", protocol.TimeControl{}, false},
+		{"0.116666666666666670+2", protocol.TimeControl{}, false},
 		{"0.125+0", protocol.TimeControl{}, false},
 		{"0.33+0", protocol.TimeControl{}, false},
 		{"1.+2", protocol.TimeControl{}, false},
@@ -62,6 +66,20 @@ func TestParseTimeControl(t *testing.T) {
 	for _, tc := range protocol.TimeControls {
 		if back, err := protocol.ParseTimeControl(tc.String()); err != nil || back != tc || !tc.Timed() {
 			t.Errorf("offered time control %v does not parse back: %v, %v", tc, back, err)
+		}
+	}
+}
+
+// TestEveryTimeControlParsesBack checks that every time control within the
+// bounds, each base to the second and each increment, reads back from what
+// String writes: the stores keep a game's clock that way.
+func TestEveryTimeControlParsesBack(t *testing.T) {
+	for base := protocol.MinBase; base <= protocol.MaxBase; base += time.Second {
+		for inc := time.Duration(0); inc <= protocol.MaxIncrement; inc += 7 * time.Second {
+			tc := protocol.TimeControl{Base: base, Increment: inc}
+			if back, err := protocol.ParseTimeControl(tc.String()); err != nil || back != tc {
+				t.Fatalf("%v written %q reads back as %v, %v", tc, tc.String(), back, err)
+			}
 		}
 	}
 }

@@ -144,7 +144,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	lobby := func() protocol.Lobby { return hub.Lobby(lobbyGames) }
 	if shared != nil {
 		var stop func()
-		lobby, stop = shareLobby(ctx, hub, shared, logger) // every instance's games
+		lobby, stop = shareLobby(hub, shared, logger) // every instance's games
 		defer stop()
 	}
 	site.Lobby(lobby)

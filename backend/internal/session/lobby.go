@@ -27,8 +27,8 @@ func MergeLobbies(n int, parts ...protocol.Lobby) protocol.Lobby {
 		}
 	}
 	slices.SortFunc(l.Games, func(a, b protocol.LiveGame) int { return cmp.Or(b.Moves-a.Moves, strings.Compare(a.Watch, b.Watch)) })
-	if len(l.Games) > n {
-		l.Games = l.Games[:n]
+	if len(l.Games) > max(n, 0) {
+		l.Games = l.Games[:max(n, 0)]
 	}
 	return l
 }

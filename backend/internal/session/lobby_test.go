@@ -38,6 +38,7 @@ func TestMergeLobbies(t *testing.T) {
 				{Playing: 2, Games: []protocol.LiveGame{g("C", 3)}},
 			},
 			protocol.Lobby{Playing: 6, Games: []protocol.LiveGame{g("C", 3), g("B", 2)}}},
+		{"n below zero: none", -1, []protocol.Lobby{{Playing: 1, Games: []protocol.LiveGame{g("A", 1)}}}, protocol.Lobby{Playing: 1, Games: []protocol.LiveGame{}}},
 		{"no games", 8, []protocol.Lobby{{Playing: 2}, {Playing: 0}}, protocol.Lobby{Playing: 2, Games: []protocol.LiveGame{}}},
 	}
 	for _, tt := range tests {
