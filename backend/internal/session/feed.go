@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -52,19 +53,36 @@ func (e *Feed) Appended(at int, recs []Record) {
 // Resync queues a resync for the follower.
 func (e *Feed) Resync() { e.news.post(news{}, e.hand) }
 
-// hand hands one piece of news over.
-func (e *Feed) hand(n news) {
-	if n.recs == nil {
-		e.f.Resync()
-	} else {
-		e.f.Appended(n.at, n.recs)
+// hand hands over the news that came while the follower was busy: records
+// that follow one another as one call of Appended, so that a match that
+// falls behind catches up at once, and sends each of its clients the
+// records' events in one batch rather than one by one.
+func (e *Feed) hand(queued []news) {
+	for len(queued) > 0 {
+		n := queued[0]
+		queued = queued[1:]
+		if n.recs == nil {
+			e.f.Resync()
+			continue
+		}
+		recs := n.recs
+		for len(queued) > 0 && queued[0].recs != nil && queued[0].at <= n.at+len(recs) {
+			next := queued[0]
+			queued = queued[1:]
+			if end := next.at + len(next.recs); end > n.at+len(recs) {
+				// Copied, not appended to: the slices are the Store's.
+				recs = slices.Concat(recs, next.recs[n.at+len(recs)-next.at:])
+			}
+		}
+		e.f.Appended(n.at, recs)
 	}
 }
 
-// serial hands values to a function one at a time, in order, on one
-// short-lived goroutine, started when a value comes and ended when none is
-// left: whoever posts never waits for the function. Its zero value is ready
-// to use, and it is safe for concurrent use.
+// serial hands values to a function in order, on one short-lived goroutine,
+// started when a value comes and ended when none is left: whoever posts
+// never waits for the function. The values posted while the function runs
+// are handed to its next call together. Its zero value is ready to use, and
+// it is safe for concurrent use.
 type serial[T any] struct {
 	mu      sync.Mutex
 	queue   []T // from head on; its room is kept when it empties
@@ -73,7 +91,7 @@ type serial[T any] struct {
 }
 
 // post queues v for f, the same function at every post.
-func (q *serial[T]) post(v T, f func(T)) {
+func (q *serial[T]) post(v T, f func([]T)) {
 	q.mu.Lock()
 	q.queue = append(q.queue, v)
 	start := !q.running
@@ -85,7 +103,7 @@ func (q *serial[T]) post(v T, f func(T)) {
 }
 
 // hand calls f with the queued values until none is left.
-func (q *serial[T]) hand(f func(T)) {
+func (q *serial[T]) hand(f func([]T)) {
 	for {
 		q.mu.Lock()
 		if q.head == len(q.queue) {
@@ -95,10 +113,12 @@ func (q *serial[T]) hand(f func(T)) {
 			q.mu.Unlock()
 			return
 		}
-		v := q.queue[q.head]
-		q.head++
+		// Posts append past the values handed, and only this goroutine
+		// clears them, once f has returned.
+		vs := q.queue[q.head:len(q.queue):len(q.queue)]
+		q.head = len(q.queue)
 		q.mu.Unlock()
-		f(v)
+		f(vs)
 	}
 }
 
@@ -224,12 +244,14 @@ func (h *Health) SetHealth(err error) (changed bool) {
 	return changed
 }
 
-// tell tells the listeners of one change.
-func (h *Health) tell(err error) {
+// tell tells the listeners of the changes, one after the other.
+func (h *Health) tell(changes []error) {
 	h.mu.Lock()
 	listeners := h.listeners
 	h.mu.Unlock()
-	for _, f := range listeners {
-		f(err)
+	for _, err := range changes {
+		for _, f := range listeners {
+			f(err)
+		}
 	}
 }

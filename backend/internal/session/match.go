@@ -66,6 +66,17 @@ type match struct {
 	// let go (see [match.appending]).
 	pending atomic.Int64
 	skipped atomic.Bool
+	// batching is set while applyAll applies several records, whose events
+	// batch holds for the clients here until they are sent, each client's
+	// at once.
+	batching bool
+	batch    []outgoing
+}
+
+// outgoing is the events for a client that a batch holds.
+type outgoing struct {
+	c      *Client
+	events []protocol.Event
 }
 
 // seatHere is what this server has of a seat besides its state: the client
@@ -217,9 +228,7 @@ func (m *match) do(decide func() ([]Record, error)) error {
 		}
 		switch {
 		case err == nil:
-			for _, r := range recs {
-				m.apply(r, true)
-			}
+			m.applyAll(recs, true)
 			return nil
 		case tries == 10:
 			return unavailable(err) // cannot happen but with a storm of appends
@@ -287,9 +296,7 @@ func (m *match) catchUp() error {
 	case err != nil:
 		return unavailable(err)
 	}
-	for _, r := range recs {
-		m.apply(r, false)
-	}
+	m.applyAll(recs, false)
 	return nil
 }
 
@@ -306,9 +313,7 @@ func (m *match) Appended(at int, recs []Record) {
 		m.resync() // some were missed
 		return
 	}
-	for _, r := range recs[m.st.n-at:] {
-		m.apply(r, false)
-	}
+	m.applyAll(recs[m.st.n-at:], false)
 	m.letGoIfEmpty()
 }
 
@@ -341,6 +346,63 @@ func (m *match) resync() {
 		m.hub.log.Warn("catching up", "match", m.num, "err", err)
 	}
 	m.letGoIfEmpty()
+}
+
+// applyAll applies recs in order. Their events are sent to each client here
+// at once, in one batch: catching up with many records that other servers
+// appended takes one place in a client's send queue, as a replay does, and
+// never gets the client dropped as a slow reader.
+func (m *match) applyAll(recs []Record, local bool) {
+	if len(recs) == 1 || m.batching {
+		for _, r := range recs {
+			m.apply(r, local)
+		}
+		return
+	}
+	m.batching = true
+	defer m.flush()
+	for _, r := range recs {
+		m.apply(r, local)
+	}
+}
+
+// send sends e to c now, or with the rest of c's batch while applyAll
+// applies several records.
+func (m *match) send(c *Client, e protocol.Event) {
+	if !m.batching {
+		c.send(e)
+		return
+	}
+	for i := range m.batch {
+		if m.batch[i].c == c {
+			m.batch[i].events = append(m.batch[i].events, e)
+			return
+		}
+	}
+	m.batch = append(m.batch, outgoing{c: c, events: []protocol.Event{e}})
+}
+
+// closeConn closes c's connection, telling the client why in reason, after
+// the events batched for it.
+func (m *match) closeConn(c *Client, reason string) {
+	for i := range m.batch {
+		if o := &m.batch[i]; o.c == c && len(o.events) > 0 {
+			c.sendAll(o.events)
+			o.events = nil
+		}
+	}
+	c.conn.Close(reason)
+}
+
+// flush sends each client its batch, and ends batching.
+func (m *match) flush() {
+	for _, o := range m.batch {
+		if len(o.events) > 0 {
+			o.c.sendAll(o.events)
+		}
+	}
+	clear(m.batch)
+	m.batch, m.batching = m.batch[:0], false
 }
 
 // apply applies one record to the core's state and carries out its effects.
@@ -392,7 +454,7 @@ func (m *match) carry(fx []effect, local bool) {
 			if m.st.invitation() {
 				reason = protocol.CloseInvitationExpired.Reason(m.hub.cfg.Invitation)
 			}
-			m.each(func(c *Client) { c.conn.Close(reason) })
+			m.each(func(c *Client) { m.closeConn(c, reason) })
 			m.end(local)
 		case computerTurn:
 			m.computerTurn()
@@ -406,7 +468,7 @@ func (m *match) carry(fx []effect, local bool) {
 				m.offer = nil
 			}
 			if h := m.here[0].holder; h != nil {
-				h.send(m.started(0))
+				m.send(h, m.started(0))
 			}
 		}
 	}
@@ -488,7 +550,7 @@ func (m *match) each(f func(*Client)) {
 
 // broadcast sends e to every client of the match connected here.
 func (m *match) broadcast(e protocol.Event) {
-	m.each(func(c *Client) { c.send(e) })
+	m.each(func(c *Client) { m.send(c, e) })
 }
 
 // replay sends c, in one batch after first, what it needs to catch up: the
@@ -535,7 +597,7 @@ func (m *match) abandoned(c *Client) protocol.Event {
 }
 
 // sendAbandoned tells c that the game was abandoned.
-func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
+func (m *match) sendAbandoned(c *Client) { m.send(c, m.abandoned(c)) }
 
 // active notes that something happened, which puts off closing for idleness.
 func (m *match) active() { m.idle.Reset(m.idleTime()) }
@@ -624,7 +686,7 @@ func (m *match) resume(c *Client, token string) (err error) {
 func (m *match) taken(i int, conn string) {
 	s := &m.here[i]
 	if s.holder != nil && s.holder.id != conn {
-		s.holder.conn.Close(protocol.CloseReplaced.Reason())
+		m.closeConn(s.holder, protocol.CloseReplaced.Reason())
 		s.holder = nil
 	}
 	if s.grace != nil {
@@ -794,16 +856,16 @@ func (m *match) roundStarted() {
 func (m *match) renew(event func(seat int) protocol.Event, why protocol.Close) {
 	for i, s := range m.here {
 		if s.holder != nil {
-			s.holder.send(event(i))
+			m.send(s.holder, event(i))
 		}
 	}
 	for c := range m.watchers {
 		if c.version < protocol.Version2 {
-			c.conn.Close(why.Reason())
+			m.closeConn(c, why.Reason())
 			delete(m.watchers, c)
 			continue
 		}
-		c.send(event(spectator))
+		m.send(c, event(spectator))
 	}
 }
 
@@ -1068,7 +1130,7 @@ func (m *match) expireIdle() {
 // vanish ends the match here, which the Store does not have any more: it
 // expired, or another server closed it.
 func (m *match) vanish() {
-	m.each(func(c *Client) { c.conn.Close(protocol.CloseGameOver.Reason()) })
+	m.each(func(c *Client) { m.closeConn(c, protocol.CloseGameOver.Reason()) })
 	m.end(false)
 }
 
