@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Feed hands news of a match to a Follower in order, on one short-lived
@@ -211,6 +212,10 @@ type Health struct {
 	err       error
 	listeners []func(err error)
 	changes   serial[error] // told to the listeners, in order
+	// failing is err != nil, for SetHealth(nil) to return without the
+	// lock while the Store works: a Store in this process tells it at
+	// every write.
+	failing atomic.Bool
 }
 
 // Ready returns nil while the Store works, else why not.
@@ -234,10 +239,14 @@ func (h *Health) OnHealth(f func(err error)) {
 // listener that takes the locks of matches waiting on the Store would
 // otherwise stall it.
 func (h *Health) SetHealth(err error) (changed bool) {
+	if err == nil && !h.failing.Load() {
+		return false
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	changed = (err == nil) != (h.err == nil)
 	h.err = err
+	h.failing.Store(err != nil)
 	if changed && len(h.listeners) > 0 {
 		h.changes.post(err, h.tell) // under h.mu, so that changes keep their order
 	}

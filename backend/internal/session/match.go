@@ -71,7 +71,12 @@ type match struct {
 	// at once.
 	batching bool
 	batch    []outgoing
+	// fx is the room for a record's effects, reused (see state.applyInto).
+	fx []effect
 }
+
+// maxFx bounds the room for effects that a match keeps between records.
+const maxFx = 16
 
 // outgoing is the events for a client that a batch holds.
 type outgoing struct {
@@ -118,8 +123,8 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, clock protocol.TimeContr
 	if err := h.register(m, creator.from); err != nil {
 		return nil, err
 	}
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	if err := h.store.Create(ctx, head); err != nil {
 		h.unregister(m)
 		h.holdUntil(m.id, time.Time{})
@@ -162,8 +167,8 @@ func (m *match) idleTime() time.Duration {
 func (m *match) load() error {
 	h := m.hub
 	m.unfollow = h.store.Follow(m.id, m)
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	head, recs, err := h.store.Load(ctx, m.id, 0)
 	if err != nil {
 		m.unfollow()
@@ -212,11 +217,11 @@ func (m *match) do(decide func() ([]Record, error)) error {
 		if err != nil || len(recs) == 0 {
 			return err
 		}
-		ctx, cancel := m.hub.storeContext()
+		ctx := m.hub.storeContext()
 		m.pending.Store(int64(m.st.n + len(recs)))
 		err = m.hub.store.Append(ctx, m.id, m.st.n, recs...)
 		m.pending.Store(0)
-		cancel()
+		ctx.cancel()
 		if m.skipped.Swap(false) && err != nil && (tries == 10 || !errors.Is(err, ErrConflict) && !errors.Is(err, ErrBehind) && !errors.Is(err, ErrNotFound)) {
 			// News of another's records ending where these would was let
 			// go, and the failure is not one that catches up below: catch
@@ -257,8 +262,8 @@ func (m *match) seatedHere() bool {
 // holds, as a Redis restarted without persistence does: the whole match if
 // it has none of it, else the records past those it has. The game goes on.
 func (m *match) heal() error {
-	ctx, cancel := m.hub.storeContext()
-	defer cancel()
+	ctx := m.hub.storeContext()
+	defer ctx.cancel()
 	_, recs, err := m.hub.store.Load(ctx, m.id, 0)
 	have := len(recs)
 	switch {
@@ -282,8 +287,8 @@ func (m *match) heal() error {
 // catchUp applies the records that other servers appended since the last one
 // applied here.
 func (m *match) catchUp() error {
-	ctx, cancel := m.hub.storeContext()
-	defer cancel()
+	ctx := m.hub.storeContext()
+	defer ctx.cancel()
 	_, recs, err := m.hub.store.Load(ctx, m.id, m.st.n)
 	switch {
 	case errors.Is(err, ErrNotFound) && m.seatedHere() && m.hub.shared():
@@ -410,12 +415,17 @@ func (m *match) flush() {
 // logs count.
 func (m *match) apply(r Record, local bool) {
 	m.recs = append(m.recs, r)
-	fx := m.st.apply(r)
+	fx := m.st.applyInto(m.fx, r)
+	m.fx = nil // carry may apply no other record, but if it did, not into fx
 	switch r.Op {
 	case Moved, NewRound, Offered, Closed, TimedOut, Abandoned, TookBack:
 		m.moved.Add(1) // a think of the game before is worth nothing
 	}
 	m.carry(fx, local)
+	if cap(fx) <= maxFx {
+		clear(fx) // the events, for the collector
+		m.fx = fx[:0]
+	}
 	if !m.closed {
 		m.active()
 	}
@@ -712,7 +722,17 @@ func (m *match) holds(c *Client) error {
 
 // play plays c's move and sends the result to everyone.
 func (m *match) play(c *Client, column int) error {
-	return m.byHolder(c, func() ([]Record, error) { return m.st.decidePlay(c.seat, column, m.hub.cfg.Now()) })
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decidePlay(c.seat, column, m.clockNow()) })
+}
+
+// clockNow returns the time for the records of a command that only a timed
+// game reads the time for (the zero time in another): a move of an untimed
+// game asks the clock nothing.
+func (m *match) clockNow() time.Time {
+	if !m.st.timed() {
+		return time.Time{}
+	}
+	return m.hub.cfg.Now()
 }
 
 // byHolder carries out a command of c, which must hold a seat here, as
@@ -1142,8 +1162,8 @@ func (m *match) end(drop bool) {
 	m.stop()
 	m.hub.holdUntil(m.id, time.Time{}) // over: it counts no more for its creator
 	if drop {
-		ctx, cancel := m.hub.storeContext()
-		defer cancel()
+		ctx := m.hub.storeContext()
+		defer ctx.cancel()
 		m.hub.store.Drop(ctx, m.id)
 		m.hub.log.Info("match ended", "match", m.num, "mode", m.st.head.Mode, "games", m.st.round+1)
 	}

@@ -19,11 +19,11 @@ type storeCtx struct {
 	err   error         // why done is closed, once it is
 }
 
-// newStoreCtx returns the context of a call due by deadline, and the function
-// that ends it, which the caller must call once the call has returned.
-func newStoreCtx(deadline time.Time) (context.Context, context.CancelFunc) {
-	c := &storeCtx{deadline: deadline}
-	return c, c.cancel
+// newStoreCtx returns the context of a call due by deadline. The caller
+// must call its cancel once the call has returned: a method, not a
+// CancelFunc, which would take an allocation of its own.
+func newStoreCtx(deadline time.Time) *storeCtx {
+	return &storeCtx{deadline: deadline}
 }
 
 // Deadline implements context.Context.
@@ -60,6 +60,7 @@ func (c *storeCtx) Err() error {
 // Value implements context.Context: the context carries no values.
 func (c *storeCtx) Value(any) any { return nil }
 
+// cancel ends the context, once its call has returned.
 func (c *storeCtx) cancel() { c.end(context.Canceled) }
 
 func (c *storeCtx) end(err error) {
