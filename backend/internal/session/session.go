@@ -379,7 +379,7 @@ func (h *Hub) shared() bool { return h.stopServer == nil }
 
 // storeContext returns the context of one call to the Store.
 func (h *Hub) storeContext() *storeCtx {
-	return newStoreCtx(time.Now().Add(h.cfg.StoreTimeout))
+	return newStoreCtx(h.cfg.StoreTimeout)
 }
 
 // Stats returns what the hub holds now.
