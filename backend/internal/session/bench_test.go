@@ -76,7 +76,8 @@ type roundTrip struct {
 }
 
 func newRoundTrip(b *testing.B, cfg session.Config) *roundTrip {
-	hub := session.NewHub(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Warnings only, as the load runs' servers log (-log-level warn).
+	hub := session.NewHub(cfg, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	b.Cleanup(hub.Close)
 	return &roundTrip{b: b, hub: hub}
 }

@@ -451,7 +451,9 @@ func (m *match) carry(fx []effect, local bool) {
 			if local {
 				m.counting = true
 				m.hub.cfg.Observer.GameStarted(m.st.head.Mode)
-				m.hub.log.Info("game started", "match", m.num, "mode", m.st.head.Mode, "round", m.st.round)
+				if m.hub.logsInfo() {
+					m.hub.log.Info("game started", "match", m.num, "mode", m.st.head.Mode, "round", m.st.round)
+				}
 			}
 		case gameEnded:
 			if local || m.counting { // ended here, or elsewhere a game counted here
@@ -520,6 +522,9 @@ func (m *match) logEnd(how string) {
 		// before.
 		m.counting = false
 		m.hub.cfg.Observer.GameEnded(m.st.head.Mode, how)
+	}
+	if !m.hub.logsInfo() {
+		return
 	}
 	attrs := []any{"match", m.num, "mode", m.st.head.Mode, "round", m.st.round, "how", how, "moves", m.st.game.Len()}
 	switch how {
@@ -1165,7 +1170,9 @@ func (m *match) end(drop bool) {
 		ctx := m.hub.storeContext()
 		defer ctx.cancel()
 		m.hub.store.Drop(ctx, m.id)
-		m.hub.log.Info("match ended", "match", m.num, "mode", m.st.head.Mode, "games", m.st.round+1)
+		if m.hub.logsInfo() {
+			m.hub.log.Info("match ended", "match", m.num, "mode", m.st.head.Mode, "games", m.st.round+1)
+		}
 	}
 }
 

@@ -377,6 +377,11 @@ func (h *Hub) snapshot() []*match {
 // Store of one process, a Registry, loses nothing that it answered for.
 func (h *Hub) shared() bool { return h.stopServer == nil }
 
+// logsInfo reports whether the logger writes what is logged at the Info
+// level: the lines of every game's start and end are not even put together
+// when it does not (a server run with -log-level warn).
+func (h *Hub) logsInfo() bool { return h.log.Enabled(context.Background(), slog.LevelInfo) }
+
 // storeContext returns the context of one call to the Store.
 func (h *Hub) storeContext() *storeCtx {
 	return newStoreCtx(h.cfg.StoreTimeout)
