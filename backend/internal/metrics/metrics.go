@@ -29,6 +29,10 @@ type Metrics struct {
 	moveSeconds prometheus.Histogram
 	computer    *prometheus.CounterVec
 	store       storeMetrics
+	// The series counted at every move or game, by their label values.
+	movesOf      series[protocol.Mode, prometheus.Counter]
+	gamesOf      series[protocol.Mode, prometheus.Gauge]
+	gamesEndedOf series[[2]string, prometheus.Counter]
 }
 
 var (
@@ -116,16 +120,25 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // GameStarted implements session.Observer.
-func (m *Metrics) GameStarted(mode protocol.Mode) { m.games.WithLabelValues(string(mode)).Inc() }
+func (m *Metrics) GameStarted(mode protocol.Mode) { m.gamesIn(mode).Inc() }
 
 // GameEnded implements session.Observer.
 func (m *Metrics) GameEnded(mode protocol.Mode, how string) {
-	m.games.WithLabelValues(string(mode)).Dec()
-	m.gamesEnded.WithLabelValues(string(mode), how).Inc()
+	m.gamesIn(mode).Dec()
+	m.gamesEndedOf.get([2]string{string(mode), how}, func() prometheus.Counter {
+		return m.gamesEnded.WithLabelValues(string(mode), how)
+	}).Inc()
+}
+
+// gamesIn returns the series of the games in progress of mode.
+func (m *Metrics) gamesIn(mode protocol.Mode) prometheus.Gauge {
+	return m.gamesOf.get(mode, func() prometheus.Gauge { return m.games.WithLabelValues(string(mode)) })
 }
 
 // MoveAccepted implements session.Observer.
-func (m *Metrics) MoveAccepted(mode protocol.Mode) { m.moves.WithLabelValues(string(mode)).Inc() }
+func (m *Metrics) MoveAccepted(mode protocol.Mode) {
+	m.movesOf.get(mode, func() prometheus.Counter { return m.moves.WithLabelValues(string(mode)) }).Inc()
+}
 
 // Refused implements session.Observer.
 func (m *Metrics) Refused(reason string) { m.errors.WithLabelValues(reason).Inc() }

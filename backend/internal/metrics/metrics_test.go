@@ -132,13 +132,16 @@ func TestStoreArchive(t *testing.T) {
 	}
 }
 
-// The observations of a move, as the socket and the session make them,
-// allocate nothing.
+// The observations of a move, as the socket, the session and the Store's
+// timing make them, allocate nothing.
 func TestObservationsDoNotAllocate(t *testing.T) {
 	m := metrics.New("")
+	store := m.Store(session.NewMemStore(session.Lifetimes{}))
+	ctx := context.Background()
 	observe := func() {
 		m.MessageIn()
 		m.MoveAccepted(protocol.HotSeat)
+		store.Find(ctx, session.WatchKey, "no such match")
 		m.MessageOut()
 		m.MoveServed(30 * time.Microsecond)
 	}

@@ -14,6 +14,9 @@ type storeMetrics struct {
 	seconds   *prometheus.HistogramVec
 	conflicts prometheus.Counter
 	up        prometheus.Gauge
+	// secondsOf holds the series of seconds by operation and result: one
+	// is observed at every call.
+	secondsOf *series[[2]string, prometheus.Observer]
 }
 
 func newStoreMetrics(f wrap) storeMetrics {
@@ -32,6 +35,7 @@ func newStoreMetrics(f wrap) storeMetrics {
 			Help: "1 while the game store answers, 0 while it does not.",
 		}),
 	}
+	s.secondsOf = new(series[[2]string, prometheus.Observer])
 	f.MustRegister(s.seconds, s.conflicts, s.up)
 	s.up.Set(1) // the store in the process always answers
 	return s
@@ -111,7 +115,9 @@ func (t timedStore) observe(op string, start time.Time, err error) {
 	case err != nil:
 		result = "error"
 	}
-	t.m.seconds.WithLabelValues(op, result).Observe(time.Since(start).Seconds())
+	t.m.secondsOf.get([2]string{op, result}, func() prometheus.Observer {
+		return t.m.seconds.WithLabelValues(op, result)
+	}).Observe(time.Since(start).Seconds())
 }
 
 func (t timedStore) Create(ctx context.Context, h session.Header) (err error) {

@@ -294,7 +294,12 @@ type effect struct {
 // apply applies one record and returns what follows from it. A record that
 // the state cannot apply, which the Store's order makes impossible, changes
 // nothing but the count.
-func (st *state) apply(r Record) []effect {
+func (st *state) apply(r Record) []effect { return st.applyInto(nil, r) }
+
+// applyInto is apply, with room for the effects of a move in fx, which the
+// shell reuses from one record to the next: a move then takes no
+// allocation of its own for them.
+func (st *state) applyInto(fx []effect, r Record) []effect {
 	st.n++
 	switch r.Op {
 	case Joined:
@@ -329,8 +334,12 @@ func (st *state) apply(r Record) []effect {
 			return nil // the Store's order makes it impossible
 		}
 		// Room for what most moves make (the move, its event, the
-		// computer's turn): one allocation, not a growth at each append.
-		fx := append(make([]effect, 0, 4), effect{op: moveMade})
+		// computer's turn): one allocation at most, not a growth at
+		// each append.
+		if cap(fx) < 4 {
+			fx = make([]effect, 0, 4)
+		}
+		fx = append(fx[:0], effect{op: moveMade})
 		for _, e := range protocol.Result(&st.game, mv) {
 			fx = append(fx, effect{op: tell, event: e})
 		}

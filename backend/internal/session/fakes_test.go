@@ -17,6 +17,7 @@ import (
 type recorder struct {
 	mu      sync.Mutex
 	events  []protocol.Event
+	sends   int    // calls of Send
 	batches int    // calls of SendAll
 	closed  string // the reason it was closed with, or ""
 }
@@ -26,6 +27,7 @@ var _ session.Conn = (*recorder)(nil)
 func (r *recorder) Send(e protocol.Event) {
 	r.mu.Lock()
 	r.events = append(r.events, e)
+	r.sends++
 	r.mu.Unlock()
 	// Let other goroutines run here, where a real Send would hand over to a
 	// writer: it widens the windows in which races between clients show.
@@ -46,6 +48,16 @@ func (r *recorder) Close(reason string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.closed = reason
+}
+
+// entries returns and resets the count of the places in a send queue that
+// the events sent since the last call took: one a Send or a SendAll.
+func (r *recorder) entries() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.sends + r.batches
+	r.sends, r.batches = 0, 0
+	return n
 }
 
 // take returns the events sent since the last call.

@@ -2,7 +2,9 @@ package session
 
 import (
 	"context"
+	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Feed hands news of a match to a Follower in order, on one short-lived
@@ -52,19 +54,36 @@ func (e *Feed) Appended(at int, recs []Record) {
 // Resync queues a resync for the follower.
 func (e *Feed) Resync() { e.news.post(news{}, e.hand) }
 
-// hand hands one piece of news over.
-func (e *Feed) hand(n news) {
-	if n.recs == nil {
-		e.f.Resync()
-	} else {
-		e.f.Appended(n.at, n.recs)
+// hand hands over the news that came while the follower was busy: records
+// that follow one another as one call of Appended, so that a match that
+// falls behind catches up at once, and sends each of its clients the
+// records' events in one batch rather than one by one.
+func (e *Feed) hand(queued []news) {
+	for len(queued) > 0 {
+		n := queued[0]
+		queued = queued[1:]
+		if n.recs == nil {
+			e.f.Resync()
+			continue
+		}
+		recs := n.recs
+		for len(queued) > 0 && queued[0].recs != nil && queued[0].at <= n.at+len(recs) {
+			next := queued[0]
+			queued = queued[1:]
+			if end := next.at + len(next.recs); end > n.at+len(recs) {
+				// Copied, not appended to: the slices are the Store's.
+				recs = slices.Concat(recs, next.recs[n.at+len(recs)-next.at:])
+			}
+		}
+		e.f.Appended(n.at, recs)
 	}
 }
 
-// serial hands values to a function one at a time, in order, on one
-// short-lived goroutine, started when a value comes and ended when none is
-// left: whoever posts never waits for the function. Its zero value is ready
-// to use, and it is safe for concurrent use.
+// serial hands values to a function in order, on one short-lived goroutine,
+// started when a value comes and ended when none is left: whoever posts
+// never waits for the function. The values posted while the function runs
+// are handed to its next call together. Its zero value is ready to use, and
+// it is safe for concurrent use.
 type serial[T any] struct {
 	mu      sync.Mutex
 	queue   []T // from head on; its room is kept when it empties
@@ -73,7 +92,7 @@ type serial[T any] struct {
 }
 
 // post queues v for f, the same function at every post.
-func (q *serial[T]) post(v T, f func(T)) {
+func (q *serial[T]) post(v T, f func([]T)) {
 	q.mu.Lock()
 	q.queue = append(q.queue, v)
 	start := !q.running
@@ -85,7 +104,7 @@ func (q *serial[T]) post(v T, f func(T)) {
 }
 
 // hand calls f with the queued values until none is left.
-func (q *serial[T]) hand(f func(T)) {
+func (q *serial[T]) hand(f func([]T)) {
 	for {
 		q.mu.Lock()
 		if q.head == len(q.queue) {
@@ -95,10 +114,12 @@ func (q *serial[T]) hand(f func(T)) {
 			q.mu.Unlock()
 			return
 		}
-		v := q.queue[q.head]
-		q.head++
+		// Posts append past the values handed, and only this goroutine
+		// clears them, once f has returned.
+		vs := q.queue[q.head:len(q.queue):len(q.queue)]
+		q.head = len(q.queue)
 		q.mu.Unlock()
-		f(v)
+		f(vs)
 	}
 }
 
@@ -191,6 +212,10 @@ type Health struct {
 	err       error
 	listeners []func(err error)
 	changes   serial[error] // told to the listeners, in order
+	// failing is err != nil, for SetHealth(nil) to return without the
+	// lock while the Store works: a Store in this process tells it at
+	// every write.
+	failing atomic.Bool
 }
 
 // Ready returns nil while the Store works, else why not.
@@ -214,22 +239,28 @@ func (h *Health) OnHealth(f func(err error)) {
 // listener that takes the locks of matches waiting on the Store would
 // otherwise stall it.
 func (h *Health) SetHealth(err error) (changed bool) {
+	if err == nil && !h.failing.Load() {
+		return false
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	changed = (err == nil) != (h.err == nil)
 	h.err = err
+	h.failing.Store(err != nil)
 	if changed && len(h.listeners) > 0 {
 		h.changes.post(err, h.tell) // under h.mu, so that changes keep their order
 	}
 	return changed
 }
 
-// tell tells the listeners of one change.
-func (h *Health) tell(err error) {
+// tell tells the listeners of the changes, one after the other.
+func (h *Health) tell(changes []error) {
 	h.mu.Lock()
 	listeners := h.listeners
 	h.mu.Unlock()
-	for _, f := range listeners {
-		f(err)
+	for _, err := range changes {
+		for _, f := range listeners {
+			f(err)
+		}
 	}
 }

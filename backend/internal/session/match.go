@@ -66,6 +66,22 @@ type match struct {
 	// let go (see [match.appending]).
 	pending atomic.Int64
 	skipped atomic.Bool
+	// batching is set while applyAll applies several records, whose events
+	// batch holds for the clients here until they are sent, each client's
+	// at once.
+	batching bool
+	batch    []outgoing
+	// fx is the room for a record's effects, reused (see state.applyInto).
+	fx []effect
+}
+
+// maxFx bounds the room for effects that a match keeps between records.
+const maxFx = 16
+
+// outgoing is the events for a client that a batch holds.
+type outgoing struct {
+	c      *Client
+	events []protocol.Event
 }
 
 // seatHere is what this server has of a seat besides its state: the client
@@ -107,8 +123,8 @@ func newMatch(h *Hub, mode protocol.Mode, opp opponent, clock protocol.TimeContr
 	if err := h.register(m, creator.from); err != nil {
 		return nil, err
 	}
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	if err := h.store.Create(ctx, head); err != nil {
 		h.unregister(m)
 		h.holdUntil(m.id, time.Time{})
@@ -151,8 +167,8 @@ func (m *match) idleTime() time.Duration {
 func (m *match) load() error {
 	h := m.hub
 	m.unfollow = h.store.Follow(m.id, m)
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	head, recs, err := h.store.Load(ctx, m.id, 0)
 	if err != nil {
 		m.unfollow()
@@ -201,11 +217,11 @@ func (m *match) do(decide func() ([]Record, error)) error {
 		if err != nil || len(recs) == 0 {
 			return err
 		}
-		ctx, cancel := m.hub.storeContext()
+		ctx := m.hub.storeContext()
 		m.pending.Store(int64(m.st.n + len(recs)))
 		err = m.hub.store.Append(ctx, m.id, m.st.n, recs...)
 		m.pending.Store(0)
-		cancel()
+		ctx.cancel()
 		if m.skipped.Swap(false) && err != nil && (tries == 10 || !errors.Is(err, ErrConflict) && !errors.Is(err, ErrBehind) && !errors.Is(err, ErrNotFound)) {
 			// News of another's records ending where these would was let
 			// go, and the failure is not one that catches up below: catch
@@ -217,9 +233,7 @@ func (m *match) do(decide func() ([]Record, error)) error {
 		}
 		switch {
 		case err == nil:
-			for _, r := range recs {
-				m.apply(r, true)
-			}
+			m.applyAll(recs, true)
 			return nil
 		case tries == 10:
 			return unavailable(err) // cannot happen but with a storm of appends
@@ -248,8 +262,8 @@ func (m *match) seatedHere() bool {
 // holds, as a Redis restarted without persistence does: the whole match if
 // it has none of it, else the records past those it has. The game goes on.
 func (m *match) heal() error {
-	ctx, cancel := m.hub.storeContext()
-	defer cancel()
+	ctx := m.hub.storeContext()
+	defer ctx.cancel()
 	_, recs, err := m.hub.store.Load(ctx, m.id, 0)
 	have := len(recs)
 	switch {
@@ -273,8 +287,8 @@ func (m *match) heal() error {
 // catchUp applies the records that other servers appended since the last one
 // applied here.
 func (m *match) catchUp() error {
-	ctx, cancel := m.hub.storeContext()
-	defer cancel()
+	ctx := m.hub.storeContext()
+	defer ctx.cancel()
 	_, recs, err := m.hub.store.Load(ctx, m.id, m.st.n)
 	switch {
 	case errors.Is(err, ErrNotFound) && m.seatedHere() && m.hub.shared():
@@ -287,9 +301,7 @@ func (m *match) catchUp() error {
 	case err != nil:
 		return unavailable(err)
 	}
-	for _, r := range recs {
-		m.apply(r, false)
-	}
+	m.applyAll(recs, false)
 	return nil
 }
 
@@ -306,9 +318,7 @@ func (m *match) Appended(at int, recs []Record) {
 		m.resync() // some were missed
 		return
 	}
-	for _, r := range recs[m.st.n-at:] {
-		m.apply(r, false)
-	}
+	m.applyAll(recs[m.st.n-at:], false)
 	m.letGoIfEmpty()
 }
 
@@ -343,17 +353,79 @@ func (m *match) resync() {
 	m.letGoIfEmpty()
 }
 
+// applyAll applies recs in order. Their events are sent to each client here
+// at once, in one batch: catching up with many records that other servers
+// appended takes one place in a client's send queue, as a replay does, and
+// never gets the client dropped as a slow reader.
+func (m *match) applyAll(recs []Record, local bool) {
+	if len(recs) == 1 || m.batching {
+		for _, r := range recs {
+			m.apply(r, local)
+		}
+		return
+	}
+	m.batching = true
+	defer m.flush()
+	for _, r := range recs {
+		m.apply(r, local)
+	}
+}
+
+// send sends e to c now, or with the rest of c's batch while applyAll
+// applies several records.
+func (m *match) send(c *Client, e protocol.Event) {
+	if !m.batching {
+		c.send(e)
+		return
+	}
+	for i := range m.batch {
+		if m.batch[i].c == c {
+			m.batch[i].events = append(m.batch[i].events, e)
+			return
+		}
+	}
+	m.batch = append(m.batch, outgoing{c: c, events: []protocol.Event{e}})
+}
+
+// closeConn closes c's connection, telling the client why in reason, after
+// the events batched for it.
+func (m *match) closeConn(c *Client, reason string) {
+	for i := range m.batch {
+		if o := &m.batch[i]; o.c == c && len(o.events) > 0 {
+			c.sendAll(o.events)
+			o.events = nil
+		}
+	}
+	c.conn.Close(reason)
+}
+
+// flush sends each client its batch, and ends batching.
+func (m *match) flush() {
+	for _, o := range m.batch {
+		if len(o.events) > 0 {
+			o.c.sendAll(o.events)
+		}
+	}
+	clear(m.batch)
+	m.batch, m.batching = m.batch[:0], false
+}
+
 // apply applies one record to the core's state and carries out its effects.
 // local is set for the records this server appended, which its metrics and
 // logs count.
 func (m *match) apply(r Record, local bool) {
 	m.recs = append(m.recs, r)
-	fx := m.st.apply(r)
+	fx := m.st.applyInto(m.fx, r)
+	m.fx = nil // carry may apply no other record, but if it did, not into fx
 	switch r.Op {
 	case Moved, NewRound, Offered, Closed, TimedOut, Abandoned, TookBack:
 		m.moved.Add(1) // a think of the game before is worth nothing
 	}
 	m.carry(fx, local)
+	if cap(fx) <= maxFx {
+		clear(fx) // the events, for the collector
+		m.fx = fx[:0]
+	}
 	if !m.closed {
 		m.active()
 	}
@@ -379,7 +451,9 @@ func (m *match) carry(fx []effect, local bool) {
 			if local {
 				m.counting = true
 				m.hub.cfg.Observer.GameStarted(m.st.head.Mode)
-				m.hub.log.Info("game started", "match", m.num, "mode", m.st.head.Mode, "round", m.st.round)
+				if m.hub.logsInfo() {
+					m.hub.log.Info("game started", "match", m.num, "mode", m.st.head.Mode, "round", m.st.round)
+				}
 			}
 		case gameEnded:
 			if local || m.counting { // ended here, or elsewhere a game counted here
@@ -392,7 +466,7 @@ func (m *match) carry(fx []effect, local bool) {
 			if m.st.invitation() {
 				reason = protocol.CloseInvitationExpired.Reason(m.hub.cfg.Invitation)
 			}
-			m.each(func(c *Client) { c.conn.Close(reason) })
+			m.each(func(c *Client) { m.closeConn(c, reason) })
 			m.end(local)
 		case computerTurn:
 			m.computerTurn()
@@ -406,7 +480,7 @@ func (m *match) carry(fx []effect, local bool) {
 				m.offer = nil
 			}
 			if h := m.here[0].holder; h != nil {
-				h.send(m.started(0))
+				m.send(h, m.started(0))
 			}
 		}
 	}
@@ -449,6 +523,9 @@ func (m *match) logEnd(how string) {
 		m.counting = false
 		m.hub.cfg.Observer.GameEnded(m.st.head.Mode, how)
 	}
+	if !m.hub.logsInfo() {
+		return
+	}
 	attrs := []any{"match", m.num, "mode", m.st.head.Mode, "round", m.st.round, "how", how, "moves", m.st.game.Len()}
 	switch how {
 	case "win":
@@ -488,7 +565,7 @@ func (m *match) each(f func(*Client)) {
 
 // broadcast sends e to every client of the match connected here.
 func (m *match) broadcast(e protocol.Event) {
-	m.each(func(c *Client) { c.send(e) })
+	m.each(func(c *Client) { m.send(c, e) })
 }
 
 // replay sends c, in one batch after first, what it needs to catch up: the
@@ -535,7 +612,7 @@ func (m *match) abandoned(c *Client) protocol.Event {
 }
 
 // sendAbandoned tells c that the game was abandoned.
-func (m *match) sendAbandoned(c *Client) { c.send(m.abandoned(c)) }
+func (m *match) sendAbandoned(c *Client) { m.send(c, m.abandoned(c)) }
 
 // active notes that something happened, which puts off closing for idleness.
 func (m *match) active() { m.idle.Reset(m.idleTime()) }
@@ -624,7 +701,7 @@ func (m *match) resume(c *Client, token string) (err error) {
 func (m *match) taken(i int, conn string) {
 	s := &m.here[i]
 	if s.holder != nil && s.holder.id != conn {
-		s.holder.conn.Close(protocol.CloseReplaced.Reason())
+		m.closeConn(s.holder, protocol.CloseReplaced.Reason())
 		s.holder = nil
 	}
 	if s.grace != nil {
@@ -650,7 +727,17 @@ func (m *match) holds(c *Client) error {
 
 // play plays c's move and sends the result to everyone.
 func (m *match) play(c *Client, column int) error {
-	return m.byHolder(c, func() ([]Record, error) { return m.st.decidePlay(c.seat, column, m.hub.cfg.Now()) })
+	return m.byHolder(c, func() ([]Record, error) { return m.st.decidePlay(c.seat, column, m.clockNow()) })
+}
+
+// clockNow returns the time for the records of a command that only a timed
+// game reads the time for (the zero time in another): a move of an untimed
+// game asks the clock nothing.
+func (m *match) clockNow() time.Time {
+	if !m.st.timed() {
+		return time.Time{}
+	}
+	return m.hub.cfg.Now()
 }
 
 // byHolder carries out a command of c, which must hold a seat here, as
@@ -794,16 +881,16 @@ func (m *match) roundStarted() {
 func (m *match) renew(event func(seat int) protocol.Event, why protocol.Close) {
 	for i, s := range m.here {
 		if s.holder != nil {
-			s.holder.send(event(i))
+			m.send(s.holder, event(i))
 		}
 	}
 	for c := range m.watchers {
 		if c.version < protocol.Version2 {
-			c.conn.Close(why.Reason())
+			m.closeConn(c, why.Reason())
 			delete(m.watchers, c)
 			continue
 		}
-		c.send(event(spectator))
+		m.send(c, event(spectator))
 	}
 }
 
@@ -1068,7 +1155,7 @@ func (m *match) expireIdle() {
 // vanish ends the match here, which the Store does not have any more: it
 // expired, or another server closed it.
 func (m *match) vanish() {
-	m.each(func(c *Client) { c.conn.Close(protocol.CloseGameOver.Reason()) })
+	m.each(func(c *Client) { m.closeConn(c, protocol.CloseGameOver.Reason()) })
 	m.end(false)
 }
 
@@ -1080,10 +1167,12 @@ func (m *match) end(drop bool) {
 	m.stop()
 	m.hub.holdUntil(m.id, time.Time{}) // over: it counts no more for its creator
 	if drop {
-		ctx, cancel := m.hub.storeContext()
-		defer cancel()
+		ctx := m.hub.storeContext()
+		defer ctx.cancel()
 		m.hub.store.Drop(ctx, m.id)
-		m.hub.log.Info("match ended", "match", m.num, "mode", m.st.head.Mode, "games", m.st.round+1)
+		if m.hub.logsInfo() {
+			m.hub.log.Info("match ended", "match", m.num, "mode", m.st.head.Mode, "games", m.st.round+1)
+		}
 	}
 }
 

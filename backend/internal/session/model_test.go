@@ -28,7 +28,8 @@ import (
 // lost or applied twice, and that whoever enters or returns sees the whole
 // game. The transport's bounded send queue is modelled too: a client whose
 // unread entries pass it is dropped as a slow reader, which the check takes
-// for a failure, so a replay sent event by event fails the test.
+// for a failure, so a replay, or a catch-up with the other hub's records,
+// sent event by event fails the test.
 
 // modelQueue is the send queue of a modelled connection, as the socket's.
 const modelQueue = 16

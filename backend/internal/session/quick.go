@@ -122,9 +122,9 @@ func (c *Client) pair(announced bool) error {
 		own := c.match
 		key, clock := own.queued()
 		pool := clock.String()
-		ctx, cancel := h.storeContext()
+		ctx := h.storeContext()
 		other, err := h.queue.Seek(ctx, pool, key)
-		cancel()
+		ctx.cancel()
 		switch {
 		case err != nil:
 			own.cancelSeek()
@@ -159,8 +159,8 @@ func (c *Client) pair(announced bool) error {
 	own := c.match
 	key, clock := own.queued()
 	pool := clock.String()
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	if err := h.queue.Put(ctx, pool, key, false); err != nil {
 		own.cancelSeek()
 		c.match, c.seat = nil, spectator
@@ -173,16 +173,16 @@ func (c *Client) pair(announced bool) error {
 // joinable reports whether a match has the join key key, as far as the Store
 // knows; an error of the Store says yes, and the join that follows tells.
 func (h *Hub) joinable(key string) bool {
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	_, err := h.store.Find(ctx, JoinKey, key)
 	return !errors.Is(err, ErrNotFound)
 }
 
 // putBack puts key, taken out of pool by Seek, back first in line.
 func (h *Hub) putBack(pool, key string) {
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	if err := h.queue.Put(ctx, pool, key, true); err != nil {
 		h.log.Warn("quick match: giving a player back its place", "err", err)
 	}
@@ -282,8 +282,8 @@ func (m *match) unseek() {
 		m.offer.Stop()
 		m.offer = nil
 	}
-	ctx, cancel := m.hub.storeContext()
-	defer cancel()
+	ctx := m.hub.storeContext()
+	defer ctx.cancel()
 	if err := m.hub.queue.Unseek(ctx, m.st.head.Clock.String(), m.st.head.Join); err != nil {
 		m.hub.log.Warn("quick match: leaving the queue", "match", m.num, "err", err)
 	}

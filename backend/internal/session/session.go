@@ -353,8 +353,8 @@ func (h *Hub) checkServers() {
 
 // gone reports whether the Store says that server srv stopped running.
 func (h *Hub) gone(srv string) bool {
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	alive, err := h.store.Alive(ctx, srv)
 	return err == nil && !alive
 }
@@ -375,9 +375,14 @@ func (h *Hub) snapshot() []*match {
 // Store of one process, a Registry, loses nothing that it answered for.
 func (h *Hub) shared() bool { return h.stopServer == nil }
 
+// logsInfo reports whether the logger writes what is logged at the Info
+// level: the lines of every game's start and end are not even put together
+// when it does not (a server run with -log-level warn).
+func (h *Hub) logsInfo() bool { return h.log.Enabled(context.Background(), slog.LevelInfo) }
+
 // storeContext returns the context of one call to the Store.
-func (h *Hub) storeContext() (context.Context, context.CancelFunc) {
-	return newStoreCtx(time.Now().Add(h.cfg.StoreTimeout))
+func (h *Hub) storeContext() *storeCtx {
+	return newStoreCtx(h.cfg.StoreTimeout)
 }
 
 // Stats returns what the hub holds now.
@@ -432,9 +437,9 @@ func (h *Hub) Connect(c Conn, from string) *Client {
 // find returns the match that key names as kind, loading it from the Store
 // if this server has no copy of it yet, or notFound.
 func (h *Hub) find(kind KeyKind, key string, notFound error) (*match, error) {
-	ctx, cancel := h.storeContext()
+	ctx := h.storeContext()
 	id, err := h.store.Find(ctx, kind, key)
-	cancel()
+	ctx.cancel()
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil, notFound
@@ -493,8 +498,8 @@ func (h *Hub) archived(id string) (protocol.Archived, bool) {
 	if !ok {
 		return protocol.Archived{}, false
 	}
-	ctx, cancel := h.storeContext()
-	defer cancel()
+	ctx := h.storeContext()
+	defer ctx.cancel()
 	head, recs, err := a.Archived(ctx, id)
 	switch {
 	case errors.Is(err, ErrNotFound):

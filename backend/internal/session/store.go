@@ -245,9 +245,13 @@ func (s *memStore) indexLocked(m *memMatch, kind KeyKind, key, id string) {
 }
 
 // matchLocked returns match id unless it expired, or nil; s.mu is held.
-func (s *memStore) matchLocked(id string) *memMatch {
+func (s *memStore) matchLocked(id string) *memMatch { return s.matchAtLocked(id, s.life.Now()) }
+
+// matchAtLocked returns match id unless it expired by now, or nil; s.mu is
+// held.
+func (s *memStore) matchAtLocked(id string, now time.Time) *memMatch {
 	m := s.matches[id]
-	if m == nil || s.expired(m, s.life.Now()) {
+	if m == nil || s.expired(m, now) {
 		return nil
 	}
 	return m
@@ -277,9 +281,10 @@ func (s *memStore) Load(_ context.Context, id string, from int) (Header, []Recor
 }
 
 func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) error {
+	now := s.life.Now() // one reading of the clock a move
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.matchLocked(id)
+	m := s.matchAtLocked(id, now)
 	switch {
 	case m == nil:
 		return ErrNotFound
@@ -289,7 +294,7 @@ func (s *memStore) Append(_ context.Context, id string, at int, recs ...Record) 
 		return ErrConflict
 	}
 	m.recs = append(m.recs, recs...)
-	m.last = s.life.Now()
+	m.last = now
 	for _, r := range recs {
 		if r.Op == Joined {
 			m.joined = true

@@ -11,7 +11,7 @@ import (
 // only look at Err, so that a move pays for no timer; a Store that waits on
 // Done, such as Redis's, gets one. It implements context.Context.
 type storeCtx struct {
-	deadline time.Time
+	due time.Duration // the deadline, as a time since monoBase
 
 	mu    sync.Mutex
 	done  chan struct{} // made by the first call of Done
@@ -19,15 +19,19 @@ type storeCtx struct {
 	err   error         // why done is closed, once it is
 }
 
-// newStoreCtx returns the context of a call due by deadline, and the function
-// that ends it, which the caller must call once the call has returned.
-func newStoreCtx(deadline time.Time) (context.Context, context.CancelFunc) {
-	c := &storeCtx{deadline: deadline}
-	return c, c.cancel
+// monoBase is when the deadlines are counted from: a time since it reads
+// the monotonic clock alone, where time.Now reads the wall clock too.
+var monoBase = time.Now()
+
+// newStoreCtx returns the context of a call due within timeout. The caller
+// must call its cancel once the call has returned: a method, not a
+// CancelFunc, which would take an allocation of its own.
+func newStoreCtx(timeout time.Duration) *storeCtx {
+	return &storeCtx{due: time.Since(monoBase) + timeout}
 }
 
 // Deadline implements context.Context.
-func (c *storeCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c *storeCtx) Deadline() (time.Time, bool) { return monoBase.Add(c.due), true }
 
 // Done implements context.Context.
 func (c *storeCtx) Done() <-chan struct{} {
@@ -35,7 +39,7 @@ func (c *storeCtx) Done() <-chan struct{} {
 	defer c.mu.Unlock()
 	if c.done == nil {
 		c.done = make(chan struct{})
-		switch d := time.Until(c.deadline); {
+		switch d := c.due - time.Since(monoBase); {
 		case c.err != nil:
 			close(c.done)
 		case d <= 0:
@@ -51,7 +55,7 @@ func (c *storeCtx) Done() <-chan struct{} {
 func (c *storeCtx) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err == nil && !time.Now().Before(c.deadline) {
+	if c.err == nil && time.Since(monoBase) >= c.due {
 		c.endLocked(context.DeadlineExceeded)
 	}
 	return c.err
@@ -60,6 +64,7 @@ func (c *storeCtx) Err() error {
 // Value implements context.Context: the context carries no values.
 func (c *storeCtx) Value(any) any { return nil }
 
+// cancel ends the context, once its call has returned.
 func (c *storeCtx) cancel() { c.end(context.Canceled) }
 
 func (c *storeCtx) end(err error) {

@@ -19,7 +19,8 @@ func TestStoreCtx(t *testing.T) {
 		}
 	}
 	t.Run("cancelled", func(t *testing.T) {
-		ctx, cancel := newStoreCtx(time.Now().Add(time.Hour))
+		ctx := newStoreCtx(time.Hour)
+		cancel := ctx.cancel
 		if d, ok := ctx.Deadline(); !ok || time.Until(d) < 59*time.Minute {
 			t.Errorf("Deadline() = %v, %v", d, ok)
 		}
@@ -33,14 +34,16 @@ func TestStoreCtx(t *testing.T) {
 		}
 	})
 	t.Run("past its deadline, Err alone", func(t *testing.T) {
-		ctx, cancel := newStoreCtx(time.Now().Add(-time.Millisecond))
+		ctx := newStoreCtx(-time.Millisecond)
+		cancel := ctx.cancel
 		defer cancel()
 		if !errors.Is(ctx.Err(), context.DeadlineExceeded) || !ended(ctx) {
 			t.Errorf("Err() = %v, Done closed %v", ctx.Err(), ended(ctx))
 		}
 	})
 	t.Run("Done before the deadline", func(t *testing.T) {
-		ctx, cancel := newStoreCtx(time.Now().Add(20 * time.Millisecond))
+		ctx := newStoreCtx(20 * time.Millisecond)
+		cancel := ctx.cancel
 		defer cancel()
 		select {
 		case <-ctx.Done():
@@ -52,7 +55,8 @@ func TestStoreCtx(t *testing.T) {
 		}
 	})
 	t.Run("a child context", func(t *testing.T) {
-		ctx, cancel := newStoreCtx(time.Now().Add(time.Hour))
+		ctx := newStoreCtx(time.Hour)
+		cancel := ctx.cancel
 		child, stop := context.WithCancel(ctx)
 		defer stop()
 		cancel()

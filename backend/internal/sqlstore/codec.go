@@ -61,15 +61,18 @@ func (r *reader) varint() int64 {
 	return v
 }
 
-func (r *reader) string() string {
+func (r *reader) string() string { return string(r.bytes()) }
+
+// bytes reads a string, as the frame holds it.
+func (r *reader) bytes() []byte {
 	n := r.uvarint()
 	if n > uint64(len(r.b)) {
 		r.fail()
-		return ""
+		return nil
 	}
-	s := string(r.b[:n])
+	b := r.b[:n]
 	r.b = r.b[n:]
-	return s
+	return b
 }
 
 func (r *reader) byte() byte {
@@ -182,12 +185,22 @@ func appendChange(b []byte, r *request) []byte {
 	return b
 }
 
-// changes reads a journal frame.
-func changes(frame []byte) (at time.Time, cs []change, err error) {
+// decoder reads the frames of a journal segment one after the other. It
+// reuses the room of a frame's changes for the next frame's, and makes one
+// string of a match's id for the whole segment, not one a frame: a fold
+// reads a frame a move. The zero value is ready to use.
+type decoder struct {
+	cs  []change
+	ids map[string]string
+}
+
+// changes reads a journal frame. The changes are good until the next call.
+func (d *decoder) changes(frame []byte) (at time.Time, cs []change, err error) {
 	r := reader{b: frame}
 	at = time.UnixMilli(r.varint())
+	cs = d.cs[:0]
 	for len(r.b) > 0 && r.err == nil {
-		c := change{op: r.byte(), id: r.string()}
+		c := change{op: r.byte(), id: d.id(r.bytes())}
 		switch c.op {
 		case 'c':
 			c.head = session.Header{ID: c.id, Mode: protocol.Mode(r.string()), Join: r.string(), Token: r.string(), Conn: r.string(), Level: r.string()}
@@ -219,5 +232,19 @@ func changes(frame []byte) (at time.Time, cs []change, err error) {
 		}
 		cs = append(cs, c)
 	}
+	d.cs = cs
 	return at, cs, r.err
+}
+
+// id returns b as a string, the same string for the same id.
+func (d *decoder) id(b []byte) string {
+	if id, ok := d.ids[string(b)]; ok {
+		return id
+	}
+	if d.ids == nil {
+		d.ids = make(map[string]string)
+	}
+	id := string(b)
+	d.ids[id] = id
+	return id
 }

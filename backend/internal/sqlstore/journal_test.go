@@ -92,8 +92,9 @@ func TestFrames(t *testing.T) {
 			if len(fs) != c.want || n != c.whole {
 				t.Errorf("frames = %d frames, %d bytes; want %d, %d", len(fs), n, c.want, c.whole)
 			}
+			var d decoder
 			for _, f := range fs {
-				if _, _, err := changes(f); err != nil {
+				if _, _, err := d.changes(f); err != nil {
 					t.Errorf("changes: %v", err)
 				}
 			}

@@ -697,8 +697,9 @@ func (s *Store) foldSegment(ctx context.Context, n int64, paced bool) error {
 		s.log.Warn("journal: the end of a segment is not a whole frame, a write that never finished: ignored", "segment", n, "bytes", torn)
 	}
 	f := fold{paced: paced}
+	var d decoder
 	for _, frame := range frames {
-		at, cs, err := changes(frame)
+		at, cs, err := d.changes(frame)
 		if err != nil {
 			return err
 		}
