@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"syscall"
+
+	"github.com/gorilla/websocket"
 )
 
 // hijacker hands gorilla's Upgrader a read buffer of the socket's own as the
@@ -40,17 +42,23 @@ var readBuffers sync.Pool
 // empty read buffer waits in readBuffers, not in the connection. It returns
 // at once if the read buffer holds bytes already, and on a connection that
 // is not a socket, on which the read waits instead.
-func (c *conn) await() {
+//
+// It reports whether what came was a pong, the client's answer to the
+// server's ping, which it took (see pong): the caller then waits again
+// rather than in gorilla's read, which would take the pong and wait on for
+// a message on its larger stack, the buffer held, until the client's next
+// message.
+func (c *conn) await() (again bool) {
 	if c.br == nil || c.br.Buffered() > 0 {
-		return
+		return false
 	}
 	sc, ok := c.ws.NetConn().(syscall.Conn)
 	if !ok {
-		return
+		return false
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return
+		return false
 	}
 	// gorilla holds c.br, and nobody but this goroutine reads through it:
 	// its contents, the buffer, go to the pool and come back from it.
@@ -68,4 +76,26 @@ func (c *conn) await() {
 	} else {
 		*c.br = *bufio.NewReaderSize(c.ws.NetConn(), readBufferSize)
 	}
+	return c.pong()
+}
+
+// pong takes a pong that waits whole at the head of the read buffer, where
+// gorilla would have read the next frame, and gives the client PongTimeout
+// more, as the pong handler does; it reports whether it took one. Anything
+// else (a message, a ping, a closing frame, a pong not whole yet, an error)
+// is left to gorilla's read. A client's frame is masked; a pong is a
+// control frame, whole in one frame of at most 125 bytes.
+func (c *conn) pong() bool {
+	const finPong, masked = 0x80 | websocket.PongMessage, 0x80
+	head, err := c.br.Peek(2)
+	if err != nil || head[0] != finPong || head[1]&masked == 0 || head[1]&^masked > 125 {
+		return false
+	}
+	n := 2 + 4 + int(head[1]&^masked)
+	if c.br.Buffered() < n {
+		return false
+	}
+	c.br.Discard(n)
+	c.alive()
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,6 +153,43 @@ func TestIdleReaderWaitsShallow(t *testing.T) {
 		}
 	}
 	waitFor(t, func() bool { return readersInAwait() == before+n }, "%d readers in await after a message", n)
+}
+
+// An idle reader whose client answers the server's pings waits on in the
+// shallow wait: the pong is taken there, where gorilla's read would take it
+// and wait on, on its larger stack, until the client's next message. The
+// client's messages after the pongs are answered as before.
+func TestIdleReaderWaitsShallowAcrossPings(t *testing.T) {
+	_, url := start(t, socket.Config{PingInterval: 20 * time.Millisecond, PongTimeout: 5 * time.Second, MaxConnectionsPerClient: -1})
+	before := readersInAwait()
+	const n = 5
+	var pongs atomic.Int64
+	var conns []*websocket.Conn
+	var answers []<-chan string
+	for range n {
+		ws := dial(t, url)
+		ws.SetPingHandler(func(data string) error {
+			pongs.Add(1)
+			return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		})
+		msgs, _ := reader(ws)
+		send(t, ws, websocket.TextMessage, play("3"))
+		<-msgs
+		conns, answers = append(conns, ws), append(answers, msgs)
+	}
+	waitFor(t, func() bool { return pongs.Load() >= 4*n }, "%d pongs", 4*n)
+	waitFor(t, func() bool { return readersInAwait() == before+n }, "%d readers in await after the pongs", n)
+	for i, ws := range conns {
+		send(t, ws, websocket.TextMessage, play("4"))
+		select {
+		case m := <-answers[i]:
+			if m != `{"type":"play","player":"yellow","column":4,"row":0}` {
+				t.Errorf("got %s, want yellow's move", m)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no answer in 5 s to a message after the pongs")
+		}
+	}
 }
 
 // waitFor waits up to 5 s for ok, and fails the test with the message what

@@ -740,7 +740,9 @@ func (c *conn) read() {
 	for fresh := true; ; fresh = false {
 		asked := time.Now()
 		if fresh {
-			c.await()
+			for c.await() {
+				// A pong: the client is still pausing.
+			}
 		}
 		kind, r, err := c.ws.NextReader()
 		reason, ok := c.gotSafely(kind, r, err, asked)
