@@ -52,7 +52,7 @@ func TestPlayAlone(t *testing.T) {
 	if q.moves != "" || q.level != "easy" {
 		t.Fatalf("asked for the move in %q at %q", q.moves, q.level)
 	}
-	h.waitText(".role", "You are yellow · against the computer (easy) · playing in your browser (the server cannot be reached)")
+	h.waitText(".role", "You are yellow · against the computer (easy) · playing in your browser, without the server")
 	h.waitStatus("The computer is thinking…", "status turn red thinking")
 	q.column = 3
 	b.push(q)
@@ -169,7 +169,7 @@ func TestPlayAloneReload(t *testing.T) {
 	}
 	again.waitClass("cell (3, 0)", again.cell(3, 0), "cell red")
 	again.waitClass("cell (2, 0)", again.cell(2, 0), "cell yellow last")
-	again.waitText(".role", "You are yellow · against the computer (easy) · playing in your browser (the server cannot be reached)")
+	again.waitText(".role", "You are yellow · against the computer (easy) · playing in your browser, without the server")
 	q.column = 3
 	b.push(q)
 	again.waitStatus("Your turn", "status turn yellow you")

@@ -35,5 +35,7 @@ func (s *State) inBrowser() bool {
 	return s.watch == local.Key
 }
 
-// inBrowserText ends the role badge of a game that the page plays alone.
-const inBrowserText = " · playing in your browser (the server cannot be reached)"
+// inBrowserText ends the role badge of a game that the page plays alone,
+// whether the server could not be reached or the game was taken up again
+// from the browser after a reload, without asking the server.
+const inBrowserText = " · playing in your browser, without the server"
